@@ -1,0 +1,266 @@
+/**
+ * Turns a solved model back into a portfolio a planner reads. Everything is read from column
+ * names (`build[plant,year]`, `ship[product,origin,from,to,year]`, …) parsed back into data ids,
+ * so the solver's column order never leaks out.
+ */
+import type { LinearModel, ModelStats } from '../model/builder.js';
+import { parseName } from '../model/builder.js';
+import { COST_CATEGORIES, type CostCategory } from '../model/families.js';
+import type { Instance, Origin } from '../model/instance.js';
+import { stepValue } from '../model/instance.js';
+import { constructionSpendShare } from '../model/concepts/objective.js';
+import type { Portfolio } from '../schemas/portfolio.js';
+import type { SolveResult } from '../solver/types.js';
+import { verifySolution } from './evaluate.js';
+
+const EPS = 1e-6;
+
+interface Parsed {
+  family: string;
+  indices: string[];
+  value: number;
+}
+
+function nonZero(model: LinearModel, values: Float64Array): Parsed[] {
+  const out: Parsed[] = [];
+  model.colNames.forEach((name, j) => {
+    const value = values[j] ?? 0;
+    if (Math.abs(value) > EPS) out.push({ ...parseName(name), value });
+  });
+  return out;
+}
+
+/** Tonnes consumed by origin, keyed `product|origin|country|year` (markets and plant inputs). */
+export function consumptionByOrigin(instance: Instance, model: LinearModel, values: Float64Array): Map<string, number> {
+  const use = new Map<string, number>();
+  const add = (key: string, v: number) => use.set(key, (use.get(key) ?? 0) + v);
+  const plantCountry = new Map(instance.plants.map((p) => [p.id, p.country]));
+  for (const { family, indices, value } of nonZero(model, values)) {
+    if (family === 'deliver') {
+      const [country, product, origin, year] = indices as [string, string, string, string];
+      add(`${product}|${origin}|${country}|${year}`, value);
+    } else if (family === 'make') {
+      const [plant, processId, origin, year] = indices as [string, string, string, string];
+      const process = instance.processes.get(processId);
+      for (const [input, perTonne] of Object.entries(process?.inputsTPerT ?? {})) {
+        add(`${input}|${origin}|${plantCountry.get(plant)}|${year}`, perTonne * value);
+      }
+    }
+  }
+  return use;
+}
+
+export function costBreakdown(model: LinearModel, values: Float64Array): Record<CostCategory, number> {
+  const totals = Object.fromEntries(COST_CATEGORIES.map((c) => [c, 0])) as Record<CostCategory, number>;
+  for (const [column, parts] of model.colCostParts) {
+    const value = values[column] ?? 0;
+    if (value === 0) continue;
+    for (const [category, amount] of parts) totals[category] += amount * value;
+  }
+  return totals;
+}
+
+export interface PortfolioInput {
+  instance: Instance;
+  model: LinearModel;
+  result: SolveResult;
+  buildMs: number;
+  baseline?: { model: LinearModel; result: SolveResult };
+}
+
+export function buildPortfolio({ instance, model, result, buildMs, baseline }: PortfolioInput): Portfolio {
+  const stats: ModelStats = result.stats;
+  const values = result.status === 'optimal' ? result.columnValues : undefined;
+  const plants = new Map(instance.plants.map((p) => [p.id, p]));
+  const parsed = values ? nonZero(model, values) : [];
+
+  const funding = new Map<string, number>(); // funder|plant|year → USD
+  for (const p of parsed) if (p.family === 'fund') funding.set(p.indices.join('|'), p.value);
+
+  const builds = parsed
+    .filter((p) => p.family === 'build')
+    .map(({ indices, value }) => {
+      const [plantId, yearText] = indices as [string, string];
+      const plant = plants.get(plantId)!;
+      const e = plant.expansion!;
+      const buildYear = Number(yearText);
+      const capexUsd = value * e.capexUsdPerTpa;
+      const byFunder = new Map<string, number>();
+      for (const funder of instance.funders) {
+        // Attribute the funder's payments in each construction year pro rata to this build's spend.
+        for (let y = buildYear; y < buildYear + Math.max(1, e.leadTimeYears); y++) {
+          const paid = funding.get(`${funder.id}|${plantId}|${y}`) ?? 0;
+          if (!paid) continue;
+          const spendAll = parsed
+            .filter((q) => q.family === 'build' && q.indices[0] === plantId)
+            .reduce((sum, q) => sum + q.value * e.capexUsdPerTpa * constructionSpendShare(e.leadTimeYears, Number(q.indices[1]), y), 0);
+          const mine = capexUsd * constructionSpendShare(e.leadTimeYears, buildYear, y);
+          if (spendAll > 0) byFunder.set(funder.id, (byFunder.get(funder.id) ?? 0) + (paid * mine) / spendAll);
+        }
+      }
+      const fundingList = [...byFunder].map(([funder, usd]) => ({ funder, usd })).filter((f) => f.usd > EPS);
+      const publicUsd = fundingList.reduce((s, f) => s + f.usd, 0);
+      return {
+        plant: plantId,
+        name: plant.name,
+        country: plant.country,
+        stage: plant.stage,
+        status: plant.status,
+        capacityTpa: value,
+        buildYear,
+        onlineYear: buildYear + e.leadTimeYears,
+        capexUsd,
+        funding: fundingList,
+        privateUsd: Math.max(0, capexUsd - publicUsd),
+      };
+    })
+    .sort((a, b) => a.buildYear - b.buildYear || a.plant.localeCompare(b.plant));
+
+  const production = new Map<string, { throughputT: number; trustedOutputT: number; untrustedOutputT: number }>();
+  const addProduction = (plantId: string, year: number, throughput: number, origin: Origin | undefined, output: number) => {
+    const key = `${plantId}|${year}`;
+    const entry = production.get(key) ?? { throughputT: 0, trustedOutputT: 0, untrustedOutputT: 0 };
+    entry.throughputT += throughput;
+    if (origin === 'trusted') entry.trustedOutputT += output;
+    else if (origin === 'untrusted') entry.untrustedOutputT += output;
+    production.set(key, entry);
+  };
+  const flows: Portfolio['flows'] = [];
+  let unservedT = 0;
+  for (const { family, indices, value } of parsed) {
+    if (family === 'feed') {
+      const [sourceId, plantId, year] = indices as [string, string, string];
+      const source = instance.sources.find((s) => s.id === sourceId)!;
+      const plant = plants.get(plantId)!;
+      const origin: Origin = instance.trusted.has(source.country) && instance.trusted.has(plant.country) ? 'trusted' : 'untrusted';
+      const recovered = Object.entries(source.assay).reduce((sum, [k, share]) => {
+        const heavy = instance.products.get(k)?.heavy;
+        return sum + (heavy && !plant.heavyCircuit ? 0 : share * (plant.recoveryRate ?? 0));
+      }, 0);
+      addProduction(plantId, Number(year), value, origin, value * recovered);
+      flows.push({ kind: 'feed', product: 'concentrate', origin: instance.trusted.has(source.country) ? 'trusted' : 'untrusted', from: source.country, to: plant.country, year: Number(year), tonnes: value, source: sourceId, plant: plantId });
+    } else if (family === 'make') {
+      const [plantId, , origin, year] = indices as [string, string, Origin, string];
+      addProduction(plantId, Number(year), value, origin, value);
+    } else if (family === 'ship') {
+      const [product, origin, from, to, year] = indices as [string, Origin, string, string, string];
+      flows.push({ kind: 'ship', product, origin, from, to, year: Number(year), tonnes: value });
+    } else if (family === 'buy') {
+      const [product, to, year] = indices as [string, string, string];
+      flows.push({ kind: 'buy', product, origin: 'untrusted', from: instance.rival, to, year: Number(year), tonnes: value });
+    } else if (family === 'unserved') {
+      unservedT += value;
+    }
+  }
+  const builtOnline = (plantId: string, year: number) => {
+    const plant = plants.get(plantId)!;
+    const e = plant.expansion;
+    if (!e) return 0;
+    return builds.filter((b) => b.plant === plantId && year >= b.onlineYear && year < b.onlineYear + e.lifetimeYears).reduce((s, b) => s + b.capacityTpa, 0);
+  };
+  const productionList = [...production].map(([key, entry]) => {
+    const [plantId, year] = key.split('|') as [string, string];
+    const plant = plants.get(plantId)!;
+    const y = Number(year);
+    const retired = plant.retirementYear !== undefined && y > plant.retirementYear;
+    return {
+      plant: plantId,
+      country: plant.country,
+      stage: plant.stage,
+      year: y,
+      ...entry,
+      capacityTpa: (retired ? 0 : stepValue(plant.existingCapacityTpa, y)) + builtOnline(plantId, y),
+    };
+  });
+  productionList.sort((a, b) => a.plant.localeCompare(b.plant) || a.year - b.year);
+
+  const use = values ? consumptionByOrigin(instance, model, values) : undefined;
+  const baselineValues = baseline?.result.status === 'optimal' ? baseline.result.columnValues : undefined;
+  const baselineUse = baseline && baselineValues ? consumptionByOrigin(instance, baseline.model, baselineValues) : undefined;
+  const shortfalls = new Map<string, number>();
+  for (const p of parsed) if (p.family === 'shortfall') shortfalls.set(p.indices.join('|'), p.value);
+  const share = (map: Map<string, number> | undefined, bloc: readonly string[], product: string, year: number) => {
+    if (!map) return { share: null, total: 0, untrusted: 0 };
+    let total = 0;
+    let untrusted = 0;
+    for (const c of bloc) {
+      for (const o of ['trusted', 'untrusted'] as const) {
+        const v = map.get(`${product}|${o}|${c}|${year}`) ?? 0;
+        total += v;
+        if (o === 'untrusted') untrusted += v;
+      }
+    }
+    return { share: total > EPS ? untrusted / total : null, total, untrusted };
+  };
+  const dependency = instance.targets.map((target) => ({
+    target: target.id,
+    bloc: [...target.bloc],
+    product: target.product,
+    hard: target.hard,
+    maxUntrustedShare: target.maxUntrustedShare,
+    fromYear: target.years[0] ?? instance.endYear,
+    points: instance.years.map((year) => {
+      const applies = target.years.includes(year);
+      const now = share(use, target.bloc, target.product, year);
+      const before = share(baselineUse, target.bloc, target.product, year);
+      const shortfallT = shortfalls.get(`${target.id}|${year}`) ?? 0;
+      const limit = applies ? target.maxUntrustedShare : null;
+      return {
+        year,
+        limit,
+        baselineShare: before.share,
+        portfolioShare: now.share,
+        consumptionT: now.total,
+        untrustedT: now.untrusted,
+        met: applies && values ? shortfallT <= 1e-6 * Math.max(1, now.total) : null,
+        shortfallT,
+      };
+    }),
+  }));
+
+  const budgets: Portfolio['budgets'] = [];
+  for (const funder of instance.funders) {
+    for (const year of instance.years) {
+      let used = 0;
+      for (const [key, usd] of funding) if (key.startsWith(`${funder.id}|`) && key.endsWith(`|${year}`)) used += usd;
+      budgets.push({ funder: funder.id, year, usedUsd: used, perYearUsd: funder.perYearUsd ?? null });
+    }
+  }
+
+  const breakdown = values ? costBreakdown(model, values) : undefined;
+  const verification = values ? verifySolution(model, values) : undefined;
+  return {
+    scenarioName: instance.scenario.name,
+    datasetId: instance.dataset.meta.id,
+    horizon: { startYear: instance.startYear, endYear: instance.endYear },
+    status: result.status,
+    ...(result.message ? { message: result.message } : {}),
+    totalCostUsd: values ? (result.objective ?? null) : null,
+    costBreakdown: breakdown
+      ? {
+          capexUsd: breakdown.capex,
+          salvageCreditUsd: breakdown.salvageCredit,
+          fixedOpexUsd: breakdown.fixedOpex,
+          variableOpexUsd: breakdown.variableOpex,
+          feedstockUsd: breakdown.feedstock,
+          transportUsd: breakdown.transport,
+          purchasesUsd: breakdown.purchases,
+          shortfallPenaltyUsd: breakdown.shortfallPenalty,
+          unservedPenaltyUsd: breakdown.unservedPenalty,
+        }
+      : null,
+    builds,
+    production: productionList,
+    flows: flows.sort((a, b) => a.year - b.year || a.kind.localeCompare(b.kind) || a.product.localeCompare(b.product) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
+    unservedT,
+    dependency,
+    budgets,
+    model: { ...stats, buildMs },
+    solver: { ...result.solver },
+    verification: verification ? { maxRelativeViolation: verification.maxRelativeViolation, worst: verification.worst } : null,
+    baseline: {
+      status: baseline?.result.status ?? 'error',
+      totalCostUsd: baseline?.result.status === 'optimal' ? (baseline.result.objective ?? null) : null,
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Loads a reference dataset from `data/reference/<id>/`, validates it with zod and checks that
+ * every cross-reference (country, product, process, funder) points at a record that exists.
+ * This is the only place the dataset is checked; everything downstream trusts the result.
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DATASET_FILES, DatasetSchema, type Dataset } from './schema.js';
+
+/** The project root, found from this file's location (works from `src/` and from `dist/`). */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return dir;
+}
+
+export const REFERENCE_DIR = () => resolve(projectRoot(), 'data', 'reference');
+
+export class DatasetError extends Error {
+  constructor(
+    message: string,
+    readonly issues: readonly string[],
+  ) {
+    super(message + (issues.length ? ':\n- ' + issues.join('\n- ') : ''));
+    this.name = 'DatasetError';
+  }
+}
+
+export function listDatasetIds(dir = REFERENCE_DIR()): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, DATASET_FILES.meta)))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+const cache = new Map<string, Dataset>();
+
+/** Loads (once per process) and validates the dataset with this id. */
+export function loadDataset(id: string, dir = REFERENCE_DIR()): Dataset {
+  const key = join(dir, id);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  if (!/^[A-Za-z0-9_.-]+$/.test(id) || !existsSync(join(key, DATASET_FILES.meta))) {
+    throw new DatasetError(`unknown dataset '${id}'`, []);
+  }
+  const raw: Record<string, unknown> = {};
+  for (const [field, file] of Object.entries(DATASET_FILES)) {
+    raw[field] = JSON.parse(readFileSync(join(key, file), 'utf8'));
+  }
+  const dataset = parseDataset(raw);
+  cache.set(key, dataset);
+  return dataset;
+}
+
+/** Validates a dataset object (schema and cross-references) and freezes it. */
+export function parseDataset(raw: unknown): Dataset {
+  const parsed = DatasetSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new DatasetError(
+      'the dataset does not match its schema',
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const data = parsed.data;
+  const issues = crossReferenceIssues(data);
+  if (issues.length) throw new DatasetError('the dataset refers to records that do not exist', issues);
+  return deepFreeze(data);
+}
+
+function crossReferenceIssues(data: Dataset): string[] {
+  const issues: string[] = [];
+  const countries = new Set(data.countries.map((c) => c.id));
+  const products = new Map(data.products.map((p) => [p.id, p]));
+  const processes = new Map(data.processes.map((p) => [p.id, p]));
+  const duplicates = (label: string, ids: string[]) => {
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) issues.push(`${label}: duplicate id '${id}'`);
+      seen.add(id);
+    }
+  };
+  duplicates('countries', data.countries.map((c) => c.id));
+  duplicates('products', data.products.map((p) => p.id));
+  duplicates('processes', data.processes.map((p) => p.id));
+  duplicates('sources', data.sources.map((s) => s.id));
+  duplicates('plants', data.plants.map((p) => p.id));
+  duplicates('demand', data.demand.map((d) => d.id));
+  duplicates('funders', data.funders.map((f) => f.id));
+  const country = (where: string, id: string) => {
+    if (!countries.has(id)) issues.push(`${where}: unknown country '${id}'`);
+  };
+  const product = (where: string, id: string) => {
+    if (!products.has(id)) issues.push(`${where}: unknown product '${id}'`);
+  };
+  country('meta.rivalSupplierCountry', data.meta.rivalSupplierCountry);
+  data.processes.forEach((process, i) => {
+    product(`processes[${i}].output`, process.output);
+    Object.keys(process.inputsTPerT).forEach((k) => product(`processes[${i}].inputsTPerT`, k));
+  });
+  data.sources.forEach((source, i) => {
+    country(`sources[${i}].country`, source.country);
+    for (const [k, share] of Object.entries(source.assay)) {
+      product(`sources[${i}].assay`, k);
+      if (products.get(k)?.stage !== 'separation') issues.push(`sources[${i}].assay: '${k}' is not a separation product`);
+      void share;
+    }
+  });
+  data.plants.forEach((plant, i) => {
+    const where = `plants[${i}] (${plant.id})`;
+    country(`${where}.country`, plant.country);
+    if (plant.stage === 'separation') {
+      if (plant.recoveryRate === undefined) issues.push(`${where}: a separation plant needs recoveryRate`);
+      if (plant.heavyCircuit === undefined) issues.push(`${where}: a separation plant needs heavyCircuit`);
+    } else {
+      if (!plant.processes?.length) issues.push(`${where}: a ${plant.stage} plant needs at least one process`);
+      for (const id of plant.processes ?? []) {
+        const process = processes.get(id);
+        if (!process) issues.push(`${where}.processes: unknown process '${id}'`);
+        else if (process.stage !== plant.stage) issues.push(`${where}.processes: '${id}' is a ${process.stage} process`);
+      }
+    }
+    if (!plant.existingCapacityTpa && !plant.expansion) {
+      issues.push(`${where}: a plant needs existing capacity, an expansion option, or both`);
+    }
+  });
+  data.demand.forEach((demand, i) => {
+    country(`demand[${i}].country`, demand.country);
+    let total = 0;
+    for (const [k, share] of Object.entries(demand.gradeMix)) {
+      product(`demand[${i}].gradeMix`, k);
+      if (!products.get(k)?.final) issues.push(`demand[${i}].gradeMix: '${k}' is not a final product`);
+      total += share;
+    }
+    if (Math.abs(total - 1) > 1e-9) issues.push(`demand[${i}].gradeMix: shares sum to ${total}, not 1`);
+  });
+  data.prices.forEach((price, i) => product(`prices[${i}].product`, price.product));
+  data.transport.forEach((lane, i) => {
+    country(`transport[${i}].from`, lane.from);
+    country(`transport[${i}].to`, lane.to);
+  });
+  data.funders.forEach((funder, i) => {
+    country(`funders[${i}].country`, funder.country);
+    funder.eligibleCountries.forEach((c) => country(`funders[${i}].eligibleCountries`, c));
+  });
+  data.exportControls.forEach((control, i) => {
+    country(`exportControls[${i}].country`, control.country);
+    control.products.forEach((p) => product(`exportControls[${i}].products`, p));
+  });
+  return issues;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,57 @@
+/**
+ * Budgets: public funders pay part of the construction spend of new builds.
+ *
+ *   spend(p,y) = Σ_b capex_p · build[p,b] · share(L_p, b, y)        (USD; equal parts over b … b+L−1)
+ *   fund[f,p,y] ≥ 0   for funders f eligible for p's country and stage, in construction years
+ *   public_share[p,y]:  Σ_f fund[f,p,y] − θ · spend(p,y) ≥ 0          (θ = scenario capexPublicShare)
+ *   cofinancing[f,p,y]: fund[f,p,y] − s_f · spend(p,y) ≤ 0            (s_f = funder's max share of capex)
+ *   budget_year[f,y]:   Σ_p fund[f,p,y] ≤ perYear_f                  (when the funder has a yearly cap)
+ *   budget_total[f]:    Σ_{p,y} fund[f,p,y] ≤ total_f
+ *
+ * Public money is a transfer, not a cost: fund has no objective coefficient (capex is already
+ * charged on build). When θ = 0 budgets never bind and no fund columns are created.
+ * Duals: budget_year / budget_total — USD (discounted) saved per extra USD of envelope (≤ 0).
+ */
+import { Expression } from '../builder.js';
+import type { FormulationContext } from '../context.js';
+import { constructionSpendShare } from './objective.js';
+
+export function addBudgets(ctx: FormulationContext): void {
+  const { instance, builder } = ctx;
+  const theta = instance.capexPublicShare;
+  if (theta <= 0) return;
+  const totals = new Map(instance.funders.map((f) => [f.id, new Expression()]));
+  const yearly = new Map<string, Expression>();
+  for (const plant of instance.plants) {
+    const e = plant.expansion;
+    const columns = ctx.buildColumns.get(plant.id);
+    if (!e || !columns) continue;
+    const eligible = instance.funders.filter((f) => f.eligibleCountries.has(plant.country) && f.eligibleStages.has(plant.stage));
+    for (const y of instance.years) {
+      const spend = new Expression();
+      for (const [b, column] of columns) spend.add(column, e.capexUsdPerTpa * constructionSpendShare(e.leadTimeYears, b, y));
+      if (spend.empty) continue;
+      const publicShare = new Expression().addExpression(spend, -theta);
+      for (const funder of eligible) {
+        const fund = builder.addVariable('fund', [funder.id, plant.id, y]);
+        publicShare.add(fund, 1);
+        builder.addConstraint('cofinancing', [funder.id, plant.id, y], new Expression().add(fund, 1).addExpression(spend, -funder.maxShareOfCapex), { upper: 0 });
+        totals.get(funder.id)?.add(fund, 1);
+        const key = `${funder.id}|${y}`;
+        if (!yearly.has(key)) yearly.set(key, new Expression());
+        yearly.get(key)?.add(fund, 1);
+      }
+      builder.addConstraint('public_share', [plant.id, y], publicShare, { lower: 0 });
+    }
+  }
+  for (const funder of instance.funders) {
+    if (funder.perYearUsd !== undefined) {
+      for (const y of instance.years) {
+        const expression = yearly.get(`${funder.id}|${y}`);
+        if (expression) builder.addConstraint('budget_year', [funder.id, y], expression, { upper: funder.perYearUsd });
+      }
+    }
+    const total = totals.get(funder.id);
+    if (total) builder.addConstraint('budget_total', [funder.id], total, { upper: funder.totalUsd });
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Conversion: metal and magnet plants run recipes (processes) that turn inputs into one output.
+ *
+ *   make[p,r,o,y] ≥ 0   t of recipe r's output made at plant p in year y with content of origin o
+ *   balance[out_r, o, c_p, y]  += make                         (the output keeps the inputs' origin)
+ *   balance[k, o, c_p, y]      −= a_{r,k} · make  for each input k (a = t input per t output)
+ *   use[k, o, c_p, y]          += a_{r,k} · make              (what the country's plants consume)
+ *   activity(p, y)             += make                         (capacity rows, t output)
+ *
+ * Origin tracing: trusted output needs every input trusted; a plant in an untrusted country only
+ * makes untrusted output (o = untrusted), so a magnet made in a trusted country from untrusted
+ * metal is untrusted. Cost: the plant's variable opex per tonne of output, discounted.
+ */
+import type { FormulationContext } from '../context.js';
+
+export function addConversion(ctx: FormulationContext): void {
+  const { instance, builder, sets } = ctx;
+  for (const plant of instance.plants) {
+    if (plant.stage === 'separation') continue;
+    const years = sets.activeYears(plant);
+    for (const processId of plant.processes ?? []) {
+      const process = instance.processes.get(processId);
+      if (!process) continue;
+      for (const origin of sets.origins(plant)) {
+        for (const y of years) {
+          const column = builder.addVariable('make', [plant.id, process.id, origin, y]);
+          builder.addCost(column, plant.variableOpexUsdPerT * instance.discountFactor(y), 'variableOpex');
+          ctx.activity(plant.id, y).add(column, 1);
+          ctx.balance(process.output, origin, plant.country, y).add(column, 1);
+          for (const [input, perTonne] of Object.entries(process.inputsTPerT)) {
+            ctx.balance(input, origin, plant.country, y).add(column, -perTonne);
+            ctx.use(input, origin, plant.country, y).add(column, perTonne);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Dependency targets: a bloc's untrusted share of a product's consumption is capped.
+ *
+ *   dependency[t,y]:  Σ_{c∈B} use[k,untrusted,c,y] − α_t · Σ_{c∈B} Σ_o use[k,o,c,y] − shortfall[t,y] ≤ 0
+ *
+ * for each target t = (bloc B, product k, limit α_t) and each year y from its year to its last year.
+ * use[k,…] is what the bloc's markets receive (final products) and what its plants take in
+ * (intermediates). Soft targets (the default) have shortfall[t,y] ≥ 0 priced at the target's
+ * penalty per tonne (discounted), so an unmet target shows up as a reported gap, never hidden;
+ * hard targets have no shortfall column, and the scenario is infeasible when they cannot be met.
+ * Dual: USD (discounted) saved per tonne of untrusted content the limit is loosened by (≤ 0).
+ * Per percentage point: dual × Σ consumption / 100.
+ */
+import { Expression } from '../builder.js';
+import type { FormulationContext } from '../context.js';
+import { ORIGINS } from '../instance.js';
+
+export function addDependencyTargets(ctx: FormulationContext): void {
+  const { instance, builder } = ctx;
+  for (const target of instance.targets) {
+    for (const y of target.years) {
+      const row = new Expression();
+      for (const country of target.bloc) {
+        for (const origin of ORIGINS) {
+          const use = ctx.peekUse(target.product, origin, country, y);
+          if (!use) continue;
+          row.addExpression(use, (origin === 'untrusted' ? 1 : 0) - target.maxUntrustedShare);
+        }
+      }
+      if (row.empty) continue;
+      if (!target.hard) {
+        const shortfall = builder.addVariable('shortfall', [target.id, y]);
+        builder.addCost(shortfall, target.penaltyUsdPerT * instance.discountFactor(y), 'shortfallPenalty');
+        row.add(shortfall, -1);
+      }
+      builder.addConstraint('dependency', [target.id, y], row, { upper: 0 });
+    }
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The shared state concepts build on: the builder, the resolved instance, the index sets derived
+ * once from it, and the accumulating expressions that link concepts (the GenX pattern: concepts
+ * are self-contained except for these). Accumulators:
+ * - `balance(k, o, c, y)`: supply minus use of product k of origin o in country c and year y;
+ * - `use(k, o, c, y)`: what plants and markets in country c consume (dependency targets read it);
+ * - `activity(p, y)`: throughput of plant p (capacity rows read it);
+ * - `sourceUse(s, y)`: concentrate taken from source s (supply rows read it).
+ */
+import { Expression, LpBuilder } from './builder.js';
+import type { Instance, Origin } from './instance.js';
+import { stepValue } from './instance.js';
+import type { Plant } from '../data/schema.js';
+
+export interface Sets {
+  /** Countries with a plant able to make each product. */
+  readonly producers: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Countries with a plant that uses each product as an input. */
+  readonly plantConsumers: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Countries that consume each product: plant inputs or final demand. */
+  readonly consumers: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Products a separation plant can yield (heavy ones only with a heavy circuit). */
+  separationOutputs(plant: Plant): readonly string[];
+  /** Years in which a plant can have any capacity. */
+  activeYears(plant: Plant): readonly number[];
+  /** Years in which a build decision at the plant can be taken (online within the horizon). */
+  buildYears(plant: Plant): readonly number[];
+  /** Origins a plant's output can have: untrusted only, when its country is not trusted. */
+  origins(plant: Plant): readonly Origin[];
+}
+
+export class FormulationContext {
+  readonly builder: LpBuilder;
+  private readonly balances = new Map<string, Expression>();
+  private readonly uses = new Map<string, Expression>();
+  private readonly activities = new Map<string, Expression>();
+  private readonly sourceUses = new Map<string, Expression>();
+  /** build[p,b] column indices by plant id and build year. */
+  readonly buildColumns = new Map<string, Map<number, number>>();
+
+  constructor(
+    readonly instance: Instance,
+    readonly sets: Sets,
+  ) {
+    this.builder = new LpBuilder(instance.scenario.name);
+  }
+
+  balance(product: string, origin: Origin, country: string, year: number): Expression {
+    return getOrCreate(this.balances, `${product}|${origin}|${country}|${year}`);
+  }
+  use(product: string, origin: Origin, country: string, year: number): Expression {
+    return getOrCreate(this.uses, `${product}|${origin}|${country}|${year}`);
+  }
+  peekUse(product: string, origin: Origin, country: string, year: number): Expression | undefined {
+    return this.uses.get(`${product}|${origin}|${country}|${year}`);
+  }
+  activity(plantId: string, year: number): Expression {
+    return getOrCreate(this.activities, `${plantId}|${year}`);
+  }
+  peekActivity(plantId: string, year: number): Expression | undefined {
+    return this.activities.get(`${plantId}|${year}`);
+  }
+  sourceUse(sourceId: string, year: number): Expression {
+    return getOrCreate(this.sourceUses, `${sourceId}|${year}`);
+  }
+  peekSourceUse(sourceId: string, year: number): Expression | undefined {
+    return this.sourceUses.get(`${sourceId}|${year}`);
+  }
+  /** Every balance accumulated so far, keyed `product|origin|country|year`. */
+  allBalances(): ReadonlyMap<string, Expression> {
+    return this.balances;
+  }
+}
+
+function getOrCreate(map: Map<string, Expression>, key: string): Expression {
+  let expression = map.get(key);
+  if (!expression) {
+    expression = new Expression();
+    map.set(key, expression);
+  }
+  return expression;
+}
+
+/** Derives the index sets once, so no concept creates columns that cannot carry flow. */
+export function deriveSets(instance: Instance): Sets {
+  const producers = new Map<string, Set<string>>();
+  const plantConsumers = new Map<string, Set<string>>();
+  const consumers = new Map<string, Set<string>>();
+  const add = (map: Map<string, Set<string>>, product: string, country: string) => {
+    let set = map.get(product);
+    if (!set) map.set(product, (set = new Set()));
+    set.add(country);
+  };
+  const separationOutputs = (plant: Plant) =>
+    [...instance.products.values()]
+      .filter((p) => p.stage === 'separation' && (!p.heavy || plant.heavyCircuit))
+      .filter((p) => instance.sources.some((s) => (s.assay[p.id] ?? 0) > 0))
+      .map((p) => p.id);
+  const existingYears = (plant: Plant) =>
+    instance.years.filter(
+      (y) => stepValue(plant.existingCapacityTpa, y) > 0 && (plant.retirementYear === undefined || y <= plant.retirementYear),
+    );
+  const buildYears = (plant: Plant) => {
+    const e = plant.expansion;
+    if (!e || instance.noNewBuilds) return [];
+    return instance.years.filter((b) => b >= e.earliestStartYear && b + e.leadTimeYears <= instance.endYear);
+  };
+  const activeYears = (plant: Plant) => {
+    const years = new Set(existingYears(plant));
+    const e = plant.expansion;
+    for (const b of buildYears(plant)) {
+      for (let y = b + (e?.leadTimeYears ?? 0); y < b + (e?.leadTimeYears ?? 0) + (e?.lifetimeYears ?? 0) && y <= instance.endYear; y++) years.add(y);
+    }
+    return instance.years.filter((y) => years.has(y));
+  };
+  for (const plant of instance.plants) {
+    if (!activeYears(plant).length) continue;
+    if (plant.stage === 'separation') {
+      for (const product of separationOutputs(plant)) add(producers, product, plant.country);
+    } else {
+      for (const processId of plant.processes ?? []) {
+        const process = instance.processes.get(processId);
+        if (!process) continue;
+        add(producers, process.output, plant.country);
+        for (const input of Object.keys(process.inputsTPerT)) {
+          add(plantConsumers, input, plant.country);
+          add(consumers, input, plant.country);
+        }
+      }
+    }
+  }
+  for (const key of instance.demand.keys()) {
+    const [country, product] = key.split('|') as [string, string];
+    add(consumers, product, country);
+  }
+  return {
+    producers,
+    plantConsumers,
+    consumers,
+    separationOutputs,
+    activeYears,
+    buildYears,
+    origins: (plant) => (instance.trusted.has(plant.country) ? ['trusted', 'untrusted'] : ['untrusted']),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Builds the linear model of one resolved scenario. Reads like a table of contents: each concept
+ * adds its own named columns, rows and cost terms; the order matters only where a concept's rows
+ * read accumulators that other concepts fill (balances, capacity, supply and targets come last).
+ * Pure: no I/O, no solver.
+ */
+import type { LinearModel } from './builder.js';
+import { FormulationContext, deriveSets } from './context.js';
+import type { Instance } from './instance.js';
+import { addBuilds, addCapacityLimits } from './concepts/capacity.js';
+import { addSeparation } from './concepts/separation.js';
+import { addConversion } from './concepts/conversion.js';
+import { addDemand } from './concepts/demand.js';
+import { addTrade } from './concepts/trade.js';
+import { addDowngrades, addBalances } from './concepts/origin.js';
+import { addSourceSupply } from './concepts/feedstock.js';
+import { addDependencyTargets } from './concepts/dependency-target.js';
+import { addBudgets } from './concepts/budget.js';
+
+export function formulate(instance: Instance): LinearModel {
+  const ctx = new FormulationContext(instance, deriveSets(instance));
+  // Columns: decisions and flows.
+  addBuilds(ctx);
+  addSeparation(ctx);
+  addConversion(ctx);
+  addDemand(ctx);
+  addTrade(ctx);
+  addDowngrades(ctx);
+  // Rows that read the accumulators filled above.
+  addBalances(ctx);
+  addSourceSupply(ctx);
+  addCapacityLimits(ctx);
+  addDependencyTargets(ctx);
+  addBudgets(ctx);
+  return ctx.builder.build();
+}

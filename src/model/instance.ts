@@ -1,0 +1,341 @@
+/**
+ * Resolves a validated scenario against its dataset into an `Instance`: the read-only sets and
+ * parameters the formulation reads. Overrides are merged and re-validated here, and every id
+ * the scenario mentions is checked; unknown ids are reported with their JSON path. After this
+ * step nothing downstream re-checks input.
+ */
+import { z } from 'zod';
+import {
+  FeedstockSourceSchema,
+  FunderSchema,
+  PlantSchema,
+  DemandSchema,
+  PriceSchema,
+  type Dataset,
+  type FeedstockSource,
+  type Plant,
+  type Process,
+  type Product,
+  type StepSeries,
+  type Stage,
+} from '../data/schema.js';
+import type { Scenario, SolverOptions } from '../schemas/scenario.js';
+
+export type Origin = 'trusted' | 'untrusted';
+export const ORIGINS: readonly Origin[] = ['trusted', 'untrusted'];
+
+/** The pseudo product id closed lanes and export controls use for concentrate (feed). */
+export const CONCENTRATE = 'concentrate';
+
+export interface ScenarioIssue {
+  /** JSON path inside the scenario, e.g. `overrides.plants.us_mp_10x.expansion.capexUsdPerTpa`. */
+  path: string;
+  message: string;
+}
+
+export class ScenarioError extends Error {
+  constructor(readonly issues: readonly ScenarioIssue[]) {
+    super('the scenario is not valid for its dataset:\n' + issues.map((i) => `- ${i.path}: ${i.message}`).join('\n'));
+    this.name = 'ScenarioError';
+  }
+}
+
+export interface ResolvedTarget {
+  id: string;
+  index: number;
+  bloc: readonly string[];
+  product: string;
+  years: readonly number[];
+  maxUntrustedShare: number;
+  hard: boolean;
+  penaltyUsdPerT: number;
+}
+
+export interface ResolvedFunder {
+  id: string;
+  name: string;
+  totalUsd: number;
+  perYearUsd?: number;
+  eligibleCountries: ReadonlySet<string>;
+  eligibleStages: ReadonlySet<Stage>;
+  maxShareOfCapex: number;
+}
+
+export interface Instance {
+  readonly scenario: Scenario;
+  readonly dataset: Dataset;
+  readonly years: readonly number[];
+  readonly startYear: number;
+  readonly endYear: number;
+  readonly discountRate: number;
+  readonly rival: string;
+  readonly countries: readonly string[];
+  readonly trusted: ReadonlySet<string>;
+  readonly products: ReadonlyMap<string, Product>;
+  readonly processes: ReadonlyMap<string, Process>;
+  readonly sources: readonly FeedstockSource[];
+  readonly plants: readonly Plant[];
+  /** Final demand, t, by `${country}|${product}|${year}`. */
+  readonly demand: ReadonlyMap<string, number>;
+  readonly demandCountries: readonly string[];
+  /** Rival supplier delivered price (excluding transport), USD/t, by product and year; absent when banned. */
+  priceUsdPerT(product: string, year: number): number | undefined;
+  transportUsdPerT(from: string, to: string): number;
+  laneOpen(from: string, to: string, product: string): boolean;
+  /** True when an active export control of the rival supplier stops sales of `product` in `year`. */
+  exportControlled(product: string, year: number): boolean;
+  readonly targets: readonly ResolvedTarget[];
+  readonly funders: readonly ResolvedFunder[];
+  readonly capexPublicShare: number;
+  readonly unservedPenaltyUsdPerT: number;
+  readonly solver: SolverOptions;
+  /** When true the formulation creates no build columns (the "no new builds" baseline). */
+  readonly noNewBuilds: boolean;
+  discountFactor(year: number): number;
+}
+
+/** Value of a step series in a year (0 before its first key). */
+export function stepValue(series: StepSeries | undefined, year: number): number {
+  if (!series) return 0;
+  let value = 0;
+  let best = -Infinity;
+  for (const [key, v] of Object.entries(series)) {
+    const y = Number(key);
+    if (y <= year && y > best) {
+      best = y;
+      value = v;
+    }
+  }
+  return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep merge for override records: objects merge, everything else replaces. */
+export function mergeDeep<T>(base: T, patch: Record<string, unknown>): T {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(patch)) {
+    const current = out[key];
+    // Step series are replaced whole: merging years would keep stale steps.
+    const isSeries = isPlainObject(value) && Object.keys(value).every((k) => /^\d{4}$/.test(k)) && Object.keys(value).length > 0;
+    out[key] = isPlainObject(current) && isPlainObject(value) && !isSeries ? mergeDeep(current, value) : value;
+  }
+  return out as T;
+}
+
+function applyOverrides<T extends object>(
+  records: readonly T[],
+  key: (record: T) => string,
+  overrides: Record<string, Record<string, unknown>>,
+  schema: z.ZodType<T>,
+  path: string,
+  issues: ScenarioIssue[],
+): T[] {
+  const byId = new Map(records.map((r) => [key(r), r]));
+  for (const id of Object.keys(overrides)) {
+    if (!byId.has(id)) issues.push({ path: `${path}.${id}`, message: `unknown id '${id}'` });
+  }
+  return records.map((record) => {
+    const patch = overrides[key(record)];
+    if (!patch) return record;
+    for (const forbidden of ['id', 'source', 'estimate']) {
+      if (forbidden in patch) issues.push({ path: `${path}.${key(record)}.${forbidden}`, message: `'${forbidden}' cannot be overridden` });
+    }
+    const merged = mergeDeep(record, patch);
+    const strict = schema instanceof z.ZodObject ? (schema as z.ZodObject).strict() : schema;
+    const parsed = strict.safeParse(merged);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        issues.push({ path: [path, key(record), ...issue.path.map(String)].join('.'), message: issue.message });
+      }
+      return record;
+    }
+    return parsed.data as T;
+  });
+}
+
+export interface ResolveOptions {
+  noNewBuilds?: boolean;
+}
+
+export function resolveScenario(scenario: Scenario, dataset: Dataset, options: ResolveOptions = {}): Instance {
+  const issues: ScenarioIssue[] = [];
+  const { startYear, endYear } = scenario.horizon;
+  const years: number[] = [];
+  for (let y = startYear; y <= endYear; y++) years.push(y);
+  const countryIds = new Set(dataset.countries.map((c) => c.id));
+  const productIds = new Set(dataset.products.map((p) => p.id));
+  const checkCountry = (path: string, id: string) => {
+    if (!countryIds.has(id)) issues.push({ path, message: `unknown country '${id}'` });
+  };
+  const checkProduct = (path: string, id: string, allowConcentrate = false) => {
+    if (!productIds.has(id) && !(allowConcentrate && id === CONCENTRATE)) {
+      issues.push({ path, message: `unknown product '${id}'` });
+    }
+  };
+  const o = scenario.overrides;
+
+  const plantIds = new Set(dataset.plants.map((p) => p.id));
+  o.excludePlants.forEach((id, i) => {
+    if (!plantIds.has(id)) issues.push({ path: `overrides.excludePlants[${i}]`, message: `unknown plant '${id}'` });
+  });
+  const sourceIds = new Set(dataset.sources.map((s) => s.id));
+  o.excludeSources.forEach((id, i) => {
+    if (!sourceIds.has(id)) issues.push({ path: `overrides.excludeSources[${i}]`, message: `unknown source '${id}'` });
+  });
+  const excludedPlants = new Set(o.excludePlants);
+  const excludedSources = new Set(o.excludeSources);
+  const plants = applyOverrides(dataset.plants, (p) => p.id, o.plants as Record<string, Record<string, unknown>>, PlantSchema as z.ZodType<Plant>, 'overrides.plants', issues).filter(
+    (p) => !excludedPlants.has(p.id),
+  );
+  const sources = applyOverrides(dataset.sources, (s) => s.id, o.sources as Record<string, Record<string, unknown>>, FeedstockSourceSchema as z.ZodType<FeedstockSource>, 'overrides.sources', issues).filter(
+    (s) => !excludedSources.has(s.id),
+  );
+  const demands = applyOverrides(dataset.demand, (d) => d.id, o.demand as Record<string, Record<string, unknown>>, DemandSchema as z.ZodType<Dataset['demand'][number]>, 'overrides.demand', issues);
+  const prices = applyOverrides(dataset.prices, (p) => p.product, o.prices as Record<string, Record<string, unknown>>, PriceSchema as z.ZodType<Dataset['prices'][number]>, 'overrides.prices', issues);
+  const datasetFunders = applyOverrides(dataset.funders, (f) => f.id, o.funders as Record<string, Record<string, unknown>>, FunderSchema as z.ZodType<Dataset['funders'][number]>, 'overrides.funders', issues);
+
+  o.closedLanes.forEach((lane, i) => {
+    checkCountry(`overrides.closedLanes[${i}].from`, lane.from);
+    checkCountry(`overrides.closedLanes[${i}].to`, lane.to);
+    lane.products?.forEach((p, j) => checkProduct(`overrides.closedLanes[${i}].products[${j}]`, p, true));
+  });
+  o.exportControls.forEach((control, i) => {
+    control.products.forEach((p, j) => checkProduct(`overrides.exportControls[${i}].products[${j}]`, p, true));
+    if (control.toYear !== undefined && control.toYear < control.fromYear) {
+      issues.push({ path: `overrides.exportControls[${i}].toYear`, message: 'toYear is before fromYear' });
+    }
+  });
+  const controlIds = new Set(dataset.exportControls.map((c) => c.id));
+  o.applyExportControls.forEach((id, i) => {
+    if (!controlIds.has(id)) issues.push({ path: `overrides.applyExportControls[${i}]`, message: `unknown export control '${id}'` });
+  });
+
+  const trusted = new Set(scenario.trustedCountries ?? dataset.countries.filter((c) => c.defaultTrusted).map((c) => c.id));
+  scenario.trustedCountries?.forEach((id, i) => checkCountry(`trustedCountries[${i}]`, id));
+  const rival = dataset.meta.rivalSupplierCountry;
+  if (trusted.has(rival)) issues.push({ path: 'trustedCountries', message: `the rival supplier '${rival}' cannot be trusted: its sales are untrusted by definition` });
+
+  const targets: ResolvedTarget[] = scenario.targets.map((target, i) => {
+    target.bloc.forEach((c, j) => checkCountry(`targets[${i}].bloc[${j}]`, c));
+    checkProduct(`targets[${i}].product`, target.product);
+    const until = target.untilYear ?? endYear;
+    if (target.year < startYear || target.year > endYear) {
+      issues.push({ path: `targets[${i}].year`, message: `year ${target.year} is outside the horizon ${startYear}-${endYear}` });
+    }
+    if (until < target.year) issues.push({ path: `targets[${i}].untilYear`, message: 'untilYear is before year' });
+    const targetYears = years.filter((y) => y >= target.year && y <= until);
+    return {
+      id: target.id ?? `t${i}`,
+      index: i,
+      bloc: target.bloc,
+      product: target.product,
+      years: targetYears,
+      maxUntrustedShare: target.maxUntrustedShare,
+      hard: target.hard,
+      penaltyUsdPerT: target.penaltyUsdPerT ?? dataset.meta.defaults.shortfallPenaltyUsdPerT,
+    };
+  });
+  const targetIds = new Set<string>();
+  targets.forEach((t, i) => {
+    if (targetIds.has(t.id)) issues.push({ path: `targets[${i}].id`, message: `duplicate target id '${t.id}'` });
+    targetIds.add(t.id);
+  });
+
+  const funderById = new Map(datasetFunders.map((f) => [f.id, f]));
+  const funders: ResolvedFunder[] = [];
+  scenario.budgets.forEach((budget, i) => {
+    const base = funderById.get(budget.funder);
+    if (!base) {
+      issues.push({ path: `budgets[${i}].funder`, message: `unknown funder '${budget.funder}'` });
+      return;
+    }
+    budget.eligibleCountries?.forEach((c, j) => checkCountry(`budgets[${i}].eligibleCountries[${j}]`, c));
+    if (funders.some((f) => f.id === base.id)) issues.push({ path: `budgets[${i}].funder`, message: `funder '${base.id}' appears twice` });
+    const perYear = budget.perYearUsd ?? base.perYearUsd;
+    funders.push({
+      id: base.id,
+      name: base.name,
+      totalUsd: budget.totalUsd ?? base.totalUsd,
+      ...(perYear !== undefined ? { perYearUsd: perYear } : {}),
+      eligibleCountries: new Set(budget.eligibleCountries ?? base.eligibleCountries),
+      eligibleStages: new Set(budget.eligibleStages ?? base.eligibleStages),
+      maxShareOfCapex: budget.maxShareOfCapex ?? base.maxShareOfCapex,
+    });
+  });
+
+  if (issues.length) throw new ScenarioError(issues);
+
+  const demand = new Map<string, number>();
+  const demandCountries = new Set<string>();
+  for (const d of demands) {
+    for (const y of years) {
+      const total = d.baseTonnes * Math.pow(1 + d.growthRatePerYear, y - d.baseYear);
+      for (const [product, share] of Object.entries(d.gradeMix)) {
+        if (share <= 0) continue;
+        const key = `${d.country}|${product}|${y}`;
+        demand.set(key, (demand.get(key) ?? 0) + total * share);
+        demandCountries.add(d.country);
+      }
+    }
+  }
+
+  const priceByProduct = new Map(prices.map((p) => [p.product, p]));
+  const activeControls = [
+    ...dataset.exportControls
+      .filter((c) => c.activeByDefault || o.applyExportControls.includes(c.id))
+      .map((c) => ({ products: c.products, fromYear: c.fromYear, toYear: c.toYear })),
+    ...o.exportControls,
+  ];
+  const banned = (product: string, year: number) =>
+    activeControls.some((c) => c.products.includes(product) && year >= c.fromYear && (c.toYear === undefined || year <= c.toYear));
+
+  const transport = new Map(dataset.transport.map((t) => [`${t.from}|${t.to}`, t.usdPerT]));
+  const closed = o.closedLanes;
+  const discountRate = scenario.discountRate ?? dataset.meta.defaults.discountRate;
+
+  return {
+    scenario,
+    dataset,
+    years,
+    startYear,
+    endYear,
+    discountRate,
+    rival,
+    countries: dataset.countries.map((c) => c.id),
+    trusted,
+    products: new Map(dataset.products.map((p) => [p.id, p])),
+    processes: new Map(dataset.processes.map((p) => [p.id, p])),
+    sources,
+    plants,
+    demand,
+    demandCountries: [...demandCountries].sort(),
+    priceUsdPerT(product, year) {
+      if (banned(product, year)) return undefined;
+      const record = priceByProduct.get(product);
+      return record ? stepValue(record.priceUsdPerT, year) : undefined;
+    },
+    transportUsdPerT(from, to) {
+      if (from === to) return dataset.meta.defaults.domesticTransportUsdPerT;
+      const cost = transport.get(`${from}|${to}`);
+      if (cost === undefined) throw new Error(`no transport cost from ${from} to ${to} in dataset ${dataset.meta.id}`);
+      return cost;
+    },
+    laneOpen(from, to, product) {
+      return !closed.some((l) => l.from === from && l.to === to && (!l.products || l.products.includes(product)));
+    },
+    exportControlled: banned,
+    targets,
+    funders,
+    capexPublicShare: scenario.capexPublicShare,
+    unservedPenaltyUsdPerT: dataset.meta.defaults.unservedPenaltyUsdPerT,
+    solver: scenario.solver,
+    noNewBuilds: options.noNewBuilds ?? false,
+    discountFactor(year) {
+      return Math.pow(1 + discountRate, -(year - startYear));
+    },
+  };
+}
+

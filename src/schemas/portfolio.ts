@@ -1,0 +1,128 @@
+/**
+ * The portfolio: the result of planning one scenario. Field names carry units. This schema is
+ * the API's response contract and the source of the OpenAPI document.
+ */
+import { z } from 'zod';
+
+export const SolveStatusSchema = z.enum(['optimal', 'infeasible', 'unbounded', 'time_limit', 'error']);
+
+export const CostBreakdownSchema = z.object({
+  capexUsd: z.number(),
+  salvageCreditUsd: z.number().describe('Negative: undepreciated value of builds whose life runs past the horizon.'),
+  fixedOpexUsd: z.number(),
+  variableOpexUsd: z.number(),
+  feedstockUsd: z.number(),
+  transportUsd: z.number(),
+  purchasesUsd: z.number().describe('Purchases from the rival supplier.'),
+  shortfallPenaltyUsd: z.number(),
+  unservedPenaltyUsd: z.number(),
+});
+
+export const BuildSchema = z.object({
+  plant: z.string(),
+  name: z.string(),
+  country: z.string(),
+  stage: z.string(),
+  status: z.string(),
+  capacityTpa: z.number(),
+  buildYear: z.number().int(),
+  onlineYear: z.number().int(),
+  capexUsd: z.number().describe('Undiscounted capex of this build.'),
+  funding: z.array(z.object({ funder: z.string(), usd: z.number() })).describe('Public funders; the rest is private capital.'),
+  privateUsd: z.number(),
+});
+
+export const DependencyPointSchema = z.object({
+  year: z.number().int(),
+  limit: z.number().nullable().describe('Maximum untrusted share in this year (null before the target applies).'),
+  baselineShare: z.number().nullable().describe('Untrusted share with existing and committed capacity only (no new builds).'),
+  portfolioShare: z.number().nullable(),
+  consumptionT: z.number(),
+  untrustedT: z.number(),
+  met: z.boolean().nullable(),
+  shortfallT: z.number(),
+});
+
+export const DependencyTrajectorySchema = z.object({
+  target: z.string(),
+  bloc: z.array(z.string()),
+  product: z.string(),
+  hard: z.boolean(),
+  maxUntrustedShare: z.number(),
+  fromYear: z.number().int(),
+  points: z.array(DependencyPointSchema),
+});
+
+export const FlowSchema = z.object({
+  kind: z.enum(['feed', 'ship', 'buy']),
+  product: z.string(),
+  origin: z.enum(['trusted', 'untrusted']),
+  from: z.string(),
+  to: z.string(),
+  year: z.number().int(),
+  tonnes: z.number(),
+  source: z.string().optional(),
+  plant: z.string().optional(),
+});
+
+export const ProductionSchema = z.object({
+  plant: z.string(),
+  country: z.string(),
+  stage: z.string(),
+  year: z.number().int(),
+  throughputT: z.number(),
+  capacityTpa: z.number(),
+  trustedOutputT: z.number(),
+  untrustedOutputT: z.number(),
+});
+
+export const BudgetUseSchema = z.object({
+  funder: z.string(),
+  year: z.number().int(),
+  usedUsd: z.number(),
+  perYearUsd: z.number().nullable(),
+});
+
+export const ModelStatsSchema = z.object({
+  rows: z.number().int(),
+  columns: z.number().int(),
+  nonzeros: z.number().int(),
+  integerColumns: z.number().int(),
+  buildMs: z.number(),
+});
+
+export const SolverInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  solveMs: z.number(),
+  algorithm: z.string().optional(),
+  mipRelGap: z.number().optional(),
+});
+
+export const PortfolioSchema = z.object({
+  scenarioName: z.string(),
+  datasetId: z.string(),
+  horizon: z.object({ startYear: z.number().int(), endYear: z.number().int() }),
+  status: SolveStatusSchema,
+  message: z.string().optional(),
+  totalCostUsd: z.number().nullable().describe('Total discounted cost (USD 2026); null unless optimal.'),
+  costBreakdown: CostBreakdownSchema.nullable(),
+  builds: z.array(BuildSchema),
+  production: z.array(ProductionSchema),
+  flows: z.array(FlowSchema),
+  unservedT: z.number(),
+  dependency: z.array(DependencyTrajectorySchema),
+  budgets: z.array(BudgetUseSchema),
+  model: ModelStatsSchema,
+  solver: SolverInfoSchema,
+  verification: z
+    .object({ maxRelativeViolation: z.number(), worst: z.array(z.object({ name: z.string(), relativeViolation: z.number() })) })
+    .nullable()
+    .describe('Every row recomputed from the returned values, independently of the solver.'),
+  baseline: z
+    .object({ status: SolveStatusSchema, totalCostUsd: z.number().nullable() })
+    .describe('The same scenario with no new builds and soft targets: the reference for baselineShare.'),
+});
+
+export type Portfolio = z.infer<typeof PortfolioSchema>;
+export type DependencyTrajectory = z.infer<typeof DependencyTrajectorySchema>;

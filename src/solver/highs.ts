@@ -1,0 +1,152 @@
+/**
+ * HiGHS backend (the `highs` package, HiGHS compiled to WebAssembly). Synchronous: callers that
+ * must not block (the service) run it inside a worker thread. Uses the persistent model API
+ * with CSR arrays, disposes every model, sets the MIP gap explicitly, and never reads values from
+ * a solve that did not end optimal (at a time limit HiGHS' values can be far from feasible).
+ */
+import highsPackage from 'highs';
+import type { Highs } from 'highs';
+import type { LinearModel } from '../model/builder.js';
+import { modelStats } from '../model/builder.js';
+import { IPM_ROW_THRESHOLD, type SolveOptions, type SolveResult, type SolveStatus } from './types.js';
+
+// The package ships CommonJS typings for an ESM build: at run time the default import is the
+// loader itself, while the typings describe it as `module.exports.default`. Accept both.
+type Loader = () => Promise<Highs>;
+const loadHighs: Loader =
+  typeof highsPackage === 'function' ? (highsPackage as unknown as Loader) : (highsPackage as unknown as { default: Loader }).default;
+let highsPromise: Promise<Highs> | undefined;
+
+/** Loads (once per thread) and returns the HiGHS module; call early to pay the WASM compile up front. */
+export function highsModule(): Promise<Highs> {
+  highsPromise ??= loadHighs();
+  return highsPromise;
+}
+
+export async function highsVersion(): Promise<string> {
+  const highs = await highsModule();
+  return highs.version.string;
+}
+
+export function chooseAlgorithm(model: LinearModel, requested: SolveOptions['algorithm']): 'simplex' | 'ipm' {
+  if (requested !== 'auto') return requested;
+  return model.rowNames.length > IPM_ROW_THRESHOLD ? 'ipm' : 'simplex';
+}
+
+export async function solveWithHighs(model: LinearModel, options: SolveOptions): Promise<SolveResult> {
+  const highs = await highsModule();
+  const stats = modelStats(model);
+  const isMip = stats.integerColumns > 0;
+  const algorithm = isMip ? 'choose' : chooseAlgorithm(model, options.algorithm);
+  const started = performance.now();
+  const info = (solveMs: number) => ({
+    name: 'highs' as const,
+    version: highs.version.string,
+    solveMs,
+    algorithm,
+    ...(isMip ? { mipRelGap: options.mipRelGap } : {}),
+  });
+  if (stats.columns === 0) {
+    return { status: 'optimal', objective: 0, columnValues: new Float64Array(0), rowDuals: new Float64Array(stats.rows), columnDuals: new Float64Array(0), solver: info(0), stats };
+  }
+  const inf = highs.infinity;
+  const toInf = (values: Float64Array) => Array.from(values, (v) => (v === Infinity ? inf : v === -Infinity ? -inf : v));
+  let handle: ReturnType<Highs['createModel']> | undefined;
+  try {
+    handle = highs.createModel({
+      numCols: stats.columns,
+      numRows: stats.rows,
+      colCost: model.colCost,
+      colLower: new Float64Array(stats.columns),
+      colUpper: toInf(model.colUpper),
+      rowLower: toInf(model.rowLower),
+      rowUpper: toInf(model.rowUpper),
+      matrix: {
+        format: 'csr',
+        numRows: stats.rows,
+        numCols: stats.columns,
+        starts: model.rowStarts,
+        indices: model.rowIndices,
+        values: model.rowValues,
+      },
+      ...(isMip ? { integrality: Array.from(model.colInteger, (v) => (v ? 1 : 0)) as (0 | 1)[] } : {}),
+    });
+    handle.options.set({
+      output_flag: false,
+      time_limit: options.timeLimitSeconds,
+      mip_rel_gap: options.mipRelGap,
+      ...(algorithm === 'choose' ? {} : { solver: algorithm }),
+      ...(algorithm === 'ipm' ? { run_crossover: 'on' } : {}),
+    });
+    handle.run();
+    let status = mapStatus(highs, handle.getModelStatus());
+    if (status === 'infeasible' && handle.getModelStatus() === highs.constants.modelStatus.unboundedOrInfeasible) {
+      status = distinguishInfeasible(highs, model);
+    }
+    const solveMs = performance.now() - started;
+    if (status !== 'optimal') return { status, solver: info(solveMs), stats, message: describeStatus(highs, handle.getModelStatus()) };
+    const solution = handle.getSolution();
+    return {
+      status,
+      objective: handle.getObjectiveValue(),
+      columnValues: Float64Array.from(solution.colValue),
+      ...(isMip ? {} : { rowDuals: Float64Array.from(solution.rowDual), columnDuals: Float64Array.from(solution.colDual) }),
+      solver: info(solveMs),
+      stats,
+    };
+  } catch (error) {
+    return { status: 'error', message: error instanceof Error ? error.message : String(error), solver: info(performance.now() - started), stats };
+  } finally {
+    handle?.dispose();
+  }
+}
+
+function mapStatus(highs: Highs, code: number): SolveStatus {
+  const s = highs.constants.modelStatus;
+  switch (code) {
+    case s.optimal:
+      return 'optimal';
+    case s.infeasible:
+    case s.unboundedOrInfeasible:
+      return 'infeasible';
+    case s.unbounded:
+      return 'unbounded';
+    case s.timeLimit:
+    case s.iterationLimit:
+    case s.interrupted:
+      return 'time_limit';
+    default:
+      return 'error';
+  }
+}
+
+function describeStatus(highs: Highs, code: number): string {
+  const entry = Object.entries(highs.constants.modelStatus).find(([, v]) => v === code);
+  return `HiGHS model status: ${entry ? entry[0] : code}`;
+}
+
+/**
+ * HiGHS presolve can answer "infeasible or unbounded". With a zero objective an LP is never
+ * unbounded, so re-solving it tells the two apart.
+ */
+function distinguishInfeasible(highs: Highs, model: LinearModel): SolveStatus {
+  const stats = modelStats(model);
+  const inf = highs.infinity;
+  return highs.withModel(
+    {
+      numCols: stats.columns,
+      numRows: stats.rows,
+      colCost: new Float64Array(stats.columns),
+      colLower: new Float64Array(stats.columns),
+      colUpper: Array.from(model.colUpper, (v) => (v === Infinity ? inf : v)),
+      rowLower: Array.from(model.rowLower, (v) => (v === -Infinity ? -inf : v)),
+      rowUpper: Array.from(model.rowUpper, (v) => (v === Infinity ? inf : v)),
+      matrix: { format: 'csr', numRows: stats.rows, numCols: stats.columns, starts: model.rowStarts, indices: model.rowIndices, values: model.rowValues },
+    },
+    (check: ReturnType<Highs['createModel']>) => {
+      check.options.set({ output_flag: false, presolve: 'off' });
+      check.run();
+      return check.getModelStatus() === highs.constants.modelStatus.infeasible ? 'infeasible' : 'unbounded';
+    },
+  );
+}
