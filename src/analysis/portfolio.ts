@@ -30,7 +30,10 @@ function nonZero(model: LinearModel, values: Float64Array): Parsed[] {
   return out;
 }
 
-/** Tonnes consumed by origin, keyed `product|origin|country|year` (markets and plant inputs). */
+/**
+ * Tonnes consumed by origin, keyed `product|origin|country|year` (markets and plant inputs).
+ * Unserved final demand is counted as untrusted, as in the dependency rows: a gap is not independence.
+ */
 export function consumptionByOrigin(instance: Instance, model: LinearModel, values: Float64Array): Map<string, number> {
   const use = new Map<string, number>();
   const add = (key: string, v: number) => use.set(key, (use.get(key) ?? 0) + v);
@@ -39,6 +42,9 @@ export function consumptionByOrigin(instance: Instance, model: LinearModel, valu
     if (family === 'deliver') {
       const [country, product, origin, year] = indices as [string, string, string, string];
       add(`${product}|${origin}|${country}|${year}`, value);
+    } else if (family === 'unserved') {
+      const [country, product, year] = indices as [string, string, string];
+      add(`${product}|untrusted|${country}|${year}`, value);
     } else if (family === 'make') {
       const [plant, processId, origin, year] = indices as [string, string, string, string];
       const process = instance.processes.get(processId);

@@ -35,6 +35,8 @@ export class FormulationContext {
   private readonly uses = new Map<string, Expression>();
   private readonly activities = new Map<string, Expression>();
   private readonly sourceUses = new Map<string, Expression>();
+  /** unserved[c,g,y] column indices keyed `country|product|year` (dependency targets count them). */
+  readonly unservedColumns = new Map<string, number>();
   /** build[p,b] column indices by plant id and build year. */
   readonly buildColumns = new Map<string, Map<number, number>>();
 

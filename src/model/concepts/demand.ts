@@ -28,6 +28,7 @@ export function addDemand(ctx: FormulationContext): void {
     }
     const unserved = builder.addVariable('unserved', [country, product, y]);
     builder.addCost(unserved, instance.unservedPenaltyUsdPerT * instance.discountFactor(y), 'unservedPenalty');
+    ctx.unservedColumns.set(key, unserved);
     row.add(unserved, 1);
     builder.addConstraint('demand', [country, product, y], row, { lower: tonnes, upper: tonnes });
   }

@@ -1,8 +1,11 @@
 /**
  * Dependency targets: a bloc's untrusted share of a product's consumption is capped.
  *
- *   dependency[t,y]:  Σ_{c∈B} use[k,untrusted,c,y] − α_t · Σ_{c∈B} Σ_o use[k,o,c,y] − shortfall[t,y] ≤ 0
+ *   dependency[t,y]:  Σ_{c∈B} (use[k,untrusted,c,y] + unserved[c,k,y])
+ *                     − α_t · Σ_{c∈B} (Σ_o use[k,o,c,y] + unserved[c,k,y]) − shortfall[t,y] ≤ 0
  *
+ * Unserved final demand counts as untrusted: leaving demand unmet is not independence, and
+ * without this a hard target could be "met" by serving nothing.
  * for each target t = (bloc B, product k, limit α_t) and each year y from its year to its last year.
  * use[k,…] is what the bloc's markets receive (final products) and what its plants take in
  * (intermediates). Soft targets (the default) have shortfall[t,y] ≥ 0 priced at the target's
@@ -26,6 +29,8 @@ export function addDependencyTargets(ctx: FormulationContext): void {
           if (!use) continue;
           row.addExpression(use, (origin === 'untrusted' ? 1 : 0) - target.maxUntrustedShare);
         }
+        const unserved = ctx.unservedColumns.get(`${country}|${target.product}|${y}`);
+        if (unserved !== undefined) row.add(unserved, 1 - target.maxUntrustedShare);
       }
       if (row.empty) continue;
       if (!target.hard) {

@@ -1,0 +1,76 @@
+/**
+ * CLI: `npm run plan -- <scenario.json> [--solver highs|javascript-lp-solver] [--format json|text]`
+ * Prints the portfolio. Exits 2 with the failing fields for an invalid scenario, 1 on other errors.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { planFromInput } from '../planner.js';
+import { ScenarioError } from '../model/instance.js';
+import { DatasetError } from '../data/load.js';
+import { BackendSchema } from '../schemas/scenario.js';
+import { portfolioText } from './text-report.js';
+
+const usage = 'usage: npm run plan -- <scenario.json> [--solver highs|javascript-lp-solver] [--format json|text] [--no-baseline]';
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { solver: { type: 'string' }, format: { type: 'string', default: 'text' }, 'no-baseline': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(usage + '\n');
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    process.stderr.write(`expected one scenario file\n${usage}\n`);
+    return 2;
+  }
+  const format = values.format;
+  if (format !== 'json' && format !== 'text') {
+    process.stderr.write(`--format must be json or text, not '${format}'\n`);
+    return 2;
+  }
+  const backend = values.solver === undefined ? undefined : BackendSchema.safeParse(values.solver);
+  if (backend && !backend.success) {
+    process.stderr.write(`--solver must be highs or javascript-lp-solver, not '${values.solver}'\n`);
+    return 2;
+  }
+  const file = positionals[0]!;
+  let input: unknown;
+  try {
+    input = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    process.stderr.write(`cannot read scenario ${file}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  try {
+    const portfolio = await planFromInput(input, { ...(backend?.success ? { backend: backend.data } : {}), skipBaseline: values['no-baseline'] });
+    process.stdout.write(format === 'json' ? JSON.stringify(portfolio, null, 2) + '\n' : portfolioText(portfolio));
+    return portfolio.status === 'optimal' || portfolio.status === 'infeasible' ? 0 : 1;
+  } catch (error) {
+    if (error instanceof ScenarioError || error instanceof DatasetError) {
+      process.stderr.write(`invalid scenario ${file}:\n${error.issues.map((i) => (typeof i === 'string' ? `- ${i}` : `- ${i.path}: ${i.message}`)).join('\n') || error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+// exitCode, not process.exit(): exiting at once would cut off output still buffered for a pipe.
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
