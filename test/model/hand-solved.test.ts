@@ -2,7 +2,7 @@
  * Tiny cases solved by hand. Each asserts the optimum to 1e-6 relative, re-verifies the solution
  * from the returned values, and checks that both backends agree.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { parseScenario, planScenario } from '../../src/planner.js';
 import type { Dataset } from '../../src/data/schema.js';
 import type { Portfolio } from '../../src/schemas/portfolio.js';
@@ -11,7 +11,7 @@ import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
 const close = (actual: number | null, expected: number, tolerance = 1e-6) =>
   actual !== null && Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected));
 
-async function solveBoth(t: Tap.Test, scenario: Record<string, unknown>, dataset: Dataset): Promise<Portfolio> {
+async function solveBoth(t: Test, scenario: Record<string, unknown>, dataset: Dataset): Promise<Portfolio> {
   const parsed = parseScenario(scenario);
   const highs = await planScenario(parsed, dataset, { backend: 'highs' });
   const jslp = await planScenario(parsed, dataset, { backend: 'javascript-lp-solver' });

@@ -2,7 +2,7 @@
  * Every shipped scenario in models/scenarios/ solves with HiGHS on the bundled dataset; its status
  * and dependency trajectory are asserted, and the solution is re-verified row by row.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenario, planScenario } from '../../src/planner.js';
@@ -21,7 +21,7 @@ async function solve(file: string, backend: 'highs' | 'javascript-lp-solver' = '
 }
 
 /** Soft targets: untrusted tonnes never exceed the limit by more than the reported shortfall. */
-function assertTrajectories(t: Tap.Test, p: Portfolio) {
+function assertTrajectories(t: Test, p: Portfolio) {
   for (const d of p.dependency) {
     for (const point of d.points) {
       if (point.limit === null) continue;
