@@ -1,0 +1,231 @@
+/**
+ * Builds the Fastify application without listening: database, services, routes, OpenAPI. The
+ * server, the OpenAPI generator and the tests all start here; tests inject datasets and a temporary
+ * database, the generator turns solving off.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Dataset } from './data/schema.js';
+import { defaultConfig, type Config } from './config.js';
+import { registerProblemHandlers, sendProblem, unavailable, zodValidatorCompiler } from './errors.js';
+import { openDatabase, type Db } from './store/db.js';
+import { createScenarioRepository } from './store/scenarios.js';
+import { createJobRepository } from './store/jobs.js';
+import { createPortfolioRepository } from './store/portfolios.js';
+import { bundledDatasets, createDatasetService, datasetsFromMap, type DatasetProvider, type DatasetService } from './services/datasets.js';
+import { createScenarioService, type ScenarioService } from './services/scenarios.js';
+import { createJobService, type JobService } from './services/jobs.js';
+import { createPortfolioService, type PortfolioService } from './services/portfolios.js';
+import { createSystemService, type SystemService } from './services/system.js';
+import { SolvePool, type PoolOptions } from './services/pool.js';
+import { systemRoutes } from './routes/system.js';
+import { datasetRoutes } from './routes/datasets.js';
+import { scenarioRoutes } from './routes/scenarios.js';
+import { solveRoutes } from './routes/solve.js';
+import { jobRoutes } from './routes/jobs.js';
+import { portfolioRoutes } from './routes/portfolios.js';
+import { comparisonRoutes } from './routes/comparisons.js';
+import { hoistMediaExamples, markOptionalBodies, pruneUnusedComponents } from './routes/docs.js';
+
+export interface Services {
+  config: Config;
+  db: Db;
+  datasets: DatasetService;
+  scenarios: ScenarioService;
+  jobs: JobService;
+  portfolios: PortfolioService;
+  system: SystemService;
+  pool: SolvePool | null;
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  schema: RouteOptions['schema'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+    /** Every route as registered, so a test can check that each one is documented. */
+    registeredRoutes: RegisteredRoute[];
+  }
+}
+
+export interface AppOptions {
+  /** Overrides on top of the defaults (the server passes the parsed environment). */
+  config?: Partial<Config>;
+  /** Datasets by id, or a provider; defaults to the bundled datasets under data/reference. */
+  datasets?: ReadonlyMap<string, Dataset> | DatasetProvider;
+  /** Fastify logger option; defaults to pino at the configured level. */
+  logger?: FastifyServerOptions['logger'];
+  /** `false` runs without solver workers (solve requests answer 503); otherwise pool option overrides. */
+  pool?: false | Partial<Omit<PoolOptions, 'log'>>;
+}
+
+export const OPENAPI_TAGS = [
+  { name: 'system', description: 'Health and versions.' },
+  { name: 'datasets', description: 'Reference data with the source of every figure.' },
+  { name: 'scenarios', description: 'Planning scenarios, stored by content.' },
+  { name: 'solving', description: 'Queue solves and wait for portfolios.' },
+  { name: 'jobs', description: 'Follow and cancel solves.' },
+  { name: 'portfolios', description: 'Solve results and their CSV export.' },
+  { name: 'comparisons', description: 'Portfolios side by side.' },
+];
+
+/** Client request ids are kept when they are short and plain, so they can be followed into the logs safely. */
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+const isProvider = (value: AppOptions['datasets']): value is DatasetProvider =>
+  typeof (value as DatasetProvider | undefined)?.ids === 'function' && !(value instanceof Map);
+
+export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
+  const config = defaultConfig(options.config);
+  const provider: DatasetProvider = !options.datasets
+    ? bundledDatasets()
+    : isProvider(options.datasets)
+      ? options.datasets
+      : datasetsFromMap(options.datasets as ReadonlyMap<string, Dataset>);
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    // Requests that arrive while closing get a problem document from the hook below instead.
+    return503OnClosing: false,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const header = request.headers['x-request-id'];
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    },
+  });
+
+  const db = openDatabase(config.databasePath);
+
+  const pool =
+    options.pool === false
+      ? null
+      : new SolvePool({
+          size: config.solverWorkers,
+          maxQueue: config.solverQueue,
+          graceSeconds: config.solverGraceSeconds,
+          ...options.pool,
+          log: app.log.child({ component: 'solve-pool' }),
+        });
+
+  const scenarioRepo = createScenarioRepository(db);
+  const jobs = createJobService({
+    db,
+    jobs: createJobRepository(db),
+    portfolios: createPortfolioRepository(db),
+    datasets: provider,
+    pool,
+    log: app.log.child({ component: 'jobs' }),
+  });
+  const recovered = jobs.recoverInterrupted();
+  if (recovered) app.log.warn({ jobs: recovered }, 'marked jobs left unfinished by a previous process as failed');
+
+  const services: Services = {
+    config,
+    db,
+    datasets: createDatasetService(provider),
+    scenarios: createScenarioService({ repo: scenarioRepo, datasets: provider, beforeDelete: (id) => jobs.cancelForScenario(id) }),
+    jobs,
+    portfolios: createPortfolioService({ repo: createPortfolioRepository(db) }),
+    system: createSystemService({ db, pool, datasets: provider, maxQueue: config.solverQueue, workers: config.solverWorkers }),
+    pool,
+  };
+  app.decorate('services', services);
+  const registeredRoutes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', registeredRoutes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registeredRoutes.push({ method, url: route.url, schema: route.schema });
+  });
+
+  // Shutdown order: solves are drained in preClose, while requests waiting on them can still be
+  // answered; after the last request, outcomes stop being written, the pool stops, the database closes.
+  if (pool) {
+    app.addHook('onReady', async () => {
+      await pool.start();
+    });
+  }
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    await jobs.shutdown(config.shutdownGraceSeconds * 1000);
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    return sendProblem(request, reply, unavailable('the service is shutting down', 5));
+  });
+  app.addHook('onClose', async () => {
+    jobs.close();
+    await pool?.close();
+    db.close();
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // An empty body with a JSON content type counts as no body, so `POST /scenarios/{id}/solve`
+  // works from clients that always send the header. Prototype poisoning is still rejected.
+  // Every other media type is refused with 415: the API only speaks JSON.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    return parseJson(request, body as string, done);
+  });
+
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Allied midstream planner API',
+        version: services.system.packageJson.version,
+        description:
+          'Least-cost rare-earth separation, metal and magnet plant portfolios. Store scenarios, solve them on a worker pool, ' +
+          'read and compare the portfolios. Errors are RFC 9457 problem documents.',
+      },
+      tags: OPENAPI_TAGS,
+    },
+    transform: jsonSchemaTransform,
+    transformObject: (document) => pruneUnusedComponents(markOptionalBodies(hoistMediaExamples(jsonSchemaTransformObject(document)))),
+  });
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  await typed.register(systemRoutes);
+  await typed.register(datasetRoutes);
+  await typed.register(scenarioRoutes);
+  await typed.register(solveRoutes);
+  await typed.register(jobRoutes);
+  await typed.register(portfolioRoutes);
+  await typed.register(comparisonRoutes);
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  return app;
+}
+
+/**
+ * The OpenAPI document as `npm run openapi` commits it: built from the bundled dataset
+ * configuration without solver workers or a database file, so it depends only on the code.
+ */
+export async function openApiDocument(): Promise<Record<string, unknown>> {
+  const app = await buildApp({ config: { databasePath: ':memory:' }, pool: false, logger: false });
+  try {
+    await app.ready();
+    return app.swagger() as unknown as Record<string, unknown>;
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,79 @@
+/** Reference datasets, with the citation of every record. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { DatasetListSchema, DatasetParamsSchema, DatasetSchema } from '../schemas/api.js';
+import { json, problems } from './docs.js';
+import { links } from './views.js';
+
+const cite = { source: [{ title: 'USGS Mineral Commodity Summaries 2025', url: 'https://pubs.usgs.gov/periodicals/mcs2025/mcs2025-rare-earths.pdf' }], estimate: false };
+
+const exampleDataset = {
+  meta: {
+    id: 'quad-2026',
+    title: 'Quad rare-earth midstream 2026',
+    description: 'Separation, metal and magnet plants, feedstock, demand and prices for the Quad and partners.',
+    currency: 'USD',
+    rivalSupplierCountry: 'CN',
+    defaults: { discountRate: 0.07, unservedPenaltyUsdPerT: 5000000, shortfallPenaltyUsdPerT: 500000, domesticTransportUsdPerT: 50 },
+    source: cite.source,
+  },
+  countries: [{ id: 'US', name: 'United States', group: 'quad', defaultTrusted: true, ...cite }],
+  products: [{ id: 'ndpr_oxide', name: 'NdPr oxide', stage: 'separation', heavy: false, final: false, ...cite }],
+  processes: [],
+  sources: [],
+  plants: [],
+  demand: [],
+  prices: [],
+  transport: [],
+  funders: [],
+  exportControls: [],
+};
+
+export const datasetRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/datasets',
+    {
+      schema: {
+        tags: ['datasets'],
+        operationId: 'listDatasets',
+        summary: 'List the reference datasets',
+        response: {
+          200: json(
+            DatasetListSchema,
+            {
+              items: [
+                {
+                  id: 'quad-2026',
+                  title: 'Quad rare-earth midstream 2026',
+                  description: 'Separation, metal and magnet plants, feedstock, demand and prices for the Quad and partners.',
+                  currency: 'USD',
+                  counts: { countries: 13, products: 8, plants: 73 },
+                  links: { self: '/datasets/quad-2026' },
+                },
+              ],
+            },
+            'The datasets scenarios can name in `datasetId`.',
+          ),
+        },
+      },
+    },
+    async () => ({ items: app.services.datasets.list().map((d) => ({ ...d, links: { self: links.dataset(d.id) } })) }),
+  );
+
+  app.get(
+    '/datasets/:id',
+    {
+      schema: {
+        tags: ['datasets'],
+        operationId: 'getDataset',
+        summary: 'One reference dataset, every record with its sources',
+        params: DatasetParamsSchema,
+        response: {
+          200: json(DatasetSchema, exampleDataset, 'The dataset (abridged in this example).'),
+          400: problems.badRequest('/datasets/bad id', [{ path: 'id', in: 'params', message: 'ids may only contain letters, digits, "_", "." and "-"' }]),
+          404: problems.notFound('/datasets/nope', 'dataset'),
+        },
+      },
+    },
+    async (request) => app.services.datasets.get(request.params.id),
+  );
+};

@@ -1,0 +1,116 @@
+/**
+ * Helpers for documenting responses: every status a route can answer gets its schema and an
+ * example, and problem responses are declared as `application/problem+json`.
+ */
+import type { z } from 'zod';
+import { documented, examples, ProblemSchema } from '../schemas/api.js';
+
+type FieldErrors = Array<{ path: string; in?: 'body' | 'query' | 'params'; message: string }>;
+
+/** A problem response (`application/problem+json`) with one example. */
+export function problem(status: number, description: string, example: ReturnType<typeof examples.problem>) {
+  return {
+    description,
+    content: { 'application/problem+json': { schema: documented(ProblemSchema, example, description) } },
+  };
+}
+
+/** A JSON response with one example. */
+export function json<T extends z.ZodType>(schema: T, example: unknown, description: string): T {
+  return documented(schema, example, description);
+}
+
+export const problems = {
+  badRequest: (instance: string, errors: FieldErrors, description = 'The request is malformed; `errors` names each failing field.') =>
+    problem(400, description, examples.problem(400, 'Bad Request', 'validation', `the request is not valid: ${errors.map((e) => e.path).join(', ')}`, instance, errors)),
+  notFound: (instance: string, what: string) =>
+    problem(404, `No ${what} with this id.`, examples.problem(404, 'Not Found', 'not-found', `${what} '…' does not exist`, instance)),
+  tooLarge: (instance: string) =>
+    problem(413, 'The body is larger than 1 MiB.', examples.problem(413, 'Content Too Large', 'payload-too-large', 'the request body is larger than the 1 MiB limit', instance)),
+  unsupportedMediaType: (instance: string) =>
+    problem(415, 'The body is not JSON.', examples.problem(415, 'Unsupported Media Type', 'unsupported-media-type', 'send the body as application/json', instance)),
+  unprocessable: (instance: string, errors: FieldErrors, description: string, detail = `the scenario does not fit its dataset: ${errors.map((e) => e.path).join(', ')}`) =>
+    problem(422, description, examples.problem(422, 'Unprocessable Content', 'unknown-reference', detail, instance, errors)),
+  unavailable: (instance: string) =>
+    problem(
+      503,
+      'The solve queue is full (or the service is shutting down); retry after the `Retry-After` seconds.',
+      examples.problem(503, 'Service Unavailable', 'unavailable', 'the solve queue is full; try again later', instance),
+    ),
+  conflict: (instance: string, detail: string) => problem(409, 'The resource is in a state that does not allow this.', examples.problem(409, 'Conflict', 'conflict', detail, instance)),
+};
+
+type Json = Record<string, unknown>;
+
+/**
+ * Moves a schema's single `examples` entry up to its media type's `example`, where documentation
+ * tools show it. @fastify/swagger already does this for plain responses; this covers the ones
+ * declared per content type (problems, CSV).
+ */
+export function hoistMediaExamples<T>(document: T): T {
+  const paths = ((document as Json).paths ?? {}) as Record<string, Record<string, Json>>;
+  const media = (content: unknown) => {
+    for (const entry of Object.values((content ?? {}) as Record<string, Json>)) {
+      const schema = entry.schema as Json | undefined;
+      const list = schema?.examples;
+      if (!schema || entry.example !== undefined || !Array.isArray(list) || list.length !== 1) continue;
+      entry.example = list[0];
+      delete schema.examples;
+    }
+  };
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      media((operation.requestBody as Json | undefined)?.content);
+      for (const response of Object.values((operation.responses ?? {}) as Record<string, Json>)) media(response.content);
+    }
+  }
+  return document;
+}
+
+/**
+ * Drops component schemas nothing refers to. fastify-type-provider-zod emits every named schema
+ * twice (as read and as written); only the variants the API actually uses are worth publishing.
+ */
+export function pruneUnusedComponents<T>(document: T): T {
+  const doc = document as Json & { components?: { schemas?: Record<string, unknown> } };
+  const schemas = doc.components?.schemas;
+  if (!schemas) return document;
+  const prefix = '#/components/schemas/';
+  const used = new Set<string>();
+  const pending: unknown[] = [doc.paths];
+  while (pending.length) {
+    const node = pending.pop();
+    if (Array.isArray(node)) {
+      pending.push(...node);
+    } else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string' && value.startsWith(prefix)) {
+          const name = value.slice(prefix.length);
+          if (!used.has(name)) {
+            used.add(name);
+            pending.push(schemas[name]);
+          }
+        } else {
+          pending.push(value);
+        }
+      }
+    }
+  }
+  doc.components!.schemas = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return document;
+}
+
+/** Marker a route puts in its schema when its body may be left out (@fastify/swagger marks every body required). */
+export const OPTIONAL_BODY = 'x-optional-body';
+
+export function markOptionalBodies<T>(document: T): T {
+  const paths = ((document as Json).paths ?? {}) as Record<string, Record<string, Json>>;
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      if (!(OPTIONAL_BODY in operation)) continue;
+      delete operation[OPTIONAL_BODY];
+      if (operation.requestBody) (operation.requestBody as Json).required = false;
+    }
+  }
+  return document;
+}

@@ -1,0 +1,61 @@
+/**
+ * How stored records look on the wire: the stored fields plus links to related resources. Kept in
+ * one place so every route that returns a scenario, job or portfolio returns the same shape.
+ */
+import type { StoredScenario } from '../store/scenarios.js';
+import type { StoredJob } from '../store/jobs.js';
+import type { PortfolioSummaryRow, StoredPortfolio } from '../store/portfolios.js';
+import type { Job, PortfolioRecord, ScenarioRecord } from '../schemas/api.js';
+import { PHASE_FRACTION } from '../services/jobs.js';
+
+export const links = {
+  scenario: (id: string) => `/scenarios/${id}`,
+  job: (id: string) => `/jobs/${id}`,
+  portfolio: (id: string) => `/portfolios/${id}`,
+  dataset: (id: string) => `/datasets/${id}`,
+};
+
+export function scenarioSummaryView(s: StoredScenario): Omit<ScenarioRecord, 'scenario'> {
+  return {
+    id: s.id,
+    name: s.name,
+    datasetId: s.datasetId,
+    createdAt: s.createdAt,
+    links: { self: links.scenario(s.id), solve: `${links.scenario(s.id)}/solve`, portfolios: `/portfolios?scenarioId=${s.id}` },
+  };
+}
+
+export function scenarioRecordView(s: StoredScenario): ScenarioRecord {
+  return { ...scenarioSummaryView(s), scenario: s.scenario };
+}
+
+export function jobView(j: StoredJob): Job {
+  return {
+    id: j.id,
+    scenarioId: j.scenarioId,
+    status: j.status,
+    progress: { phase: j.phase, fraction: PHASE_FRACTION[j.phase] },
+    options: j.options,
+    error: j.error,
+    portfolioId: j.portfolioId,
+    createdAt: j.createdAt,
+    startedAt: j.startedAt,
+    finishedAt: j.finishedAt,
+    links: { self: links.job(j.id), scenario: links.scenario(j.scenarioId), portfolio: j.portfolioId ? links.portfolio(j.portfolioId) : null },
+  };
+}
+
+export function portfolioRecordView(p: StoredPortfolio): PortfolioRecord {
+  return {
+    ...p.portfolio,
+    id: p.id,
+    scenarioId: p.scenarioId,
+    jobId: p.jobId,
+    createdAt: p.createdAt,
+    links: { self: links.portfolio(p.id), scenario: links.scenario(p.scenarioId), export: `${links.portfolio(p.id)}/export?format=csv` },
+  };
+}
+
+export function portfolioSummaryView(row: PortfolioSummaryRow) {
+  return { ...row, links: { self: links.portfolio(row.id) } };
+}

@@ -1,0 +1,43 @@
+/** Stored portfolios: lookup, listing, CSV export and comparison. */
+import { notFound, unprocessable } from '../errors.js';
+import type { PageRequest } from '../store/paging.js';
+import type { PortfolioRepository, StoredPortfolio } from '../store/portfolios.js';
+import type { Comparison } from '../schemas/api.js';
+import { badCursor } from './scenarios.js';
+import { comparePortfolios } from './compare.js';
+import { portfolioCsv, type CsvTable } from './csv.js';
+
+export type PortfolioService = ReturnType<typeof createPortfolioService>;
+
+export function createPortfolioService(deps: { repo: PortfolioRepository }) {
+  function get(id: string): StoredPortfolio {
+    const found = deps.repo.findById(id);
+    if (!found) throw notFound('portfolio', id);
+    return found;
+  }
+
+  return {
+    get,
+
+    list(filter: { scenarioId?: string | undefined }, page: PageRequest) {
+      const result = deps.repo.list(filter, page);
+      if (!result) throw badCursor();
+      return result;
+    },
+
+    exportCsv(id: string, table: CsvTable): { filename: string; csv: string } {
+      const stored = get(id);
+      return { filename: `portfolio-${id}-${table}.csv`, csv: portfolioCsv(stored.portfolio, table) };
+    },
+
+    /** Compares stored portfolios; ids that do not exist are a 422 naming each one. */
+    compare(ids: readonly string[]): Comparison {
+      const found = ids.map((id) => deps.repo.findById(id));
+      const missing = ids.flatMap((id, i) => (found[i] ? [] : [{ path: `portfolioIds[${i}]`, in: 'body' as const, message: `portfolio '${id}' does not exist` }]));
+      if (missing.length) throw unprocessable('unknown-reference', `no portfolio with id ${ids.filter((_, i) => !found[i]).join(', ')}`, missing);
+      return comparePortfolios(
+        (found as StoredPortfolio[]).map((p) => ({ id: p.id, scenarioId: p.scenarioId, portfolio: p.portfolio })),
+      );
+    },
+  };
+}

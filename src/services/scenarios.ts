@@ -1,0 +1,87 @@
+/**
+ * Scenarios: checked against their dataset before they are stored (so a stored scenario can always
+ * be solved), identified by the hash of their canonical JSON, listed newest first.
+ */
+import { resolveScenario, ScenarioError } from '../model/instance.js';
+import type { Scenario } from '../schemas/scenario.js';
+import type { Dataset } from '../data/schema.js';
+import { HttpProblem, notFound, prefixPath, unprocessable } from '../errors.js';
+import type { ScenarioRepository, StoredScenario } from '../store/scenarios.js';
+import type { PageRequest } from '../store/paging.js';
+import type { DatasetProvider } from './datasets.js';
+import { canonicalJson, sha256 } from './canonical.js';
+
+export type ScenarioService = ReturnType<typeof createScenarioService>;
+
+/** A cursor that decodes to nothing is a client error on the `cursor` field. */
+export const badCursor = () =>
+  new HttpProblem(400, 'validation', 'Bad Request', 'the request query is not valid: cursor', [
+    { path: 'cursor', in: 'query', message: 'not a cursor returned by this API' },
+  ]);
+
+export function createScenarioService(deps: {
+  repo: ScenarioRepository;
+  datasets: DatasetProvider;
+  /** Called before a scenario is deleted, to cancel its queued and running solves. */
+  beforeDelete?: (scenarioId: string) => void;
+  now?: () => Date;
+}) {
+  const now = deps.now ?? (() => new Date());
+
+  /**
+   * Resolves every id the scenario mentions against its dataset. `pathPrefix` places the engine's
+   * paths inside the request body (`scenario.` for an inline solve).
+   */
+  function check(scenario: Scenario, pathPrefix = ''): Dataset {
+    const dataset = deps.datasets.get(scenario.datasetId);
+    if (!dataset) {
+      const known = deps.datasets.ids();
+      throw unprocessable('unknown-reference', `the scenario refers to dataset '${scenario.datasetId}', which does not exist`, [
+        { path: prefixPath(pathPrefix, 'datasetId'), in: 'body', message: `unknown dataset '${scenario.datasetId}' (known: ${known.join(', ') || 'none'})` },
+      ]);
+    }
+    try {
+      resolveScenario(scenario, dataset);
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      const errors = error.issues.map((issue) => ({ path: prefixPath(pathPrefix, issue.path), in: 'body' as const, message: issue.message }));
+      throw unprocessable('unknown-reference', `the scenario does not fit dataset '${scenario.datasetId}': ${errors.map((e) => e.path).join(', ')}`, errors);
+    }
+    return dataset;
+  }
+
+  return {
+    check,
+
+    /** Stores the scenario unless the same content is already stored; `created` says which. */
+    create(scenario: Scenario, pathPrefix = ''): { scenario: StoredScenario; created: boolean } {
+      check(scenario, pathPrefix);
+      const body = canonicalJson(scenario);
+      return deps.repo.insertIfAbsent({
+        id: sha256(body),
+        name: scenario.name,
+        datasetId: scenario.datasetId,
+        body,
+        createdAt: now().toISOString(),
+      });
+    },
+
+    get(id: string): StoredScenario {
+      const found = deps.repo.findById(id);
+      if (!found) throw notFound('scenario', id);
+      return found;
+    },
+
+    list(page: PageRequest) {
+      const result = deps.repo.list(page);
+      if (!result) throw badCursor();
+      return result;
+    },
+
+    delete(id: string): void {
+      if (!deps.repo.findById(id)) throw notFound('scenario', id);
+      deps.beforeDelete?.(id);
+      deps.repo.delete(id);
+    },
+  };
+}

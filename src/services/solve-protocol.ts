@@ -1,0 +1,33 @@
+/**
+ * Messages between the solve pool (main thread) and its worker threads. Every message after
+ * `ready` names its job, so a late message from a task that was already settled can be ignored.
+ */
+import type { Dataset } from '../data/schema.js';
+import type { Portfolio } from '../schemas/portfolio.js';
+import type { Scenario } from '../schemas/scenario.js';
+import type { JobError } from '../schemas/api.js';
+
+/** Phases a solve goes through inside the worker, in order. */
+export type WorkerPhase = 'formulating' | 'solving' | 'baseline' | 'reporting';
+
+export interface SolveRequest {
+  jobId: string;
+  /** The scenario with the job's solver options already applied. */
+  scenario: Scenario;
+  datasetId: string;
+  /** Sent the first time a worker sees this dataset id; the worker keeps it for later tasks. */
+  dataset?: Dataset;
+  skipBaseline: boolean;
+}
+
+export type ToWorker = { type: 'solve'; task: SolveRequest };
+
+export type FromWorker =
+  | { type: 'ready'; highsVersion: string }
+  /**
+   * `fallback` is the portfolio to report if this phase overruns and the pool has to terminate the
+   * worker: the solve's outcome as `time_limit`, built while the worker could still build it.
+   */
+  | { type: 'phase'; jobId: string; phase: WorkerPhase; fallback?: Portfolio }
+  | { type: 'done'; jobId: string; portfolio: Portfolio }
+  | { type: 'failed'; jobId: string; error: JobError };

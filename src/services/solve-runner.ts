@@ -1,0 +1,66 @@
+/**
+ * The worker side of solving: `planScenario` (src/planner.ts) run with a phase hook so the pool can
+ * see which phase a solve is in, plus the message loop a worker thread runs. A service test checks
+ * that a pool solve and a direct `planScenario` call give the same portfolio.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { Dataset } from '../data/schema.js';
+import { ScenarioError } from '../model/instance.js';
+import { planScenario } from '../planner.js';
+import type { Portfolio } from '../schemas/portfolio.js';
+import type { Scenario } from '../schemas/scenario.js';
+import { highsVersion } from '../solver/highs.js';
+import type { FromWorker, SolveRequest, ToWorker, WorkerPhase } from './solve-protocol.js';
+
+export { OVERRUN_MESSAGE } from '../planner.js';
+
+/** Runs `planScenario`, reporting each phase (with its overrun fallback built eagerly) to `onPhase`. */
+export function runSolve(
+  scenario: Scenario,
+  dataset: Dataset,
+  options: { skipBaseline: boolean },
+  onPhase: (phase: WorkerPhase, fallback?: Portfolio) => void,
+): Promise<Portfolio> {
+  return planScenario(scenario, dataset, {
+    skipBaseline: options.skipBaseline,
+    onPhase: (phase, fallback) => onPhase(phase, fallback?.()),
+  });
+}
+
+/** Extension points for tests that need a worker to hang or crash on purpose. */
+export interface RunnerHooks {
+  /** Runs before each solve. */
+  beforeSolve?(task: SolveRequest): void | Promise<void>;
+  /** Runs after a phase has been reported to the pool, before the phase's work starts. */
+  afterPhase?(task: SolveRequest, phase: WorkerPhase): void;
+}
+
+/** The message loop of a solve worker. Loads HiGHS first so the first solve does not pay for it. */
+export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): void {
+  const send = (message: FromWorker) => port.postMessage(message);
+  const datasets = new Map<string, Dataset>();
+
+  const handle = async (task: SolveRequest) => {
+    try {
+      if (task.dataset) datasets.set(task.datasetId, task.dataset);
+      const dataset = datasets.get(task.datasetId);
+      if (!dataset) throw new Error(`the worker was not sent dataset '${task.datasetId}'`);
+      await hooks.beforeSolve?.(task);
+      const portfolio = await runSolve(task.scenario, dataset, { skipBaseline: task.skipBaseline }, (phase, fallback) => {
+        send({ type: 'phase', jobId: task.jobId, phase, ...(fallback ? { fallback } : {}) });
+        hooks.afterPhase?.(task, phase);
+      });
+      send({ type: 'done', jobId: task.jobId, portfolio });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      send({ type: 'failed', jobId: task.jobId, error: { code: error instanceof ScenarioError ? 'invalid_scenario' : 'solve_error', message } });
+    }
+  };
+
+  port.on('message', (message: ToWorker) => {
+    if (message?.type === 'solve') void handle(message.task);
+  });
+  // A failure to load HiGHS is thrown out of the worker on purpose: the pool sees the worker die
+  // during start-up and reports it, instead of this worker accepting solves it cannot run.
+  void highsVersion().then((v) => send({ type: 'ready', highsVersion: v }));
+}

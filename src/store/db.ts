@@ -1,0 +1,107 @@
+/**
+ * The SQLite database: opened with WAL (readers never wait for the single writer) and foreign keys
+ * on (SQLite leaves them off per connection), then brought up to date by numbered migrations that
+ * are recorded in `schema_migrations`, each applied in its own transaction.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Append only: a released migration is never edited, a change is a new migration. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'scenarios, jobs, portfolios',
+    sql: `
+      CREATE TABLE scenarios (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        id         TEXT NOT NULL UNIQUE,          -- SHA-256 of the canonical scenario JSON
+        name       TEXT NOT NULL,
+        dataset_id TEXT NOT NULL,
+        body       TEXT NOT NULL,                 -- the canonical scenario JSON
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE jobs (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        id           TEXT NOT NULL UNIQUE,
+        scenario_id  TEXT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+        status       TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+        phase        TEXT NOT NULL,
+        options      TEXT NOT NULL,
+        error_code   TEXT,
+        error_message TEXT,
+        portfolio_id TEXT,
+        created_at   TEXT NOT NULL,
+        started_at   TEXT,
+        finished_at  TEXT
+      );
+      CREATE INDEX jobs_scenario ON jobs(scenario_id);
+      CREATE INDEX jobs_status ON jobs(status);
+
+      CREATE TABLE portfolios (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        id             TEXT NOT NULL UNIQUE,
+        scenario_id    TEXT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+        job_id         TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+        status         TEXT NOT NULL,
+        total_cost_usd REAL,
+        body           TEXT NOT NULL,
+        created_at     TEXT NOT NULL
+      );
+      CREATE INDEX portfolios_scenario ON portfolios(scenario_id, seq);
+    `,
+  },
+];
+
+/** Opens (creating the folder and file if needed) and migrates the database. `:memory:` works too. */
+export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    // A second process (or a test reopening the file) may hold the write lock briefly.
+    db.pragma('busy_timeout = 5000');
+    migrate(db, migrations);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  const newlyApplied: number[] = [];
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    })();
+    newlyApplied.push(migration.version);
+  }
+  return newlyApplied;
+}
+
+/** Row counts of the data tables (tests use it to prove a rejected request changed nothing). */
+export function tableCounts(db: Db): Record<'scenarios' | 'jobs' | 'portfolios', number> {
+  const count = (table: string) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+  return { scenarios: count('scenarios'), jobs: count('jobs'), portfolios: count('portfolios') };
+}

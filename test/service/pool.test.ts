@@ -1,0 +1,161 @@
+/**
+ * The worker pool under failure, through the API: a crashing worker fails only its own job and is
+ * replaced; a solve that ignores its time limit is stopped by the watchdog and reported as
+ * `time_limit`; running and queued jobs can be cancelled; a full queue answers 503 with Retry-After;
+ * shutdown cancels what it cannot finish. A test worker (fixtures/faulty-worker.ts) misbehaves on cue.
+ */
+import t from 'tap';
+import { connect, type AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { build, counts, expectProblem, waitForJob } from '../helpers/app.js';
+import { tinyScenario } from '../helpers/tiny-dataset.js';
+import { parseScenario, planScenario } from '../../src/planner.js';
+import { tinyDataset } from '../helpers/tiny-dataset.js';
+
+const faultyWorker = { module: './fixtures/faulty-worker', base: import.meta.url };
+
+async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
+
+const submit = async (app: FastifyInstance, name: string, options: Record<string, unknown> = {}, wait = 0) =>
+  app.inject({ method: 'POST', url: `/solve?wait=${wait}`, payload: { scenario: tinyScenario({ name }), options } });
+
+const jobOf = async (app: FastifyInstance, id: string) => (await app.inject({ method: 'GET', url: `/jobs/${id}` })).json();
+
+const workersReady = (app: FastifyInstance, n: number) => until(async () => (await app.inject({ method: 'GET', url: '/health' })).json().solver.ready === n);
+
+// One pool for the tests that leave it idle when they end; starting workers is the slow part.
+let app: FastifyInstance;
+t.before(async () => {
+  app = await build(t, { solver: { size: 2, worker: faultyWorker, setupLimitSeconds: 1.5 }, config: { solverGraceSeconds: 0.3 } });
+});
+
+t.test('a crashing worker fails only its job and is replaced', async (t) => {
+  const [crash, normal] = await Promise.all([submit(app, 'crash-1'), submit(app, 'fine-1', {}, 30)]);
+  t.equal(normal.statusCode, 200, 'the other solve finished');
+  t.equal(normal.json().status, 'optimal');
+  const failed = await waitForJob(app, crash.json().id);
+  t.equal(failed.status, 'failed');
+  t.equal(failed.error.code, 'worker_crashed');
+  t.match(failed.error.message, /deliberate crash for a test/, 'the error says what happened');
+  t.equal(failed.portfolioId, null);
+  t.ok(await workersReady(app, 2), 'the crashed worker was replaced');
+  const after = await submit(app, 'fine-2', {}, 30);
+  t.equal(after.statusCode, 200, 'the pool keeps solving');
+});
+
+t.test('a solve past its time limit ends as time_limit and frees its worker', async (t) => {
+  const started = Date.now();
+  const response = await submit(app, 'hang-solving-1', { timeLimitSeconds: 0.5 }, 30);
+  t.ok(Date.now() - started < 10_000, 'the watchdog did not wait for the hang');
+  t.equal(response.statusCode, 200, 'the job still yields a portfolio');
+  const portfolio = response.json();
+  t.equal(portfolio.status, 'time_limit');
+  t.match(portfolio.message, /time limit of 0\.5 s plus 0\.3 s grace; the worker was terminated/);
+  t.equal(portfolio.totalCostUsd, null, 'no cost from an unfinished solve');
+  t.ok(portfolio.model.columns > 0, 'the model statistics are reported');
+  t.equal((await jobOf(app, portfolio.jobId)).status, 'done');
+  t.ok(await workersReady(app, 2), 'a fresh worker took its place');
+  const next = await submit(app, 'fine-after-hang', {}, 30);
+  t.equal(next.json().status, 'optimal', 'and the pool solves the next scenario');
+});
+
+t.test('a worker stuck before the solve starts fails its job as time_limit', async (t) => {
+  const job = await waitForJob(app, (await submit(app, 'hang-formulating-1')).json().id);
+  t.equal(job.status, 'failed');
+  t.equal(job.error.code, 'time_limit');
+  t.match(job.error.message, /formulating step ran past its time limit of 1\.5 s/);
+  t.ok(await workersReady(app, 2));
+});
+
+t.test('DELETE /jobs/{id} cancels running and queued jobs', async (t) => {
+  const running = [(await submit(app, 'hang-solving-2a', { timeLimitSeconds: 60 })).json(), (await submit(app, 'hang-solving-2b', { timeLimitSeconds: 60 })).json()];
+  const queued = (await submit(app, 'queued-behind-hang')).json();
+  t.ok(await until(async () => (await Promise.all(running.map((j) => jobOf(app, j.id)))).every((j) => j.progress.phase === 'solving')), 'both workers are stuck');
+  t.equal((await jobOf(app, queued.id)).status, 'queued', 'the third job waits');
+
+  const cancelQueued = await app.inject({ method: 'DELETE', url: `/jobs/${queued.id}` });
+  t.equal(cancelQueued.statusCode, 200);
+  t.match(cancelQueued.json(), { status: 'cancelled', error: { code: 'cancelled' } });
+
+  const cancelled = await app.inject({ method: 'DELETE', url: `/jobs/${running[0]!.id}` });
+  t.equal(cancelled.statusCode, 200);
+  t.equal(cancelled.json().status, 'cancelled');
+  t.equal((await app.inject({ method: 'DELETE', url: `/jobs/${running[0]!.id}` })).statusCode, 200, 'cancelling again is a no-op');
+
+  // Deleting a scenario stops its running solve as well.
+  t.equal((await app.inject({ method: 'DELETE', url: `/scenarios/${running[1]!.scenarioId}` })).statusCode, 204);
+  expectProblem(t, await app.inject({ method: 'GET', url: `/jobs/${running[1]!.id}` }), 404, 'its job went with it');
+
+  const before = counts(app).portfolios;
+  const next = await submit(app, 'fine-after-cancel', {}, 30);
+  t.equal(next.statusCode, 200, 'the terminated workers were replaced');
+  t.equal((await app.inject({ method: 'GET', url: '/health' })).json().solver.busy, 0, 'no worker is still on a deleted job');
+  t.equal((await jobOf(app, running[0]!.id)).status, 'cancelled', 'a cancelled job stays cancelled');
+  t.equal(counts(app).portfolios, before + 1, 'cancelled jobs stored no portfolio');
+  t.ok(await workersReady(app, 2));
+});
+
+t.test('the pool answers what planScenario answers', async (t) => {
+  const scenario = tinyScenario({ name: 'same-as-engine' });
+  const viaApi = (await submit(app, 'same-as-engine', {}, 30)).json();
+  const direct = await planScenario(parseScenario(scenario), tinyDataset());
+  const strip = (p: Record<string, any>) => ({ ...p, model: { ...p.model, buildMs: 0 }, solver: { ...p.solver, solveMs: 0 } });
+  const { id, scenarioId, jobId, createdAt, links, ...portfolio } = viaApi;
+  void [id, scenarioId, jobId, createdAt, links];
+  t.same(strip(portfolio), strip(direct), 'identical apart from timings');
+});
+
+t.test('a full queue answers 503 with Retry-After; shutdown cancels what it cannot finish', async (t) => {
+  const dir = t.testdir();
+  const small = await build(t, { dir, solver: { size: 1, maxQueue: 1, worker: faultyWorker }, config: { shutdownGraceSeconds: 0.3 } });
+  await small.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = small.server.address() as AddressInfo;
+
+  // A solve that waits on a stuck worker keeps this connection open through shutdown, so a second
+  // request can be sent on it once shutdown has begun.
+  const socket = connect(port, '127.0.0.1');
+  const body = JSON.stringify({ scenario: tinyScenario({ name: 'hang-solving-3' }), options: { timeLimitSeconds: 60 } });
+  socket.write(`POST /solve?wait=30 HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  let raw = '';
+  socket.on('data', (chunk) => (raw += chunk));
+  const ended = new Promise((resolve) => socket.on('close', resolve));
+
+  t.ok(await until(async () => (await small.inject({ method: 'GET', url: '/health' })).json().solver.busy === 1), 'the only worker is busy');
+  const queued = await submit(small, 'waits');
+  t.equal(queued.statusCode, 202);
+
+  const before = counts(small);
+  const refused = await small.inject({ method: 'POST', url: `/scenarios/${queued.json().scenarioId}/solve` });
+  const problem = expectProblem(t, refused, 503);
+  t.equal(problem.type, '/problems/unavailable');
+  t.match(refused.headers['retry-after'], /^\d+$/, 'Retry-After in seconds');
+  const refusedInline = await small.inject({ method: 'POST', url: '/solve', payload: { scenario: tinyScenario({ name: 'waits' }) } });
+  expectProblem(t, refusedInline, 503, 'inline solve');
+  t.match(refusedInline.headers['retry-after'], /^\d+$/);
+  t.same(counts(small), before, 'no job row for a refused solve');
+  t.match((await small.inject({ method: 'GET', url: '/health' })).json().solver, { workers: 1, busy: 1, queued: 1, maxQueue: 1 });
+
+  const closed = small.close();
+  await new Promise((r) => setTimeout(r, 100));
+  socket.write('GET /health HTTP/1.1\r\nHost: test\r\n\r\n');
+  await closed;
+  await ended;
+  const [first, second] = raw.split(/(?=HTTP\/1\.1 )/);
+  t.match(first, /^HTTP\/1\.1 202 /, 'the request waiting on the solve got an answer');
+  const waited = JSON.parse(first!.slice(first!.indexOf('\r\n\r\n') + 4)) as { id: string; status: string; error: { code: string } };
+  t.match(waited, { status: 'cancelled', error: { code: 'shutdown' } });
+  t.match(second, /^HTTP\/1\.1 503 /, 'a request read during shutdown is refused');
+  t.match(second, /content-type: application\/problem\+json/i, 'with a problem document');
+
+  // The database was closed cleanly and says so when opened again.
+  const reopened = await build(t, { dir });
+  t.match(await jobOf(reopened, waited.id), { status: 'cancelled', error: { code: 'shutdown' } });
+  t.match(await jobOf(reopened, queued.json().id), { status: 'cancelled', error: { code: 'shutdown' } });
+});
