@@ -253,6 +253,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
           purchasesUsd: breakdown.purchases,
           shortfallPenaltyUsd: breakdown.shortfallPenalty,
           unservedPenaltyUsd: breakdown.unservedPenalty,
+          originTieBreakUsd: breakdown.originTieBreak,
         }
       : null,
     builds,

@@ -17,7 +17,9 @@ export type CostCategory =
   | 'transport'
   | 'purchases'
   | 'shortfallPenalty'
-  | 'unservedPenalty';
+  | 'unservedPenalty'
+  /** 0.01 USD/t on untrusted deliveries so that free origin labels are kept trusted (demand.ts). */
+  | 'originTieBreak';
 
 export const COST_CATEGORIES: readonly CostCategory[] = [
   'capex',
@@ -29,6 +31,7 @@ export const COST_CATEGORIES: readonly CostCategory[] = [
   'purchases',
   'shortfallPenalty',
   'unservedPenalty',
+  'originTieBreak',
 ];
 
 export interface FamilyInfo {

@@ -571,6 +571,7 @@ export const examplePortfolio = {
     purchasesUsd: 0,
     shortfallPenaltyUsd: 0,
     unservedPenaltyUsd: 0,
+    originTieBreakUsd: 0,
   },
   builds: [
     {

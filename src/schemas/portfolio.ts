@@ -16,6 +16,9 @@ export const CostBreakdownSchema = z.object({
   purchasesUsd: z.number().describe('Purchases from the rival supplier.'),
   shortfallPenaltyUsd: z.number(),
   unservedPenaltyUsd: z.number(),
+  originTieBreakUsd: z
+    .number()
+    .describe('0.01 USD per tonne of untrusted delivery (discounted): makes the solver keep trusted labels it can keep for free, so shares in untargeted years are not arbitrary.'),
 });
 
 export const BuildSchema = z.object({

@@ -29,6 +29,7 @@ const COST_CATEGORIES = [
   'purchasesUsd',
   'shortfallPenaltyUsd',
   'unservedPenaltyUsd',
+  'originTieBreakUsd',
 ] as const;
 
 export function comparePortfolios(items: readonly ComparedPortfolio[]): Comparison {
