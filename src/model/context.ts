@@ -11,6 +11,7 @@ import { Expression, LpBuilder } from './builder.js';
 import type { Instance, Origin } from './instance.js';
 import { stepValue } from './instance.js';
 import type { Plant } from '../data/schema.js';
+import type { TradeNetwork } from './trade-network.js';
 
 export interface Sets {
   /** Countries with a plant able to make each product. */
@@ -39,6 +40,8 @@ export class FormulationContext {
   readonly unservedColumns = new Map<string, number>();
   /** build[p,b] column indices by plant id and build year. */
   readonly buildColumns = new Map<string, Map<number, number>>();
+  /** The ship, buy and downgrade arcs to create (set by formulate before trade; see trade-network.ts). */
+  tradeNetwork: TradeNetwork = { ships: [], buys: [], downgrades: [] };
 
   constructor(
     readonly instance: Instance,

@@ -16,14 +16,25 @@ import { addDowngrades, addBalances } from './concepts/origin.js';
 import { addSourceSupply } from './concepts/feedstock.js';
 import { addDependencyTargets } from './concepts/dependency-target.js';
 import { addBudgets } from './concepts/budget.js';
+import { candidateTradeNetwork, leanTradeNetwork } from './trade-network.js';
 
-export function formulate(instance: Instance): LinearModel {
+export interface FormulateOptions {
+  /**
+   * Leave out trade columns that cannot carry flow (default true). The optimum is the same either
+   * way; `false` exists so a test can prove that on real scenarios.
+   */
+  readonly leanTrade?: boolean;
+}
+
+export function formulate(instance: Instance, options: FormulateOptions = {}): LinearModel {
   const ctx = new FormulationContext(instance, deriveSets(instance));
   // Columns: decisions and flows.
   addBuilds(ctx);
   addSeparation(ctx);
   addConversion(ctx);
   addDemand(ctx);
+  // Which trade arcs can carry flow follows from the production and use added above.
+  ctx.tradeNetwork = options.leanTrade === false ? candidateTradeNetwork(ctx) : leanTradeNetwork(ctx);
   addTrade(ctx);
   addDowngrades(ctx);
   // Rows that read the accumulators filled above.

@@ -12,22 +12,18 @@
  * share of its supply that has untrusted content anywhere upstream: a Texas magnet made from
  * Chinese metal is a Chinese-dependent magnet. Surplus (e.g. NdPr separated for its heavy
  * co-products) may go unused: the row is ≥ 0, not = 0.
+ * downgrade exists where plants in c use k and some country can make trusted k, and only in years
+ * where trusted k can reach c and untrusted k is used there (lean: see trade-network.ts).
  * Dual of balance[k,o,c,y]: USD (discounted) marginal cost of one more tonne of k of origin o in c, y (≥ 0).
  */
 import type { FormulationContext } from '../context.js';
 
 export function addDowngrades(ctx: FormulationContext): void {
-  const { instance, builder, sets } = ctx;
-  for (const [product, countries] of sets.plantConsumers) {
-    const trustedSupply = [...(sets.producers.get(product) ?? [])].some((c) => instance.trusted.has(c));
-    if (!trustedSupply) continue;
-    for (const country of countries) {
-      for (const y of instance.years) {
-        const column = builder.addVariable('downgrade', [product, country, y]);
-        ctx.balance(product, 'trusted', country, y).add(column, -1);
-        ctx.balance(product, 'untrusted', country, y).add(column, 1);
-      }
-    }
+  const { builder } = ctx;
+  for (const { product, country, year } of ctx.tradeNetwork.downgrades) {
+    const column = builder.addVariable('downgrade', [product, country, year]);
+    ctx.balance(product, 'trusted', country, year).add(column, -1);
+    ctx.balance(product, 'untrusted', country, year).add(column, 1);
   }
 }
 

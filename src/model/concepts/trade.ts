@@ -9,43 +9,28 @@
  *   buy[k,c,y] ≥ 0   t of k bought from the rival supplier and delivered to c (untrusted content),
  *       absent in years an export control stops k, or when the lane rival → c is closed.
  *   balance[k, untrusted, c, y] += buy;  cost (price_k(y) + transport(rival, c)) · buy, discounted.
+ *
+ * Lean: of these candidates (enumerated in trade-network.ts) only arcs that can carry flow are
+ * created — no ship whose origin node no supply reaches or whose destination leads to no use, no buy
+ * nothing can use, and (with triangle-inequality transport costs) no re-export that a direct ship
+ * or purchase does as cheaply. This never changes the optimum (proof in trade-network.ts).
  */
 import type { FormulationContext } from '../context.js';
-import type { Origin } from '../instance.js';
 
+/** Creates the ship and buy columns of `ctx.tradeNetwork` (the candidates above, less the lean pass's drops). */
 export function addTrade(ctx: FormulationContext): void {
-  const { instance, builder, sets } = ctx;
-  for (const [product, producers] of sets.producers) {
-    const consumers = sets.consumers.get(product);
-    if (!consumers) continue;
-    for (const from of producers) {
-      const origins: Origin[] = instance.trusted.has(from) ? ['trusted', 'untrusted'] : ['untrusted'];
-      for (const to of consumers) {
-        if (to === from || !instance.laneOpen(from, to, product)) continue;
-        const cost = instance.transportUsdPerT(from, to);
-        for (const origin of origins) {
-          for (const y of instance.years) {
-            const column = builder.addVariable('ship', [product, origin, from, to, y]);
-            builder.addCost(column, cost * instance.discountFactor(y), 'transport');
-            ctx.balance(product, origin, from, y).add(column, -1);
-            ctx.balance(product, origin, to, y).add(column, 1);
-          }
-        }
-      }
-    }
+  const { instance, builder } = ctx;
+  for (const { product, origin, from, to, year, costUsdPerT } of ctx.tradeNetwork.ships) {
+    const column = builder.addVariable('ship', [product, origin, from, to, year]);
+    builder.addCost(column, costUsdPerT * instance.discountFactor(year), 'transport');
+    ctx.balance(product, origin, from, year).add(column, -1);
+    ctx.balance(product, origin, to, year).add(column, 1);
   }
-  for (const [product, consumers] of sets.consumers) {
-    for (const to of consumers) {
-      if (to === instance.rival || !instance.laneOpen(instance.rival, to, product)) continue;
-      for (const y of instance.years) {
-        const price = instance.priceUsdPerT(product, y);
-        if (price === undefined) continue;
-        const column = builder.addVariable('buy', [product, to, y]);
-        const d = instance.discountFactor(y);
-        builder.addCost(column, price * d, 'purchases');
-        builder.addCost(column, instance.transportUsdPerT(instance.rival, to) * d, 'transport');
-        ctx.balance(product, 'untrusted', to, y).add(column, 1);
-      }
-    }
+  for (const { product, country, year, priceUsdPerT } of ctx.tradeNetwork.buys) {
+    const column = builder.addVariable('buy', [product, country, year]);
+    const d = instance.discountFactor(year);
+    builder.addCost(column, priceUsdPerT * d, 'purchases');
+    builder.addCost(column, instance.transportUsdPerT(instance.rival, country) * d, 'transport');
+    ctx.balance(product, 'untrusted', country, year).add(column, 1);
   }
 }

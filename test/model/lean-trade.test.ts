@@ -1,0 +1,53 @@
+/**
+ * The lean trade network (src/model/trade-network.ts) leaves out ship, buy and downgrade columns
+ * that cannot carry flow, or that only re-export what the destination could get as cheaply direct.
+ * It must never change the optimum: each case here is solved with and without the pass.
+ */
+import t, { type Test } from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataset, projectRoot } from '../../src/data/load.js';
+import { formulate } from '../../src/model/formulate.js';
+import { resolveScenario } from '../../src/model/instance.js';
+import { parseScenario } from '../../src/planner.js';
+import { solveModel } from '../../src/solver/index.js';
+import type { Dataset } from '../../src/data/schema.js';
+import { generateInstance } from '../../bench/generator.js';
+
+const scenarioFile = (name: string) => JSON.parse(readFileSync(join(projectRoot(), 'models', 'scenarios', `${name}.json`), 'utf8'));
+const highs = { backend: 'highs' as const, timeLimitSeconds: 120, mipRelGap: 1e-6, algorithm: 'auto' as const };
+
+async function compare(t: Test, label: string, input: unknown, dataset: Dataset, expectSmaller: boolean) {
+  const instance = resolveScenario(parseScenario(input), dataset);
+  const full = formulate(instance, { leanTrade: false });
+  const lean = formulate(instance);
+  const fullNames = new Set(full.colNames);
+  t.ok(lean.colNames.every((n) => fullNames.has(n)), `${label}: every lean column is a column of the full model`);
+  if (expectSmaller) t.ok(lean.colNames.length < full.colNames.length, `${label}: fewer columns (${lean.colNames.length} < ${full.colNames.length})`);
+  const [a, b] = [await solveModel(full, highs), await solveModel(lean, highs)];
+  t.equal(b.status, a.status, `${label}: same status`);
+  if (a.status === 'optimal') {
+    const relative = Math.abs(a.objective! - b.objective!) / Math.abs(a.objective!);
+    t.ok(relative < 1e-9, `${label}: same optimum`, { full: a.objective, lean: b.objective, relative });
+  }
+}
+
+t.test('reference scenarios: same optimum, fewer columns', async (t) => {
+  const dataset = loadDataset('quad-2026');
+  for (const name of ['quad-magnets-50-by-2030']) await compare(t, name, scenarioFile(name), dataset, true);
+  await compare(t, 'small-us-magnets-2030', scenarioFile('small-us-magnets-2030'), dataset, false);
+});
+
+t.test('a lane closed for a product keeps its re-export routes, and the optimum', async (t) => {
+  const dataset = loadDataset('quad-2026');
+  const input = scenarioFile('quad-magnets-50-by-2030');
+  input.overrides = { closedLanes: [{ from: 'US', to: 'JP', products: ['ndpr_metal'] }, { from: 'CN', to: 'IN' }] };
+  await compare(t, 'closed lanes', input, dataset, true);
+});
+
+t.test('generated instances: same optimum, fewer columns', async (t) => {
+  for (const size of ['S', 'M'] as const) {
+    const { dataset, scenario } = generateInstance(size, 3);
+    await compare(t, `generated ${size}`, scenario, dataset, true);
+  }
+});
