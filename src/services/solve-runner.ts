@@ -6,22 +6,23 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Dataset } from '../data/schema.js';
 import { ScenarioError } from '../model/instance.js';
-import { planScenario } from '../planner.js';
+import { planWithReport } from '../planner.js';
+import type { Report } from '../schemas/report.js';
 import type { Portfolio } from '../schemas/portfolio.js';
 import type { Scenario } from '../schemas/scenario.js';
-import { highsVersion } from '../solver/highs.js';
+import { highsModule, highsVersion } from '../solver/highs.js';
 import type { FromWorker, SolveRequest, ToWorker, WorkerPhase } from './solve-protocol.js';
 
 export { OVERRUN_MESSAGE } from '../planner.js';
 
-/** Runs `planScenario`, reporting each phase (with its overrun fallback built eagerly) to `onPhase`. */
+/** Runs `planWithReport`, reporting each phase (with its overrun fallback built eagerly) to `onPhase`. */
 export function runSolve(
   scenario: Scenario,
   dataset: Dataset,
   options: { skipBaseline: boolean },
   onPhase: (phase: WorkerPhase, fallback?: Portfolio) => void,
-): Promise<Portfolio> {
-  return planScenario(scenario, dataset, {
+): Promise<{ portfolio: Portfolio; report: Report }> {
+  return planWithReport(scenario, dataset, {
     skipBaseline: options.skipBaseline,
     onPhase: (phase, fallback) => onPhase(phase, fallback?.()),
   });
@@ -35,10 +36,37 @@ export interface RunnerHooks {
   afterPhase?(task: SolveRequest, phase: WorkerPhase): void;
 }
 
+/**
+ * Emscripten calls `Module.onAbort` when the HiGHS WebAssembly runtime aborts (in practice: it ran
+ * out of memory). The solver then returns `error` with "Aborted()", but the runtime is left in an
+ * undefined state with its memory at the high-water mark, and later solves in the same thread can
+ * abort too; so the worker must not take another job.
+ */
+function watchForAbort(onAbort: (heapMiB: number) => void): void {
+  void highsModule().then((highs) => {
+    (highs as unknown as { onAbort?: () => void }).onAbort = () => onAbort(Math.round(highs.memoryBytes / 2 ** 20));
+  });
+}
+
 /** The message loop of a solve worker. Loads HiGHS first so the first solve does not pay for it. */
 export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): void {
   const send = (message: FromWorker) => port.postMessage(message);
   const datasets = new Map<string, Dataset>();
+  let abortedAtMiB: number | null = null;
+  watchForAbort((heapMiB) => (abortedAtMiB ??= heapMiB));
+
+  /**
+   * Ends this worker with an uncaught error instead of answering: the pool then fails the job as
+   * `worker_crashed` with this message and starts a fresh worker. (Answering `failed` and exiting
+   * would race with the pool handing this worker its next job.)
+   */
+  const crash = (heapMiB: number) => {
+    setImmediate(() => {
+      throw new Error(
+        `the HiGHS WebAssembly runtime aborted with ${heapMiB} MiB of memory in use, most likely out of memory on a model too large for one solver worker`,
+      );
+    });
+  };
 
   const handle = async (task: SolveRequest) => {
     try {
@@ -46,12 +74,14 @@ export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): 
       const dataset = datasets.get(task.datasetId);
       if (!dataset) throw new Error(`the worker was not sent dataset '${task.datasetId}'`);
       await hooks.beforeSolve?.(task);
-      const portfolio = await runSolve(task.scenario, dataset, { skipBaseline: task.skipBaseline }, (phase, fallback) => {
+      const { portfolio, report } = await runSolve(task.scenario, dataset, { skipBaseline: task.skipBaseline }, (phase, fallback) => {
         send({ type: 'phase', jobId: task.jobId, phase, ...(fallback ? { fallback } : {}) });
         hooks.afterPhase?.(task, phase);
       });
-      send({ type: 'done', jobId: task.jobId, portfolio });
+      if (abortedAtMiB !== null) return crash(abortedAtMiB);
+      send({ type: 'done', jobId: task.jobId, portfolio, report });
     } catch (error) {
+      if (abortedAtMiB !== null) return crash(abortedAtMiB);
       const message = error instanceof Error ? error.message : String(error);
       send({ type: 'failed', jobId: task.jobId, error: { code: error instanceof ScenarioError ? 'invalid_scenario' : 'solve_error', message } });
     }
