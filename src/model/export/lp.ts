@@ -65,14 +65,13 @@ export function commentLines(prefix: string, comments: readonly string[] = []): 
   return comments.flatMap((c) => c.split(/\r?\n/)).map((line) => (line ? `${prefix} ${line}` : prefix));
 }
 
-/** Escaped column and row names, checked for clashes with the objective and with each other. */
+/** Escaped column and row names; the model must not name two columns (or two rows) alike. */
 export function fileNames(model: LinearModel): { columns: string[]; rows: string[] } {
   const columns = model.colNames.map(toFileName);
   const rows = model.rowNames.map(toFileName);
   for (const [kind, names] of [['column', columns], ['row', rows]] as const) {
     const seen = new Set<string>();
     for (const name of names) {
-      if (name === OBJECTIVE_NAME) throw new Error(`a ${kind} is named '${OBJECTIVE_NAME}', the name exports give the objective`);
       if (seen.has(name)) throw new Error(`two ${kind}s are both named '${name}'`);
       seen.add(name);
     }

@@ -16,8 +16,9 @@
  *   `%HH` for each byte of its UTF-8 encoding, upper-case hex, as in a URL;
  * - the first character is also written as `%HH` when the name would otherwise start with a digit
  *   or a period (CPLEX forbids both), start with `inf` or `nan` (HiGHS' LP reader reads those
- *   letters as a number), be `e`/`E` alone or followed by a digit (CPLEX reads exponents), or be an
- *   LP keyword such as `end`, `free` or `st`.
+ *   letters as a number), be `e`/`E` alone or followed by a digit (CPLEX reads exponents), or be a
+ *   reserved word: an LP keyword such as `end`, `free` or `st`, an MPS section or set name such as
+ *   `RHS`, or `total_cost`, the objective's name in both files.
  * The result uses only letters, digits and `_ . , ( ) %`, a subset of what CPLEX, HiGHS and GLPK
  * accept in LP names, and contains no white space, so it is also a valid free-MPS name.
  *
@@ -31,12 +32,19 @@
 const VERBATIM = /^[A-Za-z0-9_.,]$/;
 const HEX = '0123456789ABCDEF';
 
-/** Section and value keywords of the LP format (HiGHS, CPLEX, GLPK), compared in lower case. */
-const LP_KEYWORDS = new Set([
+/**
+ * Words a name must not be, compared in lower case: LP section and value keywords (HiGHS, CPLEX,
+ * GLPK), MPS section names, the set names our MPS files use (`RHS`, `RNG`, `BND`: HiGHS misreads
+ * an RHS line when a row is called `RHS`), `MARKER`, and the objective's name.
+ */
+const RESERVED = new Set([
   'minimize', 'minimum', 'min', 'maximize', 'maximum', 'max',
   'subject', 'such', 'st', 's.t.', 'st.', 'bounds', 'bound',
   'general', 'generals', 'gen', 'integer', 'integers', 'int', 'binary', 'binaries', 'bin',
   'semi-continuous', 'semi', 'semis', 'sos', 'end', 'free', 'infinity', 'inf',
+  'name', 'objsense', 'objsence', 'objname', 'rows', 'columns', 'rhs', 'ranges', 'endata',
+  'quadobj', 'qmatrix', 'qsection', 'qcmatrix', 'cone', 'indicators', 'lazycons', 'usercuts',
+  'rng', 'bnd', 'marker', 'total_cost',
 ]);
 
 const encoder = new TextEncoder();
@@ -49,7 +57,7 @@ function percent(text: string): string {
 }
 
 function needsGuard(escaped: string): boolean {
-  return /^[0-9.]/.test(escaped) || /^(inf|nan)/i.test(escaped) || /^e([0-9]|$)/i.test(escaped) || LP_KEYWORDS.has(escaped.toLowerCase());
+  return /^[0-9.]/.test(escaped) || /^(inf|nan)/i.test(escaped) || /^e([0-9]|$)/i.test(escaped) || RESERVED.has(escaped.toLowerCase());
 }
 
 /** The name as written in LP and MPS files. Throws for an empty name or a lone UTF-16 surrogate. */
@@ -104,10 +112,7 @@ export function fromFileName(fileName: string): string {
   return out;
 }
 
-/**
- * Name of the objective in both files. It cannot clash with a model name: those always carry an
- * index list in brackets (`family[…]`), so their file names contain `(`.
- */
+/** Name of the objective in both files; reserved, so no encoded model name can be this. */
 export const OBJECTIVE_NAME = 'total_cost';
 
 /**
