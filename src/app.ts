@@ -28,6 +28,7 @@ import { solveRoutes } from './routes/solve.js';
 import { jobRoutes } from './routes/jobs.js';
 import { portfolioRoutes } from './routes/portfolios.js';
 import { comparisonRoutes } from './routes/comparisons.js';
+import { exportRoutes } from './routes/exports.js';
 import { hoistMediaExamples, markOptionalBodies, pruneUnusedComponents } from './routes/docs.js';
 
 export interface Services {
@@ -209,6 +210,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await typed.register(jobRoutes);
   await typed.register(portfolioRoutes);
   await typed.register(comparisonRoutes);
+  await typed.register(exportRoutes);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
