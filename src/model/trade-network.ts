@@ -50,7 +50,32 @@ export interface TradeNetwork {
   readonly downgrades: readonly DowngradeArc[];
 }
 
-const node = (product: string, origin: Origin, country: string, year: number) => `${product}|${origin}|${country}|${year}`;
+/**
+ * Numbers the nodes (product, origin, country, year) so the passes below work on typed arrays: a
+ * reference scenario has ~30,000 candidate arcs, and string keys made this pass cost more than
+ * the rest of the formulation.
+ */
+class Nodes {
+  private readonly products: Map<string, number>;
+  private readonly countries: Map<string, number>;
+  private readonly startYear: number;
+  private readonly years: number;
+  readonly count: number;
+  constructor(ctx: FormulationContext) {
+    const { instance } = ctx;
+    this.products = new Map([...instance.products.keys()].map((k, i) => [k, i]));
+    this.countries = new Map(instance.countries.map((c, i) => [c, i]));
+    this.startYear = instance.startYear;
+    this.years = instance.years.length;
+    this.count = this.products.size * this.years * 2 * this.countries.size;
+  }
+  id(product: string, origin: Origin, country: string, year: number): number {
+    const k = this.products.get(product);
+    const c = this.countries.get(country);
+    if (k === undefined || c === undefined) return -1;
+    return ((k * this.years + (year - this.startYear)) * 2 + (origin === 'trusted' ? 0 : 1)) * this.countries.size + c;
+  }
+}
 
 /** Every arc the formulation's rules allow, before pruning. */
 export function candidateTradeNetwork(ctx: FormulationContext): TradeNetwork {
@@ -92,52 +117,86 @@ export function candidateTradeNetwork(ctx: FormulationContext): TradeNetwork {
  * never dearer — without re-export arcs (see the header).
  */
 export function leanTradeNetwork(ctx: FormulationContext, candidates: TradeNetwork = candidateTradeNetwork(ctx)): TradeNetwork {
-  const own = ownTerms(ctx);
-  const reachable = pruneUnreachable(candidates, own);
-  return pruneUnreachable(pruneReExports(ctx, reachable, own), own);
+  const nodes = new Nodes(ctx);
+  const own = ownTerms(ctx, nodes);
+  const arcs = numberArcs(candidates, nodes);
+  pruneUnreachable(arcs, own, nodes.count);
+  if (metricTransport(ctx)) {
+    pruneReExports(ctx, candidates, arcs, own, nodes.count);
+    pruneUnreachable(arcs, own, nodes.count);
+  }
+  return {
+    ships: candidates.ships.filter((_, i) => arcs.keepShip[i]),
+    buys: candidates.buys.filter((_, i) => arcs.keepBuy[i]),
+    downgrades: candidates.downgrades.filter((_, i) => arcs.keepDowngrade[i]),
+  };
 }
 
 interface OwnTerms {
-  /** Nodes whose balance has a production term (feed or make output). */
-  readonly produced: ReadonlySet<string>;
-  /** Nodes whose balance has a use term (make input or delivery). */
-  readonly consumed: ReadonlySet<string>;
+  /** 1 where the node's balance has a production term (feed or make output). */
+  readonly produced: Uint8Array;
+  /** 1 where the node's balance has a use term (make input or delivery). */
+  readonly consumed: Uint8Array;
 }
 
-function ownTerms(ctx: FormulationContext): OwnTerms {
-  const produced = new Set<string>();
-  const consumed = new Set<string>();
+function ownTerms(ctx: FormulationContext, nodes: Nodes): OwnTerms {
+  const produced = new Uint8Array(nodes.count);
+  const consumed = new Uint8Array(nodes.count);
   for (const [key, expression] of ctx.allBalances()) {
+    const [product, origin, country, year] = key.split('|') as [string, Origin, string, string];
+    const id = nodes.id(product, origin, country, Number(year));
+    if (id < 0) continue;
     for (const coefficient of expression.terms.values()) {
-      if (coefficient > 0) produced.add(key);
-      if (coefficient < 0) consumed.add(key);
+      if (coefficient > 0) produced[id] = 1;
+      if (coefficient < 0) consumed[id] = 1;
     }
   }
   return { produced, consumed };
 }
 
-/** Step 1 and 3: keep arcs whose tail some supply reaches and whose head leads to some use. */
-function pruneUnreachable(network: TradeNetwork, own: OwnTerms): TradeNetwork {
-  const supplied = new Set(own.produced);
-  const used = new Set(own.consumed);
-  // Arcs as (tail → head) node pairs; buys have no tail (the rival always sells).
-  const forward = new Map<string, string[]>();
-  const backward = new Map<string, string[]>();
-  const link = (tail: string, head: string) => {
-    (forward.get(tail) ?? forward.set(tail, []).get(tail)!).push(head);
-    (backward.get(head) ?? backward.set(head, []).get(head)!).push(tail);
+/** Arcs as node numbers (a downgrade runs from the trusted to the untrusted node), with keep flags. */
+interface NumberedArcs {
+  readonly shipTail: Int32Array;
+  readonly shipHead: Int32Array;
+  readonly downgradeTail: Int32Array;
+  readonly downgradeHead: Int32Array;
+  readonly buyHead: Int32Array;
+  readonly keepShip: Uint8Array;
+  readonly keepDowngrade: Uint8Array;
+  readonly keepBuy: Uint8Array;
+}
+
+function numberArcs(network: TradeNetwork, nodes: Nodes): NumberedArcs {
+  const { ships, downgrades, buys } = network;
+  const arcs = {
+    shipTail: Int32Array.from(ships, (s) => nodes.id(s.product, s.origin, s.from, s.year)),
+    shipHead: Int32Array.from(ships, (s) => nodes.id(s.product, s.origin, s.to, s.year)),
+    downgradeTail: Int32Array.from(downgrades, (d) => nodes.id(d.product, 'trusted', d.country, d.year)),
+    downgradeHead: Int32Array.from(downgrades, (d) => nodes.id(d.product, 'untrusted', d.country, d.year)),
+    buyHead: Int32Array.from(buys, (b) => nodes.id(b.product, 'untrusted', b.country, b.year)),
+    keepShip: new Uint8Array(ships.length).fill(1),
+    keepDowngrade: new Uint8Array(downgrades.length).fill(1),
+    keepBuy: new Uint8Array(buys.length).fill(1),
   };
-  for (const s of network.ships) link(node(s.product, s.origin, s.from, s.year), node(s.product, s.origin, s.to, s.year));
-  for (const d of network.downgrades) link(node(d.product, 'trusted', d.country, d.year), node(d.product, 'untrusted', d.country, d.year));
-  for (const b of network.buys) supplied.add(node(b.product, 'untrusted', b.country, b.year));
-  propagate(supplied, forward);
-  propagate(used, backward);
-  const live = (tail: string, head: string) => supplied.has(tail) && used.has(head);
-  return {
-    ships: network.ships.filter((s) => live(node(s.product, s.origin, s.from, s.year), node(s.product, s.origin, s.to, s.year))),
-    buys: network.buys.filter((b) => used.has(node(b.product, 'untrusted', b.country, b.year))),
-    downgrades: network.downgrades.filter((d) => live(node(d.product, 'trusted', d.country, d.year), node(d.product, 'untrusted', d.country, d.year))),
-  };
+  return arcs;
+}
+
+/** Steps 1 and 3: keep arcs whose tail some supply reaches and whose head leads to some use. */
+function pruneUnreachable(arcs: NumberedArcs, own: OwnTerms, count: number): void {
+  const supplied = Uint8Array.from(own.produced);
+  const used = Uint8Array.from(own.consumed);
+  // Buys have no tail (the rival always sells): they supply their head.
+  arcs.buyHead.forEach((head, i) => arcs.keepBuy[i] && (supplied[head] = 1));
+  const tails: number[] = [];
+  const heads: number[] = [];
+  arcs.shipTail.forEach((tail, i) => arcs.keepShip[i] && (tails.push(tail), heads.push(arcs.shipHead[i]!)));
+  arcs.downgradeTail.forEach((tail, i) => arcs.keepDowngrade[i] && (tails.push(tail), heads.push(arcs.downgradeHead[i]!)));
+  propagate(supplied, tails, heads, count);
+  propagate(used, heads, tails, count);
+  const live = (tail: number, head: number) => (supplied[tail] === 1 && used[head] === 1 ? 1 : 0);
+  arcs.keepShip.forEach((keep, i) => keep && (arcs.keepShip[i] = live(arcs.shipTail[i]!, arcs.shipHead[i]!)));
+  arcs.keepDowngrade.forEach((keep, i) => keep && (arcs.keepDowngrade[i] = live(arcs.downgradeTail[i]!, arcs.downgradeHead[i]!)));
+  arcs.keepBuy.forEach((keep, i) => keep && (arcs.keepBuy[i] = used[arcs.buyHead[i]!]!));
 }
 
 /**
@@ -147,19 +206,29 @@ function pruneUnreachable(network: TradeNetwork, own: OwnTerms): TradeNetwork {
  * when a makes (or downgrades into) what it ships, or only buys it and b cannot buy, and b uses it
  * itself (plants, market, downgrade).
  */
-function pruneReExports(ctx: FormulationContext, network: TradeNetwork, own: OwnTerms): TradeNetwork {
-  const { instance } = ctx;
-  if (!metricTransport(ctx)) return network;
-  const closedFor = (product: string) => instance.scenario.overrides.closedLanes.some((l) => !l.products || l.products.includes(product));
-  const downgraded = new Set(network.downgrades.map((d) => `${d.product}|${d.country}|${d.year}`));
-  const bought = new Set(network.buys.map((b) => `${b.product}|${b.country}|${b.year}`));
-  const makes = (s: ShipArc) =>
-    own.produced.has(node(s.product, s.origin, s.from, s.year)) || (s.origin === 'untrusted' && downgraded.has(`${s.product}|${s.from}|${s.year}`));
-  const onlyBuys = (s: ShipArc) =>
-    s.origin === 'untrusted' && bought.has(`${s.product}|${s.from}|${s.year}`) && !bought.has(`${s.product}|${s.to}|${s.year}`);
-  const uses = (s: ShipArc) =>
-    own.consumed.has(node(s.product, s.origin, s.to, s.year)) || (s.origin === 'trusted' && downgraded.has(`${s.product}|${s.to}|${s.year}`));
-  return { ...network, ships: network.ships.filter((s) => closedFor(s.product) || ((makes(s) || onlyBuys(s)) && uses(s))) };
+function pruneReExports(ctx: FormulationContext, network: TradeNetwork, arcs: NumberedArcs, own: OwnTerms, count: number): void {
+  const closedLanes = ctx.instance.scenario.overrides.closedLanes;
+  const closed = new Map<string, boolean>();
+  const closedFor = (product: string) => {
+    let value = closed.get(product);
+    if (value === undefined) closed.set(product, (value = closedLanes.some((l) => !l.products || l.products.includes(product))));
+    return value;
+  };
+  // Downgrades and buys, marked on the node they feed (untrusted) and the node they draw on (trusted).
+  const downgradedFrom = new Uint8Array(count);
+  const downgradedInto = new Uint8Array(count);
+  arcs.keepDowngrade.forEach((keep, i) => keep && ((downgradedFrom[arcs.downgradeTail[i]!] = 1), (downgradedInto[arcs.downgradeHead[i]!] = 1)));
+  const bought = new Uint8Array(count);
+  arcs.keepBuy.forEach((keep, i) => keep && (bought[arcs.buyHead[i]!] = 1));
+  arcs.keepShip.forEach((keep, i) => {
+    if (!keep || closedFor(network.ships[i]!.product)) return;
+    const tail = arcs.shipTail[i]!;
+    const head = arcs.shipHead[i]!;
+    const makes = own.produced[tail] === 1 || downgradedInto[tail] === 1;
+    const onlyBuys = bought[tail] === 1 && bought[head] !== 1;
+    const uses = own.consumed[head] === 1 || downgradedFrom[head] === 1;
+    if (!((makes || onlyBuys) && uses)) arcs.keepShip[i] = 0;
+  });
 }
 
 /** True when every transport cost between distinct countries obeys the triangle inequality. */
@@ -184,16 +253,23 @@ function metricTransport(ctx: FormulationContext): boolean {
   }
   return true;
 }
-/** Grows `reached` along `edges` until nothing changes. */
-function propagate(reached: Set<string>, edges: ReadonlyMap<string, readonly string[]>): void {
-  const queue = [...reached];
+/** Marks every node reachable from a marked one along the arcs from → to (CSR adjacency). */
+function propagate(reached: Uint8Array, from: readonly number[], to: readonly number[], count: number): void {
+  const starts = new Int32Array(count + 1);
+  for (const f of from) starts[f + 1]! += 1;
+  for (let i = 0; i < count; i++) starts[i + 1]! += starts[i]!;
+  const fill = starts.slice(0, count);
+  const targets = new Int32Array(from.length);
+  from.forEach((f, j) => (targets[fill[f]!++] = to[j]!));
+  const queue: number[] = [];
+  reached.forEach((flag, i) => flag && queue.push(i));
   while (queue.length) {
-    const next = edges.get(queue.pop()!);
-    if (!next) continue;
-    for (const key of next) {
-      if (reached.has(key)) continue;
-      reached.add(key);
-      queue.push(key);
+    const n = queue.pop()!;
+    for (let j = starts[n]!; j < starts[n + 1]!; j++) {
+      const m = targets[j]!;
+      if (reached[m]) continue;
+      reached[m] = 1;
+      queue.push(m);
     }
   }
 }
