@@ -8,9 +8,12 @@ import { planFromInput } from '../planner.js';
 import { ScenarioError } from '../model/instance.js';
 import { DatasetError } from '../data/load.js';
 import { BackendSchema } from '../schemas/scenario.js';
+import { exportModelFiles } from './export-model.js';
 import { portfolioText } from './text-report.js';
 
-const usage = 'usage: npm run plan -- <scenario.json> [--solver highs|javascript-lp-solver] [--format json|text] [--no-baseline]';
+const usage =
+  'usage: npm run plan -- <scenario.json> [--solver highs|javascript-lp-solver] [--format json|text] [--no-baseline] [--export-lp <file>] [--export-mps <file>]\n' +
+  '  --export-lp / --export-mps write the model first (CPLEX LP / free MPS, names as in the API: [ ] become ( )), then plan as usual';
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -18,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { solver: { type: 'string' }, format: { type: 'string', default: 'text' }, 'no-baseline': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+      options: { solver: { type: 'string' }, format: { type: 'string', default: 'text' }, 'no-baseline': { type: 'boolean', default: false }, 'export-lp': { type: 'string' }, 'export-mps': { type: 'string' }, help: { type: 'boolean', default: false } },
     });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${usage}\n`);
@@ -50,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     process.stderr.write(`cannot read scenario ${file}: ${(error as Error).message}\n`);
     return 2;
+  }
+  if (values['export-lp'] || values['export-mps']) {
+    const code = exportModelFiles(input, { lp: values['export-lp'], mps: values['export-mps'] }, file);
+    if (code !== 0) return code;
   }
   try {
     const portfolio = await planFromInput(input, { ...(backend?.success ? { backend: backend.data } : {}), skipBaseline: values['no-baseline'] });
