@@ -8,7 +8,7 @@ import highsPackage from 'highs';
 import type { Highs } from 'highs';
 import type { LinearModel } from '../model/builder.js';
 import { modelStats } from '../model/builder.js';
-import { IPM_ROW_THRESHOLD, type SolveOptions, type SolveResult, type SolveStatus } from './types.js';
+import { IPM_ROW_THRESHOLD, type Ranging, type SolveOptions, type SolveResult, type SolveStatus } from './types.js';
 
 // The package ships CommonJS typings for an ESM build: at run time the default import is the
 // loader itself, while the typings describe it as `module.exports.default`. Accept both.
@@ -86,11 +86,54 @@ export async function solveWithHighs(model: LinearModel, options: SolveOptions):
     const solveMs = performance.now() - started;
     if (status !== 'optimal') return { status, solver: info(solveMs), stats, message: describeStatus(highs, handle.getModelStatus()) };
     const solution = handle.getSolution();
+    const objective = handle.getObjectiveValue();
+    const columnValues = Float64Array.from(solution.colValue);
+    if (isMip && options.sensitivity) {
+      // MIP solutions carry no duals: fix every integer column at its value and re-solve the LP.
+      const integers = Array.from(model.colInteger.keys()).filter((j) => model.colInteger[j]);
+      const fixed = integers.map((j) => Math.round(columnValues[j] ?? 0));
+      const selection = { kind: 'set' as const, indices: Int32Array.from(integers) };
+      handle.changeColsIntegrality(selection, new Int32Array(integers.length));
+      handle.changeColsBounds(selection, fixed, fixed);
+      handle.options.set({ solver: 'simplex' });
+      handle.run();
+      if (mapStatus(highs, handle.getModelStatus()) === 'optimal') {
+        const lp = handle.getSolution();
+        return {
+          status,
+          objective,
+          columnValues,
+          rowDuals: Float64Array.from(lp.rowDual),
+          columnDuals: Float64Array.from(lp.colDual),
+          ranging: readRanging(handle.getRanging(), inf),
+          dualsFrom: 'fixed-integer-lp',
+          solver: info(solveMs),
+          stats,
+        };
+      }
+      return { status, objective, columnValues, solver: info(solveMs), stats, message: 'duals unavailable: the LP with integers fixed did not solve to optimality' };
+    }
+    const lpDuals = isMip ? {} : { rowDuals: Float64Array.from(solution.rowDual), columnDuals: Float64Array.from(solution.colDual), dualsFrom: 'lp' as const };
+    const ranging = !isMip && options.sensitivity ? readRanging(handle.getRanging(), inf) : undefined;
+    let probeCosts: Float64Array | undefined;
+    const probes = !isMip && options.probes ? options.probes(columnValues, Float64Array.from(solution.colDual)) : [];
+    if (probes.length) {
+      probeCosts = new Float64Array(probes.length);
+      probes.forEach(({ column, amount }, k) => {
+        const upper = model.colUpper[column] ?? Infinity;
+        handle!.changeColBounds(column, Math.min(amount, upper), upper === Infinity ? inf : upper);
+        handle!.run();
+        probeCosts![k] = mapStatus(highs, handle!.getModelStatus()) === 'optimal' ? (handle!.getObjectiveValue() - objective) / Math.min(amount, upper) : NaN;
+        handle!.changeColBounds(column, 0, upper === Infinity ? inf : upper);
+      });
+    }
     return {
       status,
-      objective: handle.getObjectiveValue(),
-      columnValues: Float64Array.from(solution.colValue),
-      ...(isMip ? {} : { rowDuals: Float64Array.from(solution.rowDual), columnDuals: Float64Array.from(solution.colDual) }),
+      objective,
+      columnValues,
+      ...lpDuals,
+      ...(ranging ? { ranging } : {}),
+      ...(probeCosts ? { probeCosts } : {}),
       solver: info(solveMs),
       stats,
     };
@@ -99,6 +142,15 @@ export async function solveWithHighs(model: LinearModel, options: SolveOptions):
   } finally {
     handle?.dispose();
   }
+}
+
+/** Copies HiGHS ranging into plain arrays with HiGHS' infinity mapped to ±Infinity. */
+function readRanging(r: ReturnType<ReturnType<Highs['createModel']>['getRanging']>, inf: number): Ranging {
+  const side = (record: { value: Float64Array; objective: Float64Array }) => ({
+    value: Float64Array.from(record.value, (v) => (v >= inf ? Infinity : v <= -inf ? -Infinity : v)),
+    objective: Float64Array.from(record.objective, (v) => (v >= inf ? Infinity : v <= -inf ? -Infinity : v)),
+  });
+  return { rowUp: side(r.rowBoundUp), rowDown: side(r.rowBoundDown), costUp: side(r.colCostUp), costDown: side(r.colCostDown) };
 }
 
 function mapStatus(highs: Highs, code: number): SolveStatus {

@@ -14,6 +14,35 @@ export interface SolveOptions {
   readonly mipRelGap: number;
   /** HiGHS LP algorithm; `auto` picks interior point (with crossover) above IPM_ROW_THRESHOLD rows. */
   readonly algorithm: 'auto' | 'simplex' | 'ipm';
+  /**
+   * Also return sensitivity (HiGHS only): row duals, reduced costs and ranging. For a MIP they come
+   * from the LP with every integer column fixed at its optimal value (`dualsFrom: 'fixed-integer-lp'`).
+   */
+  readonly sensitivity?: boolean;
+  /**
+   * Directional probes after an optimal LP solve (HiGHS): for each column, the optimum re-solved
+   * (warm, from the optimal basis) with the column forced up to `amount`. Reduced costs from a
+   * degenerate basis can understate what forcing a column in really costs; a probe measures it.
+   */
+  readonly probes?: (columnValues: Float64Array, columnDuals: Float64Array) => ReadonlyArray<{ readonly column: number; readonly amount: number }>;
+}
+
+/** One direction of HiGHS ranging: the limit a bound or cost may move to, and the objective there. */
+export interface RangingSide {
+  readonly value: Float64Array;
+  readonly objective: Float64Array;
+}
+
+/**
+ * HiGHS ranging at the optimal basis. `rowUp`/`rowDown`: how far the row's active bound may rise or
+ * fall with the dual unchanged; `costUp`/`costDown`: how far each column's cost may move with the
+ * solution unchanged. Infinite limits are ±Infinity.
+ */
+export interface Ranging {
+  readonly rowUp: RangingSide;
+  readonly rowDown: RangingSide;
+  readonly costUp: RangingSide;
+  readonly costDown: RangingSide;
 }
 
 export interface SolverInfo {
@@ -33,6 +62,12 @@ export interface SolveResult {
   /** Row duals d(objective)/d(rhs), LP solves with HiGHS only. */
   readonly rowDuals?: Float64Array;
   readonly columnDuals?: Float64Array;
+  /** Present when sensitivity was asked for and the solve ended optimal (HiGHS). */
+  readonly ranging?: Ranging;
+  /** Where the duals come from: the LP itself, or the LP with integer decisions fixed (MIP). */
+  readonly dualsFrom?: 'lp' | 'fixed-integer-lp';
+  /** Per probe: (objective with the column forced to `amount` − objective) / amount; NaN when that solve failed. */
+  readonly probeCosts?: Float64Array;
   readonly message?: string;
   readonly solver: SolverInfo;
   readonly stats: ModelStats;
