@@ -29,6 +29,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { portfolioRoutes } from './routes/portfolios.js';
 import { comparisonRoutes } from './routes/comparisons.js';
 import { exportRoutes } from './routes/exports.js';
+import { reportRoutes } from './routes/reports.js';
 import { hoistMediaExamples, markOptionalBodies, pruneUnusedComponents } from './routes/docs.js';
 
 export interface Services {
@@ -94,6 +95,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
+    // onReady waits for the solver workers to load HiGHS, which the pool bounds itself (boot
+    // timeout); Fastify's 10 s default failed the start on a loaded machine.
+    pluginTimeout: 120_000,
     // Requests that arrive while closing get a problem document from the hook below instead.
     return503OnClosing: false,
     requestIdHeader: false,
@@ -211,6 +215,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await typed.register(portfolioRoutes);
   await typed.register(comparisonRoutes);
   await typed.register(exportRoutes);
+  await typed.register(reportRoutes);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });

@@ -15,6 +15,10 @@ import type { Portfolio } from './schemas/portfolio.js';
 import { highsVersion } from './solver/highs.js';
 import { JSLP_VERSION } from './solver/jslp.js';
 import { solveModel, type SolveOptions, type SolveResult } from './solver/index.js';
+import { computeReport, unbuiltCandidates } from './analysis/report.js';
+import { diagnose } from './analysis/diagnosis.js';
+import { dependencyMetrics } from './analysis/dependency-metrics.js';
+import type { Report } from './schemas/report.js';
 
 /** Validates raw scenario JSON; throws ScenarioError naming every failing field path. */
 export function parseScenario(input: unknown): Scenario {
@@ -72,10 +76,24 @@ export function solveOptionsFor(scenario: Scenario, backend?: Backend): SolveOpt
 }
 
 export async function planScenario(scenario: Scenario, dataset: Dataset, options: PlanOptions = {}): Promise<Portfolio> {
+  return (await plan(scenario, dataset, { ...options, report: false })).portfolio;
+}
+
+/** Plans and builds the solver report (marginal values, reduced costs, binding limits, diagnosis, metrics). */
+export async function planWithReport(scenario: Scenario, dataset: Dataset, options: PlanOptions = {}): Promise<{ portfolio: Portfolio; report: Report }> {
+  const { portfolio, report } = await plan(scenario, dataset, { ...options, report: true });
+  return { portfolio, report: report! };
+}
+
+async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions & { report: boolean }): Promise<{ portfolio: Portfolio; report?: Report }> {
   const onPhase = options.onPhase ?? (() => {});
   onPhase('formulating');
   const { instance, model, buildMs } = formulateScenario(scenario, dataset);
-  const solveOptions = solveOptionsFor(scenario, options.backend);
+  const solveOptions: SolveOptions = {
+    ...solveOptionsFor(scenario, options.backend),
+    sensitivity: options.report,
+    ...(options.report ? { probes: (values: Float64Array, duals: Float64Array) => unbuiltCandidates(instance, model, values, duals) } : {}),
+  };
   const version = solveOptions.backend === 'highs' ? await highsVersion() : JSLP_VERSION;
   const overrun = (m: LinearModel): SolveResult => ({
     status: 'time_limit',
@@ -86,14 +104,46 @@ export async function planScenario(scenario: Scenario, dataset: Dataset, options
 
   onPhase('solving', () => buildPortfolio({ instance, model, result: overrun(model), buildMs }));
   const result = await solveModel(model, solveOptions);
-  let baseline: { model: LinearModel; result: SolveResult } | undefined;
+  let baseline: { instance: Instance; model: LinearModel; result: SolveResult } | undefined;
   if (!options.skipBaseline && result.status === 'optimal') {
     const base = formulateScenario(scenario, dataset, true);
     onPhase('baseline', () => buildPortfolio({ instance, model, result, buildMs, baseline: { model: base.model, result: overrun(base.model) } }));
-    baseline = { model: base.model, result: await solveModel(base.model, solveOptions) };
+    const { probes: _probes, ...plain } = solveOptions;
+    baseline = { instance: base.instance, model: base.model, result: await solveModel(base.model, { ...plain, sensitivity: false }) };
   }
   onPhase('reporting');
-  return buildPortfolio({ instance, model, result, buildMs, ...(baseline ? { baseline } : {}) });
+  const portfolio = buildPortfolio({ instance, model, result, buildMs, ...(baseline ? { baseline } : {}) });
+  if (!options.report) return { portfolio };
+
+  // Duals: javascript-lp-solver has none, so HiGHS solves the same model; its duals are used only
+  // when its objective agrees with the first solve's.
+  let dualResult = result;
+  let dualsSource: 'highs-resolve' | undefined;
+  if (result.status === 'optimal' && !result.rowDuals && solveOptions.backend !== 'highs') {
+    const again = await solveModel(model, { ...solveOptions, backend: 'highs', sensitivity: true });
+    const agree = again.status === 'optimal' && Math.abs((again.objective ?? 0) - (result.objective ?? 0)) <= 1e-6 * Math.max(1, Math.abs(result.objective ?? 0));
+    if (agree) {
+      dualResult = { ...result, rowDuals: again.rowDuals!, columnDuals: again.columnDuals!, ...(again.ranging ? { ranging: again.ranging } : {}), ...(again.probeCosts ? { probeCosts: again.probeCosts } : {}) };
+      dualsSource = 'highs-resolve';
+    }
+  }
+  const shortfallT = new Map<string, number>();
+  for (const d of portfolio.dependency) shortfallT.set(d.target, d.points.reduce((sum, p) => sum + (p.shortfallT ?? 0), 0));
+  const needsDiagnosis = result.status === 'infeasible' || (result.status === 'optimal' && [...shortfallT.values()].some((v) => v > 1e-6));
+  const diagnosis = needsDiagnosis
+    ? await diagnose({ scenario, dataset, instance, status: result.status === 'infeasible' ? 'infeasible' : 'shortfall', shortfallT, solveOptions })
+    : null;
+  const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) =>
+    r?.status === 'optimal' && r.columnValues ? dependencyMetrics(i, m, r.columnValues).summary : null;
+  const report = computeReport({
+    instance,
+    model,
+    result: dualResult,
+    ...(dualsSource ? { dualsSource } : {}),
+    diagnosis,
+    dependencyMetrics: { baseline: baseline ? metrics(baseline.instance, baseline.model, baseline.result) : null, portfolio: metrics(instance, model, result) },
+  });
+  return { portfolio, report };
 }
 
 /** Validates, loads the scenario's dataset and plans. */

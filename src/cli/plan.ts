@@ -1,15 +1,16 @@
 /**
  * CLI: `npm run plan -- <scenario.json> [--solver highs|javascript-lp-solver] [--format json|text]`
- * Prints the portfolio. Exits 2 with the failing fields for an invalid scenario, 1 on other errors.
+ * Prints the portfolio (json) or the solver report as Markdown (text). Exits 2 with the failing fields for an invalid scenario, 1 on other errors.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { planFromInput } from '../planner.js';
+import { parseScenario, planFromInput, planWithReport } from '../planner.js';
+import { loadDataset } from '../data/load.js';
+import { reportMarkdown } from '../analysis/report-markdown.js';
 import { ScenarioError } from '../model/instance.js';
 import { DatasetError } from '../data/load.js';
 import { BackendSchema } from '../schemas/scenario.js';
 import { exportModelFiles } from './export-model.js';
-import { portfolioText } from './text-report.js';
 
 const usage =
   'usage: npm run plan -- <scenario.json> [--solver highs|javascript-lp-solver] [--format json|text] [--no-baseline] [--export-lp <file>] [--export-mps <file>]\n' +
@@ -59,8 +60,18 @@ async function main(argv: string[]): Promise<number> {
     if (code !== 0) return code;
   }
   try {
-    const portfolio = await planFromInput(input, { ...(backend?.success ? { backend: backend.data } : {}), skipBaseline: values['no-baseline'] });
-    process.stdout.write(format === 'json' ? JSON.stringify(portfolio, null, 2) + '\n' : portfolioText(portfolio));
+    const options = { ...(backend?.success ? { backend: backend.data } : {}), skipBaseline: values['no-baseline'] };
+    let portfolio;
+    if (format === 'json') {
+      portfolio = await planFromInput(input, options);
+      process.stdout.write(JSON.stringify(portfolio, null, 2) + '\n');
+    } else {
+      // The text format is the solver report, rendered exactly as GET /portfolios/{id}/report?format=markdown.
+      const scenario = parseScenario(input);
+      const planned = await planWithReport(scenario, loadDataset(scenario.datasetId), options);
+      portfolio = planned.portfolio;
+      process.stdout.write(reportMarkdown(planned.report, portfolio) + '\n');
+    }
     return portfolio.status === 'optimal' || portfolio.status === 'infeasible' ? 0 : 1;
   } catch (error) {
     if (error instanceof ScenarioError || error instanceof DatasetError) {

@@ -67,7 +67,7 @@ export function createJobService(deps: {
         if (!job || TERMINAL.has(job.status)) return;
         if (outcome.kind === 'done') {
           const portfolioId = randomUUID();
-          deps.portfolios.insert({ id: portfolioId, scenarioId: job.scenarioId, jobId, portfolio: outcome.portfolio, createdAt: at });
+          deps.portfolios.insert({ id: portfolioId, scenarioId: job.scenarioId, jobId, portfolio: outcome.portfolio, createdAt: at, ...(outcome.report ? { report: outcome.report } : {}) });
           deps.jobs.finish(jobId, { status: 'done', portfolioId, finishedAt: at });
         } else {
           deps.jobs.finish(jobId, { status: outcome.kind, error: outcome.error, finishedAt: at });

@@ -12,6 +12,7 @@
 import type { Worker } from 'node:worker_threads';
 import { PortfolioSchema, type Portfolio } from '../schemas/portfolio.js';
 import type { JobError } from '../schemas/api.js';
+import type { Report } from '../schemas/report.js';
 import type { Dataset } from '../data/schema.js';
 import type { Scenario } from '../schemas/scenario.js';
 import { spawnWorker } from '../workers/spawn.js';
@@ -25,7 +26,8 @@ export interface SolveInput {
 }
 
 export type SolveOutcome =
-  | { kind: 'done'; portfolio: Portfolio }
+  /** `report` is absent when the solve was cut short (its portfolio is then the overrun fallback). */
+  | { kind: 'done'; portfolio: Portfolio; report?: Report }
   | { kind: 'failed'; error: JobError }
   | { kind: 'cancelled'; error: JobError };
 
@@ -258,11 +260,13 @@ export class SolvePool {
     this.release(slot);
     if (message.type === 'done') {
       // The portfolio crossed a thread boundary and will be stored and served: check its shape once.
+      // The report (often several hundred kB) is not re-parsed on this thread: it comes from the same
+      // engine code, and parsing it would stall the event loop for every request.
       const parsed = PortfolioSchema.safeParse(message.portfolio);
       this.settle(
         entry,
         parsed.success
-          ? { kind: 'done', portfolio: message.portfolio }
+          ? { kind: 'done', portfolio: message.portfolio, ...(message.report ? { report: message.report } : {}) }
           : { kind: 'failed', error: { code: 'solve_error', message: 'the engine returned a portfolio that does not match its schema' } },
       );
     } else {

@@ -1,11 +1,13 @@
 /** Stored portfolios: lookup, listing, CSV export and comparison. */
-import { notFound, unprocessable } from '../errors.js';
+import { HttpProblem, notFound, unprocessable } from '../errors.js';
 import type { PageRequest } from '../store/paging.js';
 import type { PortfolioRepository, StoredPortfolio } from '../store/portfolios.js';
 import type { Comparison } from '../schemas/api.js';
 import { badCursor } from './scenarios.js';
 import { comparePortfolios } from './compare.js';
 import { portfolioCsv, type CsvTable } from './csv.js';
+import { reportMarkdown } from '../analysis/report-markdown.js';
+import type { Report } from '../schemas/report.js';
 
 export type PortfolioService = ReturnType<typeof createPortfolioService>;
 
@@ -23,6 +25,15 @@ export function createPortfolioService(deps: { repo: PortfolioRepository }) {
       const result = deps.repo.list(filter, page);
       if (!result) throw badCursor();
       return result;
+    },
+
+    /** The solver report as stored (JSON text) or rendered as Markdown. 404 when the portfolio has none. */
+    report(id: string, format: 'json' | 'markdown'): { contentType: string; body: string } {
+      const stored = get(id);
+      const body = deps.repo.findReportJson(id);
+      if (body === null) throw new HttpProblem(404, 'not-found', 'Not Found', `portfolio '${id}' has no solver report: its solve was stopped at the time limit before reporting`);
+      if (format === 'json') return { contentType: 'application/json; charset=utf-8', body };
+      return { contentType: 'text/markdown; charset=utf-8', body: reportMarkdown(JSON.parse(body) as Report, stored.portfolio) };
     },
 
     exportCsv(id: string, table: CsvTable): { filename: string; csv: string } {

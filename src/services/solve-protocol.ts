@@ -6,6 +6,7 @@ import type { Dataset } from '../data/schema.js';
 import type { Portfolio } from '../schemas/portfolio.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { JobError } from '../schemas/api.js';
+import type { Report } from '../schemas/report.js';
 
 /** Phases a solve goes through inside the worker, in order. */
 export type WorkerPhase = 'formulating' | 'solving' | 'baseline' | 'reporting';
@@ -29,5 +30,5 @@ export type FromWorker =
    * worker: the solve's outcome as `time_limit`, built while the worker could still build it.
    */
   | { type: 'phase'; jobId: string; phase: WorkerPhase; fallback?: Portfolio }
-  | { type: 'done'; jobId: string; portfolio: Portfolio }
+  | { type: 'done'; jobId: string; portfolio: Portfolio; report?: Report }
   | { type: 'failed'; jobId: string; error: JobError };

@@ -6,7 +6,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Dataset } from '../data/schema.js';
 import { ScenarioError } from '../model/instance.js';
-import { planScenario } from '../planner.js';
+import { planWithReport } from '../planner.js';
+import type { Report } from '../schemas/report.js';
 import type { Portfolio } from '../schemas/portfolio.js';
 import type { Scenario } from '../schemas/scenario.js';
 import { highsModule, highsVersion } from '../solver/highs.js';
@@ -14,14 +15,14 @@ import type { FromWorker, SolveRequest, ToWorker, WorkerPhase } from './solve-pr
 
 export { OVERRUN_MESSAGE } from '../planner.js';
 
-/** Runs `planScenario`, reporting each phase (with its overrun fallback built eagerly) to `onPhase`. */
+/** Runs `planWithReport`, reporting each phase (with its overrun fallback built eagerly) to `onPhase`. */
 export function runSolve(
   scenario: Scenario,
   dataset: Dataset,
   options: { skipBaseline: boolean },
   onPhase: (phase: WorkerPhase, fallback?: Portfolio) => void,
-): Promise<Portfolio> {
-  return planScenario(scenario, dataset, {
+): Promise<{ portfolio: Portfolio; report: Report }> {
+  return planWithReport(scenario, dataset, {
     skipBaseline: options.skipBaseline,
     onPhase: (phase, fallback) => onPhase(phase, fallback?.()),
   });
@@ -67,19 +68,18 @@ export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): 
     });
   };
 
-
   const handle = async (task: SolveRequest) => {
     try {
       if (task.dataset) datasets.set(task.datasetId, task.dataset);
       const dataset = datasets.get(task.datasetId);
       if (!dataset) throw new Error(`the worker was not sent dataset '${task.datasetId}'`);
       await hooks.beforeSolve?.(task);
-      const portfolio = await runSolve(task.scenario, dataset, { skipBaseline: task.skipBaseline }, (phase, fallback) => {
+      const { portfolio, report } = await runSolve(task.scenario, dataset, { skipBaseline: task.skipBaseline }, (phase, fallback) => {
         send({ type: 'phase', jobId: task.jobId, phase, ...(fallback ? { fallback } : {}) });
         hooks.afterPhase?.(task, phase);
       });
       if (abortedAtMiB !== null) return crash(abortedAtMiB);
-      send({ type: 'done', jobId: task.jobId, portfolio });
+      send({ type: 'done', jobId: task.jobId, portfolio, report });
     } catch (error) {
       if (abortedAtMiB !== null) return crash(abortedAtMiB);
       const message = error instanceof Error ? error.message : String(error);

@@ -60,6 +60,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX portfolios_scenario ON portfolios(scenario_id, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'solver reports',
+    sql: `
+      CREATE TABLE reports (
+        portfolio_id TEXT PRIMARY KEY REFERENCES portfolios(id) ON DELETE CASCADE,
+        body         TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Opens (creating the folder and file if needed) and migrates the database. `:memory:` works too. */

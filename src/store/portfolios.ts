@@ -1,5 +1,6 @@
 /** Portfolio rows: the engine's portfolio JSON plus the scenario and job it came from. */
 import type { Portfolio } from '../schemas/portfolio.js';
+import type { Report } from '../schemas/report.js';
 import type { Db } from './db.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './paging.js';
 
@@ -65,6 +66,8 @@ export function createPortfolioRepository(db: Db) {
      VALUES (@id, @scenarioId, @jobId, @status, @totalCostUsd, @body, @createdAt)`,
   );
   const byId = db.prepare('SELECT * FROM portfolios WHERE id = ?');
+  const insertReport = db.prepare('INSERT INTO reports (portfolio_id, body) VALUES (?, ?)');
+  const reportById = db.prepare('SELECT body FROM reports WHERE portfolio_id = ?').pluck();
   // Listing reads the summary columns only; the body can be megabytes for a long horizon.
   const summaryColumns = `p.seq, p.id, p.scenario_id, p.job_id, p.status, p.total_cost_usd, p.created_at,
                           s.name AS scenario_name, s.dataset_id AS dataset_id`;
@@ -76,7 +79,8 @@ export function createPortfolioRepository(db: Db) {
 
   return {
     /** Inserts inside the caller's transaction when there is one (better-sqlite3 nests as savepoints). */
-    insert(record: { id: string; scenarioId: string; jobId: string | null; portfolio: Portfolio; createdAt: string }): void {
+    insert(record: { id: string; scenarioId: string; jobId: string | null; portfolio: Portfolio; createdAt: string; report?: Report }): void {
+      db.transaction(() => {
       insertStmt.run({
         id: record.id,
         scenarioId: record.scenarioId,
@@ -86,6 +90,13 @@ export function createPortfolioRepository(db: Db) {
         body: JSON.stringify(record.portfolio),
         createdAt: record.createdAt,
       });
+      if (record.report) insertReport.run(record.id, JSON.stringify(record.report));
+      })();
+    },
+
+    /** The stored solver report as JSON text, or null (a solve cut short at its time limit has none). */
+    findReportJson(id: string): string | null {
+      return (reportById.get(id) as string | undefined) ?? null;
     },
 
     findById(id: string): StoredPortfolio | null {

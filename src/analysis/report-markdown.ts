@@ -1,0 +1,99 @@
+/**
+ * The solver report as Markdown a planner can paste into a brief: the same content as the JSON,
+ * cut to the rows that matter (largest values first), every figure with its unit. Pure.
+ * The CLI's text format prints this too.
+ */
+import type { Portfolio } from '../schemas/portfolio.js';
+import type { Report } from '../schemas/report.js';
+
+const usd = (v: number | null | undefined) => {
+  if (v === null || v === undefined) return '–';
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${(v / 1e9).toFixed(2)} bn`;
+  if (a >= 1e6) return `${(v / 1e6).toFixed(1)} M`;
+  return Math.round(v).toLocaleString('en-US');
+};
+const num = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
+const range = (r: Report['binding'][number] | { range: { fromLimit: number | null; toLimit: number | null; unique: boolean } | null }) => {
+  if (!('range' in r) || !r.range) return '–';
+  const { fromLimit, toLimit, unique } = r.range;
+  return `${fromLimit === null ? '−∞' : num(fromLimit)} … ${toLimit === null ? '∞' : num(toLimit)}${unique ? '' : ' (one of several valid values)'}`;
+};
+
+function table(header: string[], rows: string[][]): string[] {
+  if (!rows.length) return ['_none_', ''];
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`), ''];
+}
+
+export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10): string {
+  const lines: string[] = [];
+  const title = portfolio ? portfolio.scenarioName : 'Solver report';
+  lines.push(`# ${title}`, '');
+  lines.push(`Status: **${report.status}**. Total discounted cost: **${usd(report.totalCostUsd)} USD**. Money is ${report.currency}.`, '');
+  if (portfolio) {
+    lines.push(`Model: ${num(portfolio.model.rows)} rows × ${num(portfolio.model.columns)} columns; ${portfolio.solver.name} ${portfolio.solver.version}, ${num(portfolio.solver.solveMs)} ms.`, '');
+    if (portfolio.builds.length) {
+      lines.push('## Builds', '');
+      const builds = [...portfolio.builds].sort((a, b) => b.capexUsd - a.capexUsd).slice(0, top);
+      lines.push(...table(['plant', 'country', 'stage', 'build year', 'online', 't/yr', 'capex USD'], builds.map((b) => [b.name, b.country, b.stage, String(b.buildYear), String(b.onlineYear), num(b.capacityTpa), usd(b.capexUsd)])));
+      if (portfolio.builds.length > top) lines.push(`…and ${portfolio.builds.length - top} more builds (see the JSON).`, '');
+    }
+    if (portfolio.dependency.length) {
+      lines.push('## Dependency targets', '');
+      const rows = portfolio.dependency.flatMap((d) =>
+        d.points.filter((p) => p.limit !== null).map((p) => [d.target, String(p.year), pct(p.limit), pct(p.baselineShare), pct(p.portfolioShare), p.met === null ? '–' : p.met ? 'met' : `short ${num(p.shortfallT)} t`]),
+      );
+      lines.push(...table(['target', 'year', 'limit', 'no new builds', 'plan', ''], rows.slice(0, top * 3)));
+    }
+  }
+
+  if (report.diagnosis) {
+    const d = report.diagnosis;
+    lines.push('## Why the targets are not met', '', d.summary, '');
+    lines.push('Each change below closes the gap on its own (cheapest resulting plan first):', '');
+    lines.push(...table(['scenario field', 'change', 'plan cost', 'why'], d.remedies.map((r) => [`\`${r.path}\``, r.change, r.resultingCostUsd === null ? '–' : `${usd(r.resultingCostUsd)} USD`, r.explanation])));
+    lines.push('Earliest year each target can be met at all:', '');
+    lines.push(...table(['target', 'stated year', 'earliest', ''], d.targets.map((t) => [t.target, String(t.year), t.earliestYear === null ? 'never in the horizon' : String(t.earliestYear), t.explanation])));
+    lines.push('Earliest new trusted capacity online: ' + d.earliestOnline.map((e) => `${e.stage} ${e.year ?? 'never'}${e.plant ? ` (${e.explanation})` : ''}`).join('; ') + '.', '');
+  }
+
+  const mv = report.marginalValues;
+  lines.push('## Marginal values', '', `Duals: ${report.duals.note}.`, '');
+  if (mv) {
+    const topBy = <T extends { dual: number }>(list: T[]) => [...list].sort((a, b) => a.dual - b.dual).slice(0, top);
+    lines.push('**Feedstock**: cost saved by one more t TREO of feed in that year.', '');
+    lines.push(...table(['constraint', 'USD per t', 'holds for limit in'], topBy(mv.feedstock).map((m) => [m.description, num(m.valueUsdPerT), range(m)])));
+    lines.push('**Budgets**: cost saved per extra USD in the envelope.', '');
+    lines.push(...table(['constraint', 'USD per USD', 'holds for limit in'], topBy(mv.budgets).map((m) => [m.description, num(m.valueUsdPerUsd, 4), range(m)])));
+    lines.push('**Targets**: extra cost of tightening the limit (first order).', '');
+    lines.push(...table(['constraint', 'USD per t', 'USD per point', 'holds for limit in (t)'], topBy(mv.targets).map((m) => [m.description, num(m.costUsdPerT), usd(m.costUsdPerPoint), range(m)])));
+    lines.push('**Plant size**: cost saved by one more t/yr of allowed expansion.', '');
+    lines.push(...table(['constraint', 'USD per t/yr', 'holds for limit in'], topBy(mv.plantSize).map((m) => [m.description, num(m.valueUsdPerTpa), range(m)])));
+  }
+
+  if (report.reducedCosts.length) {
+    lines.push('## Candidates left unbuilt', '');
+    for (const r of report.reducedCosts.slice(0, top)) lines.push(`- ${r.statement}.`);
+    lines.push('');
+  }
+
+  if (report.binding.length) {
+    lines.push('## Binding limits', '', `${report.binding.length} limits are at their bound; the ${Math.min(top, report.binding.length)} with the largest marginal values:`, '');
+    const rows = [...report.binding].sort((a, b) => Math.abs(b.dual ?? 0) - Math.abs(a.dual ?? 0)).slice(0, top);
+    lines.push(...table(['limit', 'activity', 'limit', 'unit', 'scenario field'], rows.map((b) => [b.description, num(b.activity, 1), num(b.limit, 1), b.unit, b.path ? `\`${b.path}\`` : '–'])));
+  }
+
+  const metrics = report.dependencyMetrics.portfolio;
+  if (metrics?.length) {
+    const baseline = new Map((report.dependencyMetrics.baseline ?? []).map((r) => [`${r.bloc}|${r.product}|${r.year}`, r]));
+    const last = Math.max(...metrics.map((r) => r.year));
+    lines.push(`## Dependency metrics, ${last} (no new builds → plan)`, '');
+    const rows = metrics.filter((r) => r.year === last).map((r) => {
+      const b = baseline.get(`${r.bloc}|${r.product}|${r.year}`);
+      return [r.bloc, r.product, `${pct(b?.untrustedShare)} → ${pct(r.untrustedShare)}`, `${b?.usgsNotation ?? '–'} → ${r.usgsNotation}`, `${num(b?.hhi)} → ${num(r.hhi)}`, r.topSupplier ? `${r.topSupplier} ${num(r.topSupplierSharePct)} %` : '–'];
+    });
+    lines.push(...table(['bloc', 'product', 'untrusted share', 'net import reliance %', 'HHI', 'top supplier'], rows));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,80 @@
+/** The solver report of a portfolio: JSON, or Markdown for a brief. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { examples, PortfolioParamsSchema } from '../schemas/api.js';
+import { ReportSchema } from '../schemas/report.js';
+import { problems } from './docs.js';
+
+const id = examples.ids.portfolio;
+
+export const ReportQuerySchema = z
+  .object({ format: z.enum(['json', 'markdown']).default('json').describe('`markdown` renders the report for pasting into a brief.') })
+  .strict();
+
+const exampleReport = {
+  status: 'optimal',
+  totalCostUsd: 16000,
+  currency: 'present-value USD (discounted to 2026 at 7.0 %/yr)',
+  duals: { source: 'lp', note: 'duals of the LP at the optimal basis', primalObjective: 16000, dualObjective: 16000 },
+  marginalValues: {
+    feedstock: [
+      {
+        constraint: 'source_supply[mtweld,2030]',
+        description: 'feedstock available from Mount Weld (mtweld, AU) in 2030',
+        path: 'overrides.sources.mtweld.supplyTreoTpa',
+        year: 2030,
+        limit: 12000,
+        activity: 12000,
+        dual: -1108.8,
+        range: { fromLimit: 11500, toLimit: 12400, unique: true },
+        source: 'mtweld',
+        valueUsdPerT: 1108.8,
+      },
+    ],
+    budgets: [],
+    targets: [],
+    plantSize: [],
+    plantCapacity: [],
+  },
+  reducedCosts: [],
+  binding: [],
+  diagnosis: null,
+  dependencyMetrics: { baseline: null, portfolio: null },
+};
+
+export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/portfolios/:id/report',
+    {
+      schema: {
+        tags: ['portfolios'],
+        operationId: 'getPortfolioReport',
+        summary: 'Solver report: marginal values, reduced costs, binding limits, diagnosis, dependency metrics',
+        description:
+          'Marginal values come from the duals with their unit, sign and the range over which they hold (HiGHS ranging), ' +
+          'flagged when one of several valid values. An infeasible or short portfolio carries a diagnosis: changes to scenario ' +
+          'fields (JSON paths) that would each close the gap, and the earliest year each target can be met. `format=markdown` ' +
+          'renders it for a brief.',
+        params: PortfolioParamsSchema,
+        querystring: ReportQuerySchema,
+        response: {
+          200: {
+            description: 'The report.',
+            content: {
+              'application/json': { schema: ReportSchema.meta({ examples: [exampleReport] }) },
+              'text/markdown': { schema: z.string().meta({ examples: ['# Story 1\n\nStatus: **optimal**. Total discounted cost: **19.09 bn USD**.\n'] }) },
+            },
+          },
+          400: problems.badRequest(`/portfolios/${id}/report`, [{ path: 'format', in: 'query', message: 'Invalid option: expected one of "json"|"markdown"' }]),
+          404: problems.notFound(`/portfolios/${id}/report`, 'portfolio (or its report)'),
+        },
+      },
+    },
+    async (request, reply) => {
+      // The stored JSON is sent as it is: parsing and re-serialising several hundred kB per request
+      // would only cost event-loop time.
+      const { contentType, body } = app.services.portfolios.report(request.params.id, request.query.format);
+      return reply.type(contentType).send(body);
+    },
+  );
+};

@@ -1,0 +1,140 @@
+/**
+ * The solver report: what a planner needs to defend a portfolio. Marginal values (from the row
+ * duals, with their unit, sign and the range over which they hold), reduced costs of unbuilt
+ * candidates in capex terms, binding limits recomputed from the solution, the infeasibility or
+ * shortfall diagnosis in scenario JSON paths, and dependency metrics. Money is present-value USD
+ * (discounted to the horizon's first year at the scenario's rate) unless a field says otherwise.
+ */
+import { z } from 'zod';
+import { DependencySummaryRowSchema } from '../analysis/dependency-metrics.js';
+
+export const DualRangeSchema = z
+  .object({
+    /** The row's limit can move within [fromLimit, toLimit] with this marginal value unchanged (HiGHS ranging). */
+    fromLimit: z.number().nullable(),
+    toLimit: z.number().nullable(),
+    /**
+     * False when the limit sits at an end of that range: the left and right rates differ there, and
+     * this value is one of several valid marginal values (the LP is degenerate at this point).
+     */
+    unique: z.boolean(),
+  })
+  .describe('Range over which the marginal value holds; null ends are unbounded.');
+
+const MarginalBase = z.object({
+  constraint: z.string().describe('Row name, e.g. `source_supply[mtweld,2030]`.'),
+  description: z.string(),
+  path: z.string().nullable().describe('Scenario JSON path that sets this limit.'),
+  year: z.number().int().nullable(),
+  limit: z.number(),
+  activity: z.number(),
+  /** d(total discounted cost)/d(limit), as the solver reports it. */
+  dual: z.number(),
+  range: DualRangeSchema.nullable(),
+});
+
+export const MarginalValuesSchema = z.object({
+  feedstock: z.array(MarginalBase.extend({ source: z.string(), valueUsdPerT: z.number().describe('Cost saved by one more t TREO of this source in this year (≥ 0).') })),
+  budgets: z.array(
+    MarginalBase.extend({ funder: z.string(), valueUsdPerUsd: z.number().describe('Cost saved per extra USD in this envelope (≥ 0).') }),
+  ),
+  targets: z.array(
+    MarginalBase.extend({
+      target: z.string(),
+      consumptionT: z.number(),
+      costUsdPerT: z.number().describe('Extra cost per tonne less untrusted content allowed (≥ 0).'),
+      costUsdPerPoint: z.number().describe('Extra cost of tightening the limit by one percentage point in this year, first order (≥ 0).'),
+    }),
+  ),
+  plantSize: z.array(
+    MarginalBase.extend({ plant: z.string(), valueUsdPerTpa: z.number().describe('Cost saved by one more t/yr of allowed expansion (≥ 0).') }),
+  ),
+  plantCapacity: z.array(
+    MarginalBase.extend({ plant: z.string(), valueUsdPerTpa: z.number().describe('Cost saved by one more t/yr of existing capacity in this year (≥ 0).') }),
+  ),
+});
+
+export const ReducedCostSchema = z.object({
+  plant: z.string(),
+  name: z.string(),
+  country: z.string(),
+  stage: z.string(),
+  /** Build year at which the plant is closest to being chosen. */
+  buildYear: z.number().int(),
+  column: z.string(),
+  reducedCostUsdPerTpa: z.number().describe('Discounted cost per t/yr by which this build misses being worth it.'),
+  capexUsdPerTpa: z.number(),
+  /** Capex cut at which the plant enters (null: it would not enter even at zero capex). */
+  capexCutPct: z.number().nullable(),
+  capexCutUsdPerTpa: z.number().nullable(),
+  statement: z.string(),
+});
+
+export const BindingLimitSchema = z.object({
+  constraint: z.string(),
+  family: z.string(),
+  description: z.string(),
+  path: z.string().nullable(),
+  unit: z.string(),
+  activity: z.number(),
+  limit: z.number(),
+  slack: z.number(),
+  dual: z.number().nullable(),
+});
+
+export const RemedySchema = z.object({
+  path: z.string().describe('Scenario JSON path to change.'),
+  change: z.string().describe('The change in words, e.g. `needs ≥ 2031` or `+410 M USD`.'),
+  from: z.number().nullable(),
+  to: z.number().nullable(),
+  /** Total cost of the plan once this change alone is made (null when that was not solved). */
+  resultingCostUsd: z.number().nullable(),
+  explanation: z.string(),
+});
+
+export const TargetReachSchema = z.object({
+  target: z.string(),
+  path: z.string(),
+  year: z.number().int(),
+  /** Earliest first year from which the target can be met in every year it applies (null: never in the horizon). */
+  earliestYear: z.number().int().nullable(),
+  explanation: z.string(),
+});
+
+export const DiagnosisSchema = z.object({
+  reason: z.enum(['infeasible', 'shortfall']),
+  summary: z.string(),
+  /** Each change alone closes the gap; ranked by the cost of the plan it leads to, cheapest first. */
+  remedies: z.array(RemedySchema),
+  targets: z.array(TargetReachSchema),
+  /** Earliest year new capacity of each stage can produce, from start years and lead times. */
+  earliestOnline: z.array(z.object({ stage: z.string(), year: z.number().int().nullable(), plant: z.string().nullable(), explanation: z.string() })),
+  solves: z.number().int().describe('Extra solves the diagnosis ran.'),
+});
+
+export const ReportSchema = z.object({
+  status: z.string(),
+  totalCostUsd: z.number().nullable(),
+  currency: z.string(),
+  /** Where the duals come from. */
+  duals: z.object({
+    source: z.enum(['lp', 'fixed-integer-lp', 'highs-resolve', 'unavailable']),
+    note: z.string(),
+    /** Primal and dual objectives (strong duality check). */
+    primalObjective: z.number().nullable(),
+    dualObjective: z.number().nullable(),
+  }),
+  marginalValues: MarginalValuesSchema.nullable(),
+  reducedCosts: z.array(ReducedCostSchema),
+  binding: z.array(BindingLimitSchema),
+  diagnosis: DiagnosisSchema.nullable(),
+  dependencyMetrics: z
+    .object({ baseline: z.array(DependencySummaryRowSchema).nullable(), portfolio: z.array(DependencySummaryRowSchema).nullable() })
+    .describe('Per bloc, product and year: origin-traced untrusted share, USGS net import reliance, HHI of supplying countries (models/metrics.md).'),
+});
+
+export type Report = z.infer<typeof ReportSchema>;
+export type MarginalValues = z.infer<typeof MarginalValuesSchema>;
+export type Diagnosis = z.infer<typeof DiagnosisSchema>;
+export type ReducedCost = z.infer<typeof ReducedCostSchema>;
+export type BindingLimit = z.infer<typeof BindingLimitSchema>;
