@@ -3,9 +3,10 @@
  * `npm run bench:faults [-- --cycles 20 --no-build]`. Prints PASS/FAIL per check and exits 1 on
  * any FAIL; raw results go to bench/results/faults.json.
  *
- * (a) kill -9 during writes, `--cycles` times: eight clients write (scenario POSTs with distinct
- *     contents; small solves that store portfolios) and the server is SIGKILLed at a seeded random
- *     moment 150-1500 ms into the burst. After each kill the database file is opened read-only
+ * (a) kill -9 during writes, `--cycles` times: after one warm-up solve per worker, nine clients
+ *     write (three POST scenarios with distinct contents; five run small solves that store
+ *     portfolios; one queues solves without waiting, acknowledged by 202) and the server is
+ *     SIGKILLed at a seeded random moment 300-2500 ms into the burst. After each kill the database file is opened read-only
  *     (better-sqlite3) for `PRAGMA integrity_check` and `foreign_key_check`; after each restart
  *     every write acknowledged with a 2xx so far must read back through the API with the content
  *     that was sent, and no job may be left queued or running.
@@ -87,13 +88,18 @@ async function writer(service: ServiceProcess, cycle: number, index: number, ack
   for (let n = 0; !stopped(); n++) {
     const name = `fault c${cycle} w${index} n${n}`;
     try {
-      if (index % 2 === 0) {
+      if (index < 3) {
         const r = await request('POST', `${service.url}/scenarios`, variant(name, n));
         if (r.status === 200 || r.status === 201) acks.push({ cycle, kind: 'scenario', id: r.json.id, name });
-      } else {
+      } else if (index < 8) {
         const r = await request('POST', `${service.url}/solve?wait=10`, { scenario: variant(name, n), options: { skipBaseline: n % 2 === 0 } });
         if (r.status === 200) acks.push({ cycle, kind: 'portfolio', id: r.json.id, name, scenarioId: r.json.scenarioId });
         else if (r.status === 202) acks.push({ cycle, kind: 'job', id: r.json.id });
+      } else {
+        // A job acknowledged with 202 (not waited for): it must exist after the restart, finished.
+        const r = await request('POST', `${service.url}/solve?wait=0`, { scenario: variant(name, n), options: { skipBaseline: true } });
+        if (r.status === 202 || r.status === 200) acks.push({ cycle, kind: 'job', id: r.status === 202 ? r.json.id : r.json.jobId });
+        await sleep(150);
       }
     } catch {
       return; // The server is gone.
@@ -151,10 +157,12 @@ async function killCycles(dir: string) {
     lost = lost.concat(gone);
     unfinishedJobs += gone.filter((g) => g.includes('still')).length;
 
+    // One small solve per worker first, so the burst's solves write portfolios within the kill window.
+    await Promise.all([0, 1].map((i) => request('POST', `${service.url}/solve?wait=30`, { scenario: variant(`fault c${cycle} warm-up ${i}`, i), options: { skipBaseline: true } })));
     const mine: Ack[] = [];
     let stop = false;
-    const writers = Array.from({ length: 8 }, (_, i) => writer(service, cycle, i, mine, () => stop));
-    const killAfterMs = Math.round(150 + random() * 1350);
+    const writers = Array.from({ length: 9 }, (_, i) => writer(service, cycle, i, mine, () => stop));
+    const killAfterMs = Math.round(300 + random() * 2200);
     await sleep(killAfterMs);
     await service.kill9();
     stop = true;

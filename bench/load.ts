@@ -202,6 +202,12 @@ async function mixedLoad(service: ServiceProcess, portfolioIds: string[]) {
 async function backPressureProbe(service: ServiceProcess) {
   const probe = solveClients(service.url, PROBE_SOLVERS, probeSeconds, 'probe');
   const result = summarise(`POST /solve?wait=30 (small), ${PROBE_SOLVERS} clients`, await probe.done, probe.counted);
+  // Let the queue the probe filled drain before the next phase.
+  for (let i = 0; i < 600; i++) {
+    const health = (await (await fetch(`${service.url}/health`)).json()) as any;
+    if (health.solver.queued === 0 && health.solver.busy === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return { seconds: probeSeconds, ...result };
 }
 
