@@ -85,7 +85,15 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   let gone = false;
-  void exited.then(() => (gone = true));
+  // A benchmark that dies (an uncaught error) must not leave its server running.
+  const reap = () => {
+    if (!gone) child.kill('SIGKILL');
+  };
+  process.once('exit', reap);
+  void exited.then(() => {
+    gone = true;
+    process.removeListener('exit', reap);
+  });
   const url = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
