@@ -131,7 +131,15 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   for (const d of portfolio.dependency) shortfallT.set(d.target, d.points.reduce((sum, p) => sum + (p.shortfallT ?? 0), 0));
   const needsDiagnosis = result.status === 'infeasible' || (result.status === 'optimal' && [...shortfallT.values()].some((v) => v > 1e-6));
   const diagnosis = needsDiagnosis
-    ? await diagnose({ scenario, dataset, instance, status: result.status === 'infeasible' ? 'infeasible' : 'shortfall', shortfallT, solveOptions })
+    ? await diagnose({
+        scenario,
+        dataset,
+        instance,
+        status: result.status === 'infeasible' ? 'infeasible' : 'shortfall',
+        shortfallT,
+        solveOptions,
+        budgetMs: Math.max(5000, result.solver.solveMs),
+      })
     : null;
   const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) =>
     r?.status === 'optimal' && r.columnValues ? dependencyMetrics(i, m, r.columnValues).summary : null;

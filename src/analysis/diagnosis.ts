@@ -13,6 +13,8 @@
  *      gives the tonnes that cannot be avoided; α_needed = max_y (α + e_y / T_y);
  *   3. budgets — the least extra money: elastic relaxation of every budget row,
  *        min Σ e_r (USD)  s.t. budget row r − e_r ≤ limit_r,  the failing targets hard, costs zero.
+ * The diagnosis has a time budget (the planner gives it max(5 s, the solve time)); past it, it
+ * stops and says so (`complete: false`), keeping what it found.
  * Remedies are ranked by the total cost of the plan each one leads to (cheapest first); the
  * earliest year each target can be met at all is reported for every target, with the earliest
  * year new capacity of each stage can come online (start year + lead time) as the explanation.
@@ -38,7 +40,11 @@ export interface DiagnosisInput {
   /** Shortfall tonnes per target id (soft targets), from the first solve. */
   shortfallT: ReadonlyMap<string, number>;
   solveOptions: SolveOptions;
+  /** Time the diagnosis may take (ms); past it, it stops and reports what it found so far. */
+  budgetMs: number;
 }
+
+class OutOfTime extends Error {}
 
 /** A copy of the model with new costs (and optionally extra upper bounds). */
 function withCosts(model: LinearModel, cost: (j: number, name: string) => number, upper?: (j: number, name: string) => number | undefined): LinearModel {
@@ -101,9 +107,14 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   const { scenario, dataset, instance, solveOptions } = input;
   const lp: SolveOptions = { ...solveOptions, backend: 'highs', sensitivity: false };
   let solves = 0;
+  const deadline = performance.now() + input.budgetMs;
   const solve = async (model: LinearModel) => {
+    const left = deadline - performance.now();
+    if (left <= 0) throw new OutOfTime();
     solves++;
-    return solveModel(model, lp);
+    const result = await solveModel(model, { ...lp, timeLimitSeconds: Math.min(lp.timeLimitSeconds, left / 1000) });
+    if (result.status === 'time_limit') throw new OutOfTime();
+    return result;
   };
 
   // Earliest year new capacity of each stage can produce (trusted countries only: that is what
@@ -128,151 +139,157 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   const earliestOf = new Map<string, number | null>();
   const remedies: Diagnosis['remedies'] = [];
 
-  // 1. Earliest first year of every target, each probed alone (others soft).
-  for (const t of instance.targets) {
-    const original = scenario.targets[t.index]!;
-    const until = original.untilYear ?? instance.endYear;
-    const feasibleFrom = async (year: number) => {
-      const variant = withTargets(scenario, (x, i) => (i === t.index ? { ...x, year, untilYear: until, hard: true } : { ...x, hard: false }));
-      const { model } = formulateScenario(variant, dataset);
-      const result = await solve(withCosts(model, () => 0));
-      return result.status === 'optimal';
-    };
-    let earliest: number | null = null;
-    if (await feasibleFrom(until)) {
-      let lo = instance.startYear;
-      let hi = until;
-      if (await feasibleFrom(lo)) hi = lo;
-      else {
-        while (hi - lo > 1) {
-          const mid = Math.floor((lo + hi) / 2);
-          if (await feasibleFrom(mid)) hi = mid;
-          else lo = mid;
+  let complete = true;
+  try {
+    // 1. Earliest first year of every target, each probed alone (others soft).
+    for (const t of instance.targets) {
+      const original = scenario.targets[t.index]!;
+      const until = original.untilYear ?? instance.endYear;
+      const feasibleFrom = async (year: number) => {
+        const variant = withTargets(scenario, (x, i) => (i === t.index ? { ...x, year, untilYear: until, hard: true } : { ...x, hard: false }));
+        const { model } = formulateScenario(variant, dataset);
+        const result = await solve(withCosts(model, () => 0));
+        return result.status === 'optimal';
+      };
+      let earliest: number | null = null;
+      if (await feasibleFrom(until)) {
+        let lo = instance.startYear;
+        let hi = until;
+        if (await feasibleFrom(lo)) hi = lo;
+        else {
+          while (hi - lo > 1) {
+            const mid = Math.floor((lo + hi) / 2);
+            if (await feasibleFrom(mid)) hi = mid;
+            else lo = mid;
+          }
         }
+        earliest = hi;
       }
-      earliest = hi;
-    }
-    earliestOf.set(t.id, earliest);
-    const lateBy = earliest === null ? null : earliest - original.year;
-    targets.push({
-      target: t.id,
-      path: `targets[${t.index}].year`,
-      year: original.year,
-      earliestYear: earliest,
-      explanation:
-        earliest === null
-          ? `cannot be met even in ${until} with the scenario's plants, feed and budgets (earliest new trusted capacity online: ${onlineText})`
-          : lateBy! > 0
-            ? `can be met from ${earliest}, ${lateBy} year(s) after its ${original.year} start (earliest new trusted capacity online: ${onlineText})`
-            : `can be met from ${earliest} (its start year is ${original.year})`,
-    });
-  }
-  // The targets at fault: those that cannot hold alone from their start year; when each can alone
-  // but not together, all of them.
-  if (input.status === 'infeasible') {
-    const alone = problem.filter((t) => { const e = earliestOf.get(t.id); return e === null || e === undefined || e > scenario.targets[t.index]!.year; });
-    if (alone.length) problem = alone;
-  }
-  for (const t of problem) {
-    const original = scenario.targets[t.index]!;
-    const earliest = earliestOf.get(t.id) ?? null;
-    if (earliest !== null && earliest > original.year) {
-      const variant = withTargets(scenario, (x, i) => (i === t.index ? { ...x, year: earliest! } : x));
-      const result = await solve(formulateScenario(variant, dataset).model);
-      remedies.push({
+      earliestOf.set(t.id, earliest);
+      const lateBy = earliest === null ? null : earliest - original.year;
+      targets.push({
+        target: t.id,
         path: `targets[${t.index}].year`,
-        change: `needs ≥ ${earliest}`,
-        from: original.year,
-        to: earliest,
-        resultingCostUsd: result.status === 'optimal' ? (result.objective ?? null) : null,
-        explanation: `new trusted capacity cannot produce earlier (earliest online: ${onlineText})`,
+        year: original.year,
+        earliestYear: earliest,
+        explanation:
+          earliest === null
+            ? `cannot be met even in ${until} with the scenario's plants, feed and budgets (earliest new trusted capacity online: ${onlineText})`
+            : lateBy! > 0
+              ? `can be met from ${earliest}, ${lateBy} year(s) after its ${original.year} start (earliest new trusted capacity online: ${onlineText})`
+              : `can be met from ${earliest} (its start year is ${original.year})`,
       });
     }
-  }
-
-  // 2. The least limit each problem target could have, by elastic relaxation of its rows.
-  for (const t of problem) {
-    const original = scenario.targets[t.index]!;
-    const { instance: inst, model } = formulateScenario(withTargets(scenario, (x, i) => (i === t.index ? { ...x, hard: true } : x)), dataset);
-    const rows = new Map<number, number>();
-    model.rowNames.forEach((name, i) => {
-      const { family, indices } = parseName(name);
-      if (family === 'dependency' && indices[0] === t.id) rows.set(i, 1);
-    });
-    const elastic = withElastic(withCosts(model, () => 0), rows);
-    const result = await solve(elastic.model);
-    if (result.status !== 'optimal' || !result.columnValues) continue;
-    const values = result.columnValues;
-    const use = consumptionByOrigin(inst, model, values.subarray(0, model.colNames.length));
-    let needed = t.maxUntrustedShare;
-    for (const [i, j] of elastic.columns) {
-      const year = Number(parseName(model.rowNames[i]!).indices[1]);
-      const total = t.bloc.reduce((s, c) => s + (use.get(`${t.product}|trusted|${c}|${year}`) ?? 0) + (use.get(`${t.product}|untrusted|${c}|${year}`) ?? 0), 0);
-      if (total > 1e-9) needed = Math.max(needed, t.maxUntrustedShare + (values[j] ?? 0) / total);
+    // The targets at fault: those that cannot hold alone from their start year; when each can alone
+    // but not together, all of them.
+    if (input.status === 'infeasible') {
+      const alone = problem.filter((t) => { const e = earliestOf.get(t.id); return e === null || e === undefined || e > scenario.targets[t.index]!.year; });
+      if (alone.length) problem = alone;
     }
-    if (needed <= t.maxUntrustedShare + 1e-9) continue;
-    const to = Math.min(1, Math.ceil(needed * 1000) / 1000);
-    const check = await solve(formulateScenario(withTargets(scenario, (x, i) => (i === t.index ? { ...x, maxUntrustedShare: to } : x)), dataset).model);
-    remedies.push({
-      path: `targets[${t.index}].maxUntrustedShare`,
-      change: `needs ≥ ${(to * 100).toFixed(1)} % (from ${(original.maxUntrustedShare * 100).toFixed(1)} %)`,
-      from: original.maxUntrustedShare,
-      to,
-      resultingCostUsd: check.status === 'optimal' ? (check.objective ?? null) : null,
-      explanation: 'the least untrusted share the bloc can reach in every year the target applies, with everything else as in the scenario',
-    });
-  }
-
-  // 3. The least extra money, by elastic relaxation of every budget row (failing targets hard).
-  if (problem.length && scenario.budgets.length && scenario.capexPublicShare > 0) {
-    const hardIds = new Set(problem.map((t) => t.index));
-    const { model: forced } = formulateScenario(withTargets(scenario, (x, i) => (hardIds.has(i) ? { ...x, hard: true } : { ...x, hard: false })), dataset);
-    const rows = new Map<number, number>();
-    forced.rowNames.forEach((name, i) => {
-      const { family } = parseName(name);
-      if (family === 'budget_year' || family === 'budget_total') rows.set(i, 1);
-    });
-    const elastic = withElastic(withCosts(forced, () => 0), rows);
-    const result = await solve(elastic.model);
-    if (result.status === 'optimal' && result.columnValues) {
-      const extraTotal = new Map<string, number>();
-      const extraYear = new Map<string, number>();
-      for (const [i, j] of elastic.columns) {
-        const v = result.columnValues[j] ?? 0;
-        if (v <= 1) continue;
-        const { family, indices } = parseName(forced.rowNames[i]!);
-        const map = family === 'budget_total' ? extraTotal : extraYear;
-        map.set(indices[0]!, Math.max(map.get(indices[0]!) ?? 0, v));
+    for (const t of problem) {
+      const original = scenario.targets[t.index]!;
+      const earliest = earliestOf.get(t.id) ?? null;
+      if (earliest !== null && earliest > original.year) {
+        const variant = withTargets(scenario, (x, i) => (i === t.index ? { ...x, year: earliest! } : x));
+        const result = await solve(formulateScenario(variant, dataset).model);
+        remedies.push({
+          path: `targets[${t.index}].year`,
+          change: `needs ≥ ${earliest}`,
+          from: original.year,
+          to: earliest,
+          resultingCostUsd: result.status === 'optimal' ? (result.objective ?? null) : null,
+          explanation: `new trusted capacity cannot produce earlier (earliest online: ${onlineText})`,
+        });
       }
-      const budgets = scenario.budgets.map((b) => {
-        const funder = instance.funders.find((f) => f.id === b.funder);
-        const total = (funder?.totalUsd ?? 0) + (extraTotal.get(b.funder) ?? 0);
-        const perYear = funder?.perYearUsd !== undefined ? funder.perYearUsd + (extraYear.get(b.funder) ?? 0) : undefined;
-        return { ...b, totalUsd: Math.ceil(total), ...(perYear !== undefined ? { perYearUsd: Math.ceil(perYear) } : {}) };
-      });
-      const check = extraTotal.size || extraYear.size ? await solve(formulateScenario({ ...scenario, budgets }, dataset).model) : null;
-      scenario.budgets.forEach((b, i) => {
-        for (const [map, field] of [
-          [extraTotal, 'totalUsd'],
-          [extraYear, 'perYearUsd'],
-        ] as const) {
-          const extra = map.get(b.funder);
-          if (!extra) continue;
-          const funder = instance.funders.find((f) => f.id === b.funder);
-          const from = field === 'totalUsd' ? (funder?.totalUsd ?? null) : (funder?.perYearUsd ?? null);
-          remedies.push({
-            path: `budgets[${i}].${field}`,
-            change: `+${(extra / 1e6).toFixed(0)} M USD`,
-            from,
-            to: from === null ? null : Math.ceil(from + extra),
-            resultingCostUsd: check?.status === 'optimal' ? (check.objective ?? null) : null,
-            explanation: 'the least extra public money that closes the gap with the targets as stated (together with any other budget change listed with it)',
-          });
-        }
-      });
-    } else if (result.status === 'infeasible') {
-      remedies.push({ path: 'budgets', change: 'no budget increase alone closes it', from: null, to: null, resultingCostUsd: null, explanation: 'the targets cannot be met even with unlimited public money' });
     }
+
+    // 2. The least limit each problem target could have, by elastic relaxation of its rows.
+    for (const t of problem) {
+      const original = scenario.targets[t.index]!;
+      const { instance: inst, model } = formulateScenario(withTargets(scenario, (x, i) => (i === t.index ? { ...x, hard: true } : x)), dataset);
+      const rows = new Map<number, number>();
+      model.rowNames.forEach((name, i) => {
+        const { family, indices } = parseName(name);
+        if (family === 'dependency' && indices[0] === t.id) rows.set(i, 1);
+      });
+      const elastic = withElastic(withCosts(model, () => 0), rows);
+      const result = await solve(elastic.model);
+      if (result.status !== 'optimal' || !result.columnValues) continue;
+      const values = result.columnValues;
+      const use = consumptionByOrigin(inst, model, values.subarray(0, model.colNames.length));
+      let needed = t.maxUntrustedShare;
+      for (const [i, j] of elastic.columns) {
+        const year = Number(parseName(model.rowNames[i]!).indices[1]);
+        const total = t.bloc.reduce((s, c) => s + (use.get(`${t.product}|trusted|${c}|${year}`) ?? 0) + (use.get(`${t.product}|untrusted|${c}|${year}`) ?? 0), 0);
+        if (total > 1e-9) needed = Math.max(needed, t.maxUntrustedShare + (values[j] ?? 0) / total);
+      }
+      if (needed <= t.maxUntrustedShare + 1e-9) continue;
+      const to = Math.min(1, Math.ceil(needed * 1000) / 1000);
+      const check = await solve(formulateScenario(withTargets(scenario, (x, i) => (i === t.index ? { ...x, maxUntrustedShare: to } : x)), dataset).model);
+      remedies.push({
+        path: `targets[${t.index}].maxUntrustedShare`,
+        change: `needs ≥ ${(to * 100).toFixed(1)} % (from ${(original.maxUntrustedShare * 100).toFixed(1)} %)`,
+        from: original.maxUntrustedShare,
+        to,
+        resultingCostUsd: check.status === 'optimal' ? (check.objective ?? null) : null,
+        explanation: 'the least untrusted share the bloc can reach in every year the target applies, with everything else as in the scenario',
+      });
+    }
+
+    // 3. The least extra money, by elastic relaxation of every budget row (failing targets hard).
+    if (problem.length && scenario.budgets.length && scenario.capexPublicShare > 0) {
+      const hardIds = new Set(problem.map((t) => t.index));
+      const { model: forced } = formulateScenario(withTargets(scenario, (x, i) => (hardIds.has(i) ? { ...x, hard: true } : { ...x, hard: false })), dataset);
+      const rows = new Map<number, number>();
+      forced.rowNames.forEach((name, i) => {
+        const { family } = parseName(name);
+        if (family === 'budget_year' || family === 'budget_total') rows.set(i, 1);
+      });
+      const elastic = withElastic(withCosts(forced, () => 0), rows);
+      const result = await solve(elastic.model);
+      if (result.status === 'optimal' && result.columnValues) {
+        const extraTotal = new Map<string, number>();
+        const extraYear = new Map<string, number>();
+        for (const [i, j] of elastic.columns) {
+          const v = result.columnValues[j] ?? 0;
+          if (v <= 1) continue;
+          const { family, indices } = parseName(forced.rowNames[i]!);
+          const map = family === 'budget_total' ? extraTotal : extraYear;
+          map.set(indices[0]!, Math.max(map.get(indices[0]!) ?? 0, v));
+        }
+        const budgets = scenario.budgets.map((b) => {
+          const funder = instance.funders.find((f) => f.id === b.funder);
+          const total = (funder?.totalUsd ?? 0) + (extraTotal.get(b.funder) ?? 0);
+          const perYear = funder?.perYearUsd !== undefined ? funder.perYearUsd + (extraYear.get(b.funder) ?? 0) : undefined;
+          return { ...b, totalUsd: Math.ceil(total), ...(perYear !== undefined ? { perYearUsd: Math.ceil(perYear) } : {}) };
+        });
+        const check = extraTotal.size || extraYear.size ? await solve(formulateScenario({ ...scenario, budgets }, dataset).model) : null;
+        scenario.budgets.forEach((b, i) => {
+          for (const [map, field] of [
+            [extraTotal, 'totalUsd'],
+            [extraYear, 'perYearUsd'],
+          ] as const) {
+            const extra = map.get(b.funder);
+            if (!extra) continue;
+            const funder = instance.funders.find((f) => f.id === b.funder);
+            const from = field === 'totalUsd' ? (funder?.totalUsd ?? null) : (funder?.perYearUsd ?? null);
+            remedies.push({
+              path: `budgets[${i}].${field}`,
+              change: `+${(extra / 1e6).toFixed(0)} M USD`,
+              from,
+              to: from === null ? null : Math.ceil(from + extra),
+              resultingCostUsd: check?.status === 'optimal' ? (check.objective ?? null) : null,
+              explanation: 'the least extra public money that closes the gap with the targets as stated (together with any other budget change listed with it)',
+            });
+          }
+        });
+      } else if (result.status === 'infeasible') {
+        remedies.push({ path: 'budgets', change: 'no budget increase alone closes it', from: null, to: null, resultingCostUsd: null, explanation: 'the targets cannot be met even with unlimited public money' });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof OutOfTime)) throw error;
+    complete = false;
   }
 
   remedies.sort((a, b) => (a.resultingCostUsd ?? Infinity) - (b.resultingCostUsd ?? Infinity));
@@ -280,5 +297,6 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
     input.status === 'infeasible'
       ? `hard target(s) ${problem.map((t) => t.id).join(', ') || '(none)'} cannot be met as stated; ${remedies.length} change(s) found that would each close the gap`
       : `soft target(s) ${problem.map((t) => t.id).join(', ')} end with a shortfall; ${remedies.length} change(s) found that would each close it`;
-  return { reason: input.status, summary, remedies, targets, earliestOnline, solves };
+  const cut = complete ? '' : ` (stopped after ${solves} solves at its time budget of ${(input.budgetMs / 1000).toFixed(1)} s; later steps were not run)`;
+  return { reason: input.status, summary: summary + cut, complete, remedies, targets, earliestOnline, solves };
 }

@@ -171,14 +171,14 @@ export function computeReport(input: ReportInput): Report {
 }
 
 /** Unbuilt candidate plants and, for each, the build column closest to entering (by its reduced cost). */
-export function unbuiltCandidates(instance: Instance, model: LinearModel, values: Float64Array, columnDuals: Float64Array): Array<{ plant: string; column: number; amount: number }> {
+export function unbuiltCandidates(instance: Instance, model: LinearModel, values: Float64Array, columnDuals: Float64Array): Array<{ plant: string; column: number; amount: number; fraction: number }> {
   const byPlant = new Map<string, number[]>();
   model.colNames.forEach((name, j) => {
     if (!name.startsWith('build[')) return;
     const plant = parseName(name).indices[0]!;
     byPlant.set(plant, [...(byPlant.get(plant) ?? []), j]);
   });
-  const out: Array<{ plant: string; column: number; amount: number }> = [];
+  const out: Array<{ plant: string; column: number; amount: number; fraction: number }> = [];
   for (const [plant, columns] of byPlant) {
     if (columns.reduce((sum, j) => sum + (values[j] ?? 0), 0) > 1e-6) continue;
     if (!instance.plants.find((p) => p.id === plant)?.expansion) continue;
@@ -190,9 +190,10 @@ export function unbuiltCandidates(instance: Instance, model: LinearModel, values
       if (fraction < bestFraction) [best, bestFraction] = [j, fraction];
     }
     const upper = model.colUpper[best] ?? Infinity;
-    out.push({ plant, column: best, amount: Math.max(1e-3, Math.min(1, 1e-2 * (Number.isFinite(upper) ? upper : 100))) });
+    out.push({ plant, column: best, fraction: bestFraction, amount: Math.max(1e-3, Math.min(1, 1e-2 * (Number.isFinite(upper) ? upper : 100))) });
   }
-  return out;
+  // Closest to entering first: probes are time-capped, and these are the ones a planner asks about.
+  return out.sort((a, b) => a.fraction - b.fraction || a.plant.localeCompare(b.plant));
 }
 
 /** Discounted capex minus salvage credit per t/yr of a build column: the part a capex cut lowers. */

@@ -110,6 +110,7 @@ export const DiagnosisSchema = z.object({
   /** Earliest year new capacity of each stage can produce, from start years and lead times. */
   earliestOnline: z.array(z.object({ stage: z.string(), year: z.number().int().nullable(), plant: z.string().nullable(), explanation: z.string() })),
   solves: z.number().int().describe('Extra solves the diagnosis ran.'),
+  complete: z.boolean().describe('False when the diagnosis stopped at its time budget (max(5 s, the solve time)) before every step ran.'),
 });
 
 export const ReportSchema = z.object({

@@ -119,7 +119,14 @@ export async function solveWithHighs(model: LinearModel, options: SolveOptions):
     const probes = !isMip && options.probes ? options.probes(columnValues, Float64Array.from(solution.colDual)) : [];
     if (probes.length) {
       probeCosts = new Float64Array(probes.length);
+      // Probes are capped at half the solve's own time (at least 250 ms): past that, the rest keep
+      // NaN and the report falls back to the basis reduced cost for them, and says so.
+      const budgetMs = Math.max(250, 0.5 * solveMs);
+      probeCosts.fill(NaN);
       probes.forEach(({ column, amount }, k) => {
+        const left = budgetMs - (performance.now() - started - solveMs);
+        if (left <= 0) return;
+        handle!.options.set({ time_limit: left / 1000 });
         const upper = model.colUpper[column] ?? Infinity;
         handle!.changeColBounds(column, Math.min(amount, upper), upper === Infinity ? inf : upper);
         handle!.run();

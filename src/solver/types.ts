@@ -23,6 +23,7 @@ export interface SolveOptions {
    * Directional probes after an optimal LP solve (HiGHS): for each column, the optimum re-solved
    * (warm, from the optimal basis) with the column forced up to `amount`. Reduced costs from a
    * degenerate basis can understate what forcing a column in really costs; a probe measures it.
+   * Probes run in the order given and stop after half the solve's time (at least 250 ms).
    */
   readonly probes?: (columnValues: Float64Array, columnDuals: Float64Array) => ReadonlyArray<{ readonly column: number; readonly amount: number }>;
 }
