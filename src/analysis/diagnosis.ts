@@ -28,7 +28,7 @@ import type { Diagnosis } from '../schemas/report.js';
 import type { SolveOptions } from '../solver/types.js';
 import { solveModel } from '../solver/index.js';
 import { formulateScenario } from '../planner.js';
-import { consumptionByOrigin } from './portfolio.js';
+import { blocConsumptionT, consumptionByOrigin } from './portfolio.js';
 
 const STAGES = ['separation', 'metal', 'magnet'] as const;
 
@@ -220,7 +220,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       let needed = t.maxUntrustedShare;
       for (const [i, j] of elastic.columns) {
         const year = Number(parseName(model.rowNames[i]!).indices[1]);
-        const total = t.bloc.reduce((s, c) => s + (use.get(`${t.product}|trusted|${c}|${year}`) ?? 0) + (use.get(`${t.product}|untrusted|${c}|${year}`) ?? 0), 0);
+        const total = blocConsumptionT(use, t.bloc, t.product, year);
         if (total > 1e-9) needed = Math.max(needed, t.maxUntrustedShare + (values[j] ?? 0) / total);
       }
       if (needed <= t.maxUntrustedShare + 1e-9) continue;

@@ -56,6 +56,11 @@ export function consumptionByOrigin(instance: Instance, model: LinearModel, valu
   return use;
 }
 
+/** A bloc's consumption of a product in a year (both origins, unserved included), from `consumptionByOrigin`. */
+export function blocConsumptionT(use: ReadonlyMap<string, number>, bloc: readonly string[], product: string, year: number): number {
+  return bloc.reduce((sum, c) => sum + (use.get(`${product}|trusted|${c}|${year}`) ?? 0) + (use.get(`${product}|untrusted|${c}|${year}`) ?? 0), 0);
+}
+
 export function costBreakdown(model: LinearModel, values: Float64Array): Record<CostCategory, number> {
   const totals = Object.fromEntries(COST_CATEGORIES.map((c) => [c, 0])) as Record<CostCategory, number>;
   for (const [column, parts] of model.colCostParts) {

@@ -29,7 +29,7 @@ import type { SolveResult } from '../solver/types.js';
 import type { BindingLimit, MarginalValues, ReducedCost, Report } from '../schemas/report.js';
 import { evaluateRows } from './evaluate.js';
 import { constraintTerms } from './constraint-terms.js';
-import { consumptionByOrigin } from './portfolio.js';
+import { blocConsumptionT, consumptionByOrigin } from './portfolio.js';
 import type { DependencySummaryRow } from './dependency-metrics.js';
 
 /** Families whose rows are limits a planner can move (and so appear as binding limits). */
@@ -139,7 +139,7 @@ export function computeReport(input: ReportInput): Report {
           const target = instance.targets.find((t) => t.id === indices[0]);
           const y = Number(indices[1]);
           const consumptionT = target
-            ? target.bloc.reduce((sum, c) => sum + (consumption!.get(`${target.product}|trusted|${c}|${y}`) ?? 0) + (consumption!.get(`${target.product}|untrusted|${c}|${y}`) ?? 0), 0)
+            ? blocConsumptionT(consumption!, target.bloc, target.product, y)
             : 0;
           marginalValues.targets.push({ ...base, target: indices[0]!, consumptionT, costUsdPerT: -dual, costUsdPerPoint: (-dual * consumptionT) / 100 });
           break;
