@@ -35,6 +35,9 @@ import type { DependencySummaryRow } from './dependency-metrics.js';
 /** Families whose rows are limits a planner can move (and so appear as binding limits). */
 export const LIMIT_FAMILIES = ['source_supply', 'capacity', 'max_size', 'budget_year', 'budget_total', 'cofinancing', 'public_share', 'dependency', 'min_build', 'max_build'] as const;
 
+/** Limits listed whenever they hold with some activity, even at a zero marginal value. */
+const PLANNING_LIMITS = new Set(['source_supply', 'max_size', 'budget_year', 'budget_total', 'dependency']);
+
 const DUAL_TOLERANCE = 1e-7;
 
 export interface ReportInput {
@@ -115,8 +118,10 @@ export function computeReport(input: ReportInput): Report {
       const terms = constraintTerms(instance, row.name);
       // Rows that only hold at zero activity (a plant not built, a fund not used) are not limits anyone
       // would move; they are listed only when they carry a marginal value.
-      const planning = family === 'source_supply' || family === 'max_size' || family === 'budget_year' || family === 'budget_total' || family === 'dependency';
-      if (atLimit && ((dual !== null && Math.abs(dual) > DUAL_TOLERANCE) || (planning && Math.abs(row.activity) > 1e-9) || (dual === null && Math.abs(row.activity) > 1e-9))) {
+      const priced = dual !== null && Math.abs(dual) > DUAL_TOLERANCE;
+      const used = Math.abs(row.activity) > 1e-9;
+      const alwaysListed = PLANNING_LIMITS.has(family) || dual === null;
+      if (atLimit && (priced || (used && alwaysListed))) {
         binding.push({ constraint: row.name, family, description: terms.description, path: terms.path, unit: terms.unit, activity: row.activity, limit, slack: Math.max(0, row.slack), dual });
       }
       if (!marginalValues || dual === null || Math.abs(dual) <= DUAL_TOLERANCE) continue;
