@@ -20,6 +20,7 @@ import { createScenarioService, type ScenarioService } from './services/scenario
 import { createJobService, type JobService } from './services/jobs.js';
 import { createPortfolioService, type PortfolioService } from './services/portfolios.js';
 import { createSystemService, type SystemService } from './services/system.js';
+import { createCalibrationService, type CalibrationService } from './services/calibration.js';
 import { SolvePool, type PoolOptions } from './services/pool.js';
 import { systemRoutes } from './routes/system.js';
 import { datasetRoutes } from './routes/datasets.js';
@@ -40,6 +41,7 @@ export interface Services {
   jobs: JobService;
   portfolios: PortfolioService;
   system: SystemService;
+  calibration: CalibrationService;
   pool: SolvePool | null;
 }
 
@@ -132,10 +134,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const recovered = jobs.recoverInterrupted();
   if (recovered) app.log.warn({ jobs: recovered }, 'marked jobs left unfinished by a previous process as failed');
 
+  const datasets = createDatasetService(provider);
   const services: Services = {
     config,
     db,
-    datasets: createDatasetService(provider),
+    datasets,
+    calibration: createCalibrationService({ datasets }),
     scenarios: createScenarioService({ repo: scenarioRepo, datasets: provider, beforeDelete: (id) => jobs.cancelForScenario(id) }),
     jobs,
     portfolios: createPortfolioService({ repo: createPortfolioRepository(db) }),

@@ -1,7 +1,8 @@
 /**
  * The planning pipeline: scenario JSON → validated scenario → resolved instance → linear model →
- * solve → portfolio. Also solves the "no new builds" baseline (same scenario, soft targets, no
- * build columns) that the dependency trajectory compares against. Pure apart from reading the
+ * solve → portfolio. Also solves the "no new builds" baseline (same scenario with no targets and no
+ * build columns: the target-free world of existing and committed capacity) that the dependency
+ * trajectory compares against. Pure apart from reading the
  * bundled dataset; the CLI and the service's workers both call it.
  */
 import type { Dataset } from './data/schema.js';
@@ -58,10 +59,10 @@ export interface FormulatedScenario {
 
 export function formulateScenario(scenario: Scenario, dataset: Dataset, noNewBuilds = false): FormulatedScenario {
   const started = performance.now();
-  const base = noNewBuilds
-    ? { ...scenario, targets: scenario.targets.map((t) => ({ ...t, hard: false })), solver: { ...scenario.solver, lumpyBuilds: false } }
-    : scenario;
-  const instance = resolveScenario(base, dataset, { noNewBuilds });
+  // The baseline is the target-free, no-new-builds world: existing and committed capacity only, no
+  // dependency targets (a penalised baseline would show what the penalties buy, not today's world).
+  const base = noNewBuilds ? { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } } : scenario;
+  const instance = resolveScenario(base, dataset, { noNewBuilds, noTargets: noNewBuilds });
   const model = formulate(instance);
   return { instance, model, buildMs: performance.now() - started };
 }

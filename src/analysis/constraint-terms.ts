@@ -106,6 +106,19 @@ export function constraintTerms(instance: Instance, name: string): ConstraintTer
       const [country, product, y] = indices;
       return { ...base, description: `${country} demand for ${product} in ${y}`, unit: 't', path: `overrides.demand`, year: year(y) };
     }
+    case 'contract':
+    case 'contract_delivery':
+    case 'contract_share': {
+      const [contractId, y] = indices;
+      const c = instance.contracts.find((x) => x.id === contractId);
+      const what =
+        family === 'contract_share'
+          ? `share of ${c?.plant.id ?? '?'}'s ${c?.product ?? ''} output owed to ${c?.buyerCountry ?? '?'}`
+          : family === 'contract_delivery'
+            ? `firm volume of ${c?.product ?? ''} owed to ${c?.buyerCountry ?? '?'}`
+            : `firm volume of ${c?.product ?? ''} from ${c?.plant.id ?? '?'}`;
+      return { ...base, description: `contract ${contractId}: ${what} in ${y}`, unit: 't', path: `overrides.contracts.${contractId}`, year: year(y) };
+    }
     case 'balance': {
       const [product, origin, country, y] = indices;
       return { ...base, description: `${origin} ${product} available in ${country} in ${y}`, unit: 't', path: null, year: year(y) };

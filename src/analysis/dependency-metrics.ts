@@ -3,14 +3,15 @@
  * the same flows that planners and the literature use side by side.
  *
  * Notation for a bloc B (a set of countries), product k and year y; every quantity is read from the
- * solved columns by name (`feed`, `make`, `ship`, `buy`, `deliver`, `unserved`), in t, and column
+ * solved columns by name (`feed`, `make`, `ship`, `buy`, `sell`, `deliver`, `unserved`), in t, and column
  * values with |v| ≤ 1e-6 are taken as 0 (as in the portfolio):
  *
  *   use_o   = Σ_{c∈B} (deliver[c,k,o,y] + Σ_{p in c} a_{r,k} · make[p,r,o,y])      (markets + plant inputs)
  *   U       = Σ_{c∈B} unserved[c,k,y]                                                 (final products only)
  *   P_c     = production of k in country c: Σ feed · assay_k · recovery (separation, heavy k only
  *             with a heavy circuit) or Σ_{r: out_r = k} Σ_o make[p,r,o,y] (metal, magnet)
- *   X_c     = Σ_{b∉B, o} ship[k,o,c,b,y]                  exports of bloc member c across the boundary
+ *   X_c     = Σ_{b∉B, o} ship[k,o,c,b,y] + Σ_o sell[k,o,c,y]   exports of bloc member c across the
+ *             boundary, sales to the rest of the world included
  *   I_c     = Σ_{b∈B, o} ship[k,o,c,b,y] (+ Σ_{b∈B} buy[k,b,y] when c is the rival)   imports from c ∉ B
  *   P = Σ_{c∈B} P_c,   I = Σ_{c∉B} I_c,   X = Σ_{c∈B} X_c      (shipments inside the bloc cancel)
  *
@@ -56,6 +57,7 @@ import type { LinearModel } from '../model/builder.js';
 import { parseName } from '../model/builder.js';
 import type { Instance } from '../model/instance.js';
 import { StageSchema } from '../data/schema.js';
+import { feedYields } from '../model/concepts/separation.js';
 
 /** Column values and tonnages at or below this are treated as zero (t). */
 const EPS = 1e-6;
@@ -133,7 +135,7 @@ export type DependencySummaryRow = z.infer<typeof DependencySummaryRowSchema>;
 export type DependencyMetrics = z.infer<typeof DependencyMetricsSchema>;
 
 /** Everything that moved of one product in one year, by country. */
-interface ProductYearFlows {
+export interface ProductYearFlows {
   /** `${origin}|${country}` → t used (deliveries + plant inputs). */
   readonly use: Map<string, number>;
   readonly unserved: Map<string, number>;
@@ -142,16 +144,19 @@ interface ProductYearFlows {
   readonly ships: Map<string, number>;
   /** country → t bought from the rival. */
   readonly buys: Map<string, number>;
+  /** country → t sold to the rest of the world (world-market sales). */
+  readonly sells: Map<string, number>;
 }
 
 const add = (map: Map<string, number>, key: string, value: number) => map.set(key, (map.get(key) ?? 0) + value);
 
-function collectFlows(instance: Instance, model: LinearModel, columnValues: Float64Array): Map<string, ProductYearFlows> {
+/** Every flow of the solved model by product and year (`product|year` keys). */
+export function collectFlows(instance: Instance, model: LinearModel, columnValues: Float64Array): Map<string, ProductYearFlows> {
   const flows = new Map<string, ProductYearFlows>();
   const at = (product: string, year: string | number): ProductYearFlows => {
     const key = `${product}|${year}`;
     let entry = flows.get(key);
-    if (!entry) flows.set(key, (entry = { use: new Map(), unserved: new Map(), production: new Map(), ships: new Map(), buys: new Map() }));
+    if (!entry) flows.set(key, (entry = { use: new Map(), unserved: new Map(), production: new Map(), ships: new Map(), buys: new Map(), sells: new Map() }));
     return entry;
   };
   const plants = new Map(instance.plants.map((p) => [p.id, p]));
@@ -166,12 +171,7 @@ function collectFlows(instance: Instance, model: LinearModel, columnValues: Floa
         const source = sources.get(sourceId);
         const plant = plants.get(plantId);
         if (!source || !plant) return;
-        for (const [product, assay] of Object.entries(source.assay)) {
-          const info = instance.products.get(product);
-          if (!info || info.stage !== 'separation' || (info.heavy && !plant.heavyCircuit)) continue;
-          const tonnes = value * assay * (plant.recoveryRate ?? 0);
-          if (tonnes > 0) add(at(product, year).production, plant.country, tonnes);
-        }
+        for (const [product, rate] of feedYields(instance, source, plant, Number(year))) add(at(product, year).production, plant.country, value * rate);
         return;
       }
       case 'make': {
@@ -191,6 +191,11 @@ function collectFlows(instance: Instance, model: LinearModel, columnValues: Floa
       case 'buy': {
         const [product, country, year] = indices as [string, string, string];
         add(at(product, year).buys, country, value);
+        return;
+      }
+      case 'sell': {
+        const [product, , country, year] = indices as [string, string, string, string];
+        add(at(product, year).sells, country, value);
         return;
       }
       case 'deliver': {
@@ -216,7 +221,7 @@ function usgsNotation(reliancePct: number | null, netExporter: boolean): string 
 }
 
 /** The three metrics for one bloc, product and year. */
-function pointFor(bloc: ReadonlySet<string>, rival: string, year: number, flows: ProductYearFlows | undefined): DependencyMetricPoint {
+export function pointFor(bloc: ReadonlySet<string>, rival: string, year: number, flows: ProductYearFlows | undefined): DependencyMetricPoint {
   let trustedT = 0;
   let untrustedUseT = 0;
   let unservedT = 0;
@@ -247,6 +252,12 @@ function pointFor(bloc: ReadonlySet<string>, rival: string, year: number, flows:
       if (!bloc.has(country)) continue;
       importsT += tonnes;
       add(supply, rival, tonnes);
+    }
+    // Sales to the rest of the world leave the bloc: exports.
+    for (const [country, tonnes] of flows.sells) {
+      if (!bloc.has(country)) continue;
+      exportsT += tonnes;
+      add(exportsBy, country, tonnes);
     }
     for (const [country, tonnes] of flows.production) {
       if (!bloc.has(country)) continue;

@@ -5,15 +5,20 @@
  */
 import type { LinearModel, ModelStats } from '../model/builder.js';
 import { parseName } from '../model/builder.js';
-import { COST_CATEGORIES, type CostCategory } from '../model/families.js';
+import { COST_CATEGORIES, costBreakdownKey, type CostBreakdownKey, type CostCategory } from '../model/cost-categories.js';
 import type { Instance, Origin } from '../model/instance.js';
 import { stepValue } from '../model/instance.js';
 import { constructionSpendShare } from '../model/concepts/objective.js';
+import { feedYields } from '../model/concepts/separation.js';
 import type { Portfolio } from '../schemas/portfolio.js';
 import type { SolveResult } from '../solver/types.js';
 import { verifySolution } from './evaluate.js';
+import { contractUse } from './contracts.js';
 
 const EPS = 1e-6;
+
+/** The `to` of a sale to the rest of the world (world-market.ts): not a country. */
+export const WORLD_MARKET = 'WORLD';
 
 interface Parsed {
   family: string;
@@ -144,10 +149,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
       const source = instance.sources.find((s) => s.id === sourceId)!;
       const plant = plants.get(plantId)!;
       const origin: Origin = instance.trusted.has(source.country) && instance.trusted.has(plant.country) ? 'trusted' : 'untrusted';
-      const recovered = Object.entries(source.assay).reduce((sum, [k, share]) => {
-        const heavy = instance.products.get(k)?.heavy;
-        return sum + (heavy && !plant.heavyCircuit ? 0 : share * (plant.recoveryRate ?? 0));
-      }, 0);
+      const recovered = feedYields(instance, source, plant, Number(year)).reduce((sum, [, rate]) => sum + rate, 0);
       addProduction(plantId, Number(year), value, origin, value * recovered);
       flows.push({ kind: 'feed', product: 'concentrate', origin: instance.trusted.has(source.country) ? 'trusted' : 'untrusted', from: source.country, to: plant.country, year: Number(year), tonnes: value, source: sourceId, plant: plantId });
     } else if (family === 'make') {
@@ -159,6 +161,9 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
     } else if (family === 'buy') {
       const [product, to, year] = indices as [string, string, string];
       flows.push({ kind: 'buy', product, origin: 'untrusted', from: instance.rival, to, year: Number(year), tonnes: value });
+    } else if (family === 'sell') {
+      const [product, origin, from, year] = indices as [string, Origin, string, string];
+      flows.push({ kind: 'sell', product, origin, from, to: WORLD_MARKET, year: Number(year), tonnes: value });
     } else if (family === 'unserved') {
       unservedT += value;
     }
@@ -248,18 +253,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
     ...(result.message ? { message: result.message } : {}),
     totalCostUsd: values ? (result.objective ?? null) : null,
     costBreakdown: breakdown
-      ? {
-          capexUsd: breakdown.capex,
-          salvageCreditUsd: breakdown.salvageCredit,
-          fixedOpexUsd: breakdown.fixedOpex,
-          variableOpexUsd: breakdown.variableOpex,
-          feedstockUsd: breakdown.feedstock,
-          transportUsd: breakdown.transport,
-          purchasesUsd: breakdown.purchases,
-          shortfallPenaltyUsd: breakdown.shortfallPenalty,
-          unservedPenaltyUsd: breakdown.unservedPenalty,
-          originTieBreakUsd: breakdown.originTieBreak,
-        }
+      ? (Object.fromEntries(COST_CATEGORIES.map((c) => [costBreakdownKey(c), breakdown[c]])) as Record<CostBreakdownKey, number>)
       : null,
     builds,
     production: productionList,
@@ -267,6 +261,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
     unservedT,
     dependency,
     budgets,
+    contracts: values ? contractUse(instance, model, values) : [],
     model: { ...stats, buildMs },
     solver: { ...result.solver },
     verification: verification ? { maxRelativeViolation: verification.maxRelativeViolation, worst: verification.worst } : null,

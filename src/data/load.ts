@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DATASET_FILES, DatasetSchema, type Dataset } from './schema.js';
+import { DATASET_FILES, DatasetSchema, FEED_PRODUCT, OPTIONAL_DATASET_FILES, StageSchema, type Dataset } from './schema.js';
 
 /** The project root, found from this file's location (works from `src/` and from `dist/`). */
 export function projectRoot(): string {
@@ -50,7 +50,9 @@ export function loadDataset(id: string, dir = REFERENCE_DIR()): Dataset {
   }
   const raw: Record<string, unknown> = {};
   for (const [field, file] of Object.entries(DATASET_FILES)) {
-    raw[field] = JSON.parse(readFileSync(join(key, file), 'utf8'));
+    const path = join(key, file);
+    if (OPTIONAL_DATASET_FILES.has(field as keyof typeof DATASET_FILES) && !existsSync(path)) continue;
+    raw[field] = JSON.parse(readFileSync(path, 'utf8'));
   }
   const dataset = parseDataset(raw);
   cache.set(key, dataset);
@@ -72,7 +74,7 @@ export function parseDataset(raw: unknown): Dataset {
   return deepFreeze(data);
 }
 
-function crossReferenceIssues(data: Dataset): string[] {
+export function crossReferenceIssues(data: Dataset): string[] {
   const issues: string[] = [];
   const countries = new Set(data.countries.map((c) => c.id));
   const products = new Map(data.products.map((p) => [p.id, p]));
@@ -91,6 +93,10 @@ function crossReferenceIssues(data: Dataset): string[] {
   duplicates('plants', data.plants.map((p) => p.id));
   duplicates('demand', data.demand.map((d) => d.id));
   duplicates('funders', data.funders.map((f) => f.id));
+  duplicates('feedTypes', data.feedTypes.map((f) => f.id));
+  duplicates('laneRules', data.laneRules.map((r) => r.id));
+  duplicates('contracts', data.contracts.map((c) => c.id));
+  duplicates('calibration', data.calibration.map((c) => c.id));
   const country = (where: string, id: string) => {
     if (!countries.has(id)) issues.push(`${where}: unknown country '${id}'`);
   };
@@ -102,8 +108,13 @@ function crossReferenceIssues(data: Dataset): string[] {
     product(`processes[${i}].output`, process.output);
     Object.keys(process.inputsTPerT).forEach((k) => product(`processes[${i}].inputsTPerT`, k));
   });
+  const feedTypes = new Set(data.feedTypes.map((f) => f.id));
+  const sourceIds = new Set(data.sources.map((s) => s.id));
+  const plantById = new Map(data.plants.map((p) => [p.id, p]));
+  const funderIds = new Set(data.funders.map((f) => f.id));
   data.sources.forEach((source, i) => {
     country(`sources[${i}].country`, source.country);
+    if (source.feedType !== undefined && !feedTypes.has(source.feedType)) issues.push(`sources[${i}].feedType: unknown feed type '${source.feedType}'`);
     for (const [k, share] of Object.entries(source.assay)) {
       product(`sources[${i}].assay`, k);
       if (products.get(k)?.stage !== 'separation') issues.push(`sources[${i}].assay: '${k}' is not a separation product`);
@@ -150,6 +161,70 @@ function crossReferenceIssues(data: Dataset): string[] {
   data.exportControls.forEach((control, i) => {
     country(`exportControls[${i}].country`, control.country);
     control.products.forEach((p) => product(`exportControls[${i}].products`, p));
+  });
+  for (const stage of Object.keys(data.meta.defaults.rampUpSharesByStage ?? {})) {
+    if (!StageSchema.safeParse(stage).success) issues.push(`meta.defaults.rampUpSharesByStage: unknown stage '${stage}'`);
+  }
+  const years = (where: string, from: number, to: number | undefined) => {
+    if (to !== undefined && to < from) issues.push(`${where}.toYear: ${to} is before fromYear ${from}`);
+  };
+  data.laneRules.forEach((rule, i) => {
+    const where = `laneRules[${i}] (${rule.id})`;
+    years(where, rule.fromYear, rule.toYear);
+    if (rule.kind === 'captive_feed') {
+      if (!sourceIds.has(rule.sourceId)) issues.push(`${where}.sourceId: unknown source '${rule.sourceId}'`);
+      rule.plants.forEach((id, j) => {
+        const plant = plantById.get(id);
+        if (!plant) issues.push(`${where}.plants[${j}]: unknown plant '${id}'`);
+        else if (plant.stage !== 'separation') issues.push(`${where}.plants[${j}]: '${id}' is a ${plant.stage} plant, not a separation plant`);
+      });
+    } else {
+      rule.from?.forEach((c, j) => country(`${where}.from[${j}]`, c));
+      rule.to?.forEach((c, j) => country(`${where}.to[${j}]`, c));
+      rule.products.forEach((p, j) => {
+        if (p !== FEED_PRODUCT) product(`${where}.products[${j}]`, p);
+      });
+      rule.exceptSources?.forEach((id, j) => {
+        if (!sourceIds.has(id)) issues.push(`${where}.exceptSources[${j}]: unknown source '${id}'`);
+      });
+    }
+  });
+  data.contracts.forEach((contract, i) => {
+    const where = `contracts[${i}] (${contract.id})`;
+    years(where, contract.fromYear, contract.toYear);
+    const plant = plantById.get(contract.plant);
+    if (!plant) issues.push(`${where}.plant: unknown plant '${contract.plant}'`);
+    if (contract.product !== undefined) product(`${where}.product`, contract.product);
+    if (plant && contract.product !== undefined && products.has(contract.product)) {
+      const makes =
+        plant.stage === 'separation'
+          ? products.get(contract.product)?.stage === 'separation'
+          : (plant.processes ?? []).some((id) => processes.get(id)?.output === contract.product);
+      if (!makes) issues.push(`${where}.product: plant '${plant.id}' does not make '${contract.product}'`);
+    }
+    if (contract.buyerCountry !== undefined) country(`${where}.buyerCountry`, contract.buyerCountry);
+    if (contract.payer !== undefined && !funderIds.has(contract.payer)) issues.push(`${where}.payer: unknown funder '${contract.payer}'`);
+    if (!contract.minTonnesPerYear && contract.minShareOfOutput === undefined && contract.floorUsdPerT === undefined && contract.supportUsdPerT === undefined) {
+      issues.push(`${where}: a contract needs a volume, a share of output, a price floor or a per-tonne support`);
+    }
+    if (contract.minShareOfOutput !== undefined && contract.buyerCountry === undefined) {
+      issues.push(`${where}.minShareOfOutput: a share of output needs a buyerCountry`);
+    }
+    if (contract.product === undefined && plant?.stage === 'separation') {
+      issues.push(`${where}.product: a contract on a separation plant names its product (its activity is t of feed)`);
+    }
+    if (contract.product === undefined && contract.buyerCountry !== undefined && plant && contract.buyerCountry !== plant.country) {
+      issues.push(`${where}.product: a contract delivered to another country names its product`);
+    }
+  });
+  data.calibration.forEach((figure, i) => {
+    const where = `calibration[${i}] (${figure.id})`;
+    const metric = figure.metric;
+    if ('countries' in metric) metric.countries?.forEach((c, j) => country(`${where}.metric.countries[${j}]`, c));
+    if ('products' in metric) metric.products.forEach((p, j) => product(`${where}.metric.products[${j}]`, p));
+    if ('weights' in metric) Object.keys(metric.weights).forEach((p) => product(`${where}.metric.weights`, p));
+    if ('product' in metric) product(`${where}.metric.product`, metric.product);
+    if ('plant' in metric && !plantById.has(metric.plant)) issues.push(`${where}.metric.plant: unknown plant '${metric.plant}'`);
   });
   return issues;
 }

@@ -69,6 +69,13 @@ export const ProductSchema = z.object({
   heavy: z.boolean().default(false),
   /** True for products bought by end users (magnets): demand is stated in these. */
   final: z.boolean().default(false),
+  /**
+   * Separation products only: cost of separating one tonne of this product out of the mixed
+   * solution (solvent extraction and finishing), USD per t of product, charged on what a separation
+   * plant yields. Heavy products carry the heavy circuit's cost here, so it falls on the heavy stream
+   * only. Absent: 0 (the plant's `variableOpexUsdPerT` per t fed then carries the whole cost).
+   */
+  separationCostUsdPerT: z.number().min(0).optional(),
   ...provenance,
 });
 
@@ -95,6 +102,23 @@ export const FeedstockSourceSchema = z.object({
   assay: z.record(IdSchema, z.number().min(0).max(1)),
   /** Cost of one tonne TREO of concentrate at the mine gate, USD. */
   costUsdPerTTreo: z.number().min(0),
+  /** Kind of feed (an id in `feed-types.json`): sets the cracking cost and co-product credit per t fed. */
+  feedType: IdSchema.optional(),
+  ...provenance,
+});
+
+/**
+ * A kind of separation feed (a mineral or an intermediate such as a mixed carbonate): what it costs
+ * to crack and leach one tonne of it into a solution the separation circuit takes, and what its
+ * co-products (the elements the model does not trace) are worth, both per t of feed.
+ */
+export const FeedTypeSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  /** Cracking, leaching and purification before solvent extraction, USD per t of feed (feed units). */
+  crackingCostUsdPerT: z.number().min(0),
+  /** Net value of co-products per t of feed, USD: positive is a credit, negative a disposal charge. */
+  coProductCreditUsdPerT: z.number().default(0),
   ...provenance,
 });
 
@@ -114,6 +138,11 @@ export const ExpansionSchema = z.object({
   earliestStartYear: YearSchema,
   /** Years a build produces once online. */
   lifetimeYears: z.number().int().min(1).max(80),
+  /**
+   * Share of a build's capacity available in its first, second, … online year (each in (0, 1]); full
+   * capacity after the list. Absent: the dataset's default for the plant's stage, else no ramp.
+   */
+  rampUpShares: z.array(z.number().gt(0).max(1)).max(10).optional(),
 });
 
 export const PlantSchema = z.object({
@@ -133,6 +162,8 @@ export const PlantSchema = z.object({
   recoveryRate: z.number().min(0).max(1).optional(),
   /** Separation only: can it separate heavy products (Dy, Tb)? */
   heavyCircuit: z.boolean().optional(),
+  /** Separation only: first year the heavy circuit yields heavy products (absent: every year it exists). */
+  heavyCircuitFromYear: YearSchema.optional(),
   /** Metal and magnet only: recipes (process ids) the plant can run. */
   processes: z.array(IdSchema).optional(),
   ...provenance,
@@ -192,6 +223,106 @@ export const ExportControlSchema = z.object({
   ...provenance,
 });
 
+/** The pseudo product id that lane rules and export controls use for separation feed (concentrate). */
+export const FEED_PRODUCT = 'concentrate';
+
+/**
+ * A dated rule on where material may go. Two kinds:
+ * - `captive_feed`: the feed of `sourceId` may only be separated at `plants` (ownership: a mine
+ *   feeding its owner's refinery);
+ * - `closed_lane`: nothing of `products` (product ids or `concentrate` for feed) moves from a country
+ *   in `from` to a country in `to` (either list absent: any country other than the other side),
+ *   except feed of the sources in `exceptSources`.
+ * Active from `fromYear` through `toYear` (absent: for ever) unless `active` is false; a scenario
+ * overrides any field by id (`overrides.laneRules.<id>`).
+ */
+const LaneRuleBase = {
+  id: IdSchema,
+  description: z.string(),
+  fromYear: YearSchema,
+  toYear: YearSchema.optional(),
+  active: z.boolean().default(true),
+  ...provenance,
+};
+export const LaneRuleSchema = z.discriminatedUnion('kind', [
+  z.object({ ...LaneRuleBase, kind: z.literal('captive_feed'), sourceId: IdSchema, plants: z.array(IdSchema).min(1) }),
+  z.object({
+    ...LaneRuleBase,
+    kind: z.literal('closed_lane'),
+    from: z.array(IdSchema).min(1).optional(),
+    to: z.array(IdSchema).min(1).optional(),
+    products: z.array(IdSchema).min(1),
+    exceptSources: z.array(IdSchema).optional(),
+  }),
+]);
+
+/**
+ * A supply contract on one plant's output of one product, from `fromYear` through `toYear`:
+ * - `minTonnesPerYear`: firm volume the plant must make (and, with a buyer in another country, ship
+ *   to that country) each year, step series;
+ * - `minShareOfOutput`: share of the plant's output of the product that must go to the buyer's country;
+ * - `floorUsdPerT`: price floor; when the rival's price is below it, the difference on the contracted
+ *   tonnes is paid by `payer` (a funder id) and reported as public cost;
+ * - `supportUsdPerT`: a fixed payment per contracted tonne (a production or sales-linked incentive),
+ *   paid by `payer` whatever the price and reported as public cost.
+ * A volume the plant cannot deliver is a priced, reported breach (`contract_shortfall`), never hidden.
+ */
+export const ContractSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  plant: IdSchema,
+  /** The contracted product; absent: the plant's whole output (its activity, in its stage's unit). */
+  product: IdSchema.optional(),
+  /** Country the contracted tonnes go to (absent: the plant's own country, or any market). */
+  buyerCountry: IdSchema.optional(),
+  fromYear: YearSchema,
+  toYear: YearSchema,
+  minTonnesPerYear: StepSeriesSchema.optional(),
+  minShareOfOutput: z.number().gt(0).max(1).optional(),
+  floorUsdPerT: z.number().min(0).optional(),
+  supportUsdPerT: z.number().min(0).optional(),
+  payer: IdSchema.optional(),
+  active: z.boolean().default(true),
+  ...provenance,
+});
+
+/**
+ * A published figure the dataset's observed years must reproduce (`npm run calibrate`). The model's
+ * figure is computed from a solve of `year` with existing capacity only and no targets; it passes
+ * when it lies in [low, high], a band chosen from the spread of the sources, not from the model.
+ */
+export const CalibrationMetricSchema = z.discriminatedUnion('kind', [
+  /** Origin-traced untrusted share of the bloc's consumption of the products (tonne-weighted). */
+  z.object({ kind: z.literal('untrusted_share'), countries: z.array(IdSchema).min(1), products: z.array(IdSchema).min(1) }),
+  /** Share of the bloc's consumption of the products bought from the rival supplier (tonne-weighted). */
+  z.object({ kind: z.literal('rival_supply_share'), countries: z.array(IdSchema).min(1), products: z.array(IdSchema).min(1) }),
+  /** Share of the bloc's imports (from outside the bloc, purchases included) that come from the rival, weighted per product (e.g. t REO-equivalent per t). */
+  z.object({ kind: z.literal('rival_import_share'), countries: z.array(IdSchema).min(1), weights: z.record(IdSchema, z.number().positive()) }),
+  /** USGS net import reliance of the bloc, summed over the products in `weights` units (e.g. t REO-equivalent per t). */
+  z.object({ kind: z.literal('net_import_reliance'), countries: z.array(IdSchema).min(1), weights: z.record(IdSchema, z.number().positive()) }),
+  /** Tonnes of a product made in the countries (absent: every trusted country). */
+  z.object({ kind: z.literal('production'), countries: z.array(IdSchema).min(1).optional(), product: IdSchema }),
+  /** Tonnes of a product made by one plant. */
+  z.object({ kind: z.literal('plant_output'), plant: IdSchema, product: IdSchema }),
+]);
+export const CalibrationFigureSchema = z.object({
+  id: IdSchema,
+  description: z.string(),
+  year: YearSchema,
+  metric: CalibrationMetricSchema,
+  /** Published value and the band the model's figure must fall in (same unit as the metric: share in [0,1], %, or t). */
+  published: z.object({ value: z.number(), low: z.number(), high: z.number() }).refine((p) => p.low <= p.value && p.value <= p.high, 'published value must lie in [low, high]'),
+  unit: z.string(),
+  /** Why the band is as wide as it is (spread of the sources, definitions). */
+  toleranceNote: z.string(),
+  /**
+   * False when the model cannot compute the published quantity (its definition covers things the
+   * model does not trace): the figure is printed beside the model's nearest quantity, not checked.
+   */
+  comparable: z.boolean().default(true),
+  ...provenance,
+});
+
 export const DatasetMetaSchema = z.object({
   id: IdSchema,
   title: z.string(),
@@ -207,7 +338,19 @@ export const DatasetMetaSchema = z.object({
     shortfallPenaltyUsdPerT: z.number().positive(),
     /** Transport cost within one country, USD/t. */
     domesticTransportUsdPerT: z.number().min(0),
+    /** Share of a new build's capacity in its first online years, per stage (see `ExpansionSchema.rampUpShares`). */
+    rampUpSharesByStage: z.record(IdSchema, z.array(z.number().gt(0).max(1)).max(10)).optional(),
+    /** Price of a tonne of contracted volume a plant fails to deliver, USD/t (default 250,000). */
+    contractBreachPenaltyUsdPerT: z.number().positive().optional(),
+    /**
+     * When true, any non-rival country may sell what it makes to the rest of the world at the
+     * rival's price less transport to the rival (the world market the rival sets): an outlet for
+     * allied producers. Off when absent.
+     */
+    worldMarketSales: z.boolean().optional(),
   }),
+  /** How the defaults above were derived (ramp-ups, breach penalty), with the fact ids they draw on. */
+  defaultsNote: z.string().optional(),
   source: z.array(CitationSchema).min(1),
 });
 
@@ -223,6 +366,10 @@ export const DatasetSchema = z.object({
   transport: z.array(TransportSchema),
   funders: z.array(FunderSchema),
   exportControls: z.array(ExportControlSchema),
+  feedTypes: z.array(FeedTypeSchema).default([]),
+  laneRules: z.array(LaneRuleSchema).default([]),
+  contracts: z.array(ContractSchema).default([]),
+  calibration: z.array(CalibrationFigureSchema).default([]),
 });
 
 export type Dataset = Readonly<z.infer<typeof DatasetSchema>>;
@@ -237,6 +384,11 @@ export type Transport = z.infer<typeof TransportSchema>;
 export type Funder = z.infer<typeof FunderSchema>;
 export type ExportControl = z.infer<typeof ExportControlSchema>;
 export type StepSeries = z.infer<typeof StepSeriesSchema>;
+export type FeedType = z.infer<typeof FeedTypeSchema>;
+export type LaneRule = z.infer<typeof LaneRuleSchema>;
+export type Contract = z.infer<typeof ContractSchema>;
+export type CalibrationFigure = z.infer<typeof CalibrationFigureSchema>;
+export type CalibrationMetric = z.infer<typeof CalibrationMetricSchema>;
 
 /** The file each collection lives in, inside `data/reference/<id>/`. */
 export const DATASET_FILES = {
@@ -251,4 +403,11 @@ export const DATASET_FILES = {
   transport: 'transport.json',
   funders: 'funders.json',
   exportControls: 'export-controls.json',
+  feedTypes: 'feed-types.json',
+  laneRules: 'lane-rules.json',
+  contracts: 'contracts.json',
+  calibration: 'calibration.json',
 } as const;
+
+/** Files a dataset may leave out (their collections are then empty). */
+export const OPTIONAL_DATASET_FILES: ReadonlySet<keyof typeof DATASET_FILES> = new Set(['feedTypes', 'laneRules', 'contracts', 'calibration']);

@@ -5,13 +5,15 @@
  * - `balance(k, o, c, y)`: supply minus use of product k of origin o in country c and year y;
  * - `use(k, o, c, y)`: what plants and markets in country c consume (dependency targets read it);
  * - `activity(p, y)`: throughput of plant p (capacity rows read it);
- * - `sourceUse(s, y)`: concentrate taken from source s (supply rows read it).
+ * - `sourceUse(s, y)`: concentrate taken from source s (supply rows read it);
+ * - `output(p, k, y)`: tonnes of product k made by plant p (contracts read it).
  */
 import { Expression, LpBuilder } from './builder.js';
 import type { Instance, Origin } from './instance.js';
 import { stepValue } from './instance.js';
 import type { Plant } from '../data/schema.js';
 import type { TradeNetwork } from './trade-network.js';
+import { heavyInService } from './concepts/separation.js';
 
 export interface Sets {
   /** Countries with a plant able to make each product. */
@@ -20,8 +22,10 @@ export interface Sets {
   readonly plantConsumers: ReadonlyMap<string, ReadonlySet<string>>;
   /** Countries that consume each product: plant inputs or final demand. */
   readonly consumers: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Products a separation plant can yield (heavy ones only with a heavy circuit). */
+  /** Products a separation plant can yield in some year (heavy ones only with a heavy circuit). */
   separationOutputs(plant: Plant): readonly string[];
+  /** True when the plant separates heavy products in `year` (a heavy circuit that is in service). */
+  heavyInService(plant: Plant, year: number): boolean;
   /** Years in which a plant can have any capacity. */
   activeYears(plant: Plant): readonly number[];
   /** Years in which a build decision at the plant can be taken (online within the horizon). */
@@ -36,6 +40,16 @@ export class FormulationContext {
   private readonly uses = new Map<string, Expression>();
   private readonly activities = new Map<string, Expression>();
   private readonly sourceUses = new Map<string, Expression>();
+  private readonly outputs = new Map<string, Expression>();
+  /** sell[k,o,c,y] columns: uses of a balance that are sales to the world market (the lean network treats them apart). */
+  readonly sellColumns = new Set<number>();
+  /** Ship arcs some row other than balances reads (contracts), keyed `product|from|to|year`: never pruned as re-exports. */
+  readonly requiredShips = new Set<string>();
+  /** ship[k,o,a,b,y] column indices keyed `product|from|to|year` (both origins), once trade is added. */
+  readonly shipColumns = new Map<string, number[]>();
+  /** ship columns leaving a country keyed `product|from|year`, and sell columns keyed `product|country|year` (both origins). */
+  readonly shipOutColumns = new Map<string, number[]>();
+  readonly sellColumnsBy = new Map<string, number[]>();
   /** unserved[c,g,y] column indices keyed `country|product|year` (dependency targets count them). */
   readonly unservedColumns = new Map<string, number>();
   /** build[p,b] column indices by plant id and build year. */
@@ -64,6 +78,13 @@ export class FormulationContext {
   }
   peekActivity(plantId: string, year: number): Expression | undefined {
     return this.activities.get(`${plantId}|${year}`);
+  }
+  /** Tonnes of `product` made by plant p in year y (separation yields, conversion output). */
+  output(plantId: string, product: string, year: number): Expression {
+    return getOrCreate(this.outputs, `${plantId}|${product}|${year}`);
+  }
+  peekOutput(plantId: string, product: string, year: number): Expression | undefined {
+    return this.outputs.get(`${plantId}|${product}|${year}`);
   }
   sourceUse(sourceId: string, year: number): Expression {
     return getOrCreate(this.sourceUses, `${sourceId}|${year}`);
@@ -143,6 +164,7 @@ export function deriveSets(instance: Instance): Sets {
     plantConsumers,
     consumers,
     separationOutputs,
+    heavyInService,
     activeYears,
     buildYears,
     origins: (plant) => (instance.trusted.has(plant.country) ? ['trusted', 'untrusted'] : ['untrusted']),

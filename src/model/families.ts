@@ -8,31 +8,7 @@
  * is ≤ 0 (more capacity lowers cost); the reports state the positive "value" of one more unit.
  */
 
-export type CostCategory =
-  | 'capex'
-  | 'salvageCredit'
-  | 'fixedOpex'
-  | 'variableOpex'
-  | 'feedstock'
-  | 'transport'
-  | 'purchases'
-  | 'shortfallPenalty'
-  | 'unservedPenalty'
-  /** 0.01 USD/t on untrusted deliveries so that free origin labels are kept trusted (demand.ts). */
-  | 'originTieBreak';
-
-export const COST_CATEGORIES: readonly CostCategory[] = [
-  'capex',
-  'salvageCredit',
-  'fixedOpex',
-  'variableOpex',
-  'feedstock',
-  'transport',
-  'purchases',
-  'shortfallPenalty',
-  'unservedPenalty',
-  'originTieBreak',
-];
+export { COST_CATEGORIES, type CostCategory } from './cost-categories.js';
 
 export interface FamilyInfo {
   readonly kind: 'variable' | 'constraint';
@@ -179,6 +155,44 @@ export const FAMILIES: Readonly<Record<string, FamilyInfo>> = {
     unit: 't',
     meaning: "Untrusted consumption of the bloc ≤ limit × total consumption (+ shortfall for soft targets).",
     dualMeaning: 'USD (discounted) saved per tonne of untrusted content the target is loosened by (≤ 0 as a dual; reported positive).',
+  },
+  sell: {
+    kind: 'variable',
+    concept: 'world-market',
+    indices: ['product', 'origin', 'country', 'year'],
+    unit: 't',
+    meaning: "Product sold from a country to the rest of the world at the rival's price less transport (an outlet for producers; an export, not consumption).",
+  },
+  contract: {
+    kind: 'constraint',
+    concept: 'contracts',
+    indices: ['contract', 'year'],
+    unit: 't',
+    meaning: "The contracted plant makes at least the contract's firm volume of the product (or the shortfall is priced).",
+    dualMeaning: 'USD (discounted) the firm volume costs per extra tonne contracted.',
+  },
+  contract_delivery: {
+    kind: 'constraint',
+    concept: 'contracts',
+    indices: ['contract', 'year'],
+    unit: 't',
+    meaning: "Shipments of the product from the plant's country to the buyer's country cover the firm volume (or the shortfall is priced).",
+    dualMeaning: 'USD (discounted) the delivery obligation costs per extra tonne contracted.',
+  },
+  contract_share: {
+    kind: 'constraint',
+    concept: 'contracts',
+    indices: ['contract', 'year'],
+    unit: 't',
+    meaning: "Shipments to the buyer's country are at least the contracted share of the plant's output.",
+    dualMeaning: "USD (discounted) per extra tonne the buyer's share requires.",
+  },
+  contract_shortfall: {
+    kind: 'variable',
+    concept: 'contracts',
+    indices: ['contract', 'year'],
+    unit: 't',
+    meaning: 'Contracted tonnes the plant did not deliver, priced at the dataset breach penalty.',
   },
   fund: {
     kind: 'variable',

@@ -16,6 +16,8 @@ import { addDowngrades, addBalances } from './concepts/origin.js';
 import { addSourceSupply } from './concepts/feedstock.js';
 import { addDependencyTargets } from './concepts/dependency-target.js';
 import { addBudgets } from './concepts/budget.js';
+import { addWorldMarket } from './concepts/world-market.js';
+import { addContracts, requireContractShips } from './concepts/contracts.js';
 import { candidateTradeNetwork, leanTradeNetwork } from './trade-network.js';
 
 export interface FormulateOptions {
@@ -33,10 +35,14 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   addSeparation(ctx);
   addConversion(ctx);
   addDemand(ctx);
-  // Which trade arcs can carry flow follows from the production and use added above.
+  addWorldMarket(ctx);
+  // Which trade arcs can carry flow follows from the production and use added above; the arcs
+  // contracts read are kept whatever the lean pass would drop.
+  requireContractShips(ctx);
   ctx.tradeNetwork = options.leanTrade === false ? candidateTradeNetwork(ctx) : leanTradeNetwork(ctx);
   addTrade(ctx);
   addDowngrades(ctx);
+  addContracts(ctx);
   // Rows that read the accumulators filled above.
   addBalances(ctx);
   addSourceSupply(ctx);

@@ -6,13 +6,19 @@
  */
 import { z } from 'zod';
 import {
+  ContractSchema,
+  FEED_PRODUCT,
   FeedstockSourceSchema,
   FunderSchema,
+  LaneRuleSchema,
   PlantSchema,
   DemandSchema,
   PriceSchema,
+  type Contract,
   type Dataset,
+  type FeedType,
   type FeedstockSource,
+  type LaneRule,
   type Plant,
   type Process,
   type Product,
@@ -24,8 +30,8 @@ import type { Scenario, SolverOptions } from '../schemas/scenario.js';
 export type Origin = 'trusted' | 'untrusted';
 export const ORIGINS: readonly Origin[] = ['trusted', 'untrusted'];
 
-/** The pseudo product id closed lanes and export controls use for concentrate (feed). */
-export const CONCENTRATE = 'concentrate';
+/** The pseudo product id closed lanes, lane rules and export controls use for concentrate (feed). */
+export const CONCENTRATE = FEED_PRODUCT;
 
 export interface ScenarioIssue {
   /** JSON path inside the scenario, e.g. `overrides.plants.us_mp_10x.expansion.capexUsdPerTpa`. */
@@ -61,6 +67,24 @@ export interface ResolvedFunder {
   maxShareOfCapex: number;
 }
 
+/** A contract in force in the scenario (active, its plant present), with its years inside the horizon. */
+export interface ResolvedContract {
+  readonly id: string;
+  readonly name: string;
+  readonly plant: Plant;
+  /** The contracted product; absent: the plant's whole output (activity). */
+  readonly product?: string;
+  /** Country the contracted tonnes go to; equal to the plant's country when the buyer is local or absent. */
+  readonly buyerCountry: string;
+  readonly years: readonly number[];
+  /** Firm tonnes in a year (0 when the contract has no volume). */
+  minTonnes(year: number): number;
+  readonly minShareOfOutput?: number;
+  readonly floorUsdPerT?: number;
+  readonly supportUsdPerT?: number;
+  readonly payer?: string;
+}
+
 export interface Instance {
   readonly scenario: Scenario;
   readonly dataset: Dataset;
@@ -81,7 +105,21 @@ export interface Instance {
   /** Rival supplier delivered price (excluding transport), USD/t, by product and year; absent when banned. */
   priceUsdPerT(product: string, year: number): number | undefined;
   transportUsdPerT(from: string, to: string): number;
-  laneOpen(from: string, to: string, product: string): boolean;
+  /** False when the scenario's closed lanes or an active lane rule stop `product` moving from → to in `year`. */
+  laneOpen(from: string, to: string, product: string, year: number): boolean;
+  /** True when some closed lane or active lane rule can stop `product` on some lane in some year. */
+  lanesRestricted(product: string): boolean;
+  /** False when an active lane rule (captive feed, closed concentrate lane) or a closed lane stops this feed in `year`. */
+  feedAllowed(source: FeedstockSource, plant: Plant, year: number): boolean;
+  readonly feedTypes: ReadonlyMap<string, FeedType>;
+  readonly contracts: readonly ResolvedContract[];
+  readonly contractBreachPenaltyUsdPerT: number;
+  /** True when non-rival countries may sell to the rest of the world (dataset `meta.defaults.worldMarketSales`). */
+  readonly worldMarketSales: boolean;
+  /** The world price the rival sets for a product in a year (its price record, export controls aside), USD/t. */
+  worldPriceUsdPerT(product: string, year: number): number | undefined;
+  /** Share of a new build's capacity available in its n-th online year (n = 0 for the first). */
+  rampShare(plant: Plant, onlineYearIndex: number): number;
   /** True when an active export control of the rival supplier stops sales of `product` in `year`. */
   exportControlled(product: string, year: number): boolean;
   readonly targets: readonly ResolvedTarget[];
@@ -91,6 +129,11 @@ export interface Instance {
   readonly solver: SolverOptions;
   /** When true the formulation creates no build columns (the "no new builds" baseline). */
   readonly noNewBuilds: boolean;
+  /**
+   * When false the targets are resolved (reports and metrics read their blocs) but not enforced:
+   * the formulation adds no dependency rows (the target-free baseline).
+   */
+  readonly targetsEnforced: boolean;
   discountFactor(year: number): number;
 }
 
@@ -144,7 +187,7 @@ function applyOverrides<T extends object>(
       if (forbidden in patch) issues.push({ path: `${path}.${key(record)}.${forbidden}`, message: `'${forbidden}' cannot be overridden` });
     }
     const merged = mergeDeep(record, patch);
-    const strict = schema instanceof z.ZodObject ? (schema as z.ZodObject).strict() : schema;
+    const strict = strictSchema(schema, merged);
     const parsed = strict.safeParse(merged);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -156,8 +199,27 @@ function applyOverrides<T extends object>(
   });
 }
 
+/**
+ * The schema an overridden record must match, strict so that a misspelt field is an error, not a
+ * silently ignored key. A discriminated union (lane rules) is strict in the member its `kind` picks.
+ */
+function strictSchema<T>(schema: z.ZodType<T>, record: unknown): z.ZodType<unknown> {
+  if (schema instanceof z.ZodObject) return (schema as z.ZodObject).strict();
+  if (schema instanceof z.ZodDiscriminatedUnion) {
+    const kind = isPlainObject(record) ? record.kind : undefined;
+    const member = (schema.options as z.ZodObject[]).find((option) => {
+      const literal = option.shape.kind;
+      return literal instanceof z.ZodLiteral && literal.values.has(kind as never);
+    });
+    if (member) return member.strict();
+  }
+  return schema;
+}
+
 export interface ResolveOptions {
   noNewBuilds?: boolean;
+  /** Resolve the targets but do not enforce them (the target-free baseline). */
+  noTargets?: boolean;
 }
 
 export function resolveScenario(scenario: Scenario, dataset: Dataset, options: ResolveOptions = {}): Instance {
@@ -195,6 +257,8 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
   );
   const demands = applyOverrides(dataset.demand, (d) => d.id, o.demand as Record<string, Record<string, unknown>>, DemandSchema as z.ZodType<Dataset['demand'][number]>, 'overrides.demand', issues);
   const prices = applyOverrides(dataset.prices, (p) => p.product, o.prices as Record<string, Record<string, unknown>>, PriceSchema as z.ZodType<Dataset['prices'][number]>, 'overrides.prices', issues);
+  const laneRules = applyOverrides(dataset.laneRules, (r) => r.id, o.laneRules as Record<string, Record<string, unknown>>, LaneRuleSchema as unknown as z.ZodType<LaneRule>, 'overrides.laneRules', issues);
+  const contractRecords = applyOverrides(dataset.contracts, (c) => c.id, o.contracts as Record<string, Record<string, unknown>>, ContractSchema as z.ZodType<Contract>, 'overrides.contracts', issues);
   const datasetFunders = applyOverrides(dataset.funders, (f) => f.id, o.funders as Record<string, Record<string, unknown>>, FunderSchema as z.ZodType<Dataset['funders'][number]>, 'overrides.funders', issues);
 
   o.closedLanes.forEach((lane, i) => {
@@ -268,6 +332,13 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
 
   if (issues.length) throw new ScenarioError(issues);
 
+  // Canonical order: records sorted by id, so the model (and so the solver's path through ties)
+  // does not depend on the order of the records in the dataset files.
+  const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  plants.sort(byId);
+  sources.sort(byId);
+  demands.sort(byId);
+
   const demand = new Map<string, number>();
   const demandCountries = new Set<string>();
   for (const d of demands) {
@@ -295,6 +366,42 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
   const transport = new Map(dataset.transport.map((t) => [`${t.from}|${t.to}`, t.usdPerT]));
   const closed = o.closedLanes;
   const discountRate = scenario.discountRate ?? dataset.meta.defaults.discountRate;
+  const inForce = (rule: LaneRule, year: number) => rule.active && year >= rule.fromYear && (rule.toYear === undefined || year <= rule.toYear);
+  const activeRules = laneRules.filter((r) => r.active);
+  const scenarioClosed = (from: string, to: string, product: string) =>
+    closed.some((l) => l.from === from && l.to === to && (!l.products || l.products.includes(product)));
+  const ruleCloses = (rule: LaneRule, from: string, to: string, product: string, sourceId?: string) =>
+    rule.kind === 'closed_lane' &&
+    from !== to &&
+    rule.products.includes(product) &&
+    (!rule.from || rule.from.includes(from)) &&
+    (!rule.to || rule.to.includes(to)) &&
+    !(sourceId !== undefined && rule.exceptSources?.includes(sourceId));
+  const plantIdsInScenario = new Set(plants.map((p) => p.id));
+  const contracts: ResolvedContract[] = contractRecords
+    .filter((c) => c.active && plantIdsInScenario.has(c.plant))
+    .map((c) => {
+      const plant = plants.find((p) => p.id === c.plant)!;
+      // A contract binds committed capacity: years in which the plant exists in the data. On an
+      // option (no existing capacity yet) it waits until a scenario or the data makes it committed.
+      const contractYears = years.filter((y) => y >= c.fromYear && y <= c.toYear && stepValue(plant.existingCapacityTpa, y) > 0);
+      return {
+        id: c.id,
+        name: c.name,
+        plant,
+        ...(c.product !== undefined ? { product: c.product } : {}),
+        buyerCountry: c.buyerCountry ?? plant.country,
+        years: contractYears,
+        minTonnes: (year: number) => stepValue(c.minTonnesPerYear, year),
+        ...(c.minShareOfOutput !== undefined ? { minShareOfOutput: c.minShareOfOutput } : {}),
+        ...(c.floorUsdPerT !== undefined ? { floorUsdPerT: c.floorUsdPerT } : {}),
+        ...(c.supportUsdPerT !== undefined ? { supportUsdPerT: c.supportUsdPerT } : {}),
+        ...(c.payer !== undefined ? { payer: c.payer } : {}),
+      };
+    })
+    .filter((c) => c.years.length > 0)
+    .sort(byId);
+  const rampByStage = dataset.meta.defaults.rampUpSharesByStage ?? {};
 
   return {
     scenario,
@@ -323,8 +430,36 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
       if (cost === undefined) throw new Error(`no transport cost from ${from} to ${to} in dataset ${dataset.meta.id}`);
       return cost;
     },
-    laneOpen(from, to, product) {
-      return !closed.some((l) => l.from === from && l.to === to && (!l.products || l.products.includes(product)));
+    laneOpen(from, to, product, year) {
+      if (scenarioClosed(from, to, product)) return false;
+      return !activeRules.some((rule) => inForce(rule, year) && ruleCloses(rule, from, to, product));
+    },
+    lanesRestricted(product) {
+      return (
+        closed.some((l) => !l.products || l.products.includes(product)) ||
+        activeRules.some((rule) => rule.kind === 'closed_lane' && rule.products.includes(product))
+      );
+    },
+    feedAllowed(source, plant, year) {
+      if (scenarioClosed(source.country, plant.country, CONCENTRATE)) return false;
+      return !activeRules.some(
+        (rule) =>
+          inForce(rule, year) &&
+          ((rule.kind === 'captive_feed' && rule.sourceId === source.id && !rule.plants.includes(plant.id)) ||
+            ruleCloses(rule, source.country, plant.country, CONCENTRATE, source.id)),
+      );
+    },
+    feedTypes: new Map(dataset.feedTypes.map((f) => [f.id, f])),
+    contracts,
+    contractBreachPenaltyUsdPerT: dataset.meta.defaults.contractBreachPenaltyUsdPerT ?? 250_000,
+    worldMarketSales: dataset.meta.defaults.worldMarketSales ?? false,
+    worldPriceUsdPerT(product, year) {
+      const record = priceByProduct.get(product);
+      return record ? stepValue(record.priceUsdPerT, year) : undefined;
+    },
+    rampShare(plant, index) {
+      const shares = plant.expansion?.rampUpShares ?? rampByStage[plant.stage] ?? [];
+      return index < shares.length ? shares[index]! : 1;
     },
     exportControlled: banned,
     targets,
@@ -333,6 +468,7 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
     unservedPenaltyUsdPerT: dataset.meta.defaults.unservedPenaltyUsdPerT,
     solver: scenario.solver,
     noNewBuilds: options.noNewBuilds ?? false,
+    targetsEnforced: !(options.noTargets ?? false),
     discountFactor(year) {
       return Math.pow(1 + discountRate, -(year - startYear));
     },

@@ -82,22 +82,35 @@ export function candidateTradeNetwork(ctx: FormulationContext): TradeNetwork {
   const { instance, sets } = ctx;
   const ships: ShipArc[] = [];
   for (const [product, producers] of sets.producers) {
-    const consumers = sets.consumers.get(product);
-    if (!consumers) continue;
+    const consumers = new Set(sets.consumers.get(product) ?? []);
+    // A contract may deliver to a country that does not use the product itself (it holds it).
+    for (const key of ctx.requiredShips) {
+      const [p, from, to] = key.split('|') as [string, string, string];
+      if (p === product && producers.has(from)) consumers.add(to);
+    }
+    if (!consumers.size) continue;
     for (const from of producers) {
       const origins: Origin[] = instance.trusted.has(from) ? ['trusted', 'untrusted'] : ['untrusted'];
       for (const to of consumers) {
-        if (to === from || !instance.laneOpen(from, to, product)) continue;
+        if (to === from) continue;
         const costUsdPerT = instance.transportUsdPerT(from, to);
-        for (const origin of origins) for (const year of instance.years) ships.push({ product, origin, from, to, year, costUsdPerT });
+        const consumesItself = sets.consumers.get(product)?.has(to) ?? false;
+        for (const origin of origins) {
+          for (const year of instance.years) {
+            if (!instance.laneOpen(from, to, product, year)) continue;
+            if (!consumesItself && !ctx.requiredShips.has(`${product}|${from}|${to}|${year}`)) continue;
+            ships.push({ product, origin, from, to, year, costUsdPerT });
+          }
+        }
       }
     }
   }
   const buys: BuyArc[] = [];
   for (const [product, consumers] of sets.consumers) {
     for (const country of consumers) {
-      if (country === instance.rival || !instance.laneOpen(instance.rival, country, product)) continue;
+      if (country === instance.rival) continue;
       for (const year of instance.years) {
+        if (!instance.laneOpen(instance.rival, country, product, year)) continue;
         const priceUsdPerT = instance.priceUsdPerT(product, year);
         if (priceUsdPerT !== undefined) buys.push({ product, country, year, priceUsdPerT });
       }
@@ -120,10 +133,11 @@ export function leanTradeNetwork(ctx: FormulationContext, candidates: TradeNetwo
   const nodes = new Nodes(ctx);
   const own = ownTerms(ctx, nodes);
   const arcs = numberArcs(candidates, nodes);
-  pruneUnreachable(arcs, own, nodes.count);
+  const required = Uint8Array.from(candidates.ships, (s) => (ctx.requiredShips.has(`${s.product}|${s.from}|${s.to}|${s.year}`) ? 1 : 0));
+  pruneUnreachable(arcs, own, nodes.count, required);
   if (metricTransport(ctx)) {
     pruneReExports(ctx, candidates, arcs, own, nodes.count);
-    pruneUnreachable(arcs, own, nodes.count);
+    pruneUnreachable(arcs, own, nodes.count, required);
   }
   return {
     ships: candidates.ships.filter((_, i) => arcs.keepShip[i]),
@@ -137,21 +151,24 @@ interface OwnTerms {
   readonly produced: Uint8Array;
   /** 1 where the node's balance has a use term (make input or delivery). */
   readonly consumed: Uint8Array;
+  /** 1 where the node's balance has a sale to the world market (a use, but one the exporter can make itself). */
+  readonly sold: Uint8Array;
 }
 
 function ownTerms(ctx: FormulationContext, nodes: Nodes): OwnTerms {
   const produced = new Uint8Array(nodes.count);
   const consumed = new Uint8Array(nodes.count);
+  const sold = new Uint8Array(nodes.count);
   for (const [key, expression] of ctx.allBalances()) {
     const [product, origin, country, year] = key.split('|') as [string, Origin, string, string];
     const id = nodes.id(product, origin, country, Number(year));
     if (id < 0) continue;
-    for (const coefficient of expression.terms.values()) {
+    for (const [column, coefficient] of expression.terms) {
       if (coefficient > 0) produced[id] = 1;
-      if (coefficient < 0) consumed[id] = 1;
+      if (coefficient < 0) (ctx.sellColumns.has(column) ? sold : consumed)[id] = 1;
     }
   }
-  return { produced, consumed };
+  return { produced, consumed, sold };
 }
 
 /** Arcs as node numbers (a downgrade runs from the trusted to the untrusted node), with keep flags. */
@@ -182,9 +199,11 @@ function numberArcs(network: TradeNetwork, nodes: Nodes): NumberedArcs {
 }
 
 /** Steps 1 and 3: keep arcs whose tail some supply reaches and whose head leads to some use. */
-function pruneUnreachable(arcs: NumberedArcs, own: OwnTerms, count: number): void {
+function pruneUnreachable(arcs: NumberedArcs, own: OwnTerms, count: number, required: Uint8Array): void {
   const supplied = Uint8Array.from(own.produced);
-  const used = Uint8Array.from(own.consumed);
+  const used = Uint8Array.from(own.consumed, (c, i) => c | own.sold[i]!);
+  // A contract's delivery is a use of the buyer's node even when nothing there consumes the product.
+  required.forEach((flag, i) => flag && (used[arcs.shipHead[i]!] = 1));
   // Buys have no tail (the rival always sells): they supply their head.
   arcs.buyHead.forEach((head, i) => arcs.keepBuy[i] && (supplied[head] = 1));
   const tails: number[] = [];
@@ -204,14 +223,15 @@ function pruneUnreachable(arcs: NumberedArcs, own: OwnTerms, count: number): voi
  * product, a tonne shipped a → b → c can go a → c directly for no more, and a tonne bought into a
  * and shipped on to c can be bought into c directly for no more. So a ship a → b is needed only
  * when a makes (or downgrades into) what it ships, or only buys it and b cannot buy, and b uses it
- * itself (plants, market, downgrade).
+ * itself (plants, market, downgrade). A sale to the world market at b is not such a use: a can sell
+ * itself, at the world price less transport a → rival ≤ transport a → b + transport b → rival.
+ * Arcs another row reads (a contract's delivery) are kept whatever this argument says.
  */
 function pruneReExports(ctx: FormulationContext, network: TradeNetwork, arcs: NumberedArcs, own: OwnTerms, count: number): void {
-  const closedLanes = ctx.instance.scenario.overrides.closedLanes;
   const closed = new Map<string, boolean>();
   const closedFor = (product: string) => {
     let value = closed.get(product);
-    if (value === undefined) closed.set(product, (value = closedLanes.some((l) => !l.products || l.products.includes(product))));
+    if (value === undefined) closed.set(product, (value = ctx.instance.lanesRestricted(product)));
     return value;
   };
   // Downgrades and buys, marked on the node they feed (untrusted) and the node they draw on (trusted).
@@ -221,7 +241,8 @@ function pruneReExports(ctx: FormulationContext, network: TradeNetwork, arcs: Nu
   const bought = new Uint8Array(count);
   arcs.keepBuy.forEach((keep, i) => keep && (bought[arcs.buyHead[i]!] = 1));
   arcs.keepShip.forEach((keep, i) => {
-    if (!keep || closedFor(network.ships[i]!.product)) return;
+    const ship = network.ships[i]!;
+    if (!keep || closedFor(ship.product) || ctx.requiredShips.has(`${ship.product}|${ship.from}|${ship.to}|${ship.year}`)) return;
     const tail = arcs.shipTail[i]!;
     const head = arcs.shipHead[i]!;
     const makes = own.produced[tail] === 1 || downgradedInto[tail] === 1;

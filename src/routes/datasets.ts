@@ -1,6 +1,7 @@
 /** Reference datasets, with the citation of every record. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DatasetListSchema, DatasetParamsSchema, DatasetSchema } from '../schemas/api.js';
+import { CalibrationReportSchema } from '../schemas/calibration.js';
 import { json, problems } from './docs.js';
 import { links } from './views.js';
 
@@ -75,5 +76,53 @@ export const datasetRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => app.services.datasets.get(request.params.id),
+  );
+
+  app.get(
+    '/datasets/:id/calibration',
+    {
+      schema: {
+        tags: ['datasets'],
+        operationId: 'getDatasetCalibration',
+        summary: "Does the dataset reproduce the observed years? Each modelled figure beside its published value, band and source",
+        description:
+          'Solves the observed years of the dataset (those of its calibration figures) with existing and committed capacity only and no targets, ' +
+          'and compares each modelled figure with its published value and the band chosen from the spread of the sources. Computed once per dataset, off the event loop.',
+        params: DatasetParamsSchema,
+        response: {
+          200: json(
+            CalibrationReportSchema,
+            {
+              datasetId: 'quad-2026',
+              years: [2024, 2025],
+              status: 'optimal',
+              totalCostUsd: 4.0e9,
+              maxRelativeViolation: 1e-12,
+              rows: [
+                {
+                  id: 'mountain_pass_ndpr_2025',
+                  description: 'MP Materials Mountain Pass NdPr oxide output',
+                  year: 2025,
+                  kind: 'plant_output',
+                  unit: 't',
+                  modelValue: 2599,
+                  modelNotation: null,
+                  published: { value: 2599, low: 2300, high: 2900 },
+                  verdict: 'within',
+                  toleranceNote: 'Reported annual output; quarterly output moved 597-721 t within 2025.',
+                  estimate: false,
+                  sources: [{ title: 'MP Materials Reports Fourth Quarter and Full Year 2025 Results (26 Feb 2026)', factIds: ['B-012'] }],
+                },
+              ],
+              summary: { within: 1, outside: 0, notComparable: 0, noValue: 0 },
+            },
+            'The calibration table.',
+          ),
+          400: problems.badRequest('/datasets/bad id/calibration', [{ path: 'id', in: 'params', message: 'ids may only contain letters, digits, "_", "." and "-"' }]),
+          404: problems.notFound('/datasets/nope/calibration', 'dataset'),
+        },
+      },
+    },
+    async (request) => app.services.calibration.get(request.params.id),
   );
 };

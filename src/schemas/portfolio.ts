@@ -3,23 +3,18 @@
  * the API's response contract and the source of the OpenAPI document.
  */
 import { z } from 'zod';
+import { COST_CATEGORIES, COST_CATEGORY_INFO, LATER_COST_CATEGORIES, costBreakdownKey, type CostBreakdownKey } from '../model/cost-categories.js';
 
 export const SolveStatusSchema = z.enum(['optimal', 'infeasible', 'unbounded', 'time_limit', 'error']);
 
-export const CostBreakdownSchema = z.object({
-  capexUsd: z.number(),
-  salvageCreditUsd: z.number().describe('Negative: undepreciated value of builds whose life runs past the horizon.'),
-  fixedOpexUsd: z.number(),
-  variableOpexUsd: z.number(),
-  feedstockUsd: z.number(),
-  transportUsd: z.number(),
-  purchasesUsd: z.number().describe('Purchases from the rival supplier.'),
-  shortfallPenaltyUsd: z.number(),
-  unservedPenaltyUsd: z.number(),
-  originTieBreakUsd: z
-    .number()
-    .describe('0.01 USD per tonne of untrusted delivery (discounted): makes the solver keep trusted labels it can keep for free, so shares in untargeted years are not arbitrary.'),
-});
+export const CostBreakdownSchema = z.object(
+  Object.fromEntries(
+    COST_CATEGORIES.map((category) => {
+      const field = z.number().describe(COST_CATEGORY_INFO[category].description);
+      return [costBreakdownKey(category), LATER_COST_CATEGORIES.has(category) ? field.default(0) : field];
+    }),
+  ) as Record<CostBreakdownKey, z.ZodNumber>,
+);
 
 export const BuildSchema = z.object({
   plant: z.string(),
@@ -38,7 +33,7 @@ export const BuildSchema = z.object({
 export const DependencyPointSchema = z.object({
   year: z.number().int(),
   limit: z.number().nullable().describe('Maximum untrusted share in this year (null before the target applies).'),
-  baselineShare: z.number().nullable().describe('Untrusted share with existing and committed capacity only (no new builds).'),
+  baselineShare: z.number().nullable().describe('Untrusted share in the target-free world with existing and committed capacity only (no new builds, no targets).'),
   portfolioShare: z.number().nullable(),
   consumptionT: z.number(),
   untrustedT: z.number(),
@@ -57,7 +52,7 @@ export const DependencyTrajectorySchema = z.object({
 });
 
 export const FlowSchema = z.object({
-  kind: z.enum(['feed', 'ship', 'buy']),
+  kind: z.enum(['feed', 'ship', 'buy', 'sell']).describe("feed: concentrate to a separation plant; ship: between countries; buy: from the rival; sell: to the rest of the world (to = 'WORLD')."),
   product: z.string(),
   origin: z.enum(['trusted', 'untrusted']),
   from: z.string(),
@@ -77,6 +72,24 @@ export const ProductionSchema = z.object({
   capacityTpa: z.number(),
   trustedOutputT: z.number(),
   untrustedOutputT: z.number(),
+});
+
+export const ContractUseSchema = z.object({
+  contract: z.string(),
+  plant: z.string(),
+  product: z.string().nullable().describe("Null: the contract covers the plant's whole output."),
+  buyerCountry: z.string(),
+  year: z.number().int(),
+  minTonnes: z.number().describe('Firm volume of the year, t (0 when the contract has none).'),
+  outputT: z.number().describe("The plant's output of the product, t."),
+  deliveredT: z.number().describe("Output that reached the buyer's country, t."),
+  shortfallT: z.number().describe('Firm volume not delivered (a priced, reported breach), t.'),
+  floorUsdPerT: z.number().nullable(),
+  rivalPriceUsdPerT: z.number().nullable(),
+  floorPaymentUsd: z.number().describe("max(0, floor − rival price) × covered tonnes, nominal USD: public cost paid by the payer."),
+  supportPaymentUsd: z.number().describe('Per-tonne support × covered tonnes, nominal USD.'),
+  presentValueUsd: z.number().describe('Floor and support payments discounted to the horizon start (USD 2026 present value).'),
+  payer: z.string().nullable(),
 });
 
 export const BudgetUseSchema = z.object({
@@ -116,6 +129,10 @@ export const PortfolioSchema = z.object({
   unservedT: z.number(),
   dependency: z.array(DependencyTrajectorySchema),
   budgets: z.array(BudgetUseSchema),
+  contracts: z
+    .array(ContractUseSchema)
+    .default([])
+    .describe('Dataset contracts in force (offtakes, price floors, per-tonne supports): volumes delivered and public payments, per year.'),
   model: ModelStatsSchema,
   solver: SolverInfoSchema,
   verification: z
@@ -124,8 +141,9 @@ export const PortfolioSchema = z.object({
     .describe('Every row recomputed from the returned values, independently of the solver.'),
   baseline: z
     .object({ status: SolveStatusSchema, totalCostUsd: z.number().nullable() })
-    .describe('The same scenario with no new builds and soft targets: the reference for baselineShare.'),
+    .describe('The same scenario with no new builds and no targets (existing and committed capacity only): the reference for baselineShare.'),
 });
 
 export type Portfolio = z.infer<typeof PortfolioSchema>;
 export type DependencyTrajectory = z.infer<typeof DependencyTrajectorySchema>;
+export type ContractUse = z.infer<typeof ContractUseSchema>;

@@ -33,6 +33,10 @@ export const OverridesSchema = z
     /** Field changes per product id of the rival supplier's price record. */
     prices: z.record(IdSchema, PartialRecord).default({}),
     funders: z.record(IdSchema, PartialRecord).default({}),
+    /** Field changes per lane rule id, e.g. { "my_concentrate_import_cutoff": { "toYear": 2030 } } or { "active": false }. */
+    laneRules: z.record(IdSchema, PartialRecord).default({}),
+    /** Field changes per contract id, e.g. { "lynas_jare_offtake": { "active": false } }. */
+    contracts: z.record(IdSchema, PartialRecord).default({}),
     excludePlants: z.array(IdSchema).default([]),
     excludeSources: z.array(IdSchema).default([]),
     /** Lanes that carry nothing: from → to, for all products unless listed. */
@@ -91,7 +95,7 @@ export const ScenarioSchema = z
     discountRate: z.number().min(0).max(0.5).optional(),
     trustedCountries: z.array(IdSchema).optional().describe('Countries whose content counts as trusted (default: the dataset defaults).'),
     overrides: OverridesSchema.default({
-      plants: {}, sources: {}, demand: {}, prices: {}, funders: {}, excludePlants: [], excludeSources: [], closedLanes: [], exportControls: [], applyExportControls: [],
+      plants: {}, sources: {}, demand: {}, prices: {}, funders: {}, laneRules: {}, contracts: {}, excludePlants: [], excludeSources: [], closedLanes: [], exportControls: [], applyExportControls: [],
     }),
     targets: z.array(TargetSchema).default([]),
     budgets: z.array(BudgetSchema).default([]),

@@ -6,6 +6,7 @@
  */
 import type { Comparison } from '../schemas/api.js';
 import type { Portfolio } from '../schemas/portfolio.js';
+import { COST_CATEGORIES, costBreakdownKey } from '../model/cost-categories.js';
 
 export interface ComparedPortfolio {
   id: string;
@@ -19,18 +20,7 @@ const same = (a: number, b: number) => Math.abs(a - b) <= SAME * Math.max(1, Mat
 const delta = (value: number | null | undefined, reference: number | null | undefined) =>
   value === null || value === undefined || reference === null || reference === undefined ? null : value - reference;
 
-const COST_CATEGORIES = [
-  'capexUsd',
-  'salvageCreditUsd',
-  'fixedOpexUsd',
-  'variableOpexUsd',
-  'feedstockUsd',
-  'transportUsd',
-  'purchasesUsd',
-  'shortfallPenaltyUsd',
-  'unservedPenaltyUsd',
-  'originTieBreakUsd',
-] as const;
+const COST_KEYS = COST_CATEGORIES.map(costBreakdownKey);
 
 export function comparePortfolios(items: readonly ComparedPortfolio[]): Comparison {
   if (items.length < 2) throw new RangeError('a comparison needs at least two portfolios');
@@ -54,7 +44,7 @@ export function comparePortfolios(items: readonly ComparedPortfolio[]): Comparis
         deltaPct: d === null || !reference ? null : (100 * d) / Math.abs(reference),
       };
     }),
-    costBreakdown: COST_CATEGORIES.map((category) => ({
+    costBreakdown: COST_KEYS.map((category) => ({
       category,
       values: items.map(({ id, portfolio: p }) => {
         const usd = p.costBreakdown ? p.costBreakdown[category] : null;

@@ -236,7 +236,9 @@ t.test('agrees with the portfolio trajectory and the model rows (small-us-magnet
 
   for (const [label, s, m] of [['portfolio', main, metrics], ['baseline', base, baseline]] as const) {
     // The dependency row: shortfall = max(0, untrusted − α · consumption) at an optimum (it is priced).
-    for (const target of s.instance.targets) {
+    // The baseline reports its targets' blocs but does not enforce them (no rows, no shortfall).
+    t.equal(s.model.rowNames.some((n) => n.startsWith('dependency[')), label === 'portfolio', `${label}: dependency rows only where targets are enforced`);
+    for (const target of s.instance.targetsEnforced ? s.instance.targets : []) {
       const bloc = m.blocs.find((b) => b.targets.includes(target.id))!;
       for (const year of target.years) {
         const p = point(m, bloc.bloc, target.product, year);
@@ -281,12 +283,12 @@ t.test('invariants over a multi-year, multi-country scenario and its baseline (q
     assertInvariants(t, m, `quad ${label}`);
     t.same(
       m.blocs.map((b) => b.bloc),
-      ['trusted', 'AU+IN+JP+US', 'US', 'JP', 'IN', 'AU'],
-      `${label}: trusted bloc, the Quad target bloc, then its members`,
+      ['trusted', 'AU+IN+JP+US', 'US', 'JP', 'IN', 'AU', 'KR', 'DE'],
+      `${label}: trusted bloc, the Quad target bloc, its members, then the partner markets`,
     );
     // Consumption and production add up over the Quad's members (trade between them does not).
     const quad = m.blocs.find((b) => b.bloc === 'AU+IN+JP+US')!;
-    const members = m.blocs.filter((b) => b.kind === 'country');
+    const members = m.blocs.filter((b) => b.kind === 'country' && quad.countries.includes(b.bloc));
     const mismatches: string[] = [];
     for (const product of quad.products) {
       for (const p of product.points) {

@@ -67,15 +67,18 @@ export function tinyDatasetRaw(): Record<string, unknown> {
 export function tinyDataset(patch: {
   plants?: Record<string, Record<string, unknown>>;
   sources?: Record<string, Record<string, unknown>>;
-  add?: Partial<Record<'plants' | 'sources' | 'prices' | 'demand', Record<string, unknown>[]>>;
+  products?: Record<string, Record<string, unknown>>;
+  prices?: Record<string, Record<string, unknown>>;
+  add?: Partial<Record<'plants' | 'sources' | 'prices' | 'demand' | 'products' | 'feedTypes' | 'laneRules' | 'contracts' | 'calibration', Record<string, unknown>[]>>;
   remove?: Partial<Record<'plants' | 'sources' | 'prices', string[]>>;
   meta?: Record<string, unknown>;
 } = {}): Dataset {
   const raw = tinyDatasetRaw() as Record<string, Array<Record<string, unknown>>> & { meta: Record<string, unknown> };
-  for (const kind of ['plants', 'sources'] as const) {
-    raw[kind] = raw[kind]!.map((r) => (patch[kind]?.[r.id as string] ? mergeDeep(r, patch[kind]![r.id as string]!) : r));
+  for (const kind of ['plants', 'sources', 'products', 'prices'] as const) {
+    const key = (r: Record<string, unknown>) => (r.id ?? r.product) as string;
+    raw[kind] = raw[kind]!.map((r) => (patch[kind]?.[key(r)] ? mergeDeep(r, patch[kind]![key(r)]!) : r));
   }
-  for (const [kind, records] of Object.entries(patch.add ?? {})) raw[kind] = [...raw[kind]!, ...records];
+  for (const [kind, records] of Object.entries(patch.add ?? {})) raw[kind] = [...(raw[kind] ?? []), ...records];
   for (const [kind, ids] of Object.entries(patch.remove ?? {})) {
     raw[kind] = raw[kind]!.filter((r) => !ids.includes((r.id ?? r.product) as string));
   }

@@ -7,11 +7,16 @@ import t from 'tap';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAMILIES } from '../../src/model/families.js';
+import { catalogJson } from '../../src/model/catalog.js';
 import { projectRoot } from '../../src/data/load.js';
 
 const root = projectRoot();
 const catalog = JSON.parse(readFileSync(join(root, 'models', 'catalog.json'), 'utf8')) as { families: Array<{ name: string } & Record<string, unknown>> };
 const formulation = readFileSync(join(root, 'models', 'formulation.md'), 'utf8');
+
+t.test('catalog.json is what npm run catalog writes from the declarations', async (t) => {
+  t.equal(readFileSync(join(root, 'models', 'catalog.json'), 'utf8'), catalogJson(), 'regenerate with npm run catalog');
+});
 
 t.test('catalog.json matches the families declared in code', async (t) => {
   t.same(catalog.families.map((f) => f.name).sort(), Object.keys(FAMILIES).sort(), 'same family names');

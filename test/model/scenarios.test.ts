@@ -107,8 +107,10 @@ t.test('monotonicity on the reference data', async (t) => {
   const base = await plan(story1);
   const tighter = await plan({ ...story1, targets: story1.targets.map((x) => ({ ...x, maxUntrustedShare: x.maxUntrustedShare * 0.5 })) });
   t.ok(tighter.totalCostUsd! >= base.totalCostUsd! * (1 - 1e-9), 'tightening targets never lowers cost');
-  const excluded = await plan({ ...story1, overrides: { ...story1.overrides, excludePlants: ['neo_narva', 'posco_star_us'] } });
-  t.ok(excluded.totalCostUsd! >= base.totalCostUsd! * (1 - 1e-9), 'excluding plants never lowers cost');
+  // Options only: excluding a plant with a contract also drops the contract's obligations, which
+  // can lower the cost (Narva's EV contract commits 700 t/yr of dear European conversion).
+  const excluded = await plan({ ...story1, overrides: { ...story1.overrides, excludePlants: ['vulcan_elements', 'posco_star_us', 'nolans_refinery'] } });
+  t.ok(excluded.totalCostUsd! >= base.totalCostUsd! * (1 - 1e-9), 'excluding options never lowers cost');
   const pot = parseScenario(read('public-pot-3b.json'));
   const potPlan = await plan(pot);
   const richer = await plan({ ...pot, budgets: pot.budgets.map((b) => ({ ...b, totalUsd: (b.totalUsd ?? 0) * 2 })) });

@@ -7,18 +7,12 @@ import { comparePortfolios } from '../../src/services/compare.js';
 import { csvCell, portfolioCsv } from '../../src/services/csv.js';
 import { ComparisonSchema } from '../../src/schemas/api.js';
 import type { Portfolio } from '../../src/schemas/portfolio.js';
+import { COST_CATEGORIES, costBreakdownKey, type CostBreakdownKey } from '../../src/model/cost-categories.js';
 
 const costs = (capexUsd: number, purchasesUsd: number) => ({
+  ...(Object.fromEntries(COST_CATEGORIES.map((c) => [costBreakdownKey(c), 0])) as Record<CostBreakdownKey, number>),
   capexUsd,
-  salvageCreditUsd: 0,
-  fixedOpexUsd: 0,
-  variableOpexUsd: 0,
-  feedstockUsd: 0,
-  transportUsd: 0,
   purchasesUsd,
-  shortfallPenaltyUsd: 0,
-  unservedPenaltyUsd: 0,
-  originTieBreakUsd: 0,
 });
 
 type Build = Portfolio['builds'][number];
@@ -52,6 +46,7 @@ function portfolio(over: Partial<Portfolio>): Portfolio {
     unservedT: 0,
     dependency: [],
     budgets: [],
+    contracts: [],
     model: { rows: 1, columns: 1, nonzeros: 1, integerColumns: 0, buildMs: 1 },
     solver: { name: 'highs', version: 'x', solveMs: 1 },
     verification: null,

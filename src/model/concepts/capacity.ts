@@ -3,14 +3,16 @@
  *
  *   build[p,b] ≥ 0                       t/yr added at plant p, construction starting in year b,
  *                                        for b ≥ earliestStartYear_p and b + L_p ≤ Y (online inside the horizon)
- *   capacity[p,y]:  activity(p,y) − Σ_{b : b+L_p ≤ y ≤ b+L_p+T_p−1} build[p,b] ≤ existing_p(y)
+ *   capacity[p,y]:  activity(p,y) − Σ_{b : b+L_p ≤ y ≤ b+L_p+T_p−1} ρ_p(y − b − L_p) · build[p,b] ≤ existing_p(y)
  *   max_size[p]:    Σ_b build[p,b] ≤ maxSize_p
  *   lumpy builds (scenario option): build_on[p,b] ∈ {0,1},
  *     min_build[p,b]: build[p,b] − minSize_p · build_on[p,b] ≥ 0
  *     max_build[p,b]: build[p,b] − maxSize_p · build_on[p,b] ≤ 0
  *
  * activity(p,y) is t TREO fed for separation plants and t output for metal and magnet plants.
- * existing_p(y) is the dataset's step series, zero after the retirement year.
+ * existing_p(y) is the dataset's step series, zero after the retirement year. ρ_p(n) is the ramp-up:
+ * the share of a build's capacity available in its n-th online year (n = 0 first), from the plant's
+ * `expansion.rampUpShares` or the dataset's default for its stage, and 1 after the list.
  * Costs: capex_p · build · (discounted construction spend − salvage credit), see objective.ts;
  * fixed opex_p · build for every online year inside the horizon, discounted.
  * Duals: capacity[p,y] — USD saved per extra t/yr at p in y (≤ 0); max_size[p] — USD saved per
@@ -66,7 +68,7 @@ export function addCapacityLimits(ctx: FormulationContext): void {
       if (e && columns) {
         for (const [b, column] of columns) {
           const online = b + e.leadTimeYears;
-          if (y >= online && y < online + e.lifetimeYears) row.add(column, -1);
+          if (y >= online && y < online + e.lifetimeYears) row.add(column, -instance.rampShare(plant, y - online));
         }
       }
       const retired = plant.retirementYear !== undefined && y > plant.retirementYear;

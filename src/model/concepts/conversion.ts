@@ -6,12 +6,15 @@
  *   balance[k, o, c_p, y]      −= a_{r,k} · make  for each input k (a = t input per t output)
  *   use[k, o, c_p, y]          += a_{r,k} · make              (what the country's plants consume)
  *   activity(p, y)             += make                         (capacity rows, t output)
+ *   output(p, out_r, y)        += make                         (contracts, t output)
  *
  * Origin tracing: trusted output needs every input trusted; a plant in an untrusted country only
  * makes untrusted output (o = untrusted), so a magnet made in a trusted country from untrusted
- * metal is untrusted. Cost: the plant's variable opex per tonne of output, discounted.
+ * metal is untrusted. Cost: the plant's variable opex per tonne of output, discounted; untrusted
+ * output also carries the 0.01 USD/t origin tie-break (../tie-break.ts).
  */
 import type { FormulationContext } from '../context.js';
+import { UNTRUSTED_TIE_BREAK_USD_PER_T } from '../tie-break.js';
 
 export function addConversion(ctx: FormulationContext): void {
   const { instance, builder, sets } = ctx;
@@ -25,8 +28,10 @@ export function addConversion(ctx: FormulationContext): void {
         for (const y of years) {
           const column = builder.addVariable('make', [plant.id, process.id, origin, y]);
           builder.addCost(column, plant.variableOpexUsdPerT * instance.discountFactor(y), 'variableOpex');
+          if (origin === 'untrusted') builder.addCost(column, UNTRUSTED_TIE_BREAK_USD_PER_T * instance.discountFactor(y), 'originTieBreak');
           ctx.activity(plant.id, y).add(column, 1);
           ctx.balance(process.output, origin, plant.country, y).add(column, 1);
+          ctx.output(plant.id, process.output, y).add(column, 1);
           for (const [input, perTonne] of Object.entries(process.inputsTPerT)) {
             ctx.balance(input, origin, plant.country, y).add(column, -perTonne);
             ctx.use(input, origin, plant.country, y).add(column, perTonne);

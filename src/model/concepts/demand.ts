@@ -10,18 +10,16 @@
  * when export controls and capacity leave no supply, and the portfolio reports it.
  * Dual of demand[c,g,y]: USD (discounted) marginal cost of one more tonne of that demand.
  *
- * Origin tie-break: deliver[c,g,untrusted,y] costs ORIGIN_TIE_BREAK_USD_PER_T (discounted). In years
- * without a target, labelling a tonne trusted or untrusted costs the same (a trusted tonne may always
- * be downgraded or left unused), so without it the solver picks either and the reported shares of
- * untargeted years are arbitrary (a plan could show a *higher* untrusted share than the baseline
- * with identical flows and cost). The tie-break makes the solver keep every label it can keep for
- * free; it adds at most 0.01 USD per tonne delivered and is reported as its own cost category.
+ * Origin tie-break: deliver[c,g,untrusted,y] costs 0.01 USD/t (discounted; the rule is in
+ * ../tie-break.ts). In years without a target, labelling a tonne trusted or untrusted costs the
+ * same (a trusted tonne may always be downgraded or left unused), so without it the solver picks
+ * either and the reported shares of untargeted years are arbitrary.
  */
-export const ORIGIN_TIE_BREAK_USD_PER_T = 0.01;
 
 import { Expression } from '../builder.js';
 import type { FormulationContext } from '../context.js';
 import { ORIGINS } from '../instance.js';
+import { UNTRUSTED_TIE_BREAK_USD_PER_T } from '../tie-break.js';
 
 export function addDemand(ctx: FormulationContext): void {
   const { instance, builder } = ctx;
@@ -31,7 +29,7 @@ export function addDemand(ctx: FormulationContext): void {
     const row = new Expression();
     for (const origin of ORIGINS) {
       const column = builder.addVariable('deliver', [country, product, origin, y]);
-      if (origin === 'untrusted') builder.addCost(column, ORIGIN_TIE_BREAK_USD_PER_T * instance.discountFactor(y), 'originTieBreak');
+      if (origin === 'untrusted') builder.addCost(column, UNTRUSTED_TIE_BREAK_USD_PER_T * instance.discountFactor(y), 'originTieBreak');
       row.add(column, 1);
       ctx.balance(product, origin, country, y).add(column, -1);
       ctx.use(product, origin, country, y).add(column, 1);

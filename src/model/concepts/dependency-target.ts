@@ -11,6 +11,7 @@
  * (intermediates). Soft targets (the default) have shortfall[t,y] ≥ 0 priced at the target's
  * penalty per tonne (discounted), so an unmet target shows up as a reported gap, never hidden;
  * hard targets have no shortfall column, and the scenario is infeasible when they cannot be met.
+ * Not added when the instance does not enforce its targets (the target-free baseline).
  * Dual: USD (discounted) saved per tonne of untrusted content the limit is loosened by (≤ 0).
  * Per percentage point: dual × Σ consumption / 100.
  */
@@ -20,6 +21,7 @@ import { ORIGINS } from '../instance.js';
 
 export function addDependencyTargets(ctx: FormulationContext): void {
   const { instance, builder } = ctx;
+  if (!instance.targetsEnforced) return;
   for (const target of instance.targets) {
     for (const y of target.years) {
       const row = new Expression();

@@ -4,7 +4,8 @@
  *   ship[k,o,a,b,y] ≥ 0   t of product k with origin o from country a to country b ≠ a
  *       created only where a has a plant that makes k, b consumes k (plants or market), the lane
  *       a → b is open for k, and o = trusted only when a is trusted (no trans-shipment).
- *   balance[k,o,a,y] −= ship;  balance[k,o,b,y] += ship;  cost transport(a,b) · ship, discounted.
+ *   balance[k,o,a,y] −= ship;  balance[k,o,b,y] += ship;  cost transport(a,b) · ship, discounted
+ *       (a trusted ship also carries the origin tie-break of ../tie-break.ts: home first, nearest next).
  *
  *   buy[k,c,y] ≥ 0   t of k bought from the rival supplier and delivered to c (untrusted content),
  *       absent in years an export control stops k, or when the lane rival → c is closed.
@@ -16,13 +17,23 @@
  * or purchase does as cheaply. This never changes the optimum (proof in trade-network.ts).
  */
 import type { FormulationContext } from '../context.js';
+import { trustedShipTieBreak } from '../tie-break.js';
 
 /** Creates the ship and buy columns of `ctx.tradeNetwork` (the candidates above, less the lean pass's drops). */
+function push(map: Map<string, number[]>, key: string, column: number): void {
+  const columns = map.get(key);
+  if (columns) columns.push(column);
+  else map.set(key, [column]);
+}
+
 export function addTrade(ctx: FormulationContext): void {
   const { instance, builder } = ctx;
   for (const { product, origin, from, to, year, costUsdPerT } of ctx.tradeNetwork.ships) {
     const column = builder.addVariable('ship', [product, origin, from, to, year]);
     builder.addCost(column, costUsdPerT * instance.discountFactor(year), 'transport');
+    if (origin === 'trusted') builder.addCost(column, trustedShipTieBreak(instance, from, to, costUsdPerT) * instance.discountFactor(year), 'originTieBreak');
+    push(ctx.shipColumns, `${product}|${from}|${to}|${year}`, column);
+    push(ctx.shipOutColumns, `${product}|${from}|${year}`, column);
     ctx.balance(product, origin, from, year).add(column, -1);
     ctx.balance(product, origin, to, year).add(column, 1);
   }

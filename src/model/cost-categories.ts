@@ -1,0 +1,35 @@
+/**
+ * The cost categories of the objective, declared once: every concept files its cost terms under
+ * one of these (`builder.addCost(column, amount, category)`), and the portfolio's cost breakdown,
+ * its schema, comparisons and reports list the same categories in this order, as `<category>Usd`.
+ * All amounts are discounted USD (present value at the horizon's first year); negative categories
+ * are credits or revenues.
+ */
+export const COST_CATEGORY_INFO = {
+  capex: { description: 'Construction spend of new builds.' },
+  salvageCredit: { description: 'Negative: undepreciated value of builds whose life runs past the horizon.' },
+  fixedOpex: { description: 'Fixed operating cost of new capacity.' },
+  variableOpex: { description: 'Variable operating cost: cracking, separation and conversion per tonne.' },
+  feedstock: { description: 'Concentrate at the mine gate.' },
+  transport: { description: 'Shipping between and within countries.' },
+  purchases: { description: 'Purchases from the rival supplier.' },
+  shortfallPenalty: { description: 'Priced gap of soft dependency targets.' },
+  unservedPenalty: { description: 'Priced final demand left unserved.' },
+  originTieBreak: {
+    description:
+      '0.01 USD per tonne of untrusted delivery: makes the solver keep trusted labels it can keep for free, so shares in untargeted years are not arbitrary.',
+  },
+  coProductCredit: { description: 'Negative: value of co-products (elements the model does not trace) credited per tonne of feed.' },
+  worldMarketSales: { description: "Negative: revenue from sales to the rest of the world at the rival's price less transport." },
+  contractShortfallPenalty: { description: 'Priced contracted tonnes a plant failed to deliver.' },
+} as const;
+
+export type CostCategory = keyof typeof COST_CATEGORY_INFO;
+export const COST_CATEGORIES = Object.keys(COST_CATEGORY_INFO) as CostCategory[];
+
+/** Categories added after the first release: portfolios stored before them lack the field (read as 0). */
+export const LATER_COST_CATEGORIES: ReadonlySet<CostCategory> = new Set(['coProductCredit', 'worldMarketSales', 'contractShortfallPenalty']);
+
+/** The cost breakdown's field name for a category, e.g. `capexUsd`. */
+export const costBreakdownKey = (category: CostCategory) => `${category}Usd` as const;
+export type CostBreakdownKey = ReturnType<typeof costBreakdownKey>;
