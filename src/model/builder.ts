@@ -1,14 +1,20 @@
 /**
  * The LP builder: the only way rows and columns come into existence. Every column and row has
  * a name of the form `family[index1,index2,…]` built from data ids and years (never positions),
- * and every family must be declared in a concept file (see `families.ts`) before use, so the
- * catalogue in `models/catalog.json` and the code cannot drift apart unnoticed.
+ * and every family must be declared in `families.ts` before use, so the catalogue in
+ * `models/catalog.json` and the code cannot drift apart unnoticed.
+ *
+ * Built for speed (issue 13): columns, costs and the row matrix live in growable typed arrays, a
+ * row's terms are merged through a dense scratch accumulator instead of a Map per row, and names
+ * are kept as (family, indices) and written out only when someone reads `colNames` / `rowNames`
+ * (reports and exports do; a solve does not). Duplicate names are a bug in a concept; they are
+ * caught when the names are first written out.
  *
  * All columns have lower bound 0 (quantities and money are never negative here); this keeps the
  * two backends' inputs identical, since javascript-lp-solver has no native bounds.
  */
 import type { CostCategory } from './families.js';
-import { FAMILIES } from './families.js';
+import { COST_CATEGORIES, FAMILIES } from './families.js';
 
 export interface ColumnOptions {
   readonly upper?: number;
@@ -48,8 +54,8 @@ export function modelStats(model: LinearModel): ModelStats {
   let integerColumns = 0;
   for (const flag of model.colInteger) integerColumns += flag;
   return {
-    rows: model.rowNames.length,
-    columns: model.colNames.length,
+    rows: model.rowLower.length,
+    columns: model.colCost.length,
     nonzeros: model.rowValues.length,
     integerColumns,
   };
@@ -66,124 +72,239 @@ export function parseName(name: string): { family: string; indices: string[] } {
   return { family: name.slice(0, open), indices: name.slice(open + 1, -1).split(',') };
 }
 
-/** A linear expression under construction: column index → coefficient. */
+/**
+ * A linear expression under construction: parallel lists of columns and coefficients. A column
+ * may appear more than once (the terms add up when the row is built); zero coefficients are not
+ * kept. `empty` is true until a non-zero term is added.
+ */
 export class Expression {
-  readonly terms = new Map<number, number>();
+  readonly cols: number[] = [];
+  readonly coefs: number[] = [];
   add(column: number, coefficient: number): this {
-    if (coefficient !== 0) this.terms.set(column, (this.terms.get(column) ?? 0) + coefficient);
+    if (coefficient !== 0) {
+      this.cols.push(column);
+      this.coefs.push(coefficient);
+    }
     return this;
   }
   addExpression(other: Expression, scale = 1): this {
-    for (const [column, coefficient] of other.terms) this.add(column, coefficient * scale);
+    const { cols, coefs } = other;
+    for (let i = 0; i < cols.length; i++) this.add(cols[i]!, coefs[i]! * scale);
     return this;
   }
   get empty(): boolean {
-    return this.terms.size === 0;
+    return this.cols.length === 0;
+  }
+  /** The merged terms, column → coefficient (duplicates summed). */
+  get terms(): Map<number, number> {
+    const merged = new Map<number, number>();
+    for (let i = 0; i < this.cols.length; i++) merged.set(this.cols[i]!, (merged.get(this.cols[i]!) ?? 0) + this.coefs[i]!);
+    return merged;
   }
 }
 
-export class LpBuilder {
-  private readonly colIndex = new Map<string, number>();
-  private readonly colNames: string[] = [];
-  private readonly colUpper: number[] = [];
-  private readonly colCost: number[] = [];
-  private readonly colInteger: number[] = [];
-  private readonly colCostParts = new Map<number, Array<[CostCategory, number]>>();
-  private readonly rowIndex = new Map<string, number>();
-  private readonly rowNames: string[] = [];
-  private readonly rowLower: number[] = [];
-  private readonly rowUpper: number[] = [];
-  private readonly rowTerms: Array<Map<number, number>> = [];
+/** A growable typed array. */
+class Growable<T extends Float64Array | Int32Array | Uint8Array | Uint16Array> {
+  length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(value: number): number {
+    if (this.length === this.data.length) {
+      const next = this.make(Math.max(16, this.data.length * 2));
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length] = value;
+    return this.length++;
+  }
+  slice(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
 
-  constructor(readonly name: string) {}
+const f64 = (n: number) => new Float64Array(n);
+const i32 = (n: number) => new Int32Array(n);
+const u8 = (n: number) => new Uint8Array(n);
+const u16 = (n: number) => new Uint16Array(n);
+
+const FAMILY_NAMES = Object.keys(FAMILIES);
+const FAMILY_ID = new Map(FAMILY_NAMES.map((name, i) => [name, i]));
+const CATEGORY_ID = new Map(COST_CATEGORIES.map((c, i) => [c, i]));
+
+export class LpBuilder {
+  // Columns.
+  private readonly colFamily = new Growable(u16(1024), u16);
+  private readonly colIndices: Array<ReadonlyArray<string | number>> = [];
+  private readonly colUpper = new Growable(f64(1024), f64);
+  private readonly colCost = new Growable(f64(1024), f64);
+  private readonly colInteger = new Growable(u8(1024), u8);
+  // Cost parts: (column, category, amount), appended in order.
+  private readonly partColumn = new Growable(i32(1024), i32);
+  private readonly partCategory = new Growable(u8(1024), u8);
+  private readonly partAmount = new Growable(f64(1024), f64);
+  // Rows, in CSR.
+  private readonly rowFamily = new Growable(u16(1024), u16);
+  private readonly rowIndicesOf: Array<ReadonlyArray<string | number>> = [];
+  private readonly rowLower = new Growable(f64(1024), f64);
+  private readonly rowUpper = new Growable(f64(1024), f64);
+  private readonly rowStarts = new Growable(i32(1024), i32);
+  private readonly matIndex = new Growable(i32(4096), i32);
+  private readonly matValue = new Growable(f64(4096), f64);
+  // Dense scratch for merging a row's terms.
+  private scratch = new Float64Array(1024);
+  private seen = new Uint8Array(1024);
+
+  constructor(readonly name: string) {
+    this.rowStarts.push(0);
+  }
 
   addVariable(family: string, indices: ReadonlyArray<string | number>, options: ColumnOptions = {}): number {
-    assertFamily(family, 'variable');
-    const name = formatName(family, indices);
-    if (this.colIndex.has(name)) throw new Error(`variable ${name} already exists`);
-    const index = this.colNames.length;
-    this.colIndex.set(name, index);
-    this.colNames.push(name);
+    const index = this.colCost.push(0);
+    this.colFamily.push(familyId(family, 'variable'));
+    this.colIndices.push(indices);
     this.colUpper.push(options.upper ?? Infinity);
-    this.colCost.push(0);
     this.colInteger.push(options.integer ? 1 : 0);
     return index;
   }
 
-  column(name: string): number | undefined {
-    return this.colIndex.get(name);
+  get columnCount(): number {
+    return this.colCost.length;
   }
 
   /** Adds `amount` to a column's objective coefficient, remembering its category. */
   addCost(column: number, amount: number, category: CostCategory): void {
     if (amount === 0) return;
-    if (!Number.isFinite(amount)) throw new Error(`non-finite cost on ${this.colNames[column]}`);
-    this.colCost[column] = (this.colCost[column] ?? 0) + amount;
-    const parts = this.colCostParts.get(column) ?? [];
-    const existing = parts.find(([c]) => c === category);
-    if (existing) existing[1] += amount;
-    else parts.push([category, amount]);
-    this.colCostParts.set(column, parts);
+    if (!Number.isFinite(amount)) throw new Error(`non-finite cost on ${formatName(FAMILY_NAMES[this.colFamily.data[column]!]!, this.colIndices[column]!)}`);
+    this.colCost.data[column]! += amount;
+    this.partColumn.push(column);
+    this.partCategory.push(CATEGORY_ID.get(category)!);
+    this.partAmount.push(amount);
   }
 
   setUpper(column: number, upper: number): void {
-    this.colUpper[column] = upper;
+    this.colUpper.data[column] = upper;
   }
 
   /** Adds a named row `lower ≤ Σ coef·x ≤ upper`. Empty expressions are skipped (returns -1). */
   addConstraint(family: string, indices: ReadonlyArray<string | number>, expression: Expression, bounds: RowBounds): number {
-    assertFamily(family, 'constraint');
-    const name = formatName(family, indices);
-    if (this.rowIndex.has(name)) throw new Error(`constraint ${name} already exists`);
+    const id = familyId(family, 'constraint');
     if (expression.empty) return -1;
     const lower = bounds.lower ?? -Infinity;
     const upper = bounds.upper ?? Infinity;
-    if (lower > upper) throw new Error(`constraint ${name} has lower bound ${lower} above upper bound ${upper}`);
-    const index = this.rowNames.length;
-    this.rowIndex.set(name, index);
-    this.rowNames.push(name);
-    this.rowLower.push(lower);
+    if (lower > upper) throw new Error(`constraint ${formatName(family, indices)} has lower bound ${lower} above upper bound ${upper}`);
+    this.ensureScratch();
+    const { cols, coefs } = expression;
+    const touched: number[] = [];
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i]!;
+      if (!this.seen[c]) {
+        this.seen[c] = 1;
+        touched.push(c);
+      }
+      this.scratch[c]! += coefs[i]!;
+    }
+    touched.sort((a, b) => a - b);
+    for (const c of touched) {
+      const value = this.scratch[c]!;
+      if (value !== 0) {
+        this.matIndex.push(c);
+        this.matValue.push(value);
+      }
+      this.scratch[c] = 0;
+      this.seen[c] = 0;
+    }
+    const index = this.rowLower.push(lower);
     this.rowUpper.push(upper);
-    this.rowTerms.push(new Map(expression.terms));
+    this.rowFamily.push(id);
+    this.rowIndicesOf.push(indices);
+    this.rowStarts.push(this.matIndex.length);
     return index;
   }
 
+  private ensureScratch(): void {
+    const n = this.colCost.length;
+    if (this.scratch.length >= n) return;
+    const size = Math.max(n, this.scratch.length * 2);
+    const scratch = new Float64Array(size);
+    scratch.set(this.scratch);
+    this.scratch = scratch;
+    const seen = new Uint8Array(size);
+    seen.set(this.seen);
+    this.seen = seen;
+  }
+
   build(): LinearModel {
-    let nonzeros = 0;
-    for (const terms of this.rowTerms) for (const value of terms.values()) if (value !== 0) nonzeros++;
-    const rowStarts = new Int32Array(this.rowNames.length + 1);
-    const rowIndices = new Int32Array(nonzeros);
-    const rowValues = new Float64Array(nonzeros);
-    let k = 0;
-    this.rowTerms.forEach((terms, row) => {
-      rowStarts[row] = k;
-      const sorted = [...terms.entries()].filter(([, v]) => v !== 0).sort((a, b) => a[0] - b[0]);
-      for (const [column, value] of sorted) {
-        rowIndices[k] = column;
-        rowValues[k] = value;
-        k++;
-      }
-    });
-    rowStarts[this.rowNames.length] = k;
+    const colFamily = this.colFamily.slice();
+    const colIndices = this.colIndices;
+    const rowFamily = this.rowFamily.slice();
+    const rowIndices = this.rowIndicesOf;
+    const partColumn = this.partColumn.slice();
+    const partCategory = this.partCategory.slice();
+    const partAmount = this.partAmount.slice();
+    let colNames: string[] | undefined;
+    let rowNames: string[] | undefined;
+    let colCostParts: Map<number, Array<[CostCategory, number]>> | undefined;
     return {
       name: this.name,
-      colNames: [...this.colNames],
-      colUpper: Float64Array.from(this.colUpper),
-      colCost: Float64Array.from(this.colCost),
-      colInteger: Uint8Array.from(this.colInteger),
-      colCostParts: new Map(this.colCostParts),
-      rowNames: [...this.rowNames],
-      rowLower: Float64Array.from(this.rowLower),
-      rowUpper: Float64Array.from(this.rowUpper),
-      rowStarts,
-      rowIndices,
-      rowValues,
+      get colNames() {
+        colNames ??= names(colFamily, colIndices, 'variable');
+        return colNames;
+      },
+      colUpper: this.colUpper.slice(),
+      colCost: this.colCost.slice(),
+      colInteger: this.colInteger.slice(),
+      get colCostParts() {
+        colCostParts ??= costParts(partColumn, partCategory, partAmount);
+        return colCostParts;
+      },
+      get rowNames() {
+        rowNames ??= names(rowFamily, rowIndices, 'constraint');
+        return rowNames;
+      },
+      rowLower: this.rowLower.slice(),
+      rowUpper: this.rowUpper.slice(),
+      rowStarts: this.rowStarts.slice(),
+      rowIndices: this.matIndex.slice(),
+      rowValues: this.matValue.slice(),
     };
   }
 }
 
-function assertFamily(family: string, kind: 'variable' | 'constraint'): void {
+/** Writes out the names of columns or rows, and refuses duplicates (a bug in a concept). */
+function names(family: Uint16Array, indices: ReadonlyArray<ReadonlyArray<string | number>>, kind: 'variable' | 'constraint'): string[] {
+  const out = new Array<string>(family.length);
+  const seen = new Set<string>();
+  for (let i = 0; i < family.length; i++) {
+    const name = formatName(FAMILY_NAMES[family[i]!]!, indices[i]!);
+    if (seen.has(name)) throw new Error(`${kind} ${name} already exists`);
+    seen.add(name);
+    out[i] = name;
+  }
+  return out;
+}
+
+function costParts(column: Int32Array, category: Uint8Array, amount: Float64Array): Map<number, Array<[CostCategory, number]>> {
+  const parts = new Map<number, Array<[CostCategory, number]>>();
+  for (let k = 0; k < column.length; k++) {
+    const c = COST_CATEGORIES[category[k]!]!;
+    const list = parts.get(column[k]!);
+    if (!list) {
+      parts.set(column[k]!, [[c, amount[k]!]]);
+      continue;
+    }
+    const existing = list.find(([x]) => x === c);
+    if (existing) existing[1] += amount[k]!;
+    else list.push([c, amount[k]!]);
+  }
+  return parts;
+}
+
+function familyId(family: string, kind: 'variable' | 'constraint'): number {
+  const id = FAMILY_ID.get(family);
   const declared = FAMILIES[family];
-  if (!declared) throw new Error(`family '${family}' is not declared in src/model/families.ts`);
+  if (id === undefined || !declared) throw new Error(`family '${family}' is not declared in src/model/families.ts`);
   if (declared.kind !== kind) throw new Error(`family '${family}' is a ${declared.kind}, not a ${kind}`);
+  return id;
 }

@@ -34,10 +34,23 @@ export interface Sets {
   origins(plant: Plant): readonly Origin[];
 }
 
+/** A (product, origin, country, year) node numbered densely, so accumulators need no string keys. */
+export interface BalanceNode {
+  readonly product: string;
+  readonly origin: Origin;
+  readonly country: string;
+  readonly year: number;
+}
+
 export class FormulationContext {
   readonly builder: LpBuilder;
-  private readonly balances = new Map<string, Expression>();
-  private readonly uses = new Map<string, Expression>();
+  private readonly productIndex: Map<string, number>;
+  private readonly countryIndex: Map<string, number>;
+  private readonly productIds: string[];
+  private readonly countryIds: string[];
+  private readonly yearCount: number;
+  private readonly balances: Array<Expression | undefined> = [];
+  private readonly uses: Array<Expression | undefined> = [];
   private readonly activities = new Map<string, Expression>();
   private readonly sourceUses = new Map<string, Expression>();
   private readonly outputs = new Map<string, Expression>();
@@ -45,7 +58,9 @@ export class FormulationContext {
   readonly sellColumns = new Set<number>();
   /** Ship arcs some row other than balances reads (contracts), keyed `product|from|to|year`: never pruned as re-exports. */
   readonly requiredShips = new Set<string>();
-  /** ship[k,o,a,b,y] column indices keyed `product|from|to|year` (both origins), once trade is added. */
+  /** Products and countries whose ship and sell columns contracts read: product → countries. */
+  readonly contractCountries = new Map<string, Set<string>>();
+  /** ship[k,o,a,b,y] column indices keyed `product|from|to|year` (both origins), for contracts' products and countries. */
   readonly shipColumns = new Map<string, number[]>();
   /** ship columns leaving a country keyed `product|from|year`, and sell columns keyed `product|country|year` (both origins). */
   readonly shipOutColumns = new Map<string, number[]>();
@@ -62,16 +77,40 @@ export class FormulationContext {
     readonly sets: Sets,
   ) {
     this.builder = new LpBuilder(instance.scenario.name);
+    this.productIds = [...instance.products.keys()];
+    this.countryIds = [...instance.countries];
+    this.productIndex = new Map(this.productIds.map((k, i) => [k, i]));
+    this.countryIndex = new Map(this.countryIds.map((c, i) => [c, i]));
+    this.yearCount = instance.years.length;
+  }
+
+  /** Dense id of a (product, origin, country, year) node; -1 for an unknown product or country. */
+  nodeId(product: string, origin: Origin, country: string, year: number): number {
+    const k = this.productIndex.get(product);
+    const c = this.countryIndex.get(country);
+    if (k === undefined || c === undefined) return -1;
+    return ((k * this.yearCount + (year - this.instance.startYear)) * 2 + (origin === 'trusted' ? 0 : 1)) * this.countryIds.length + c;
+  }
+
+  node(id: number): BalanceNode {
+    const c = id % this.countryIds.length;
+    let rest = (id - c) / this.countryIds.length;
+    const o = rest % 2;
+    rest = (rest - o) / 2;
+    const y = rest % this.yearCount;
+    const k = (rest - y) / this.yearCount;
+    return { product: this.productIds[k]!, origin: o === 0 ? 'trusted' : 'untrusted', country: this.countryIds[c]!, year: this.instance.startYear + y };
   }
 
   balance(product: string, origin: Origin, country: string, year: number): Expression {
-    return getOrCreate(this.balances, `${product}|${origin}|${country}|${year}`);
+    return slot(this.balances, this.nodeId(product, origin, country, year), `${product}|${origin}|${country}|${year}`);
   }
   use(product: string, origin: Origin, country: string, year: number): Expression {
-    return getOrCreate(this.uses, `${product}|${origin}|${country}|${year}`);
+    return slot(this.uses, this.nodeId(product, origin, country, year), `${product}|${origin}|${country}|${year}`);
   }
   peekUse(product: string, origin: Origin, country: string, year: number): Expression | undefined {
-    return this.uses.get(`${product}|${origin}|${country}|${year}`);
+    const id = this.nodeId(product, origin, country, year);
+    return id < 0 ? undefined : this.uses[id];
   }
   activity(plantId: string, year: number): Expression {
     return getOrCreate(this.activities, `${plantId}|${year}`);
@@ -92,10 +131,20 @@ export class FormulationContext {
   peekSourceUse(sourceId: string, year: number): Expression | undefined {
     return this.sourceUses.get(`${sourceId}|${year}`);
   }
-  /** Every balance accumulated so far, keyed `product|origin|country|year`. */
-  allBalances(): ReadonlyMap<string, Expression> {
-    return this.balances;
+  /** Every balance accumulated so far, by node id (decode with `node(id)`), in id order. */
+  *allBalances(): Generator<[number, Expression]> {
+    for (let id = 0; id < this.balances.length; id++) {
+      const expression = this.balances[id];
+      if (expression) yield [id, expression];
+    }
   }
+}
+
+function slot(list: Array<Expression | undefined>, id: number, key: string): Expression {
+  if (id < 0) throw new Error(`balance node ${key} names an unknown product or country`);
+  let expression = list[id];
+  if (!expression) list[id] = expression = new Expression();
+  return expression;
 }
 
 function getOrCreate(map: Map<string, Expression>, key: string): Expression {

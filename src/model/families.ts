@@ -52,6 +52,21 @@ export const FAMILIES: Readonly<Record<string, FamilyInfo>> = {
     meaning: 'Throughput of a plant in a year is at most its existing capacity plus online builds.',
     dualMeaning: 'USD (discounted) saved per extra t/yr of capacity at this plant in this year.',
   },
+  online: {
+    kind: 'variable',
+    concept: 'capacity',
+    indices: ['plant', 'year'],
+    unit: 't/yr',
+    meaning: 'Capacity from builds online at full rate in a year (arrived and not retired): the stock capacity rows read where that takes fewer nonzeros.',
+  },
+  online_stock: {
+    kind: 'constraint',
+    concept: 'capacity',
+    indices: ['plant', 'year'],
+    unit: 't/yr',
+    meaning: "Builds online this year = last year's + builds arriving − builds retiring.",
+    dualMeaning: 'USD (discounted) per t/yr of builds online in this year (an accounting row, no limit of its own).',
+  },
   min_build: {
     kind: 'constraint',
     concept: 'capacity',

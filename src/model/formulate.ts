@@ -26,6 +26,11 @@ export interface FormulateOptions {
    * way; `false` exists so a test can prove that on real scenarios.
    */
   readonly leanTrade?: boolean;
+  /**
+   * Write capacity rows through a stock of online builds where that takes fewer nonzeros (default
+   * true). The optimum is the same either way; `false` exists so a test can prove it.
+   */
+  readonly cumulativeCapacity?: boolean;
 }
 
 export function formulate(instance: Instance, options: FormulateOptions = {}): LinearModel {
@@ -35,10 +40,10 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   addSeparation(ctx);
   addConversion(ctx);
   addDemand(ctx);
-  addWorldMarket(ctx);
-  // Which trade arcs can carry flow follows from the production and use added above; the arcs
-  // contracts read are kept whatever the lean pass would drop.
+  // The arcs contracts read are kept whatever the lean pass would drop, and their columns indexed.
   requireContractShips(ctx);
+  addWorldMarket(ctx);
+  // Which trade arcs can carry flow follows from the production and use added above.
   ctx.tradeNetwork = options.leanTrade === false ? candidateTradeNetwork(ctx) : leanTradeNetwork(ctx);
   addTrade(ctx);
   addDowngrades(ctx);
@@ -46,7 +51,7 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   // Rows that read the accumulators filled above.
   addBalances(ctx);
   addSourceSupply(ctx);
-  addCapacityLimits(ctx);
+  addCapacityLimits(ctx, { cumulative: options.cumulativeCapacity ?? true });
   addDependencyTargets(ctx);
   addBudgets(ctx);
   return ctx.builder.build();

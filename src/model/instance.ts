@@ -368,6 +368,15 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
   const discountRate = scenario.discountRate ?? dataset.meta.defaults.discountRate;
   const inForce = (rule: LaneRule, year: number) => rule.active && year >= rule.fromYear && (rule.toYear === undefined || year <= rule.toYear);
   const activeRules = laneRules.filter((r) => r.active);
+  // Fast paths: most products and sources are touched by no rule and no closed lane.
+  const restrictedProducts = new Set<string>([
+    ...closed.flatMap((l) => l.products ?? [...dataset.products.map((p) => p.id), CONCENTRATE]),
+    ...activeRules.flatMap((r) => (r.kind === 'closed_lane' ? r.products : [])),
+  ]);
+  const captiveBySource = new Map<string, LaneRule[]>();
+  for (const rule of activeRules) if (rule.kind === 'captive_feed') captiveBySource.set(rule.sourceId, [...(captiveBySource.get(rule.sourceId) ?? []), rule]);
+  const concentrateRules = activeRules.filter((r) => r.kind === 'closed_lane' && r.products.includes(CONCENTRATE));
+  const discountFactors = years.map((y) => Math.pow(1 + discountRate, -(y - startYear)));
   const scenarioClosed = (from: string, to: string, product: string) =>
     closed.some((l) => l.from === from && l.to === to && (!l.products || l.products.includes(product)));
   const ruleCloses = (rule: LaneRule, from: string, to: string, product: string, sourceId?: string) =>
@@ -431,6 +440,7 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
       return cost;
     },
     laneOpen(from, to, product, year) {
+      if (!restrictedProducts.has(product)) return true;
       if (scenarioClosed(from, to, product)) return false;
       return !activeRules.some((rule) => inForce(rule, year) && ruleCloses(rule, from, to, product));
     },
@@ -441,13 +451,12 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
       );
     },
     feedAllowed(source, plant, year) {
+      for (const rule of captiveBySource.get(source.id) ?? []) {
+        if (inForce(rule, year) && rule.kind === 'captive_feed' && !rule.plants.includes(plant.id)) return false;
+      }
+      if (!restrictedProducts.has(CONCENTRATE)) return true;
       if (scenarioClosed(source.country, plant.country, CONCENTRATE)) return false;
-      return !activeRules.some(
-        (rule) =>
-          inForce(rule, year) &&
-          ((rule.kind === 'captive_feed' && rule.sourceId === source.id && !rule.plants.includes(plant.id)) ||
-            ruleCloses(rule, source.country, plant.country, CONCENTRATE, source.id)),
-      );
+      return !concentrateRules.some((rule) => inForce(rule, year) && ruleCloses(rule, source.country, plant.country, CONCENTRATE, source.id));
     },
     feedTypes: new Map(dataset.feedTypes.map((f) => [f.id, f])),
     contracts,
@@ -470,7 +479,7 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
     noNewBuilds: options.noNewBuilds ?? false,
     targetsEnforced: !(options.noTargets ?? false),
     discountFactor(year) {
-      return Math.pow(1 + discountRate, -(year - startYear));
+      return discountFactors[year - startYear] ?? Math.pow(1 + discountRate, -(year - startYear));
     },
   };
 }

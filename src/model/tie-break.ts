@@ -23,8 +23,11 @@ export const UNTRUSTED_TIE_BREAK_USD_PER_T = 0.01;
 const TRUSTED_SHIP_USD_PER_T = 0.001;
 const RANK_USD_PER_T = 1e-6;
 
+const ranks = new WeakMap<Instance, Map<string, number>>();
+
 /** Tie-break cost of one tonne of trusted shipment from → to (undiscounted USD). */
 export function trustedShipTieBreak(instance: Instance, from: string, to: string, transportUsdPerT: number): number {
-  const rank = [...instance.countries].sort().indexOf(to);
-  return TRUSTED_SHIP_USD_PER_T * (1 + transportUsdPerT / 1000) + RANK_USD_PER_T * Math.max(0, rank);
+  let rank = ranks.get(instance);
+  if (!rank) ranks.set(instance, (rank = new Map([...instance.countries].sort().map((c, i) => [c, i]))));
+  return TRUSTED_SHIP_USD_PER_T * (1 + transportUsdPerT / 1000) + RANK_USD_PER_T * (rank.get(to) ?? 0);
 }

@@ -159,13 +159,15 @@ function ownTerms(ctx: FormulationContext, nodes: Nodes): OwnTerms {
   const produced = new Uint8Array(nodes.count);
   const consumed = new Uint8Array(nodes.count);
   const sold = new Uint8Array(nodes.count);
-  for (const [key, expression] of ctx.allBalances()) {
-    const [product, origin, country, year] = key.split('|') as [string, Origin, string, string];
-    const id = nodes.id(product, origin, country, Number(year));
+  for (const [node, expression] of ctx.allBalances()) {
+    const { product, origin, country, year } = ctx.node(node);
+    const id = nodes.id(product, origin, country, year);
     if (id < 0) continue;
-    for (const [column, coefficient] of expression.terms) {
-      if (coefficient > 0) produced[id] = 1;
-      if (coefficient < 0) (ctx.sellColumns.has(column) ? sold : consumed)[id] = 1;
+    const { cols, coefs } = expression;
+    for (let i = 0; i < cols.length; i++) {
+      if (coefs[i]! > 0) produced[id] = 1;
+      else if (ctx.sellColumns.has(cols[i]!)) sold[id] = 1;
+      else consumed[id] = 1;
     }
   }
   return { produced, consumed, sold };

@@ -5,6 +5,13 @@
  *                                        for b ≥ earliestStartYear_p and b + L_p ≤ Y (online inside the horizon)
  *   capacity[p,y]:  activity(p,y) − Σ_{b : b+L_p ≤ y ≤ b+L_p+T_p−1} ρ_p(y − b − L_p) · build[p,b] ≤ existing_p(y)
  *   max_size[p]:    Σ_b build[p,b] ≤ maxSize_p
+ *   where it needs fewer nonzeros (long horizons: a build enters every capacity row of its life),
+ *   the same capacity rows are written through a stock of online builds:
+ *     online[p,y] ≥ 0          t/yr of builds online in y at full rate (arrived, not retired)
+ *     online_stock[p,y]:  online[p,y] − online[p,y−1] − build[p,y−L_p] + build[p,y−L_p−T_p] = 0
+ *     capacity[p,y]:      activity(p,y) − online[p,y] + Σ_{n<m} (1 − ρ_p(n)) · build[p,y−L_p−n] ≤ existing_p(y)
+ *   (m the length of the ramp): each row then has ~m+2 terms instead of one per build alive, and
+ *   both forms define the same feasible set (a test solves both).
  *   lumpy builds (scenario option): build_on[p,b] ∈ {0,1},
  *     min_build[p,b]: build[p,b] − minSize_p · build_on[p,b] ≥ 0
  *     max_build[p,b]: build[p,b] − maxSize_p · build_on[p,b] ≤ 0
@@ -16,12 +23,14 @@
  * Costs: capex_p · build · (discounted construction spend − salvage credit), see objective.ts;
  * fixed opex_p · build for every online year inside the horizon, discounted.
  * Duals: capacity[p,y] — USD saved per extra t/yr at p in y (≤ 0); max_size[p] — USD saved per
- * extra t/yr of maximum size (≤ 0). Reports state both as positive values.
+ * extra t/yr of maximum size (≤ 0). Reports state both as positive values. online_stock[p,y] —
+ * USD (discounted) per t/yr of builds online in y, an accounting row with no limit of its own.
  */
 import { Expression } from '../builder.js';
 import type { FormulationContext } from '../context.js';
 import { stepValue } from '../instance.js';
 import { discountedSpendFactor, salvageFactor } from './objective.js';
+import type { Plant } from '../../data/schema.js';
 
 /** Adds build columns with their capex and fixed-opex costs (rows come later, in addCapacityLimits). */
 export function addBuilds(ctx: FormulationContext): void {
@@ -56,16 +65,23 @@ export function addBuilds(ctx: FormulationContext): void {
 }
 
 /** Adds capacity[p,y] once every concept has added its throughput to activity(p,y). */
-export function addCapacityLimits(ctx: FormulationContext): void {
+export function addCapacityLimits(ctx: FormulationContext, options: { readonly cumulative?: boolean } = {}): void {
   const { instance, builder } = ctx;
   for (const plant of instance.plants) {
     const e = plant.expansion;
     const columns = ctx.buildColumns.get(plant.id);
-    for (const y of instance.years) {
-      const activity = ctx.peekActivity(plant.id, y);
-      if (!activity || activity.empty) continue;
-      const row = new Expression().addExpression(activity);
-      if (e && columns) {
+    const rowYears = instance.years.filter((y) => !(ctx.peekActivity(plant.id, y)?.empty ?? true));
+    const stock = e && columns && options.cumulative !== false && cumulativeIsSmaller(ctx, plant, rowYears) ? addOnlineStock(ctx, plant) : undefined;
+    for (const y of rowYears) {
+      const row = new Expression().addExpression(ctx.peekActivity(plant.id, y)!);
+      if (e && columns && stock) {
+        const online = stock.get(y);
+        if (online !== undefined) row.add(online, -1);
+        for (let n = 0; n < rampLength(ctx, plant); n++) {
+          const arrived = columns.get(y - e.leadTimeYears - n);
+          if (arrived !== undefined && n < e.lifetimeYears) row.add(arrived, 1 - instance.rampShare(plant, n));
+        }
+      } else if (e && columns) {
         for (const [b, column] of columns) {
           const online = b + e.leadTimeYears;
           if (y >= online && y < online + e.lifetimeYears) row.add(column, -instance.rampShare(plant, y - online));
@@ -76,4 +92,52 @@ export function addCapacityLimits(ctx: FormulationContext): void {
       builder.addConstraint('capacity', [plant.id, y], row, { upper: existing });
     }
   }
+}
+
+function rampLength(ctx: FormulationContext, plant: Plant): number {
+  let m = 0;
+  while (m < 10 && ctx.instance.rampShare(plant, m) < 1) m++;
+  return m;
+}
+
+/** online[p,y] from the first year a build can be online to the horizon end, with its stock rows. */
+function addOnlineStock(ctx: FormulationContext, plant: Plant): Map<number, number> {
+  const { instance, builder } = ctx;
+  const e = plant.expansion!;
+  const columns = ctx.buildColumns.get(plant.id)!;
+  const first = Math.min(...columns.keys()) + e.leadTimeYears;
+  const stock = new Map<number, number>();
+  let previous: number | undefined;
+  for (let y = first; y <= instance.endYear; y++) {
+    const online = builder.addVariable('online', [plant.id, y]);
+    const row = new Expression().add(online, 1);
+    if (previous !== undefined) row.add(previous, -1);
+    const arriving = columns.get(y - e.leadTimeYears);
+    if (arriving !== undefined) row.add(arriving, -1);
+    const leaving = columns.get(y - e.leadTimeYears - e.lifetimeYears);
+    if (leaving !== undefined) row.add(leaving, 1);
+    builder.addConstraint('online_stock', [plant.id, y], row, { lower: 0, upper: 0 });
+    stock.set(y, online);
+    previous = online;
+  }
+  return stock;
+}
+
+/** True when writing the plant's capacity rows through the online stock takes fewer nonzeros. */
+function cumulativeIsSmaller(ctx: FormulationContext, plant: Plant, rowYears: readonly number[]): boolean {
+  const e = plant.expansion!;
+  const columns = ctx.buildColumns.get(plant.id)!;
+  const builds = [...columns.keys()];
+  const m = rampLength(ctx, plant);
+  let direct = 0;
+  let cumulative = 0;
+  for (const y of rowYears) {
+    direct += builds.filter((b) => y >= b + e.leadTimeYears && y < b + e.leadTimeYears + e.lifetimeYears).length;
+    cumulative += 1 + builds.filter((b) => y - b - e.leadTimeYears >= 0 && y - b - e.leadTimeYears < m).length;
+  }
+  const first = Math.min(...builds) + e.leadTimeYears;
+  for (let y = first; y <= ctx.instance.endYear; y++) {
+    cumulative += (y > first ? 2 : 1) + (columns.has(y - e.leadTimeYears) ? 1 : 0) + (columns.has(y - e.leadTimeYears - e.lifetimeYears) ? 1 : 0);
+  }
+  return cumulative < direct;
 }

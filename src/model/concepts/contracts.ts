@@ -32,8 +32,11 @@ import type { ResolvedContract } from '../instance.js';
 /** Marks the ship arcs contracts read, so the lean trade pass keeps them (call before the trade network is built). */
 export function requireContractShips(ctx: FormulationContext): void {
   for (const contract of ctx.instance.contracts) {
-    if (!deliversAbroad(contract) || contract.product === undefined) continue;
+    if (!deliversAbroad(contract)) continue;
     for (const y of contract.years) ctx.requiredShips.add(`${contract.product}|${contract.plant.country}|${contract.buyerCountry}|${y}`);
+    let countries = ctx.contractCountries.get(contract.product);
+    if (!countries) ctx.contractCountries.set(contract.product, (countries = new Set()));
+    countries.add(contract.plant.country).add(contract.buyerCountry);
   }
 }
 

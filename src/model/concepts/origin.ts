@@ -29,8 +29,8 @@ export function addDowngrades(ctx: FormulationContext): void {
 
 /** Adds every accumulated balance row (after all concepts contributed their terms). */
 export function addBalances(ctx: FormulationContext): void {
-  for (const [key, expression] of ctx.allBalances()) {
-    const [product, origin, country, year] = key.split('|') as [string, string, string, string];
-    ctx.builder.addConstraint('balance', [product, origin, country, Number(year)], expression, { lower: 0 });
+  for (const [id, expression] of ctx.allBalances()) {
+    const { product, origin, country, year } = ctx.node(id);
+    ctx.builder.addConstraint('balance', [product, origin, country, year], expression, { lower: 0 });
   }
 }

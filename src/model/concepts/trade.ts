@@ -32,8 +32,12 @@ export function addTrade(ctx: FormulationContext): void {
     const column = builder.addVariable('ship', [product, origin, from, to, year]);
     builder.addCost(column, costUsdPerT * instance.discountFactor(year), 'transport');
     if (origin === 'trusted') builder.addCost(column, trustedShipTieBreak(instance, from, to, costUsdPerT) * instance.discountFactor(year), 'originTieBreak');
-    push(ctx.shipColumns, `${product}|${from}|${to}|${year}`, column);
-    push(ctx.shipOutColumns, `${product}|${from}|${year}`, column);
+    // Contracts read the ship columns of their products and countries (contracts.ts).
+    const watched = ctx.contractCountries.get(product);
+    if (watched?.has(from)) {
+      push(ctx.shipColumns, `${product}|${from}|${to}|${year}`, column);
+      push(ctx.shipOutColumns, `${product}|${from}|${year}`, column);
+    }
     ctx.balance(product, origin, from, year).add(column, -1);
     ctx.balance(product, origin, to, year).add(column, 1);
   }

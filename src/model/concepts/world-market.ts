@@ -52,10 +52,12 @@ export function addWorldMarket(ctx: FormulationContext): void {
           builder.addCost(column, -net * instance.discountFactor(year), 'worldMarketSales');
           ctx.balance(product, origin, country, year).add(column, -1);
           ctx.sellColumns.add(column);
-          const key = `${product}|${country}|${year}`;
-          const columns = ctx.sellColumnsBy.get(key);
-          if (columns) columns.push(column);
-          else ctx.sellColumnsBy.set(key, [column]);
+          if (ctx.contractCountries.get(product)?.has(country)) {
+            const key = `${product}|${country}|${year}`;
+            const columns = ctx.sellColumnsBy.get(key);
+            if (columns) columns.push(column);
+            else ctx.sellColumnsBy.set(key, [column]);
+          }
         }
       }
     }
