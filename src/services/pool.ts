@@ -149,12 +149,12 @@ export class SolvePool {
     return this.slots.some((s) => s !== null && s.state !== 'stopped');
   }
 
-  /** Throws what `submit` would throw right now, so a caller can check before it writes anything. */
-  assertCanAccept(): void {
+  /** Throws what submitting `count` tasks would throw right now, so a caller can check before it writes anything. */
+  assertCanAccept(count = 1): void {
     if (this.closing) throw new PoolUnavailableError('the service is shutting down');
     if (!this.slots.some((s) => s !== null && s.state !== 'stopped')) throw new PoolUnavailableError('no solver worker could be started');
-    const hasIdle = this.slots.some((s) => s?.state === 'idle');
-    if (!hasIdle && this.queue.length >= this.options.maxQueue) throw new PoolFullError(this.retryAfterSeconds());
+    const idle = this.slots.filter((s) => s?.state === 'idle').length;
+    if (this.queue.length + count > this.options.maxQueue + idle) throw new PoolFullError(this.retryAfterSeconds());
   }
 
   /** Queues a solve. Throws PoolFullError when the queue is full, PoolUnavailableError when closing or without workers. */

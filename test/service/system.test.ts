@@ -2,21 +2,22 @@
  * Health, version, datasets, request ids, unknown routes, documentation routes and configuration.
  */
 import t from 'tap';
-import { build, expectProblem } from '../helpers/app.js';
+import { build, expectProblem, testStore } from '../helpers/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { DatasetSchema } from '../../src/schemas/api.js';
 
-t.test('GET /health reports the database and the pool', async (t) => {
+t.test('GET /health reports the store, the queue and the pool', async (t) => {
   const app = await build(t);
   const ok = await app.inject({ method: 'GET', url: '/health' });
   t.equal(ok.statusCode, 200);
-  t.match(ok.json(), { status: 'ok', database: { ok: true }, solver: { enabled: false } });
+  const mode = testStore === 'postgres' ? 'distributed' : 'embedded';
+  t.match(ok.json(), { status: 'ok', database: { kind: testStore, ok: true }, solver: { enabled: false }, queue: { mode, depth: 0, running: 0, deadLetter: 0, workers: [] } });
 
   // A database that stops answering makes the service degraded.
-  app.services.db.close();
+  await app.services.store.close();
   const down = await app.inject({ method: 'GET', url: '/health' });
   t.equal(down.statusCode, 503);
-  t.match(down.json(), { status: 'degraded', database: { ok: false, error: /not open/ } });
+  t.match(down.json(), { status: 'degraded', database: { kind: testStore, ok: false, error: /not open|after calling end/ } });
 });
 
 t.test('GET /version', async (t) => {
