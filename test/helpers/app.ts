@@ -30,6 +30,8 @@ export interface BuildOptions {
   config?: Partial<Config>;
   /** Reuse a directory (and so the database file, or on PostgreSQL the schema) across apps. */
   dir?: string;
+  /** The store, when a test needs one in particular (default: the process's `testStore`). */
+  store?: 'sqlite' | 'postgres';
 }
 
 /** The store this test process runs against. */
@@ -87,8 +89,9 @@ export async function startTestWorker(config: Config, datasets: ReadonlyMap<stri
 export async function build(t: Test, options: BuildOptions = {}): Promise<FastifyInstance> {
   const dir = options.dir ?? t.testdir();
   const datasets = options.datasets ?? tinyDatasets();
+  const store = options.store ?? testStore;
   let config: Partial<Config> = testConfig({ databasePath: join(dir, 'planner.db'), ...options.config });
-  if (testStore === 'postgres') {
+  if (store === 'postgres') {
     const { url, schema } = await postgresFor(dir);
     config = { ...config, databaseUrl: url, databaseSchema: schema };
   }
@@ -98,7 +101,7 @@ export async function build(t: Test, options: BuildOptions = {}): Promise<Fastif
     logger: false,
     pool: options.solver ? (options.solver === true ? {} : options.solver) : false,
   });
-  if (testStore === 'postgres' && options.solver) {
+  if (store === 'postgres' && options.solver) {
     const worker = await startTestWorker(defaultConfig(config), datasets, options.solver === true ? {} : options.solver);
     // The worker goes with the app, also when a test closes the app itself.
     app.addHook('onClose', () => worker.stop());
