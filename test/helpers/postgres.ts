@@ -84,6 +84,8 @@ function freePort(): Promise<number> {
 export interface OwnServer {
   url: string;
   binaries: Binaries;
+  /** Its temporary directory (data and socket), removed by `stop()`. */
+  dir: string;
   stop(): void;
 }
 
@@ -119,18 +121,21 @@ export async function startOwnPostgres(binaries?: Binaries): Promise<OwnServer> 
     await new Promise((r) => setTimeout(r, 100));
   }
   process.once('exit', stop);
-  return { url, binaries: bins, stop };
+  return { url, binaries: bins, dir, stop };
+}
+
+/** The server at `probeUrl` if one answers there, otherwise a server started for the run. */
+export async function resolvePostgres(probeUrl: string): Promise<{ url: string; own: OwnServer | null }> {
+  if (await answers(probeUrl)) return { url: probeUrl, own: null };
+  const own = await startOwnPostgres();
+  return { url: own.url, own };
 }
 
 let shared: Promise<{ url: string; own: OwnServer | null }> | null = null;
 
-/** The server this test process uses: the configured one if it answers, otherwise one started for the run. */
+/** The server this test process uses (resolved once per process). */
 export function testPostgres(probeUrl = process.env.DATABASE_URL ?? DEFAULT_TEST_URL): Promise<{ url: string; own: OwnServer | null }> {
-  shared ??= (async () => {
-    if (await answers(probeUrl)) return { url: probeUrl, own: null };
-    const own = await startOwnPostgres();
-    return { url: own.url, own };
-  })();
+  shared ??= resolvePostgres(probeUrl);
   return shared;
 }
 
