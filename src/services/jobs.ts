@@ -45,6 +45,9 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
   const now = () => (deps.now ?? (() => new Date()))().toISOString();
   const waiters = new Map<string, Set<() => void>>();
   let accepting = true;
+  /** Set by shutdown: waiting requests answer with the job as it is now. */
+  let stopWaiting = false;
+  /** Set by close: the store is closing, nothing more is read. */
   let closed = false;
 
   const notify = (jobId: string) => {
@@ -160,7 +163,7 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
     async wait(id: string, seconds: number): Promise<StoredJob> {
       let job = await get(id);
       const deadline = Date.now() + seconds * 1000;
-      while (!TERMINAL.has(job.status) && Date.now() < deadline && !closed) {
+      while (!TERMINAL.has(job.status) && Date.now() < deadline && !stopWaiting && !closed) {
         await new Promise<void>((resolve) => {
           const set = waiters.get(id) ?? new Set();
           waiters.set(id, set);
@@ -178,10 +181,18 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
       return job;
     },
 
-    /** Stops accepting solves, lets running ones finish within `graceMs`, cancels the rest. */
+    /**
+     * Stops accepting solves and drains the queue: embedded, running solves get `graceMs` and the
+     * rest are cancelled; distributed, jobs stay queued for the workers. Requests waiting on a job
+     * then answer with the job as it is (202 with its Location when it is not finished).
+     */
     async shutdown(graceMs: number): Promise<void> {
       accepting = false;
       await deps.queue.drain(graceMs);
+      // Outcomes of the drain are written and reported before the waiters read the jobs again.
+      await new Promise((r) => setImmediate(r));
+      stopWaiting = true;
+      for (const id of [...waiters.keys()]) notify(id);
     },
 
     /** Wakes every waiter, which answers with the job as it last read it (the store is about to close). */
