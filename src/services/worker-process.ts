@@ -21,7 +21,8 @@ export interface WorkerProcessOptions {
 /** Starts a worker from a parsed configuration and installs the signal handlers; resolves once it takes jobs. */
 export async function runWorkerProcess(options: WorkerProcessOptions): Promise<QueueWorker> {
   const { config } = options;
-  const log = pino({ level: config.logLevel }).child({ component: 'queue-worker' });
+  const root = pino({ level: config.logLevel });
+  const log = root.child({ component: 'queue-worker' });
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL: a worker takes jobs from the shared PostgreSQL queue; set DATABASE_URL=postgres://…']);
   const store = await openPostgresStore({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize, applicationName: 'allied-midstream-planner-worker' });
   const pool = new SolvePool({
@@ -30,7 +31,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<Q
     maxQueue: config.solverWorkers,
     graceSeconds: config.solverGraceSeconds,
     ...options.pool,
-    log: log.child({ component: 'solve-pool' }),
+    log: root.child({ component: 'solve-pool' }),
   });
   let worker: QueueWorker;
   try {

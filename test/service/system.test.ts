@@ -78,3 +78,15 @@ t.test('configuration comes from the environment, checked', async (t) => {
   t.ok(error instanceof ConfigError);
   t.match(error.issues.join('\n'), /PORT[\s\S]*LOG_LEVEL[\s\S]*SOLVER_GRACE_SECONDS/, 'names every bad variable');
 });
+
+t.test('DATABASE_URL switches to PostgreSQL and the shared queue; its settings are checked', async (t) => {
+  t.match(loadConfig({}), { databaseUrl: null, databaseSchema: 'planner', jobRetryLimit: 2, workerHeartbeatSeconds: 2, workerTimeoutSeconds: 20 }, 'SQLite by default');
+  t.match(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/planner', DATABASE_SCHEMA: 'team_a', JOB_RETRY_LIMIT: '4', WORKER_TIMEOUT_SECONDS: '60' }), {
+    databaseUrl: 'postgres://u@db:5432/planner',
+    databaseSchema: 'team_a',
+    jobRetryLimit: 4,
+    workerTimeoutSeconds: 60,
+  });
+  const error = t.throws(() => loadConfig({ DATABASE_URL: 'mysql://db/planner', DATABASE_SCHEMA: 'Drop Table', JOB_RETRY_LIMIT: '-1' })) as ConfigError;
+  t.match(error.issues.join('\n'), /DATABASE_URL[\s\S]*DATABASE_SCHEMA[\s\S]*JOB_RETRY_LIMIT/, 'names every bad variable');
+});
