@@ -48,7 +48,34 @@ export function createEmbeddedQueue(deps: { store: Store; pool: SolvePool | null
     }
   }
 
-  return {
+  let submitting: Promise<void> = Promise.resolve();
+
+  async function submitNow(entries: readonly Submission[]) {
+    const pool = deps.pool;
+    if (!pool) throw unavailable('this process does not run solves', 30);
+    queue.assertCanAccept(entries.filter((e) => e.task).length);
+    const rows = await deps.store.jobs.insert(entries.map((e) => e.row));
+    for (const { task } of entries) {
+      if (!task) continue;
+      const jobId = task.jobId;
+      const handle = pool.submit(
+        { jobId, scenario: task.scenario, dataset: task.dataset, skipBaseline: task.skipBaseline },
+        {
+          onStart: () => {
+            if (!closed) void deps.store.jobs.markRunning(jobId, now(), null);
+          },
+          onPhase: (phase) => {
+            if (!closed) void deps.store.jobs.setPhase(jobId, phase);
+          },
+        },
+      );
+      handles.set(jobId, handle);
+      void handle.done.then((outcome) => record(jobId, outcome));
+    }
+    return rows;
+  }
+
+  const queue: JobQueue = {
     mode: 'embedded',
 
     assertCanAccept(count) {
@@ -63,30 +90,16 @@ export function createEmbeddedQueue(deps: { store: Store; pool: SolvePool | null
       }
     },
 
-    async submit(entries) {
-      const pool = deps.pool;
-      if (!pool) throw unavailable('this process does not run solves', 30);
-      const rows = await deps.store.jobs.insert(entries.map((e) => e.row));
-      // Nothing can change between the capacity check and these submits: both run on this thread
-      // without yielding (the SQLite insert above is synchronous underneath).
-      for (const { task } of entries) {
-        if (!task) continue;
-        const jobId = task.jobId;
-        const handle = pool.submit(
-          { jobId, scenario: task.scenario, dataset: task.dataset, skipBaseline: task.skipBaseline },
-          {
-            onStart: () => {
-              if (!closed) void deps.store.jobs.markRunning(jobId, now(), null);
-            },
-            onPhase: (phase) => {
-              if (!closed) void deps.store.jobs.setPhase(jobId, phase);
-            },
-          },
-        );
-        handles.set(jobId, handle);
-        void handle.done.then((outcome) => record(jobId, outcome));
-      }
-      return rows;
+    submit(entries) {
+      // One submission at a time: the capacity check, the rows and the pool's queue change together,
+      // so two requests cannot both pass the check and overfill the pool (which would leave a row
+      // for a solve that was refused).
+      const run = submitting.then(() => submitNow(entries));
+      submitting = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
     },
 
     async cancel(id, error: JobError) {
@@ -139,4 +152,5 @@ export function createEmbeddedQueue(deps: { store: Store; pool: SolvePool | null
       await deps.pool?.close();
     },
   };
+  return queue;
 }
