@@ -3,8 +3,8 @@
  * the PostgreSQL queue and runs them on its own SolvePool — one solver thread per core by default
  * (`SOLVER_WORKERS`) — on as many machines as wanted, all pointing at the same database.
  *
- * Each slot loops: fetch one job (pg-boss, `FOR UPDATE SKIP LOCKED`), claim its row, solve, then
- * write the outcome and complete the queue entry in one transaction. The worker's heartbeat row
+ * Each slot loops: fetch one job (pg-boss, `FOR UPDATE SKIP LOCKED`) and claim its row in one
+ * transaction, solve, then write the outcome and complete the queue entry in one transaction. The worker's heartbeat row
  * (`workers`) tells the others it is alive; when it stops, any process retries its running jobs.
  * A job whose row is no longer running on this worker (cancelled, or handed to another worker
  * after a missed heartbeat) has its solve stopped. Outcomes:
@@ -37,6 +37,8 @@ import {
 } from './distributed-queue.js';
 import { outcomeOf } from './embedded-queue.js';
 import type { SolvePool, TaskHandle } from './pool.js';
+
+class StopTaking extends Error {}
 
 /** Thread crashes are infrastructure failures: the job goes back to the queue. */
 const RETRYABLE = new Set<JobError['code']>(['worker_crashed']);
@@ -135,30 +137,45 @@ export async function startQueueWorker(deps: {
     });
   }
 
-  async function run(entry: PgBoss.Job<SolveJobData>): Promise<void> {
-    const jobId = entry.data.jobId;
+  /**
+   * Takes the next job: the queue entry is fetched and the job row claimed in one transaction, so a
+   * worker that dies in between leaves the entry queued rather than active with nobody on it (the
+   * heartbeat reaper finds running rows, not entries). An entry whose job already finished (an
+   * earlier attempt's worker was only presumed dead) or was deleted with its scenario is completed
+   * on the spot. Returns the job id, or null when there is nothing to do.
+   */
+  async function take(): Promise<string | null> {
+    return store.withTransaction(async (tx) => {
+      const [entry] = await boss.fetch<SolveJobData>(SOLVE_QUEUE, { batchSize: 1, ...inTransaction(tx) });
+      if (!entry) return null;
+      if (stopping) {
+        // Fetched while stopping: leave it to another worker (the rollback puts it back as it was).
+        throw new StopTaking();
+      }
+      const jobId = entry.data.jobId;
+      if (await store.jobs.claim(jobId, id, now(), tx)) return jobId;
+      await boss.complete(SOLVE_QUEUE, entry.id, { outcome: 'skipped' }, inTransaction(tx));
+      return null;
+    });
+  }
+
+  async function run(jobId: string): Promise<void> {
     const row = await store.jobs.findById(jobId);
-    if (!row || row.status === 'done' || row.status === 'failed' || row.status === 'cancelled') {
-      // Deleted with its scenario, cancelled, or finished by an earlier attempt: nothing to solve.
-      await boss.complete(SOLVE_QUEUE, entry.id, { outcome: 'skipped', status: row?.status ?? 'deleted' });
-      return;
-    }
+    if (!row || row.status !== 'running') return;
     const scenario = await store.scenarios.findById(row.scenarioId);
     const dataset = scenario ? datasets.get(scenario.datasetId) : undefined;
     if (!scenario || !dataset) {
       const error: JobError = { code: 'unavailable', message: `this worker (${hostname()}) has no dataset '${scenario?.datasetId ?? '?'}'` };
-      await store.jobs.claim(jobId, id, now());
       await finish(jobId, { kind: 'failed', error });
       return;
     }
-    if (!(await store.jobs.claim(jobId, id, now()))) return;
     const { skipBaseline, ...solver } = row.options;
     const handle = pool.submit(
       { jobId, scenario: { ...scenario.scenario, solver }, dataset, skipBaseline },
       { onPhase: (phase) => void store.jobs.setPhase(jobId, phase).catch(() => {}) },
     );
     running.set(jobId, handle);
-    log.info({ jobId, attempt: row.attempts + 1 }, 'solving');
+    log.info({ jobId, attempt: row.attempts }, 'solving');
     const outcome = await handle.done;
     running.delete(jobId);
     if (outcome.kind === 'cancelled') return;
@@ -185,18 +202,11 @@ export async function startQueueWorker(deps: {
   async function slot(index: number): Promise<void> {
     while (!stopping) {
       try {
-        const [entry] = await boss.fetch<SolveJobData>(SOLVE_QUEUE, { batchSize: 1 });
-        if (!entry) {
-          await idle();
-          continue;
-        }
-        if (stopping) {
-          // Fetched while stopping: hand it straight back (a retry) rather than start it.
-          await store.withTransaction((tx) => boss.fail(SOLVE_QUEUE, entry.id, { message: 'the worker was shutting down' }, inTransaction(tx)));
-          break;
-        }
-        await run(entry);
+        const jobId = await take();
+        if (jobId) await run(jobId);
+        else await idle();
       } catch (error) {
+        if (error instanceof StopTaking) break;
         log.error({ err: error, slot: index }, 'worker slot error');
         await idle();
       }

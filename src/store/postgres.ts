@@ -131,7 +131,7 @@ export interface PgJobRepository extends JobRepository {
   /** Locks a job (its parent first) for the rest of `tx`; null when there is no such job. */
   lock(id: string, tx: Sql): Promise<JobRow | null>;
   /** A queue worker takes the job: running, on this worker, one more attempt. False once it has finished (or is gone). */
-  claim(id: string, workerId: string, startedAt: string): Promise<boolean>;
+  claim(id: string, workerId: string, startedAt: string, tx?: Sql): Promise<boolean>;
 }
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,40}$/;
@@ -297,8 +297,8 @@ export async function openPostgresStore(options: { url: string; schema: string; 
 
     lock: (id, tx) => lockJob(tx, id),
 
-    async claim(id, workerId, startedAt) {
-      const result = await pool.query(
+    async claim(id, workerId, startedAt, tx) {
+      const result = await (tx ?? pool).query(
         `UPDATE jobs SET status = 'running', phase = 'formulating', started_at = $2, worker_id = $3, attempts = attempts + 1
          WHERE id = $1 AND status IN ('queued', 'running')`,
         [id, startedAt, workerId],
