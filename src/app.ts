@@ -11,10 +11,9 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, typ
 import type { Dataset } from './data/schema.js';
 import { defaultConfig, type Config } from './config.js';
 import { registerProblemHandlers, sendProblem, unavailable, zodValidatorCompiler } from './errors.js';
-import { openDatabase, type Db } from './store/db.js';
-import { createScenarioRepository } from './store/scenarios.js';
-import { createJobRepository } from './store/jobs.js';
-import { createPortfolioRepository } from './store/portfolios.js';
+import type { Store } from './store/repository.js';
+import { openSqliteStore } from './store/sqlite.js';
+import { openPostgresStore } from './store/postgres.js';
 import { bundledDatasets, createDatasetService, datasetsFromMap, type DatasetProvider, type DatasetService } from './services/datasets.js';
 import { createScenarioService, type ScenarioService } from './services/scenarios.js';
 import { createJobService, type JobService } from './services/jobs.js';
@@ -22,6 +21,9 @@ import { createPortfolioService, type PortfolioService } from './services/portfo
 import { createSystemService, type SystemService } from './services/system.js';
 import { createCalibrationService, type CalibrationService } from './services/calibration.js';
 import { SolvePool, type PoolOptions } from './services/pool.js';
+import type { JobQueue } from './services/queue.js';
+import { createEmbeddedQueue } from './services/embedded-queue.js';
+import { createDistributedQueue } from './services/distributed-queue.js';
 import { systemRoutes } from './routes/system.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { scenarioRoutes } from './routes/scenarios.js';
@@ -35,7 +37,8 @@ import { hoistMediaExamples, markOptionalBodies, pruneUnusedComponents } from '.
 
 export interface Services {
   config: Config;
-  db: Db;
+  store: Store;
+  queue: JobQueue;
   datasets: DatasetService;
   scenarios: ScenarioService;
   jobs: JobService;
@@ -66,7 +69,10 @@ export interface AppOptions {
   datasets?: ReadonlyMap<string, Dataset> | DatasetProvider;
   /** Fastify logger option; defaults to pino at the configured level. */
   logger?: FastifyServerOptions['logger'];
-  /** `false` runs without solver workers (solve requests answer 503); otherwise pool option overrides. */
+  /**
+   * Embedded mode: `false` runs without solver workers (solve requests answer 503); otherwise pool
+   * option overrides. Ignored with `DATABASE_URL`: solves then go to the shared queue.
+   */
   pool?: false | Partial<Omit<PoolOptions, 'log'>>;
 }
 
@@ -109,41 +115,50 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     },
   });
 
-  const db = openDatabase(config.databasePath);
+  // SQLite and in-process solver threads by default; with DATABASE_URL, PostgreSQL and the shared
+  // queue that `npm run worker` processes drain.
+  let store: Store;
+  let queue: JobQueue;
+  let pool: SolvePool | null = null;
+  if (config.databaseUrl) {
+    const postgres = await openPostgresStore({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize });
+    store = postgres;
+    try {
+      queue = await createDistributedQueue({ store: postgres, config, log: app.log.child({ component: 'queue' }) });
+    } catch (error) {
+      await postgres.close();
+      throw error;
+    }
+  } else {
+    store = openSqliteStore(config.databasePath);
+    pool =
+      options.pool === false
+        ? null
+        : new SolvePool({
+            size: config.solverWorkers,
+            maxQueue: config.solverQueue,
+            graceSeconds: config.solverGraceSeconds,
+            ...options.pool,
+            log: app.log.child({ component: 'solve-pool' }),
+          });
+    queue = createEmbeddedQueue({ store, pool, log: app.log.child({ component: 'jobs' }) });
+  }
 
-  const pool =
-    options.pool === false
-      ? null
-      : new SolvePool({
-          size: config.solverWorkers,
-          maxQueue: config.solverQueue,
-          graceSeconds: config.solverGraceSeconds,
-          ...options.pool,
-          log: app.log.child({ component: 'solve-pool' }),
-        });
-
-  const scenarioRepo = createScenarioRepository(db);
-  const jobs = createJobService({
-    db,
-    jobs: createJobRepository(db),
-    portfolios: createPortfolioRepository(db),
-    datasets: provider,
-    pool,
-    log: app.log.child({ component: 'jobs' }),
-  });
-  const recovered = jobs.recoverInterrupted();
+  const jobs = createJobService({ store, queue, datasets: provider });
+  const recovered = await jobs.recoverInterrupted();
   if (recovered) app.log.warn({ jobs: recovered }, 'marked jobs left unfinished by a previous process as failed');
 
   const datasets = createDatasetService(provider);
   const services: Services = {
     config,
-    db,
+    store,
+    queue,
     datasets,
     calibration: createCalibrationService({ datasets }),
-    scenarios: createScenarioService({ repo: scenarioRepo, datasets: provider, beforeDelete: (id) => jobs.cancelForScenario(id) }),
+    scenarios: createScenarioService({ repo: store.scenarios, datasets: provider, beforeDelete: (id) => jobs.cancelForScenario(id) }),
     jobs,
-    portfolios: createPortfolioService({ repo: createPortfolioRepository(db) }),
-    system: createSystemService({ db, pool, datasets: provider, maxQueue: config.solverQueue, workers: config.solverWorkers }),
+    portfolios: createPortfolioService({ repo: store.portfolios }),
+    system: createSystemService({ store, queue, pool, datasets: provider }),
     pool,
   };
   app.decorate('services', services);
@@ -154,12 +169,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
 
   // Shutdown order: solves are drained in preClose, while requests waiting on them can still be
-  // answered; after the last request, outcomes stop being written, the pool stops, the database closes.
-  if (pool) {
-    app.addHook('onReady', async () => {
-      await pool.start();
-    });
-  }
+  // answered; after the last request, outcomes stop being written, the queue stops, the store closes.
+  app.addHook('onReady', async () => {
+    await queue.start();
+  });
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -172,8 +185,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
   app.addHook('onClose', async () => {
     jobs.close();
-    await pool?.close();
-    db.close();
+    await queue.close();
+    await store.close();
   });
 
   app.addHook('onSend', async (request, reply) => {

@@ -28,6 +28,26 @@ export const EnvSchema = z.object({
   HOST: env(z.string().min(1).default('127.0.0.1')),
   PORT: env(intVar(0, 65535).default(3000)),
   DATABASE_PATH: env(z.string().min(1).default('var/planner.db')),
+  /**
+   * `postgres://…` switches the store to PostgreSQL and solves to the shared job queue (run workers
+   * with `npm run worker`); unset keeps the embedded SQLite store and in-process solver threads.
+   */
+  DATABASE_URL: env(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional()),
+  /** PostgreSQL schema of the planner's tables; the job queue lives in `<schema>_queue`. */
+  DATABASE_SCHEMA: env(
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,40}$/, 'must be a lower-case SQL identifier of at most 41 characters')
+      .default('planner'),
+  ),
+  /** Connections each process keeps to PostgreSQL at most. */
+  DATABASE_POOL_SIZE: env(intVar(2, 100).default(10)),
+  /** Times a job whose worker died (or whose solver thread crashed) is retried before it is dead-lettered. */
+  JOB_RETRY_LIMIT: env(intVar(0, 10).default(2)),
+  /** How often a worker process reports that it is alive. */
+  WORKER_HEARTBEAT_SECONDS: env(secondsVar(0.1, 60).default(2)),
+  /** Silence after which a worker is presumed dead and its running jobs are retried on another one. */
+  WORKER_TIMEOUT_SECONDS: env(secondsVar(1, 3600).default(20)),
   LOG_LEVEL: env(z.enum(LOG_LEVELS).default('info')),
   /** Solver worker threads; the default is one per core because a HiGHS solve keeps one core busy. */
   SOLVER_WORKERS: env(intVar(1, 64).optional()),
@@ -45,6 +65,12 @@ export interface Config {
   host: string;
   port: number;
   databasePath: string;
+  databaseUrl: string | null;
+  databaseSchema: string;
+  databasePoolSize: number;
+  jobRetryLimit: number;
+  workerHeartbeatSeconds: number;
+  workerTimeoutSeconds: number;
   logLevel: (typeof LOG_LEVELS)[number];
   solverWorkers: number;
   solverQueue: number;
@@ -72,6 +98,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL ?? null,
+    databaseSchema: e.DATABASE_SCHEMA,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    jobRetryLimit: e.JOB_RETRY_LIMIT,
+    workerHeartbeatSeconds: e.WORKER_HEARTBEAT_SECONDS,
+    workerTimeoutSeconds: e.WORKER_TIMEOUT_SECONDS,
     logLevel: e.LOG_LEVEL,
     solverWorkers: e.SOLVER_WORKERS ?? Math.max(1, availableParallelism()),
     solverQueue: e.SOLVER_QUEUE,

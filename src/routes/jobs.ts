@@ -23,7 +23,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => jobView(app.services.jobs.get(request.params.id)),
+    async (request) => jobView(await app.services.jobs.get(request.params.id)),
   );
 
   app.delete(
@@ -47,6 +47,6 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => jobView(app.services.jobs.cancel(request.params.id)),
+    async (request) => jobView(await app.services.jobs.cancel(request.params.id)),
   );
 };

@@ -61,7 +61,7 @@ export const portfolioRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { limit, offset, cursor, scenarioId } = request.query;
-      const page = app.services.portfolios.list({ scenarioId }, { limit, offset, cursor });
+      const page = await app.services.portfolios.list({ scenarioId }, { limit, offset, cursor });
       return { items: page.rows.map(portfolioSummaryView), total: page.total, limit: page.limit, offset: page.offset, nextCursor: page.nextCursor };
     },
   );
@@ -81,7 +81,7 @@ export const portfolioRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => portfolioRecordView(app.services.portfolios.get(request.params.id)),
+    async (request) => portfolioRecordView(await app.services.portfolios.get(request.params.id)),
   );
 
   app.get(
@@ -105,7 +105,7 @@ export const portfolioRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { filename, csv } = app.services.portfolios.exportCsv(request.params.id, request.query.table);
+      const { filename, csv } = await app.services.portfolios.exportCsv(request.params.id, request.query.table);
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(csv);
     },
   );

@@ -73,7 +73,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       // The stored JSON is sent as it is: parsing and re-serialising several hundred kB per request
       // would only cost event-loop time.
-      const { contentType, body } = app.services.portfolios.report(request.params.id, request.query.format);
+      const { contentType, body } = await app.services.portfolios.report(request.params.id, request.query.format);
       return reply.type(contentType).send(body);
     },
   );

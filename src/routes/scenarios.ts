@@ -51,7 +51,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { scenario, created } = app.services.scenarios.create(request.body);
+      const { scenario, created } = await app.services.scenarios.create(request.body);
       if (created) reply.code(201).header('location', `/scenarios/${scenario.id}`);
       return scenarioRecordView(scenario);
     },
@@ -73,7 +73,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const page = app.services.scenarios.list(request.query);
+      const page = await app.services.scenarios.list(request.query);
       return { items: page.rows.map(scenarioSummaryView), total: page.total, limit: page.limit, offset: page.offset, nextCursor: page.nextCursor };
     },
   );
@@ -93,7 +93,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => scenarioRecordView(app.services.scenarios.get(request.params.id)),
+    async (request) => scenarioRecordView(await app.services.scenarios.get(request.params.id)),
   );
 
   app.delete(
@@ -113,7 +113,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      app.services.scenarios.delete(request.params.id);
+      await app.services.scenarios.delete(request.params.id);
       return reply.code(204).send();
     },
   );

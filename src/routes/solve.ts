@@ -16,7 +16,7 @@ import {
   SolveOptionsSchema,
   SolveQuerySchema,
 } from '../schemas/api.js';
-import type { StoredJob } from '../store/jobs.js';
+import type { StoredJob } from '../store/repository.js';
 import { json, OPTIONAL_BODY, problems } from './docs.js';
 import { jobView, links, portfolioRecordView } from './views.js';
 
@@ -38,7 +38,7 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
     const { jobs, portfolios } = app.services;
     const finished = await jobs.wait(job.id, Math.min(waitSeconds, app.services.config.maxWaitSeconds));
     if (finished.status === 'done' && finished.portfolioId) {
-      const portfolio = portfolios.get(finished.portfolioId);
+      const portfolio = await portfolios.get(finished.portfolioId);
       return reply.code(200).header('content-location', links.portfolio(portfolio.id)).send(portfolioRecordView(portfolio));
     }
     return reply.code(202).header('location', links.job(job.id)).send(jobView(finished));
@@ -81,8 +81,8 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const scenario = app.services.scenarios.get(request.params.id);
-      const job = app.services.jobs.submit(scenario, request.body);
+      const scenario = await app.services.scenarios.get(request.params.id);
+      const job = await app.services.jobs.submit(scenario, request.body);
       return answer(reply, job, request.query.wait);
     },
   );
@@ -113,8 +113,8 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { scenario } = app.services.scenarios.create(request.body.scenario, 'scenario');
-      const job = app.services.jobs.submit(scenario, request.body.options ?? {});
+      const { scenario } = await app.services.scenarios.create(request.body.scenario, 'scenario');
+      const job = await app.services.jobs.submit(scenario, request.body.options ?? {});
       return answer(reply, job, request.query.wait);
     },
   );

@@ -6,8 +6,15 @@ import { json } from './docs.js';
 const healthy = {
   status: 'ok',
   uptimeSeconds: 3600.5,
-  database: { ok: true, latencyMs: 0.1 },
+  database: { kind: 'sqlite', ok: true, latencyMs: 0.1 },
   solver: { enabled: true, workers: 2, ready: 2, busy: 1, queued: 0, maxQueue: 16 },
+  queue: {
+    mode: 'embedded',
+    depth: 0,
+    running: 1,
+    deadLetter: 0,
+    workers: [{ id: 'embedded', host: 'planner-1', pid: 4242, slots: 2, busy: 1, startedAt: '2026-01-05T09:00:00.000Z', lastSeenSecondsAgo: 0 }],
+  },
 };
 
 export const systemRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -17,20 +24,22 @@ export const systemRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['system'],
         operationId: 'getHealth',
-        summary: 'Process, database and solver pool health',
-        description: 'Answers 503 when the database does not answer or no solver worker is left.',
+        summary: 'Process, store, queue and worker health',
+        description:
+          'The store (SQLite or PostgreSQL), the queue depth and the live workers. Answers 503 when the database does not answer or, in embedded mode, ' +
+          'no solver thread is left; in a shared deployment solves wait in the queue while no worker is live, so that alone is not a 503.',
         response: {
           200: json(HealthSchema, healthy, 'Everything works.'),
           503: json(
             HealthSchema,
-            { ...healthy, status: 'degraded', database: { ok: false, latencyMs: 0.2, error: 'The database connection is not open' } },
+            { ...healthy, status: 'degraded', database: { kind: 'sqlite', ok: false, latencyMs: 0.2, error: 'The database connection is not open' } },
             'The database or the solver pool is not working.',
           ),
         },
       },
     },
     async (_request, reply) => {
-      const health = app.services.system.health();
+      const health = await app.services.system.health();
       return reply.code(health.status === 'ok' ? 200 : 503).send(health);
     },
   );

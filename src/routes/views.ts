@@ -2,9 +2,7 @@
  * How stored records look on the wire: the stored fields plus links to related resources. Kept in
  * one place so every route that returns a scenario, job or portfolio returns the same shape.
  */
-import type { StoredScenario } from '../store/scenarios.js';
-import type { StoredJob } from '../store/jobs.js';
-import type { PortfolioSummaryRow, StoredPortfolio } from '../store/portfolios.js';
+import type { PortfolioSummaryRow, StoredJob, StoredPortfolio, StoredScenario } from '../store/repository.js';
 import type { Job, PortfolioRecord, ScenarioRecord } from '../schemas/api.js';
 import { PHASE_FRACTION } from '../services/jobs.js';
 
@@ -33,7 +31,10 @@ export function jobView(j: StoredJob): Job {
   return {
     id: j.id,
     scenarioId: j.scenarioId,
+    kind: j.kind,
+    parentId: j.parentId,
     status: j.status,
+    attempts: j.attempts,
     progress: { phase: j.phase, fraction: PHASE_FRACTION[j.phase] },
     options: j.options,
     error: j.error,

@@ -156,15 +156,44 @@ export const HealthSchema = component(
   z.object({
     status: z.enum(['ok', 'degraded']),
     uptimeSeconds: z.number(),
-    database: z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() }),
-    solver: z.object({
-      enabled: z.boolean(),
-      workers: z.number().int().describe('Workers the pool is sized to.'),
-      ready: z.number().int().describe('Workers warmed up and able to take a solve.'),
-      busy: z.number().int(),
-      queued: z.number().int(),
-      maxQueue: z.number().int(),
+    database: z.object({
+      kind: z.enum(['sqlite', 'postgres']).describe('The store: embedded SQLite, or PostgreSQL shared by every instance (`DATABASE_URL`).'),
+      ok: z.boolean(),
+      latencyMs: z.number(),
+      error: z.string().optional(),
     }),
+    solver: z
+      .object({
+        enabled: z.boolean(),
+        workers: z.number().int().describe('Workers the pool is sized to.'),
+        ready: z.number().int().describe('Workers warmed up and able to take a solve.'),
+        busy: z.number().int(),
+        queued: z.number().int(),
+        maxQueue: z.number().int(),
+      })
+      .describe("This process's own solver threads (embedded mode); disabled on an API instance of a shared deployment."),
+    queue: z
+      .object({
+        mode: z.enum(['embedded', 'distributed']).describe('`embedded`: solves run on this process; `distributed`: on `npm run worker` processes via the PostgreSQL queue.'),
+        depth: z.number().int().describe('Solve jobs waiting for a worker.'),
+        running: z.number().int(),
+        deadLetter: z.number().int().describe('Jobs given up on after their retries, kept in the dead-letter queue.'),
+        workers: z
+          .array(
+            z.object({
+              id: z.string(),
+              host: z.string(),
+              pid: z.number().int(),
+              slots: z.number().int().describe('Solves it runs at once.'),
+              busy: z.number().int(),
+              startedAt: Timestamp,
+              lastSeenSecondsAgo: z.number().describe('Since its last heartbeat.'),
+            }),
+          )
+          .describe('Live workers: those with a heartbeat within the worker timeout.'),
+        error: z.string().optional(),
+      })
+      .describe('The job queue every instance shares.'),
   }),
   'Health',
 );
@@ -174,7 +203,7 @@ export const VersionSchema = component(
     name: z.string(),
     version: z.string(),
     node: z.string(),
-    solvers: z.object({ highs: z.string().nullable().describe('Null until a worker has loaded HiGHS.'), 'javascript-lp-solver': z.string() }),
+    solvers: z.object({ highs: z.string().nullable().describe('Null until a worker has loaded HiGHS (in a shared deployment: until a live worker has).'), 'javascript-lp-solver': z.string() }),
     datasets: z.array(z.string()),
   }),
   'Version',
@@ -266,6 +295,7 @@ export const JobErrorCodeSchema = z.enum([
   'worker_crashed',
   'time_limit',
   'interrupted',
+  'worker_lost',
   'unavailable',
   'cancelled',
   'shutdown',
@@ -292,7 +322,10 @@ export const JobSchema = component(
   z.object({
     id: JobIdSchema,
     scenarioId: ScenarioIdSchema,
+    kind: z.enum(['solve', 'group']).describe('`group`: a parent job (an analysis) that finishes when its member solves have.'),
+    parentId: JobIdSchema.nullable().describe('The group this solve is a member of.'),
     status: JobStatusSchema,
+    attempts: z.number().int().min(0).describe('Times a worker started this job; more than one after a worker was lost and the job retried.'),
     progress: z.object({
       phase: JobPhaseSchema,
       fraction: z.number().min(0).max(1).describe('Rough share of the work done, from the phase.'),
@@ -535,7 +568,10 @@ export const exampleScenarioRecord = {
 export const exampleJob = {
   id: exampleJobId,
   scenarioId: exampleScenarioId,
+  kind: 'solve',
+  parentId: null,
   status: 'running',
+  attempts: 1,
   progress: { phase: 'solving', fraction: 0.2 },
   options: { backend: 'highs', timeLimitSeconds: 60, mipRelGap: 1e-6, algorithm: 'auto', lumpyBuilds: false, skipBaseline: false },
   error: null,

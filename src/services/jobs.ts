@@ -1,18 +1,22 @@
 /**
- * Solve jobs: a row per solve request, run by the worker pool, finished in one transaction that
- * stores the portfolio and marks the job done together. Clients either poll the job or wait on it
- * for a bounded time; waiting is an in-memory promise, never a loop over the database.
+ * Solve jobs: a row per solve request, run by the job queue (worker threads in this process, or
+ * worker processes on other machines), finished in one transaction that stores the portfolio and
+ * marks the job done together. Clients either poll the job or wait on it for a bounded time;
+ * waiting sleeps until the queue reports the job settled, re-reading the row at least every few
+ * seconds in case a report was missed.
+ *
+ * A group is a parent job with member solves (the analyses of issue 14 — frontiers, stress tests —
+ * are groups): it runs nothing itself, finishes when its last member does, and cancelling it
+ * cancels every member still queued or running.
  */
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../store/db.js';
-import type { JobRepository, StoredJob } from '../store/jobs.js';
-import type { PortfolioRepository } from '../store/portfolios.js';
-import type { StoredScenario } from '../store/scenarios.js';
-import type { EffectiveSolverOptions, JobError, JobPhase, SolveOptions } from '../schemas/api.js';
+import type { StoredJob, StoredScenario, Store } from '../store/repository.js';
+import type { EffectiveSolverOptions, SolveOptions } from '../schemas/api.js';
 import type { Scenario } from '../schemas/scenario.js';
 import { conflict, notFound, unavailable, unprocessable } from '../errors.js';
 import type { DatasetProvider } from './datasets.js';
-import { PoolFullError, PoolUnavailableError, type SolveOutcome, type SolvePool, type TaskHandle } from './pool.js';
+import type { JobQueue, Submission } from './queue.js';
+import type { JobPhase } from '../schemas/api.js';
 
 export const TERMINAL = new Set(['done', 'failed', 'cancelled']);
 
@@ -26,27 +30,24 @@ export const PHASE_FRACTION: Record<JobPhase, number> = {
   finished: 1,
 };
 
-export interface JobLogger {
-  info(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+/** Longest a waiting request sleeps before it reads the job again, whatever the queue reports. */
+const RECHECK_MS = 2000;
 
 export type JobService = ReturnType<typeof createJobService>;
 
-export function createJobService(deps: {
-  db: Db;
-  jobs: JobRepository;
-  portfolios: PortfolioRepository;
-  datasets: DatasetProvider;
-  /** Null when this process does not solve (the OpenAPI generator); solve requests then get 503. */
-  pool: SolvePool | null;
-  log: JobLogger;
-  now?: () => Date;
-}) {
+/** One solve of a stored scenario with option overrides. */
+export interface SolveRequestSpec {
+  scenario: StoredScenario;
+  options: SolveOptions;
+}
+
+export function createJobService(deps: { store: Store; queue: JobQueue; datasets: DatasetProvider; now?: () => Date }) {
   const now = () => (deps.now ?? (() => new Date()))().toISOString();
-  const handles = new Map<string, TaskHandle>();
   const waiters = new Map<string, Set<() => void>>();
   let accepting = true;
+  /** Set by shutdown: waiting requests answer with the job as it is now. */
+  let stopWaiting = false;
+  /** Set by close: the store is closing, nothing more is read. */
   let closed = false;
 
   const notify = (jobId: string) => {
@@ -55,50 +56,44 @@ export function createJobService(deps: {
     waiters.delete(jobId);
     for (const wake of set) wake();
   };
-
-  /** Records a pool outcome. The job may have been cancelled or deleted meanwhile; then nothing changes. */
-  function finish(jobId: string, outcome: SolveOutcome): void {
-    handles.delete(jobId);
-    if (closed) return;
-    const at = now();
-    try {
-      deps.db.transaction(() => {
-        const job = deps.jobs.findById(jobId);
-        if (!job || TERMINAL.has(job.status)) return;
-        if (outcome.kind === 'done') {
-          const portfolioId = randomUUID();
-          deps.portfolios.insert({ id: portfolioId, scenarioId: job.scenarioId, jobId, portfolio: outcome.portfolio, createdAt: at, ...(outcome.report ? { report: outcome.report } : {}) });
-          deps.jobs.finish(jobId, { status: 'done', portfolioId, finishedAt: at });
-        } else {
-          deps.jobs.finish(jobId, { status: outcome.kind, error: outcome.error, finishedAt: at });
-        }
-      })();
-      deps.log.info({ jobId, outcome: outcome.kind, ...(outcome.kind === 'done' ? { solveStatus: outcome.portfolio.status } : { error: outcome.error }) }, 'job finished');
-    } catch (error) {
-      deps.log.error({ err: error, jobId }, 'could not record a job outcome');
-    } finally {
-      notify(jobId);
-    }
-  }
+  deps.queue.onSettled(notify);
 
   function effectiveOptions(scenario: Scenario, options: SolveOptions): EffectiveSolverOptions {
     const { skipBaseline, ...solver } = options;
     return { ...scenario.solver, ...solver, skipBaseline: skipBaseline ?? false };
   }
 
-  function get(id: string): StoredJob {
-    const job = deps.jobs.findById(id);
+  async function get(id: string): Promise<StoredJob> {
+    const job = await deps.store.jobs.findById(id);
     if (!job) throw notFound('job', id);
     return job;
   }
 
-  function cancelJob(job: StoredJob, error: JobError): StoredJob {
-    // The row changes first so the answer to this request already says `cancelled`; the pool's own
-    // (later) outcome then finds a finished job and is ignored.
-    deps.jobs.finish(job.id, { status: 'cancelled', error, finishedAt: now() });
-    const handle = handles.get(job.id);
-    handles.delete(job.id);
-    handle?.cancel(error);
+  /** The row and task of one solve; checks its dataset first (what is wrong with a request comes before whether the service can take it). */
+  function solveSubmission(spec: SolveRequestSpec, parentId: string | null): Submission {
+    const stored = spec.scenario;
+    const dataset = deps.datasets.get(stored.datasetId);
+    if (!dataset) {
+      throw unprocessable('unknown-reference', `the scenario's dataset '${stored.datasetId}' is no longer available`, [
+        { path: 'datasetId', message: `unknown dataset '${stored.datasetId}'` },
+      ]);
+    }
+    const effective = effectiveOptions(stored.scenario, spec.options);
+    const { skipBaseline, ...solver } = effective;
+    const jobId = randomUUID();
+    return {
+      row: { id: jobId, scenarioId: stored.id, options: effective, createdAt: now(), kind: 'solve', parentId },
+      task: { jobId, scenario: { ...stored.scenario, solver }, dataset, skipBaseline },
+    };
+  }
+
+  function assertAccepting(count: number): void {
+    if (!accepting) throw unavailable('the service is shutting down', 30);
+    deps.queue.assertCanAccept(count);
+  }
+
+  async function cancelJob(job: StoredJob, error: { code: 'cancelled' | 'shutdown'; message: string }): Promise<StoredJob> {
+    await deps.queue.cancel(job.id, error);
     notify(job.id);
     return get(job.id);
   }
@@ -106,97 +101,103 @@ export function createJobService(deps: {
   return {
     effectiveOptions,
 
-    /** Marks jobs a previous process left unfinished as failed; call once at start. */
-    recoverInterrupted(): number {
-      return deps.jobs.failInterrupted(now());
+    /** Marks jobs a previous process left unfinished as failed; only in embedded mode, where a job's solve lives in this process. */
+    async recoverInterrupted(): Promise<number> {
+      if (deps.queue.mode !== 'embedded') return 0;
+      return deps.store.jobs.failInterrupted(now());
     },
 
     /** Queues a solve of a stored scenario. Throws 503 (with Retry-After) when the queue is full. */
-    submit(stored: StoredScenario, options: SolveOptions): StoredJob {
-      // What is wrong with the request is reported before whether the service can take it.
-      const dataset = deps.datasets.get(stored.datasetId);
-      if (!dataset) {
-        throw unprocessable('unknown-reference', `the scenario's dataset '${stored.datasetId}' is no longer available`, [
-          { path: 'datasetId', message: `unknown dataset '${stored.datasetId}'` },
-        ]);
-      }
-      const pool = deps.pool;
-      if (!accepting || !pool) throw unavailable(pool ? 'the service is shutting down' : 'this process does not run solves', 30);
-      const effective = effectiveOptions(stored.scenario, options);
-      const { skipBaseline, ...solver } = effective;
-      const scenario: Scenario = { ...stored.scenario, solver };
-      // Ask the pool first so a full queue leaves no job row behind. Nothing can change between the
-      // check and the submit: both run synchronously on this thread.
-      try {
-        pool.assertCanAccept();
-      } catch (error) {
-        if (error instanceof PoolFullError) throw unavailable('the solve queue is full; try again later', error.retryAfterSeconds);
-        if (error instanceof PoolUnavailableError) throw unavailable(error.message, 30);
-        throw error;
-      }
-      const jobId = randomUUID();
-      const job = deps.jobs.insert({ id: jobId, scenarioId: stored.id, options: effective, createdAt: now() });
-      const handle = pool.submit(
-        { jobId, scenario, dataset, skipBaseline },
-        {
-          onStart: () => {
-            if (!closed) deps.jobs.markRunning(jobId, now());
-          },
-          onPhase: (phase) => {
-            if (!closed) deps.jobs.setPhase(jobId, phase);
-          },
-        },
-      );
-      handles.set(jobId, handle);
-      void handle.done.then((outcome) => finish(jobId, outcome));
-      return deps.jobs.findById(jobId) ?? job;
+    async submit(stored: StoredScenario, options: SolveOptions): Promise<StoredJob> {
+      const submission = solveSubmission({ scenario: stored, options }, null);
+      assertAccepting(1);
+      const [job] = await deps.queue.submit([submission]);
+      return (await deps.store.jobs.findById(job!.id)) ?? job!;
+    },
+
+    /**
+     * Queues a group: a parent job for `parent` (the scenario an analysis is about, with its
+     * options) and one member solve per entry of `members`, written together. The parent finishes
+     * `done` once every member has finished (whatever each member's outcome); cancelling the parent
+     * cancels its active members. Read the members with `members(parentId)`.
+     */
+    async submitGroup(parent: SolveRequestSpec, members: readonly SolveRequestSpec[]): Promise<{ parent: StoredJob; members: StoredJob[] }> {
+      if (!members.length) throw new Error('a group needs at least one member');
+      const parentId = randomUUID();
+      const memberSubmissions = members.map((m) => solveSubmission(m, parentId));
+      assertAccepting(members.length);
+      const parentRow: Submission = {
+        row: { id: parentId, scenarioId: parent.scenario.id, options: effectiveOptions(parent.scenario.scenario, parent.options), createdAt: now(), kind: 'group', parentId: null },
+        task: null,
+      };
+      const [stored, ...rest] = await deps.queue.submit([parentRow, ...memberSubmissions]);
+      return { parent: stored!, members: rest };
+    },
+
+    /** The member jobs of a group, in the order they were submitted. */
+    async members(parentId: string): Promise<StoredJob[]> {
+      await get(parentId);
+      const ids = await deps.store.jobs.memberIds(parentId);
+      const jobs = await Promise.all(ids.map((id) => deps.store.jobs.findById(id)));
+      return jobs.filter((j): j is StoredJob => j !== null);
     },
 
     get,
 
-    /** Cancels a queued or running job; 409 when it already finished with a result. */
-    cancel(id: string): StoredJob {
-      const job = get(id);
+    /** Cancels a queued or running job (and a group's members); 409 when it already finished with a result. */
+    async cancel(id: string): Promise<StoredJob> {
+      const job = await get(id);
       if (job.status === 'cancelled') return job;
       if (job.status === 'done' || job.status === 'failed') throw conflict(`job '${id}' already finished (${job.status}); there is nothing to cancel`);
       return cancelJob(job, { code: 'cancelled', message: 'cancelled by a DELETE /jobs request' });
     },
 
-    cancelForScenario(scenarioId: string): void {
-      for (const id of deps.jobs.activeIdsForScenario(scenarioId)) {
-        const job = deps.jobs.findById(id);
-        if (job) cancelJob(job, { code: 'cancelled', message: 'the scenario was deleted' });
+    async cancelForScenario(scenarioId: string): Promise<void> {
+      for (const id of await deps.store.jobs.activeIdsForScenario(scenarioId)) {
+        const job = await deps.store.jobs.findById(id);
+        if (job && !TERMINAL.has(job.status)) await cancelJob(job, { code: 'cancelled', message: 'the scenario was deleted' });
       }
     },
 
     /** Resolves with the job once it finishes or `seconds` pass, whichever is first. */
     async wait(id: string, seconds: number): Promise<StoredJob> {
-      const job = get(id);
-      if (TERMINAL.has(job.status) || seconds <= 0) return job;
-      await new Promise<void>((resolve) => {
-        const set = waiters.get(id) ?? new Set();
-        waiters.set(id, set);
-        const wake = () => {
-          clearTimeout(timer);
-          set.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, seconds * 1000);
-        set.add(wake);
-      });
-      return get(id);
+      let job = await get(id);
+      const deadline = Date.now() + seconds * 1000;
+      while (!TERMINAL.has(job.status) && Date.now() < deadline && !stopWaiting && !closed) {
+        await new Promise<void>((resolve) => {
+          const set = waiters.get(id) ?? new Set();
+          waiters.set(id, set);
+          const wake = () => {
+            clearTimeout(timer);
+            set.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, Math.min(RECHECK_MS, Math.max(0, deadline - Date.now())));
+          set.add(wake);
+        });
+        if (closed) break;
+        job = await get(id);
+      }
+      return job;
     },
 
-    /** Stops accepting solves, lets running ones finish within `graceMs`, cancels the rest. */
+    /**
+     * Stops accepting solves and drains the queue: embedded, running solves get `graceMs` and the
+     * rest are cancelled; distributed, jobs stay queued for the workers. Requests waiting on a job
+     * then answer with the job as it is (202 with its Location when it is not finished).
+     */
     async shutdown(graceMs: number): Promise<void> {
       accepting = false;
-      await deps.pool?.drain(graceMs);
-      // Outcomes settle on promise callbacks; let them write before the database closes.
+      await deps.queue.drain(graceMs);
+      // Outcomes of the drain are written and reported before the waiters read the jobs again.
       await new Promise((r) => setImmediate(r));
+      stopWaiting = true;
+      for (const id of [...waiters.keys()]) notify(id);
     },
 
-    /** After this no outcome is written (the database is about to close). */
+    /** Wakes every waiter, which answers with the job as it last read it (the store is about to close). */
     close(): void {
+      accepting = false;
       closed = true;
       for (const id of [...waiters.keys()]) notify(id);
     },

@@ -82,10 +82,10 @@ export function createModelExportService(
   }
 
   /** The stored job's options, or null when the job row is gone (portfolios outlive nothing else, but say so). */
-  function jobOptions(jobId: string | null) {
+  async function jobOptions(jobId: string | null) {
     if (!jobId) return null;
     try {
-      return deps.jobs.get(jobId).options;
+      return (await deps.jobs.get(jobId)).options;
     } catch (error) {
       if (error instanceof HttpProblem && error.status === 404) return null;
       throw error;
@@ -95,9 +95,9 @@ export function createModelExportService(
   return {
     /** The model of a stored portfolio as LP or MPS text. 404 unknown portfolio; 409 when it cannot be rebuilt as solved. */
     async export(portfolioId: string, format: ExportFormat): Promise<{ filename: string; text: string }> {
-      const stored = deps.portfolios.get(portfolioId);
-      const scenarioRecord = deps.scenarios.get(stored.scenarioId);
-      const options = jobOptions(stored.jobId);
+      const stored = await deps.portfolios.get(portfolioId);
+      const scenarioRecord = await deps.scenarios.get(stored.scenarioId);
+      const options = await jobOptions(stored.jobId);
       let solver: Scenario['solver'] = scenarioRecord.scenario.solver;
       if (options) {
         const { skipBaseline: _skipBaseline, ...effective } = options;

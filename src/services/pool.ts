@@ -1,8 +1,22 @@
 /**
- * A small pool of solve worker threads, written on top of `spawnWorker` rather than piscina because
- * it needs three things piscina does not give directly: workers started from TypeScript sources
- * (tsx bootstrap) and from dist alike, a watchdog per solve phase that terminates a worker stuck past
- * its time limit, and a report of which phase a solve is in.
+ * A small pool of solve worker threads on top of `spawnWorker`. It is the one worker mechanism of
+ * the service: the embedded mode runs solves on it, and so does each `npm run worker` process of a
+ * shared deployment (src/services/queue-worker.ts). piscina was declared for this and removed
+ * unused: what piscina does well — a task queue, and terminating a thread when a task is aborted —
+ * is the smaller part of this file. The rest would have to be rebuilt around it:
+ *
+ * - a watchdog per solve *phase* whose limit depends on the phase (the solver's time limit while
+ *   solving, a set-up limit otherwise), and an overrun answer built in the worker before the phase
+ *   started (the `time_limit` portfolio with the model's statistics), which needs messages during a
+ *   task, not only its result;
+ * - progress (the phase) reported to the job row while the task runs;
+ * - datasets sent once per thread and cached there (the reference dataset is ~370 kB; piscina
+ *   cannot address a task to the thread that already has it, so each solve would clone it again
+ *   on the event loop, ~5-15 ms each);
+ * - readiness: the app is ready only once every thread has loaded HiGHS, and a thread that keeps
+ *   failing to start is given up on, which makes /health degraded;
+ * - a thread whose HiGHS runtime aborted (out of memory) must be retired even if it answered;
+ * - workers started from TypeScript sources (tsx bootstrap) and from dist alike.
  *
  * One task runs per worker. Tasks wait in a bounded FIFO queue; when it is full `submit` throws
  * `PoolFullError` (the API answers 503 with Retry-After). A worker that dies fails only the task
@@ -149,12 +163,12 @@ export class SolvePool {
     return this.slots.some((s) => s !== null && s.state !== 'stopped');
   }
 
-  /** Throws what `submit` would throw right now, so a caller can check before it writes anything. */
-  assertCanAccept(): void {
+  /** Throws what submitting `count` tasks would throw right now, so a caller can check before it writes anything. */
+  assertCanAccept(count = 1): void {
     if (this.closing) throw new PoolUnavailableError('the service is shutting down');
     if (!this.slots.some((s) => s !== null && s.state !== 'stopped')) throw new PoolUnavailableError('no solver worker could be started');
-    const hasIdle = this.slots.some((s) => s?.state === 'idle');
-    if (!hasIdle && this.queue.length >= this.options.maxQueue) throw new PoolFullError(this.retryAfterSeconds());
+    const idle = this.slots.filter((s) => s?.state === 'idle').length;
+    if (this.queue.length + count > this.options.maxQueue + idle) throw new PoolFullError(this.retryAfterSeconds());
   }
 
   /** Queues a solve. Throws PoolFullError when the queue is full, PoolUnavailableError when closing or without workers. */

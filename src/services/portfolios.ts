@@ -1,7 +1,7 @@
 /** Stored portfolios: lookup, listing, CSV export and comparison. */
 import { HttpProblem, notFound, unprocessable } from '../errors.js';
 import type { PageRequest } from '../store/paging.js';
-import type { PortfolioRepository, StoredPortfolio } from '../store/portfolios.js';
+import type { PortfolioRepository, StoredPortfolio } from '../store/repository.js';
 import type { Comparison } from '../schemas/api.js';
 import { badCursor } from './scenarios.js';
 import { comparePortfolios } from './compare.js';
@@ -12,8 +12,8 @@ import type { Report } from '../schemas/report.js';
 export type PortfolioService = ReturnType<typeof createPortfolioService>;
 
 export function createPortfolioService(deps: { repo: PortfolioRepository }) {
-  function get(id: string): StoredPortfolio {
-    const found = deps.repo.findById(id);
+  async function get(id: string): Promise<StoredPortfolio> {
+    const found = await deps.repo.findById(id);
     if (!found) throw notFound('portfolio', id);
     return found;
   }
@@ -21,29 +21,29 @@ export function createPortfolioService(deps: { repo: PortfolioRepository }) {
   return {
     get,
 
-    list(filter: { scenarioId?: string | undefined }, page: PageRequest) {
-      const result = deps.repo.list(filter, page);
+    async list(filter: { scenarioId?: string | undefined }, page: PageRequest) {
+      const result = await deps.repo.list(filter, page);
       if (!result) throw badCursor();
       return result;
     },
 
     /** The solver report as stored (JSON text) or rendered as Markdown. 404 when the portfolio has none. */
-    report(id: string, format: 'json' | 'markdown'): { contentType: string; body: string } {
-      const stored = get(id);
-      const body = deps.repo.findReportJson(id);
+    async report(id: string, format: 'json' | 'markdown'): Promise<{ contentType: string; body: string }> {
+      const stored = await get(id);
+      const body = await deps.repo.findReportJson(id);
       if (body === null) throw new HttpProblem(404, 'not-found', 'Not Found', `portfolio '${id}' has no solver report: its solve was stopped at the time limit before reporting`);
       if (format === 'json') return { contentType: 'application/json; charset=utf-8', body };
       return { contentType: 'text/markdown; charset=utf-8', body: reportMarkdown(JSON.parse(body) as Report, stored.portfolio) };
     },
 
-    exportCsv(id: string, table: CsvTable): { filename: string; csv: string } {
-      const stored = get(id);
+    async exportCsv(id: string, table: CsvTable): Promise<{ filename: string; csv: string }> {
+      const stored = await get(id);
       return { filename: `portfolio-${id}-${table}.csv`, csv: portfolioCsv(stored.portfolio, table) };
     },
 
     /** Compares stored portfolios; ids that do not exist are a 422 naming each one. */
-    compare(ids: readonly string[]): Comparison {
-      const found = ids.map((id) => deps.repo.findById(id));
+    async compare(ids: readonly string[]): Promise<Comparison> {
+      const found = await Promise.all(ids.map((id) => deps.repo.findById(id)));
       const missing = ids.flatMap((id, i) => (found[i] ? [] : [{ path: `portfolioIds[${i}]`, in: 'body' as const, message: `portfolio '${id}' does not exist` }]));
       if (missing.length) throw unprocessable('unknown-reference', `no portfolio with id ${ids.filter((_, i) => !found[i]).join(', ')}`, missing);
       return comparePortfolios(

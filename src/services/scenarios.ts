@@ -6,7 +6,7 @@ import { resolveScenario, ScenarioError } from '../model/instance.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { Dataset } from '../data/schema.js';
 import { HttpProblem, notFound, prefixPath, unprocessable } from '../errors.js';
-import type { ScenarioRepository, StoredScenario } from '../store/scenarios.js';
+import type { ScenarioRepository, StoredScenario } from '../store/repository.js';
 import type { PageRequest } from '../store/paging.js';
 import type { DatasetProvider } from './datasets.js';
 import { canonicalJson, sha256 } from './canonical.js';
@@ -23,7 +23,7 @@ export function createScenarioService(deps: {
   repo: ScenarioRepository;
   datasets: DatasetProvider;
   /** Called before a scenario is deleted, to cancel its queued and running solves. */
-  beforeDelete?: (scenarioId: string) => void;
+  beforeDelete?: (scenarioId: string) => Promise<void>;
   now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
@@ -54,7 +54,7 @@ export function createScenarioService(deps: {
     check,
 
     /** Stores the scenario unless the same content is already stored; `created` says which. */
-    create(scenario: Scenario, pathPrefix = ''): { scenario: StoredScenario; created: boolean } {
+    async create(scenario: Scenario, pathPrefix = ''): Promise<{ scenario: StoredScenario; created: boolean }> {
       check(scenario, pathPrefix);
       const body = canonicalJson(scenario);
       return deps.repo.insertIfAbsent({
@@ -66,22 +66,22 @@ export function createScenarioService(deps: {
       });
     },
 
-    get(id: string): StoredScenario {
-      const found = deps.repo.findById(id);
+    async get(id: string): Promise<StoredScenario> {
+      const found = await deps.repo.findById(id);
       if (!found) throw notFound('scenario', id);
       return found;
     },
 
-    list(page: PageRequest) {
-      const result = deps.repo.list(page);
+    async list(page: PageRequest) {
+      const result = await deps.repo.list(page);
       if (!result) throw badCursor();
       return result;
     },
 
-    delete(id: string): void {
-      if (!deps.repo.findById(id)) throw notFound('scenario', id);
-      deps.beforeDelete?.(id);
-      deps.repo.delete(id);
+    async delete(id: string): Promise<void> {
+      if (!(await deps.repo.findById(id))) throw notFound('scenario', id);
+      await deps.beforeDelete?.(id);
+      await deps.repo.delete(id);
     },
   };
 }

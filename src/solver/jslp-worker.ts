@@ -1,8 +1,9 @@
 /**
- * Worker thread that runs one javascript-lp-solver solve. The parent terminates the worker at the
- * time limit: the solver's own timeout does not stop an LP solve, and it can cycle for ever.
+ * Worker thread that runs javascript-lp-solver solves, one at a time, for as long as it lives: the
+ * parent keeps it warm between solves and terminates it at a solve's time limit (the solver's own
+ * timeout does not stop an LP solve, and it can cycle for ever).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import solverPackage from 'javascript-lp-solver';
 import type { JslpModel } from './jslp-model.js';
 
@@ -10,8 +11,14 @@ import type { JslpModel } from './jslp-model.js';
 type Solver = { Solve(model: unknown): unknown };
 const solver: Solver = 'Solve' in solverPackage ? (solverPackage as unknown as Solver) : (solverPackage as unknown as { default: Solver }).default;
 
-const { model, mipRelGap } = workerData as { model: JslpModel; mipRelGap: number };
-const started = performance.now();
-const withOptions = { ...model, options: { tolerance: mipRelGap } };
-const result = solver.Solve(withOptions) as Record<string, number | boolean | undefined>;
-parentPort?.postMessage({ result, solveMs: performance.now() - started });
+export interface JslpRequest {
+  id: number;
+  model: JslpModel;
+  mipRelGap: number;
+}
+
+parentPort?.on('message', ({ id, model, mipRelGap }: JslpRequest) => {
+  const started = performance.now();
+  const result = solver.Solve({ ...model, options: { tolerance: mipRelGap } }) as Record<string, number | boolean | undefined>;
+  parentPort?.postMessage({ id, result, solveMs: performance.now() - started });
+});

@@ -70,6 +70,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'job groups, attempts, one portfolio per job',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'solve' CHECK (kind IN ('solve', 'group'));
+      ALTER TABLE jobs ADD COLUMN parent_id TEXT REFERENCES jobs(id) ON DELETE CASCADE;
+      ALTER TABLE jobs ADD COLUMN worker_id TEXT;
+      ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX jobs_parent ON jobs(parent_id);
+      -- A job yields at most one portfolio, whatever happens to the process that solved it.
+      CREATE UNIQUE INDEX portfolios_job ON portfolios(job_id);
+    `,
+  },
 ];
 
 /** Opens (creating the folder and file if needed) and migrates the database. `:memory:` works too. */

@@ -1,8 +1,11 @@
-/** Portfolio rows: the engine's portfolio JSON plus the scenario and job it came from. */
+/**
+ * Portfolio rows (SQLite): the engine's portfolio JSON plus the scenario and job it came from.
+ * Portfolios are written only with their job's outcome (`JobRepository.settle`).
+ */
 import type { Portfolio } from '../schemas/portfolio.js';
-import type { Report } from '../schemas/report.js';
 import type { Db } from './db.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './paging.js';
+import type { PortfolioRepository } from './repository.js';
 
 export interface StoredPortfolio {
   id: string;
@@ -23,7 +26,7 @@ export interface PortfolioSummaryRow {
   createdAt: string;
 }
 
-interface Row {
+export interface PortfolioDbRow {
   seq: number;
   id: string;
   scenario_id: string;
@@ -34,12 +37,12 @@ interface Row {
   created_at: string;
 }
 
-interface SummaryRow extends Omit<Row, 'body'> {
+export interface PortfolioSummaryDbRow extends Omit<PortfolioDbRow, 'body'> {
   scenario_name: string;
   dataset_id: string;
 }
 
-const fromRow = (row: Row): StoredPortfolio => ({
+export const portfolioFromRow = (row: PortfolioDbRow): StoredPortfolio => ({
   id: row.id,
   scenarioId: row.scenario_id,
   jobId: row.job_id,
@@ -47,7 +50,7 @@ const fromRow = (row: Row): StoredPortfolio => ({
   createdAt: row.created_at,
 });
 
-const summaryFromRow = (row: SummaryRow): PortfolioSummaryRow => ({
+export const summaryFromRow = (row: PortfolioSummaryDbRow): PortfolioSummaryRow => ({
   id: row.id,
   scenarioId: row.scenario_id,
   jobId: row.job_id,
@@ -58,15 +61,8 @@ const summaryFromRow = (row: SummaryRow): PortfolioSummaryRow => ({
   createdAt: row.created_at,
 });
 
-export type PortfolioRepository = ReturnType<typeof createPortfolioRepository>;
-
-export function createPortfolioRepository(db: Db) {
-  const insertStmt = db.prepare(
-    `INSERT INTO portfolios (id, scenario_id, job_id, status, total_cost_usd, body, created_at)
-     VALUES (@id, @scenarioId, @jobId, @status, @totalCostUsd, @body, @createdAt)`,
-  );
+export function createPortfolioRepository(db: Db): PortfolioRepository {
   const byId = db.prepare('SELECT * FROM portfolios WHERE id = ?');
-  const insertReport = db.prepare('INSERT INTO reports (portfolio_id, body) VALUES (?, ?)');
   const reportById = db.prepare('SELECT body FROM reports WHERE portfolio_id = ?').pluck();
   // Listing reads the summary columns only; the body can be megabytes for a long horizon.
   const summaryColumns = `p.seq, p.id, p.scenario_id, p.job_id, p.status, p.total_cost_usd, p.created_at,
@@ -78,52 +74,39 @@ export function createPortfolioRepository(db: Db) {
   const count = db.prepare(`SELECT COUNT(*) FROM portfolios p ${filter}`).pluck();
 
   return {
-    /** Inserts inside the caller's transaction when there is one (better-sqlite3 nests as savepoints). */
-    insert(record: { id: string; scenarioId: string; jobId: string | null; portfolio: Portfolio; createdAt: string; report?: Report }): void {
-      db.transaction(() => {
-      insertStmt.run({
-        id: record.id,
-        scenarioId: record.scenarioId,
-        jobId: record.jobId,
-        status: record.portfolio.status,
-        totalCostUsd: record.portfolio.totalCostUsd,
-        body: JSON.stringify(record.portfolio),
-        createdAt: record.createdAt,
-      });
-      if (record.report) insertReport.run(record.id, JSON.stringify(record.report));
-      })();
-    },
-
-    /** The stored solver report as JSON text, or null (a solve cut short at its time limit has none). */
-    findReportJson(id: string): string | null {
+    async findReportJson(id) {
       return (reportById.get(id) as string | undefined) ?? null;
     },
 
-    findById(id: string): StoredPortfolio | null {
-      const row = byId.get(id) as Row | undefined;
-      return row ? fromRow(row) : null;
+    async findById(id) {
+      const row = byId.get(id) as PortfolioDbRow | undefined;
+      return row ? portfolioFromRow(row) : null;
     },
 
-    /** Returns null when the cursor is not one this API issued. */
-    list(filterBy: { scenarioId?: string | undefined }, page: PageRequest): Page<PortfolioSummaryRow> | null {
+    async list(filterBy, page) {
       const scenarioId = filterBy.scenarioId ?? null;
-      let rows: SummaryRow[];
+      let rows: PortfolioSummaryDbRow[];
       if (page.cursor !== undefined) {
         const before = decodeCursor(page.cursor);
         if (before === null) return null;
-        rows = pageBefore.all({ scenarioId, before, limit: page.limit + 1 }) as SummaryRow[];
+        rows = pageBefore.all({ scenarioId, before, limit: page.limit + 1 }) as PortfolioSummaryDbRow[];
       } else {
-        rows = pageByOffset.all({ scenarioId, limit: page.limit + 1, offset: page.offset ?? 0 }) as SummaryRow[];
+        rows = pageByOffset.all({ scenarioId, limit: page.limit + 1, offset: page.offset ?? 0 }) as PortfolioSummaryDbRow[];
       }
-      const more = rows.length > page.limit;
-      const kept = rows.slice(0, page.limit);
-      return {
-        rows: kept.map(summaryFromRow),
-        total: count.get({ scenarioId }) as number,
-        limit: page.limit,
-        offset: page.cursor !== undefined ? null : (page.offset ?? 0),
-        nextCursor: more && kept.length ? encodeCursor(kept[kept.length - 1]!.seq) : null,
-      };
+      return summaryPage(rows, page, count.get({ scenarioId }) as number);
     },
+  };
+}
+
+/** One page of summaries from `limit + 1` rows (the extra row only says there is a next page). */
+export function summaryPage(rows: PortfolioSummaryDbRow[], page: PageRequest, total: number): Page<PortfolioSummaryRow> {
+  const more = rows.length > page.limit;
+  const kept = rows.slice(0, page.limit);
+  return {
+    rows: kept.map(summaryFromRow),
+    total,
+    limit: page.limit,
+    offset: page.cursor !== undefined ? null : (page.offset ?? 0),
+    nextCursor: more && kept.length ? encodeCursor(Number(kept[kept.length - 1]!.seq)) : null,
   };
 }

@@ -1,10 +1,11 @@
 /**
- * Scenario rows. A scenario's id is the hash of its canonical JSON, so inserting the same content
+ * Scenario rows (SQLite). A scenario's id is the hash of its canonical JSON, so inserting the same content
  * twice is a no-op that reports the existing row rather than an error.
  */
 import type { Scenario } from '../schemas/scenario.js';
 import type { Db } from './db.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './paging.js';
+import type { ScenarioRepository } from './repository.js';
 
 export interface StoredScenario {
   id: string;
@@ -14,7 +15,7 @@ export interface StoredScenario {
   createdAt: string;
 }
 
-interface Row {
+export interface ScenarioDbRow {
   seq: number;
   id: string;
   name: string;
@@ -23,7 +24,7 @@ interface Row {
   created_at: string;
 }
 
-const fromRow = (row: Row): StoredScenario => ({
+export const scenarioFromRow = (row: ScenarioDbRow): StoredScenario => ({
   id: row.id,
   name: row.name,
   datasetId: row.dataset_id,
@@ -31,9 +32,7 @@ const fromRow = (row: Row): StoredScenario => ({
   createdAt: row.created_at,
 });
 
-export type ScenarioRepository = ReturnType<typeof createScenarioRepository>;
-
-export function createScenarioRepository(db: Db) {
+export function createScenarioRepository(db: Db): ScenarioRepository {
   const insertStmt = db.prepare(
     'INSERT INTO scenarios (id, name, dataset_id, body, created_at) VALUES (@id, @name, @datasetId, @body, @createdAt) ON CONFLICT(id) DO NOTHING',
   );
@@ -42,45 +41,49 @@ export function createScenarioRepository(db: Db) {
   const count = db.prepare('SELECT COUNT(*) FROM scenarios').pluck();
   const pageByOffset = db.prepare('SELECT * FROM scenarios ORDER BY seq DESC LIMIT ? OFFSET ?');
   const pageBefore = db.prepare('SELECT * FROM scenarios WHERE seq < ? ORDER BY seq DESC LIMIT ?');
+  const insert = db.transaction((record: { id: string; name: string; datasetId: string; body: string; createdAt: string }) => {
+    const created = insertStmt.run(record).changes === 1;
+    return { scenario: scenarioFromRow(byId.get(record.id) as ScenarioDbRow), created };
+  });
 
   return {
-    /** Inserts unless a scenario with this id exists; returns the stored row and whether it is new. */
-    insertIfAbsent(record: { id: string; name: string; datasetId: string; body: string; createdAt: string }): { scenario: StoredScenario; created: boolean } {
-      return db.transaction(() => {
-        const created = insertStmt.run(record).changes === 1;
-        return { scenario: fromRow(byId.get(record.id) as Row), created };
-      })();
+    async insertIfAbsent(record) {
+      return insert(record);
     },
 
-    findById(id: string): StoredScenario | null {
-      const row = byId.get(id) as Row | undefined;
-      return row ? fromRow(row) : null;
+    async findById(id) {
+      const row = byId.get(id) as ScenarioDbRow | undefined;
+      return row ? scenarioFromRow(row) : null;
     },
 
-    /** Returns null when the cursor is not one this API issued. */
-    list(page: PageRequest): Page<StoredScenario> | null {
-      let rows: Row[];
+    async list(page) {
+      let rows: ScenarioDbRow[];
       if (page.cursor !== undefined) {
         const seq = decodeCursor(page.cursor);
         if (seq === null) return null;
-        rows = pageBefore.all(seq, page.limit + 1) as Row[];
+        rows = pageBefore.all(seq, page.limit + 1) as ScenarioDbRow[];
       } else {
-        rows = pageByOffset.all(page.limit + 1, page.offset ?? 0) as Row[];
+        rows = pageByOffset.all(page.limit + 1, page.offset ?? 0) as ScenarioDbRow[];
       }
-      const more = rows.length > page.limit;
-      const kept = rows.slice(0, page.limit);
-      return {
-        rows: kept.map(fromRow),
-        total: count.get() as number,
-        limit: page.limit,
-        offset: page.cursor !== undefined ? null : (page.offset ?? 0),
-        nextCursor: more && kept.length ? encodeCursor(kept[kept.length - 1]!.seq) : null,
-      };
+      return scenarioPage(rows, page, count.get() as number);
     },
 
-    /** Deletes the scenario; its jobs and portfolios go with it (ON DELETE CASCADE). */
-    delete(id: string): boolean {
-      return db.transaction(() => deleteStmt.run(id).changes === 1)();
+    /** Its jobs and portfolios go with it (ON DELETE CASCADE). */
+    async delete(id) {
+      return deleteStmt.run(id).changes === 1;
     },
+  };
+}
+
+/** One page from `limit + 1` rows (the extra row only says there is a next page). */
+export function scenarioPage(rows: ScenarioDbRow[], page: PageRequest, total: number): Page<StoredScenario> {
+  const more = rows.length > page.limit;
+  const kept = rows.slice(0, page.limit);
+  return {
+    rows: kept.map(scenarioFromRow),
+    total,
+    limit: page.limit,
+    offset: page.cursor !== undefined ? null : (page.offset ?? 0),
+    nextCursor: more && kept.length ? encodeCursor(Number(kept[kept.length - 1]!.seq)) : null,
   };
 }

@@ -1,45 +1,111 @@
 /**
- * Test harness for the service: an app on a fresh SQLite file inside `t.testdir()`, with the tiny
- * dataset, closed when the test ends. Solver workers are off unless a test asks for them, because
- * starting a pool costs about a second and most tests never solve.
+ * Test harness for the service: an app with the tiny dataset, closed when the test ends, on the
+ * store the test process runs against — a fresh SQLite file inside `t.testdir()` by default, or a
+ * fresh schema on PostgreSQL when `PLANNER_TEST_STORE=postgres` (the files under test/postgres/
+ * set it and then run a service test file, so the API suite runs against both stores).
+ *
+ * Solver workers are off unless a test asks for them, because starting a pool costs about a
+ * second and most tests never solve. On PostgreSQL, asking for them starts a queue worker in this
+ * process (the code `npm run worker` runs) beside the API instance.
  */
 import { join } from 'node:path';
-import type { Test } from 'tap';
+import tap, { type Test } from 'tap';
+import pino from 'pino';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import type { Config } from '../../src/config.js';
+import { defaultConfig, type Config } from '../../src/config.js';
 import type { Dataset } from '../../src/data/schema.js';
-import type { PoolOptions } from '../../src/services/pool.js';
+import { datasetsFromMap } from '../../src/services/datasets.js';
+import { SolvePool, type PoolOptions } from '../../src/services/pool.js';
+import { startQueueWorker, type QueueWorker } from '../../src/services/queue-worker.js';
 import { ProblemSchema } from '../../src/schemas/api.js';
-import { tableCounts } from '../../src/store/db.js';
+import { openPostgresStore } from '../../src/store/postgres.js';
 import { tinyDataset } from './tiny-dataset.js';
+import { dropSchemas, schemaName, testPostgres } from './postgres.js';
 
 export interface BuildOptions {
   /** Start solver workers (default false); an object sets pool options, e.g. a faulty worker module. */
   solver?: boolean | Partial<Omit<PoolOptions, 'log'>>;
   datasets?: ReadonlyMap<string, Dataset>;
   config?: Partial<Config>;
-  /** Reuse a directory (and so the database file) across apps. */
+  /** Reuse a directory (and so the database file, or on PostgreSQL the schema) across apps. */
   dir?: string;
+  /** The store, when a test needs one in particular (default: the process's `testStore`). */
+  store?: 'sqlite' | 'postgres';
 }
+
+/** The store this test process runs against. */
+export const testStore: 'sqlite' | 'postgres' = process.env.PLANNER_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 export const tinyDatasets = () => new Map<string, Dataset>([['tiny', tinyDataset()]]);
 
+/** Test settings shared by both stores: small pools, short grace periods, quick heartbeats. */
+export const testConfig = (overrides: Partial<Config> = {}): Partial<Config> => ({
+  solverWorkers: 2,
+  solverQueue: 16,
+  solverGraceSeconds: 1,
+  shutdownGraceSeconds: 1,
+  databasePoolSize: 4,
+  workerHeartbeatSeconds: 0.25,
+  workerTimeoutSeconds: 3,
+  ...overrides,
+});
+
+const schemas = new Map<string, string>();
+let dropRegistered = false;
+
+/** The PostgreSQL schema for a test directory: one per directory, dropped when the test file ends. */
+export async function postgresFor(dir: string): Promise<{ url: string; schema: string }> {
+  const { url } = await testPostgres();
+  let schema = schemas.get(dir);
+  if (!schema) {
+    schema = schemaName();
+    schemas.set(dir, schema);
+  }
+  if (!dropRegistered) {
+    dropRegistered = true;
+    tap.teardown(() => dropSchemas(url, [...schemas.values()]));
+  }
+  return { url, schema };
+}
+
+/** A queue worker in this process against the app's schema, as `npm run worker` would run it. */
+export async function startTestWorker(config: Config, datasets: ReadonlyMap<string, Dataset>, pool: Partial<Omit<PoolOptions, 'log'>> = {}): Promise<{ worker: QueueWorker; stop(): Promise<void> }> {
+  const store = await openPostgresStore({ url: config.databaseUrl!, schema: config.databaseSchema, poolSize: config.databasePoolSize });
+  const solvePool = new SolvePool({ size: config.solverWorkers, maxQueue: config.solverWorkers, graceSeconds: config.solverGraceSeconds, ...pool });
+  const worker = await startQueueWorker({ store, pool: solvePool, datasets: datasetsFromMap(datasets), config, log: pino({ level: 'silent' }), pollSeconds: 0.25 });
+  let stopped = false;
+  return {
+    worker,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await worker.stop(0);
+      await store.close();
+    },
+  };
+}
+
 export async function build(t: Test, options: BuildOptions = {}): Promise<FastifyInstance> {
   const dir = options.dir ?? t.testdir();
+  const datasets = options.datasets ?? tinyDatasets();
+  const store = options.store ?? testStore;
+  let config: Partial<Config> = testConfig({ databasePath: join(dir, 'planner.db'), ...options.config });
+  if (store === 'postgres') {
+    const { url, schema } = await postgresFor(dir);
+    config = { ...config, databaseUrl: url, databaseSchema: schema };
+  }
   const app = await buildApp({
-    datasets: options.datasets ?? tinyDatasets(),
-    config: {
-      databasePath: join(dir, 'planner.db'),
-      solverWorkers: 2,
-      solverQueue: 16,
-      solverGraceSeconds: 1,
-      shutdownGraceSeconds: 1,
-      ...options.config,
-    },
+    datasets,
+    config,
     logger: false,
     pool: options.solver ? (options.solver === true ? {} : options.solver) : false,
   });
+  if (store === 'postgres' && options.solver) {
+    const worker = await startTestWorker(defaultConfig(config), datasets, options.solver === true ? {} : options.solver);
+    // The worker goes with the app, also when a test closes the app itself.
+    app.addHook('onClose', () => worker.stop());
+  }
   t.teardown(() => app.close());
   await app.ready();
   return app;
@@ -47,7 +113,7 @@ export async function build(t: Test, options: BuildOptions = {}): Promise<Fastif
 
 export const dbPathIn = (dir: string) => join(dir, 'planner.db');
 
-export const counts = (app: FastifyInstance) => tableCounts(app.services.db);
+export const counts = (app: FastifyInstance) => app.services.store.counts();
 
 /** Asserts an RFC 9457 problem response and returns its body. */
 export function expectProblem(t: Test, response: LightMyRequestResponse, status: number, label = ''): Record<string, any> {

@@ -131,7 +131,7 @@ const solveBody = fc.oneof(
 t.test('malformed scenarios and solve requests get 4xx problems and change nothing', async (t) => {
   // Solving is on, so a request that slipped through validation would queue a job and be noticed.
   const app = await build(t, { solver: { size: 1 } });
-  const before = counts(app);
+  const before = await counts(app);
   let rejected = 0;
   const statuses = new Map<number, number>();
 
@@ -153,6 +153,6 @@ t.test('malformed scenarios and solve requests get 4xx problems and change nothi
   await fc.assert(fc.asyncProperty(solveBody, check('/solve')), { numRuns: 1000 });
 
   t.equal(rejected, 2000, 'every request was rejected with a problem naming a field');
-  t.same(counts(app), before, 'no scenario, job or portfolio was written');
+  t.same(await counts(app), before, 'no scenario, job or portfolio was written');
   t.ok((statuses.get(400) ?? 0) > 0 && (statuses.get(422) ?? 0) > 0, `both 400 and 422 occurred (${JSON.stringify([...statuses])})`);
 });

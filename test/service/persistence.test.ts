@@ -14,11 +14,11 @@ t.test('records survive closing and reopening the same database file', async (t)
   const portfolio = (await first.inject({ method: 'POST', url: '/solve?wait=30', payload: { scenario: tinyScenario() } })).json();
   const scenario = (await first.inject({ method: 'GET', url: `/scenarios/${portfolio.scenarioId}` })).json();
   const job = (await first.inject({ method: 'GET', url: `/jobs/${portfolio.jobId}` })).json();
-  const before = counts(first);
+  const before = await counts(first);
   await first.close();
 
   const second = await build(t, { dir });
-  t.same(counts(second), before, 'same rows');
+  t.same(await counts(second), before, 'same rows');
   t.same((await second.inject({ method: 'GET', url: `/scenarios/${scenario.id}` })).json(), scenario, 'the scenario');
   t.same((await second.inject({ method: 'GET', url: `/jobs/${job.id}` })).json(), job, 'the job');
   t.same((await second.inject({ method: 'GET', url: `/portfolios/${portfolio.id}` })).json(), portfolio, 'the portfolio');
@@ -61,7 +61,7 @@ t.test('a stored scenario whose dataset is gone cannot be solved (422)', async (
   const second = await build(t, { dir, datasets: new Map() });
   const problem = expectProblem(t, await second.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve` }), 422);
   t.same(problem.errors.map((e: { path: string }) => e.path), ['datasetId']);
-  t.equal(counts(second).jobs, 0);
+  t.equal((await counts(second)).jobs, 0);
 });
 
 t.test('the database folder is created on first start', async (t) => {

@@ -93,12 +93,12 @@ t.test('DELETE /jobs/{id} cancels running and queued jobs', async (t) => {
   t.equal((await app.inject({ method: 'DELETE', url: `/scenarios/${running[1]!.scenarioId}` })).statusCode, 204);
   expectProblem(t, await app.inject({ method: 'GET', url: `/jobs/${running[1]!.id}` }), 404, 'its job went with it');
 
-  const before = counts(app).portfolios;
+  const before = (await counts(app)).portfolios;
   const next = await submit(app, 'fine-after-cancel', {}, 30);
   t.equal(next.statusCode, 200, 'the terminated workers were replaced');
   t.equal((await app.inject({ method: 'GET', url: '/health' })).json().solver.busy, 0, 'no worker is still on a deleted job');
   t.equal((await jobOf(app, running[0]!.id)).status, 'cancelled', 'a cancelled job stays cancelled');
-  t.equal(counts(app).portfolios, before + 1, 'cancelled jobs stored no portfolio');
+  t.equal((await counts(app)).portfolios, before + 1, 'cancelled jobs stored no portfolio');
   t.ok(await workersReady(app, 2));
 });
 
@@ -131,7 +131,7 @@ t.test('a full queue answers 503 with Retry-After; shutdown cancels what it cann
   const queued = await submit(small, 'waits');
   t.equal(queued.statusCode, 202);
 
-  const before = counts(small);
+  const before = await counts(small);
   const refused = await small.inject({ method: 'POST', url: `/scenarios/${queued.json().scenarioId}/solve` });
   const problem = expectProblem(t, refused, 503);
   t.equal(problem.type, '/problems/unavailable');
@@ -139,7 +139,7 @@ t.test('a full queue answers 503 with Retry-After; shutdown cancels what it cann
   const refusedInline = await small.inject({ method: 'POST', url: '/solve', payload: { scenario: tinyScenario({ name: 'waits' }) } });
   expectProblem(t, refusedInline, 503, 'inline solve');
   t.match(refusedInline.headers['retry-after'], /^\d+$/);
-  t.same(counts(small), before, 'no job row for a refused solve');
+  t.same(await counts(small), before, 'no job row for a refused solve');
   t.match((await small.inject({ method: 'GET', url: '/health' })).json().solver, { workers: 1, busy: 1, queued: 1, maxQueue: 1 });
 
   const closed = small.close();

@@ -33,10 +33,10 @@ t.test('a solved portfolio has a report in JSON and Markdown', async (t) => {
 
 t.test('report errors are problems and change nothing', async (t) => {
   const app = await build(t);
-  const before = counts(app);
+  const before = await counts(app);
   expectProblem(t, await app.inject({ method: 'GET', url: '/portfolios/00000000-0000-4000-8000-000000000000/report' }), 404, 'unknown portfolio');
   const bad = expectProblem(t, await app.inject({ method: 'GET', url: '/portfolios/00000000-0000-4000-8000-000000000000/report?format=pdf' }), 400, 'unknown format');
   t.match(JSON.stringify(bad.errors), 'format');
   expectProblem(t, await app.inject({ method: 'GET', url: '/portfolios/42/report' }), 400, 'malformed id');
-  t.same(counts(app), before, 'no rows changed');
+  t.same(await counts(app), before, 'no rows changed');
 });

@@ -36,12 +36,12 @@ t.test('POST /scenarios stores a scenario once per content', async (t) => {
   const other = await app.inject({ method: 'POST', url: '/scenarios', payload: tinyScenario({ name: 'other' }) });
   t.equal(other.statusCode, 201);
   t.not(other.json().id, record.id, 'different content, different id');
-  t.same(counts(app), { scenarios: 2, jobs: 0, portfolios: 0 });
+  t.same(await counts(app), { scenarios: 2, jobs: 0, portfolios: 0 });
 });
 
 t.test('POST /scenarios rejects malformed scenarios with every failing field', async (t) => {
   const app = await build(t);
-  const before = counts(app);
+  const before = await counts(app);
   const response = await app.inject({
     method: 'POST',
     url: '/scenarios',
@@ -52,7 +52,7 @@ t.test('POST /scenarios rejects malformed scenarios with every failing field', a
   const paths = problem.errors.map((e: { path: string }) => e.path).sort();
   t.same(paths, ['extra', 'horizon.endYear', 'name', 'targets[0].bloc', 'targets[0].maxUntrustedShare', 'targets[0].year'].sort(), 'each failing field is named');
   t.ok(problem.errors.every((e: { in: string; message: string }) => e.in === 'body' && e.message.length > 0), 'with where and why');
-  t.same(counts(app), before, 'nothing was stored');
+  t.same(await counts(app), before, 'nothing was stored');
 });
 
 t.test('POST /scenarios rejects bodies that are not a JSON object', async (t) => {
@@ -71,7 +71,7 @@ t.test('POST /scenarios rejects bodies that are not a JSON object', async (t) =>
     const problem = expectProblem(t, response, c.status, c.label);
     if (c.status === 400) t.ok(problem.errors?.length, `${c.label}: names what is wrong`);
   }
-  t.same(counts(app).scenarios, 0);
+  t.same((await counts(app)).scenarios, 0);
 });
 
 t.test('POST /scenarios answers 413 above the 1 MiB body limit', async (t) => {
@@ -79,7 +79,7 @@ t.test('POST /scenarios answers 413 above the 1 MiB body limit', async (t) => {
   const payload = JSON.stringify(tinyScenario({ description: 'x'.repeat(1024 * 1024) }));
   const problem = expectProblem(t, await app.inject({ method: 'POST', url: '/scenarios', headers: { 'content-type': 'application/json' }, payload }), 413);
   t.equal(problem.type, '/problems/payload-too-large');
-  t.same(counts(app).scenarios, 0);
+  t.same((await counts(app)).scenarios, 0);
 });
 
 t.test('POST /scenarios answers 422 naming ids the dataset does not know', async (t) => {
@@ -105,7 +105,7 @@ t.test('POST /scenarios answers 422 naming ids the dataset does not know', async
   const paths = unknownIds.errors.map((e: { path: string }) => e.path).sort();
   t.same(paths, ['budgets[0].funder', 'overrides.excludePlants[1]', 'targets[0].bloc[1]', 'targets[0].product'].sort());
   t.match(unknownIds.errors.find((e: { path: string }) => e.path === 'overrides.excludePlants[1]').message, /ghost_plant/);
-  t.same(counts(app).scenarios, 0, 'nothing was stored');
+  t.same((await counts(app)).scenarios, 0, 'nothing was stored');
 });
 
 t.test('GET /scenarios pages with offset and with cursor', async (t) => {
@@ -173,5 +173,5 @@ t.test('GET and DELETE /scenarios/{id}', async (t) => {
   expectProblem(t, await app.inject({ method: 'GET', url: `/scenarios/${created.id}` }), 404, 'gone after delete');
   expectProblem(t, await app.inject({ method: 'DELETE', url: `/scenarios/${created.id}` }), 404, 'DELETE twice');
   expectProblem(t, await app.inject({ method: 'DELETE', url: '/scenarios/XYZ' }), 400, 'DELETE malformed id');
-  t.same(counts(app).scenarios, 0);
+  t.same((await counts(app)).scenarios, 0);
 });

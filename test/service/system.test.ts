@@ -2,21 +2,22 @@
  * Health, version, datasets, request ids, unknown routes, documentation routes and configuration.
  */
 import t from 'tap';
-import { build, expectProblem } from '../helpers/app.js';
+import { build, expectProblem, testStore } from '../helpers/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { DatasetSchema } from '../../src/schemas/api.js';
 
-t.test('GET /health reports the database and the pool', async (t) => {
+t.test('GET /health reports the store, the queue and the pool', async (t) => {
   const app = await build(t);
   const ok = await app.inject({ method: 'GET', url: '/health' });
   t.equal(ok.statusCode, 200);
-  t.match(ok.json(), { status: 'ok', database: { ok: true }, solver: { enabled: false } });
+  const mode = testStore === 'postgres' ? 'distributed' : 'embedded';
+  t.match(ok.json(), { status: 'ok', database: { kind: testStore, ok: true }, solver: { enabled: false }, queue: { mode, depth: 0, running: 0, deadLetter: 0, workers: [] } });
 
   // A database that stops answering makes the service degraded.
-  app.services.db.close();
+  await app.services.store.close();
   const down = await app.inject({ method: 'GET', url: '/health' });
   t.equal(down.statusCode, 503);
-  t.match(down.json(), { status: 'degraded', database: { ok: false, error: /not open/ } });
+  t.match(down.json(), { status: 'degraded', database: { kind: testStore, ok: false, error: /not open|after calling end/ } });
 });
 
 t.test('GET /version', async (t) => {
@@ -76,4 +77,16 @@ t.test('configuration comes from the environment, checked', async (t) => {
   const error = t.throws(() => loadConfig({ PORT: '70000', LOG_LEVEL: 'loud', SOLVER_GRACE_SECONDS: 'soon' })) as ConfigError;
   t.ok(error instanceof ConfigError);
   t.match(error.issues.join('\n'), /PORT[\s\S]*LOG_LEVEL[\s\S]*SOLVER_GRACE_SECONDS/, 'names every bad variable');
+});
+
+t.test('DATABASE_URL switches to PostgreSQL and the shared queue; its settings are checked', async (t) => {
+  t.match(loadConfig({}), { databaseUrl: null, databaseSchema: 'planner', jobRetryLimit: 2, workerHeartbeatSeconds: 2, workerTimeoutSeconds: 20 }, 'SQLite by default');
+  t.match(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/planner', DATABASE_SCHEMA: 'team_a', JOB_RETRY_LIMIT: '4', WORKER_TIMEOUT_SECONDS: '60' }), {
+    databaseUrl: 'postgres://u@db:5432/planner',
+    databaseSchema: 'team_a',
+    jobRetryLimit: 4,
+    workerTimeoutSeconds: 60,
+  });
+  const error = t.throws(() => loadConfig({ DATABASE_URL: 'mysql://db/planner', DATABASE_SCHEMA: 'Drop Table', JOB_RETRY_LIMIT: '-1' })) as ConfigError;
+  t.match(error.issues.join('\n'), /DATABASE_URL[\s\S]*DATABASE_SCHEMA[\s\S]*JOB_RETRY_LIMIT/, 'names every bad variable');
 });

@@ -1,0 +1,103 @@
+/**
+ * The one seam between the service and its storage: three repositories and a few store-wide
+ * operations, all asynchronous, with two implementations — SQLite (better-sqlite3, the embedded
+ * default, src/store/sqlite.ts) and PostgreSQL (`pg`, selected by `DATABASE_URL`,
+ * src/store/postgres.ts). Each keeps its own numbered migrations. Services and routes see only
+ * these interfaces; the service tests run against both stores.
+ *
+ * Every state change that must be atomic is one repository call (a job and its portfolio are
+ * written together; a cancelled job takes its members with it), so callers never hold a
+ * transaction open across an `await` of their own.
+ */
+import type { EffectiveSolverOptions, JobError, JobPhase } from '../schemas/api.js';
+import type { Portfolio } from '../schemas/portfolio.js';
+import type { Report } from '../schemas/report.js';
+import type { Page, PageRequest } from './paging.js';
+import type { StoredScenario } from './scenarios.js';
+import type { StoredJob } from './jobs.js';
+import type { PortfolioSummaryRow, StoredPortfolio } from './portfolios.js';
+
+export type { StoredScenario, StoredJob, StoredPortfolio, PortfolioSummaryRow };
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface ScenarioRepository {
+  /** Inserts unless a scenario with this id exists; returns the stored row and whether it is new. */
+  insertIfAbsent(record: { id: string; name: string; datasetId: string; body: string; createdAt: string }): Promise<{ scenario: StoredScenario; created: boolean }>;
+  findById(id: string): Promise<StoredScenario | null>;
+  /** Null when the cursor is not one this API issued. */
+  list(page: PageRequest): Promise<Page<StoredScenario> | null>;
+  /** Deletes the scenario with its jobs and portfolios; false when there was none. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** What a solve job ends with. `done` carries the portfolio (and its report when the solve was not cut short). */
+export type JobOutcome =
+  | { status: 'done'; portfolio: Portfolio; report?: Report }
+  | { status: 'failed' | 'cancelled'; error: JobError };
+
+export interface NewJob {
+  id: string;
+  scenarioId: string;
+  options: EffectiveSolverOptions;
+  createdAt: string;
+  /** `group`: a parent job that runs nothing itself and finishes when its last member does. */
+  kind?: 'solve' | 'group';
+  parentId?: string | null;
+}
+
+export interface SettleResult {
+  /** False when the job had already finished (or is gone): nothing was written. */
+  settled: boolean;
+  portfolioId: string | null;
+  /** The parent this outcome finished (its last active member settled), if any. */
+  parentSettled: string | null;
+}
+
+export interface JobRepository {
+  /** Inserts the rows in one transaction (a group's parent before its members). */
+  insert(jobs: readonly NewJob[]): Promise<StoredJob[]>;
+  findById(id: string): Promise<StoredJob | null>;
+  /** queued → running, recording which worker took it; false when the job is no longer queued. */
+  markRunning(id: string, startedAt: string, workerId?: string | null): Promise<boolean>;
+  setPhase(id: string, phase: JobPhase): Promise<boolean>;
+  /**
+   * Finishes a queued or running job in one transaction, idempotently by job id: for `done` the
+   * portfolio and report are inserted and the job points at them; a second outcome for the same
+   * job (a retried solve whose first worker was only presumed dead) writes nothing. When this was
+   * the last active member of a group, the group is finished in the same transaction.
+   */
+  settle(id: string, outcome: JobOutcome, at: string): Promise<SettleResult>;
+  /**
+   * Cancels a queued or running job and every active job below it (members of a group), in one
+   * transaction. Returns the ids that changed, the job itself first.
+   */
+  cancelTree(id: string, error: JobError, at: string): Promise<string[]>;
+  activeIdsForScenario(scenarioId: string): Promise<string[]>;
+  /** Ids of the members of a group, in the order they were created. */
+  memberIds(parentId: string): Promise<string[]>;
+  /** Counts of queued and running solve jobs (what a queue-depth gauge shows). */
+  activeCounts(): Promise<{ queued: number; running: number }>;
+  /** Fails jobs a previous process left queued or running; embedded mode only (its solves died with it). */
+  failInterrupted(now: string): Promise<number>;
+}
+
+export interface PortfolioRepository {
+  findById(id: string): Promise<StoredPortfolio | null>;
+  /** The stored solver report as JSON text, or null (a solve cut short at its time limit has none). */
+  findReportJson(id: string): Promise<string | null>;
+  /** Null when the cursor is not one this API issued. */
+  list(filter: { scenarioId?: string | undefined }, page: PageRequest): Promise<Page<PortfolioSummaryRow> | null>;
+}
+
+export interface Store {
+  readonly kind: StoreKind;
+  readonly scenarios: ScenarioRepository;
+  readonly jobs: JobRepository;
+  readonly portfolios: PortfolioRepository;
+  /** A round trip to the database; throws when it does not answer. */
+  ping(): Promise<void>;
+  /** Row counts of the data tables (tests use it to prove a rejected request changed nothing). */
+  counts(): Promise<Record<'scenarios' | 'jobs' | 'portfolios', number>>;
+  close(): Promise<void>;
+}

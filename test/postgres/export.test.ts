@@ -1,0 +1,3 @@
+/** test/service/export.test.ts against the PostgreSQL store and the distributed queue (test/helpers/app.ts). */
+process.env.PLANNER_TEST_STORE = 'postgres';
+await import('../service/export.test.js');
