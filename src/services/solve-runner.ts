@@ -11,6 +11,7 @@ import type { Report } from '../schemas/report.js';
 import type { Portfolio } from '../schemas/portfolio.js';
 import type { Scenario } from '../schemas/scenario.js';
 import { highsModule, highsVersion } from '../solver/highs.js';
+import { warmUpHighs } from '../solver/warm-up.js';
 import type { FromWorker, SolveRequest, ToWorker, WorkerPhase } from './solve-protocol.js';
 
 export { OVERRUN_MESSAGE } from '../planner.js';
@@ -92,5 +93,9 @@ export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): 
   });
   // A failure to load HiGHS is thrown out of the worker on purpose: the pool sees the worker die
   // during start-up and reports it, instead of this worker accepting solves it cannot run.
-  void highsVersion().then((v) => send({ type: 'ready', highsVersion: v }));
+  // It warms the runtime with a representative solve first (src/solver/warm-up.ts): the first
+  // solve in a fresh WebAssembly instance is ~1.7x slower than the next.
+  void warmUpHighs()
+    .then(() => highsVersion())
+    .then((v) => send({ type: 'ready', highsVersion: v }));
 }
