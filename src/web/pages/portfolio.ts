@@ -67,7 +67,7 @@ export async function render(ctx: PageContext): Promise<void> {
 
   root.append(header(portfolio, names));
   if (portfolio.status !== 'optimal' && portfolio.status !== 'time_limit') {
-    root.append(h('p', { class: 'error' }, `This scenario was not solved to a plan (${portfolio.status}). ${portfolio.message ?? ''} The report below says why.`));
+    root.append(h('p', { class: 'error' }, `This scenario was not solved to a plan (${portfolio.status}${portfolio.message ? `: ${portfolio.message.replace(/\.?$/, '')}` : ''}). The report below says why.`));
   }
   root.append(
     flowsSection(ctx, portfolio, dataset, names),
@@ -326,6 +326,7 @@ function dependencySection(p: PortfolioRecord, names: Names): HTMLElement {
   p.dependency.forEach((d, i) => {
     const box = h('div', { class: 'chart trajectory', id: `trajectory-${i}`, role: 'img', 'aria-label': `Untrusted share of ${d.target} by year` });
     const missed = d.points.filter((x) => x.met === false);
+    const judged = d.points.filter((x) => x.met !== null).length;
     section.append(
       h(
         'figure',
@@ -341,10 +342,12 @@ function dependencySection(p: PortfolioRecord, names: Names): HTMLElement {
         box,
         h(
           'p',
-          { class: missed.length ? 'warn' : 'ok' },
+          { class: missed.length ? 'warn' : judged ? 'ok' : 'muted' },
           missed.length
             ? `Missed in ${missed.map((x) => `${x.year} (short by ${formatTonnes(x.shortfallT)})`).join(', ')}.`
-            : `Met in every year the limit applies.`,
+            : judged
+              ? 'Met in every year the limit applies.'
+              : 'Not judged: there is no plan to compare with the limit.',
         ),
       ),
     );
