@@ -1,12 +1,12 @@
 /**
- * The tiny dataset (test/helpers/tiny-dataset.ts) stretched over two countries so every kind of
+ * The tiny dataset (tiny-dataset.ts) stretched over two countries so every kind of
  * link appears in a few years: the metal plant stands in BB (oxide ships AA → BB, metal BB → AA),
  * BB buys magnets too (magnets ship AA → BB), the magnet plant is too small in 2026 (magnets are
  * bought from the rival, untrusted) and can be expanded from 2027 (a build), and a target caps the
  * untrusted share of the two countries' magnets.
  */
 import type { Dataset } from '../../src/data/schema.js';
-import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
+import { tinyDataset, tinyScenario } from './tiny-dataset.js';
 
 const cite = { source: [{ title: 'test fixture' }], estimate: false };
 
