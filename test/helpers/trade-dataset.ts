@@ -2,8 +2,9 @@
  * The tiny dataset (tiny-dataset.ts) stretched over two countries so every kind of
  * link appears in a few years: the metal plant stands in BB (oxide ships AA → BB, metal BB → AA),
  * BB buys magnets too (magnets ship AA → BB), the magnet plant is too small in 2026 (magnets are
- * bought from the rival, untrusted) and can be expanded from 2027 (a build), and a target caps the
- * untrusted share of the two countries' magnets.
+ * bought from the rival, untrusted) and can be expanded from 2027 (a build), what the markets do not
+ * take is sold to the rest of the world, and a target caps the untrusted share of the two
+ * countries' magnets.
  */
 import type { Dataset } from '../../src/data/schema.js';
 import { tinyDataset, tinyScenario } from './tiny-dataset.js';
@@ -20,6 +21,7 @@ export function tradeDataset(): Dataset {
       },
     },
     add: { demand: [{ id: 'bb_mag', country: 'BB', baseYear: 2026, baseTonnes: 10, growthRatePerYear: 0, gradeMix: { mag: 1 }, ...cite }] },
+    meta: { defaults: { worldMarketSales: true } },
   });
 }
 

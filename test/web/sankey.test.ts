@@ -27,6 +27,7 @@ const feed = (from: string, to: string, tonnes: number, origin: Flow['origin'] =
 });
 const ship = (product: string, from: string, to: string, tonnes: number, origin: Flow['origin'] = 'trusted', year = 2030): Flow => ({ kind: 'ship', product, origin, from, to, year, tonnes });
 const buy = (product: string, to: string, tonnes: number, year = 2030): Flow => ({ kind: 'buy', product, origin: 'untrusted', from: 'CN', to, year, tonnes });
+const sell = (product: string, from: string, tonnes: number, origin: Flow['origin'] = 'trusted', year = 2030): Flow => ({ kind: 'sell', product, origin, from, to: 'WORLD', year, tonnes });
 const made = (stage: string, country: string, trusted: number, untrusted = 0, year = 2030, plant = `${stage}_${country}`): Production => ({
   plant,
   country,
@@ -72,7 +73,7 @@ t.test('feed, ship and buy flows become links between country stages, per origin
   t.match(link('magnet:CN', 'market:US', 'untrusted'), [{ tonnes: 7, basis: 'buy', unit: 't magnet' }]);
   t.match(link('separation:CN', 'metal:JP', 'untrusted'), [{ tonnes: 3, basis: 'buy' }]);
   t.equal(s.links.length, 6, 'the 2031 flow is another year');
-  t.match(s.notes, [/^JP shipped 20\.00 t metal/, /^MY shipped 105\.00 t oxide/], 'no production listed: the exports are noted as re-exports');
+  t.match(s.notes, [/^JP shipped or sold 20\.00 t metal/, /^MY shipped or sold 105\.00 t oxide/], 'no production listed: the exports are noted as re-exports');
 
   const node = (id: string) => s.nodes.find((n) => n.id === id)!;
   t.match(node('separation:MY'), { column: 'separation', depth: 1, country: 'MY', inT: 1050, outT: 105, valueT: 1050 });
@@ -85,10 +86,19 @@ t.test('feed, ship and buy flows become links between country stages, per origin
   );
 });
 
-t.test('what a country made and did not ship abroad is kept at home, by origin', async (t) => {
+t.test('sales to the rest of the world go to a node of their own', async (t) => {
+  const s = buildSankey({ flows: [sell('ox', 'AA', 8), sell('mag', 'AA', 2, 'untrusted')], production: [made('separation', 'AA', 8), made('magnet', 'AA', 0, 2)], products }, 2030);
+  t.match(s.links, [
+    { source: 'magnet:AA', target: 'market:WORLD', origin: 'untrusted', basis: 'sell', tonnes: 2, unit: 't magnet' },
+    { source: 'separation:AA', target: 'metal:WORLD', origin: 'trusted', basis: 'sell', tonnes: 8, unit: 't oxide' },
+  ]);
+  t.equal(s.links.length, 2, 'all that was made was sold: nothing kept at home');
+});
+
+t.test('what a country made and did not ship abroad or sell is kept at home, by origin', async (t) => {
   const s = buildSankey(
     {
-      flows: [ship('ox', 'AA', 'BB', 30), ship('mag', 'AA', 'BB', 4, 'untrusted')],
+      flows: [ship('ox', 'AA', 'BB', 20), sell('ox', 'AA', 10), ship('mag', 'AA', 'BB', 4, 'untrusted')],
       production: [made('separation', 'AA', 80), made('separation', 'AA', 20, 0, 2030, 'sep2_AA'), made('magnet', 'AA', 6, 10), made('separation', 'AA', 500, 0, 2031)],
       products,
     },
@@ -107,7 +117,7 @@ t.test('exports beyond what a country made (re-exports) draw no home link and ar
   const s = buildSankey({ flows: [ship('met', 'BB', 'AA', 12)], production: [made('metal', 'BB', 10)], products }, 2030);
   t.equal(s.links.filter((l) => l.basis === 'home').length, 0);
   t.equal(s.links.length, 1);
-  t.match(s.notes, [/BB shipped 2\.00 t metal \(trusted\) more metal output than it made in 2030/]);
+  t.match(s.notes, [/BB shipped or sold 2\.00 t metal \(trusted\) more metal output than it made in 2030/]);
 });
 
 t.test('flows of unknown products are left out and named; specks below MIN_TONNES are dropped', async (t) => {
@@ -132,6 +142,7 @@ t.test('no tonne is lost or counted twice (property)', async (t) => {
     fc.record({ from: country, to: country, tonnes, origin }).map((f) => feed(f.from, f.to, f.tonnes, f.origin)),
     fc.record({ p: fc.constantFrom('ox', 'met', 'mag'), from: country, to: country, tonnes, origin }).filter((f) => f.from !== f.to).map((f) => ship(f.p, f.from, f.to, f.tonnes, f.origin)),
     fc.record({ p: fc.constantFrom('ox', 'met', 'mag'), to: country, tonnes }).map((f) => buy(f.p, f.to, f.tonnes)),
+    fc.record({ p: fc.constantFrom('ox', 'met', 'mag'), from: country, tonnes, origin }).map((f) => sell(f.p, f.from, f.tonnes, f.origin)),
   );
   const production = fc.record({ stage: fc.constantFrom('separation', 'metal', 'magnet'), c: country, a: tonnes, b: tonnes }).map((p) => made(p.stage, p.c, p.a, p.b));
   fc.assert(
@@ -146,7 +157,7 @@ t.test('no tonne is lost or counted twice (property)', async (t) => {
         for (const c of ['AA', 'BB', 'CC']) {
           for (const o of ['trusted', 'untrusted'] as const) {
             const made = sum(rows.filter((r) => r.stage === stage && r.country === c).map((r) => (o === 'trusted' ? r.trustedOutputT : r.untrustedOutputT)));
-            const exported = sum(flows.filter((f) => f.kind === 'ship' && f.from === c && f.origin === o && products.find((p) => p.id === f.product)!.stage === stage).map((f) => f.tonnes));
+            const exported = sum(flows.filter((f) => (f.kind === 'ship' || f.kind === 'sell') && f.from === c && f.origin === o && products.find((p) => p.id === f.product)!.stage === stage).map((f) => f.tonnes));
             const home = sum(s.links.filter((l) => l.basis === 'home' && l.source === `${stage}:${c}` && l.origin === o).map((l) => l.tonnes));
             if (made - exported > MIN_TONNES && !close(home + exported, made)) return false;
             if (made - exported <= MIN_TONNES && home !== 0) return false;

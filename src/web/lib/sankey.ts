@@ -10,11 +10,12 @@
  * - `ship`: ship flows of a product made at stage s, s:{from} → next(s):{to}, where next(s) is the
  *   market for final products (magnets) and the following stage otherwise;
  * - `buy`: purchases from the rival supplier, s:{rival} → next(s):{to} (always untrusted);
- * - `home`: what stage s made in a country and did not ship abroad, s:{c} → next(s):{c}. The
- *   portfolio lists trade between countries but not use within one, so this link is derived from
- *   `production` (output by origin) less the ship flows out of that country at that stage. It
- *   includes output nothing used (a co-product oxide no plant takes); when exports exceed output
- *   (re-exports of imports), the link is left out and the gap is listed in `notes`.
+ * - `sell`: sales to the rest of the world, s:{from} → next(s):WORLD;
+ * - `home`: what stage s made in a country and did not ship abroad or sell, s:{c} → next(s):{c}.
+ *   The portfolio lists trade between countries but not use within one, so this link is derived
+ *   from `production` (output by origin) less the ship and sell flows out of that country at that
+ *   stage. It includes output nothing used (a co-product oxide no plant takes); when exports
+ *   exceed output (re-exports of imports), the link is left out and the gap is listed in `notes`.
  *
  * Units change along the chain (t TREO, t oxide, t metal, t magnet); each link carries its own.
  * A node's value is the larger of what flows in and what flows out, as ECharts lays it out.
@@ -24,6 +25,9 @@ import type { Flow, Origin, Production } from './types.js';
 export const COLUMNS = ['mine', 'separation', 'metal', 'magnet', 'market'] as const;
 export type Column = (typeof COLUMNS)[number];
 export type Stage = 'separation' | 'metal' | 'magnet';
+
+/** The `to` of sell flows: the rest of the world, a market node of its own. */
+export const WORLD = 'WORLD';
 
 /** Links below this many tonnes are left out (solver noise, not material). */
 export const MIN_TONNES = 1e-6;
@@ -56,7 +60,7 @@ export interface SankeyInput {
   products: readonly ProductInfo[];
 }
 
-export type LinkBasis = 'feed' | 'ship' | 'buy' | 'home';
+export type LinkBasis = Flow['kind'] | 'home';
 
 export interface SankeyNode {
   /** `{column}:{country}`, e.g. `metal:US`. */
@@ -125,7 +129,7 @@ export function buildSankey(input: SankeyInput, year: number): SankeyYear {
     else link.parts.push({ label: part, tonnes });
   };
 
-  // What each country shipped abroad per stage and origin, for the `home` links below.
+  // What each country shipped abroad or sold per stage and origin, for the `home` links below.
   const exported = new Map<string, number>();
   const unknownProducts = new Set<string>();
   for (const flow of input.flows) {
@@ -142,7 +146,7 @@ export function buildSankey(input: SankeyInput, year: number): SankeyYear {
     }
     const target = nextColumn(product.stage, product.final);
     add(nodeId(product.stage, flow.from), nodeId(target, flow.to), flow.origin, flow.kind, UNITS[product.stage], flow.tonnes, flow.product);
-    if (flow.kind === 'ship') {
+    if (flow.kind === 'ship' || flow.kind === 'sell') {
       const key = `${product.stage}|${flow.from}|${flow.origin}`;
       exported.set(key, (exported.get(key) ?? 0) + flow.tonnes);
     }
@@ -165,7 +169,7 @@ export function buildSankey(input: SankeyInput, year: number): SankeyYear {
     const kept = (produced.get(key) ?? 0) - (exported.get(key) ?? 0);
     if (kept < -MIN_TONNES) {
       notes.push(
-        `${country} shipped ${(-kept).toFixed(2)} ${UNITS[stage]} (${origin}) more ${stage} output than it made in ${year}: re-exports of imports; no home link is drawn.`,
+        `${country} shipped or sold ${(-kept).toFixed(2)} ${UNITS[stage]} (${origin}) more ${stage} output than it made in ${year}: re-exports of imports; no home link is drawn.`,
       );
       continue;
     }

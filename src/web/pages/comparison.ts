@@ -12,7 +12,7 @@ import { exact, formatDelta, formatNumber, formatPoints, formatShare, formatUsd 
 import { SERIES_COLOURS } from '../lib/palette.js';
 import { trajectoryOption } from '../lib/trajectory-chart.js';
 import type { Comparison, PortfolioPage } from '../lib/types.js';
-import { COST_LABELS } from './portfolio.js';
+import { costLabel } from './portfolio.js';
 import { portfolioPicker } from './scenarios.js';
 
 const DIFFERENCE_WORDS: Record<Comparison['buildDifferences'][number]['difference'], string> = {
@@ -81,7 +81,7 @@ export async function render(ctx: PageContext): Promise<void> {
       table(
         ['Category', ...heads],
         c.costBreakdown.map((row) => [
-          COST_LABELS[row.category] ?? row.category,
+          costLabel(row.category),
           ...row.values.map((v) => h('span', { class: 'pair' }, usd(v.usd), h('br'), usdDelta(v.deltaUsd, `cost:${row.category}:${v.portfolioId}`))),
         ]),
         { class: 'categories' },

@@ -11,12 +11,13 @@ import { mountChart, type ChartOption } from '../lib/charts.js';
 import { clear, errorBox, h, num, table } from '../lib/dom.js';
 import { exact, formatNumber, formatShare, formatTonnes, formatUsd } from '../lib/format.js';
 import { OKABE_ITO, ORIGIN_COLOURS, SERIES_COLOURS, STAGE_COLOURS } from '../lib/palette.js';
-import { buildSankey, COLUMN_TITLES, COLUMNS, sankeyYears, type ProductInfo, type SankeyLink, type SankeyYear } from '../lib/sankey.js';
+import { buildSankey, COLUMN_TITLES, COLUMNS, sankeyYears, WORLD, type ProductInfo, type SankeyLink, type SankeyYear } from '../lib/sankey.js';
 import { timelineRows } from '../lib/timeline.js';
 import { trajectoryOption } from '../lib/trajectory-chart.js';
 import type { Dataset, PortfolioRecord, Report, ScenarioRecord } from '../lib/types.js';
 
-export const COST_LABELS: Record<string, string> = {
+/** A label for every cost category of the API (a new category fails the type check until it has one). */
+export const COST_LABELS: Record<keyof NonNullable<PortfolioRecord['costBreakdown']>, string> = {
   capexUsd: 'Capex',
   salvageCreditUsd: 'Salvage credit',
   fixedOpexUsd: 'Fixed opex',
@@ -27,12 +28,18 @@ export const COST_LABELS: Record<string, string> = {
   shortfallPenaltyUsd: 'Target shortfall penalty',
   unservedPenaltyUsd: 'Unserved demand penalty',
   originTieBreakUsd: 'Origin tie-break',
+  coProductCreditUsd: 'Co-product credit',
+  worldMarketSalesUsd: 'Sales to the rest of the world',
+  contractShortfallPenaltyUsd: 'Contract shortfall penalty',
 };
+
+export const costLabel = (key: string) => (COST_LABELS as Record<string, string>)[key] ?? key;
 
 const BASIS_WORDS: Record<SankeyLink['basis'], string> = {
   feed: 'feed',
   ship: 'shipped',
   buy: 'bought from the rival supplier',
+  sell: 'sold to the rest of the world',
   home: 'kept at home',
 };
 
@@ -45,7 +52,7 @@ export interface Names {
 export function namesFrom(dataset: Dataset | null): Names {
   const countries = new Map((dataset?.countries ?? []).map((c) => [c.id, c.name]));
   const products = new Map((dataset?.products ?? []).map((p) => [p.id, p.name]));
-  return { country: (id) => countries.get(id) ?? id, product: (id) => products.get(id) ?? id };
+  return { country: (id) => countries.get(id) ?? (id === WORLD ? 'Rest of the world' : id), product: (id) => products.get(id) ?? id };
 }
 
 export async function render(ctx: PageContext): Promise<void> {
@@ -470,7 +477,7 @@ function costSection(p: PortfolioRecord): HTMLElement {
       h('summary', {}, 'Every category as a table'),
       table(
         ['Category', 'USD (present value)'],
-        Object.entries(breakdown).map(([k, v]) => [COST_LABELS[k] ?? k, num(v, formatUsd(v), exact(v, 'USD'), { 'data-cost': k })]),
+        Object.entries(breakdown).map(([k, v]) => [costLabel(k), num(v, formatUsd(v), exact(v, 'USD'), { 'data-cost': k })]),
         { class: 'cost' },
       ),
     ),
@@ -480,7 +487,7 @@ function costSection(p: PortfolioRecord): HTMLElement {
       grid: { left: 8, right: 90, top: 24, bottom: 24, containLabel: true },
       tooltip: { trigger: 'item', formatter: (x: { name: string; value: number }) => `${x.name}<br><b>${formatUsd(x.value)}</b> (${exact(x.value, 'USD')})` },
       xAxis: { type: 'value', name: 'USD', axisLabel: { formatter: (v: number) => formatUsd(v).replace(' USD', '') } },
-      yAxis: { type: 'category', inverse: true, data: entries.map(([k]) => COST_LABELS[k] ?? k) },
+      yAxis: { type: 'category', inverse: true, data: entries.map(([k]) => costLabel(k)) },
       series: [
         {
           type: 'bar',
