@@ -179,11 +179,17 @@ function expectedSankey(portfolio: Json, dataset: Json, year: number) {
     made.set(`${r.stage}|${r.country}|trusted`, (made.get(`${r.stage}|${r.country}|trusted`) ?? 0) + r.trustedOutputT);
     made.set(`${r.stage}|${r.country}|untrusted`, (made.get(`${r.stage}|${r.country}|untrusted`) ?? 0) + r.untrustedOutputT);
   }
-  for (const [key, tonnes] of made) {
-    const [stage, country, origin] = key.split('|') as [string, string, string];
-    const kept = tonnes - (exports.get(key) ?? 0);
+  // Kept at home, per country and stage: untrusted exports beyond the untrusted output left as
+  // downgraded trusted content.
+  for (const place of new Set([...made.keys()].map((k) => k.split('|').slice(0, 2).join('|')))) {
+    const [stage, country] = place.split('|') as [string, string];
+    const m = (o: string) => made.get(`${place}|${o}`) ?? 0;
+    const x = (o: string) => exports.get(`${place}|${o}`) ?? 0;
     const final = [...stageOf.values()].some((p) => p.stage === stage && p.final);
-    if (kept >= 1e-6) add(`${stage}:${country}`, `${next(stage, final)}:${country}`, origin, 'home', kept);
+    const keptU = m('untrusted') - x('untrusted');
+    const keptT = m('trusted') - x('trusted') - Math.max(0, -keptU);
+    if (keptT >= 1e-6) add(`${stage}:${country}`, `${next(stage, final)}:${country}`, 'trusted', 'home', keptT);
+    if (keptU >= 1e-6) add(`${stage}:${country}`, `${next(stage, final)}:${country}`, 'untrusted', 'home', keptU);
   }
   const nodeIn = new Map<string, number>();
   const nodeOut = new Map<string, number>();

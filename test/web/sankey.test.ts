@@ -113,11 +113,22 @@ t.test('what a country made and did not ship abroad or sell is kept at home, by 
   t.equal(home.length, 3);
 });
 
+t.test('untrusted exports beyond the untrusted output come out of the trusted output (a downgrade)', async (t) => {
+  const s = buildSankey({ flows: [sell('ox', 'AA', 4, 'untrusted'), ship('ox', 'AA', 'BB', 1, 'untrusted')], production: [made('separation', 'AA', 10, 2)], products }, 2030);
+  t.match(
+    s.links.filter((l) => l.basis === 'home'),
+    [{ source: 'separation:AA', target: 'metal:AA', origin: 'trusted', tonnes: 7 }],
+    '10 trusted + 2 untrusted made, 5 untrusted left: 7 trusted kept, no untrusted',
+  );
+  t.equal(s.links.filter((l) => l.basis === 'home').length, 1);
+  t.same(s.notes, []);
+});
+
 t.test('exports beyond what a country made (re-exports) draw no home link and are noted', async (t) => {
   const s = buildSankey({ flows: [ship('met', 'BB', 'AA', 12)], production: [made('metal', 'BB', 10)], products }, 2030);
   t.equal(s.links.filter((l) => l.basis === 'home').length, 0);
   t.equal(s.links.length, 1);
-  t.match(s.notes, [/BB shipped or sold 2\.00 t metal \(trusted\) more metal output than it made in 2030/]);
+  t.match(s.notes, [/BB shipped or sold 2\.00 t metal more metal output than it made in 2030: re-exports/]);
 });
 
 t.test('flows of unknown products are left out and named; specks below MIN_TONNES are dropped', async (t) => {
@@ -152,16 +163,21 @@ t.test('no tonne is lost or counted twice (property)', async (t) => {
       const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
       // Every flow is in exactly one link.
       if (!close(sum(s.links.filter((l) => l.basis !== 'home').map((l) => l.tonnes)), sum(flows.map((f) => f.tonnes)))) return false;
-      // Per stage, country and origin: home + exports = production whenever production covers exports.
+      // Per stage and country: home + exports = production whenever production covers exports, and
+      // the untrusted content kept is what was made untrusted and not exported.
       for (const stage of ['separation', 'metal', 'magnet'] as const) {
         for (const c of ['AA', 'BB', 'CC']) {
-          for (const o of ['trusted', 'untrusted'] as const) {
-            const made = sum(rows.filter((r) => r.stage === stage && r.country === c).map((r) => (o === 'trusted' ? r.trustedOutputT : r.untrustedOutputT)));
-            const exported = sum(flows.filter((f) => (f.kind === 'ship' || f.kind === 'sell') && f.from === c && f.origin === o && products.find((p) => p.id === f.product)!.stage === stage).map((f) => f.tonnes));
-            const home = sum(s.links.filter((l) => l.basis === 'home' && l.source === `${stage}:${c}` && l.origin === o).map((l) => l.tonnes));
-            if (made - exported > MIN_TONNES && !close(home + exported, made)) return false;
-            if (made - exported <= MIN_TONNES && home !== 0) return false;
-          }
+          const madeT = sum(rows.filter((r) => r.stage === stage && r.country === c).map((r) => r.trustedOutputT));
+          const madeU = sum(rows.filter((r) => r.stage === stage && r.country === c).map((r) => r.untrustedOutputT));
+          const out = (o: string) =>
+            sum(flows.filter((f) => (f.kind === 'ship' || f.kind === 'sell') && f.from === c && f.origin === o && products.find((p) => p.id === f.product)!.stage === stage).map((f) => f.tonnes));
+          const home = (o: string) => sum(s.links.filter((l) => l.basis === 'home' && l.source === `${stage}:${c}` && l.origin === o).map((l) => l.tonnes));
+          const keptU = madeU - out('untrusted');
+          if (!(keptU >= MIN_TONNES ? close(home('untrusted'), keptU) : home('untrusted') === 0)) return false;
+          const keptT = madeT - out('trusted') - Math.max(0, -keptU);
+          if (keptT >= MIN_TONNES && !close(home('trusted') + home('untrusted') + out('trusted') + out('untrusted'), madeT + madeU)) return false;
+          if (keptT < MIN_TONNES && home('trusted') !== 0) return false;
+          if (keptT < -MIN_TONNES && !s.notes.some((n) => n.startsWith(`${c} shipped or sold`))) return false;
         }
       }
       // Node values are the larger of in and out.

@@ -14,8 +14,11 @@
  * - `home`: what stage s made in a country and did not ship abroad or sell, s:{c} → next(s):{c}.
  *   The portfolio lists trade between countries but not use within one, so this link is derived
  *   from `production` (output by origin) less the ship and sell flows out of that country at that
- *   stage. It includes output nothing used (a co-product oxide no plant takes); when exports
- *   exceed output (re-exports of imports), the link is left out and the gap is listed in `notes`.
+ *   stage. Trusted content may leave labelled untrusted (downgraded: nothing turns untrusted
+ *   content trusted), so untrusted exports beyond the untrusted output are taken from the trusted
+ *   output: kept untrusted = max(0, made_u − out_u), kept trusted = made_t − out_t − max(0, out_u −
+ *   made_u). It includes output nothing used (a co-product oxide no plant takes); when exports
+ *   exceed output (re-exports of imports), no trusted home link is drawn and `notes` says so.
  *
  * Units change along the chain (t TREO, t oxide, t metal, t magnet); each link carries its own.
  * A node's value is the larger of what flows in and what flows out, as ECharts lays it out.
@@ -163,18 +166,23 @@ export function buildSankey(input: SankeyInput, year: number): SankeyYear {
     }
   }
   const finalStages = new Set(input.products.filter((p) => p.final).map((p) => p.stage));
-  const homeKeys = new Set([...produced.keys(), ...exported.keys()]);
-  for (const key of [...homeKeys].sort()) {
-    const [stage, country, origin] = key.split('|') as [Stage, string, Origin];
-    const kept = (produced.get(key) ?? 0) - (exported.get(key) ?? 0);
-    if (kept < -MIN_TONNES) {
+  const places = new Set([...produced.keys(), ...exported.keys()].map((key) => key.split('|').slice(0, 2).join('|')));
+  for (const place of [...places].sort()) {
+    const [stage, country] = place.split('|') as [Stage, string];
+    const made = (origin: Origin) => produced.get(`${place}|${origin}`) ?? 0;
+    const out = (origin: Origin) => exported.get(`${place}|${origin}`) ?? 0;
+    // Trusted content can leave as untrusted (a downgrade), never the other way round, so untrusted
+    // exports beyond the untrusted output are taken from the trusted output.
+    const keptUntrusted = Math.max(0, made('untrusted') - out('untrusted'));
+    const keptTrusted = made('trusted') - out('trusted') - Math.max(0, out('untrusted') - made('untrusted'));
+    if (keptTrusted < -MIN_TONNES) {
       notes.push(
-        `${country} shipped or sold ${(-kept).toFixed(2)} ${UNITS[stage]} (${origin}) more ${stage} output than it made in ${year}: re-exports of imports; no home link is drawn.`,
+        `${country} shipped or sold ${(-keptTrusted).toFixed(2)} ${UNITS[stage]} more ${stage} output than it made in ${year}: re-exports of imports; no home link is drawn for its trusted content.`,
       );
-      continue;
     }
-    if (kept < MIN_TONNES) continue;
-    add(nodeId(stage, country), nodeId(nextColumn(stage, finalStages.has(stage)), country), origin, 'home', UNITS[stage], kept, `kept in ${country}`);
+    const target = nodeId(nextColumn(stage, finalStages.has(stage)), country);
+    if (keptTrusted >= MIN_TONNES) add(nodeId(stage, country), target, 'trusted', 'home', UNITS[stage], keptTrusted, `kept in ${country}`);
+    if (keptUntrusted >= MIN_TONNES) add(nodeId(stage, country), target, 'untrusted', 'home', UNITS[stage], keptUntrusted, `kept in ${country}`);
   }
 
   const kept = [...links.values()].filter((l) => l.tonnes >= MIN_TONNES);

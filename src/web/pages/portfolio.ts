@@ -230,7 +230,7 @@ function flowsSection(ctx: PageContext, p: PortfolioRecord, dataset: Dataset | n
     h(
       'p',
       { class: 'muted caption' },
-      'Feed is in tonnes of rare-earth oxide (TREO) in concentrate; later stages in tonnes of their product. “Kept at home” is what a country made less what it shipped abroad (including any co-product nothing used). Hover for exact values.',
+      'Feed is in tonnes of rare-earth oxide (TREO) in concentrate; later stages in tonnes of their product. “Kept at home” is what a country made less what it shipped abroad or sold to the rest of the world (including any co-product nothing used). Hover for exact values.',
     ),
     notes,
     tableBox,
