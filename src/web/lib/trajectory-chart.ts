@@ -11,6 +11,8 @@ export interface TrajectoryLine {
   name: string;
   colour: string;
   dashed?: boolean;
+  /** Marker shape, so lines that lie on each other stay apart ('circle' by default). */
+  symbol?: 'circle' | 'triangle' | 'rect' | 'diamond' | 'roundRect' | 'pin' | 'arrow';
   /** [year, share or null] in the API's order. */
   data: Array<[number, number | null]>;
 }
@@ -22,8 +24,8 @@ export function trajectoryOption(lines: TrajectoryLine[], limit: Array<[number, 
       name: line.name,
       data: line.data,
       connectNulls: false,
-      symbol: 'circle',
-      symbolSize: 6,
+      symbol: line.symbol ?? 'circle',
+      symbolSize: line.symbol && line.symbol !== 'circle' ? 8 : 6,
       itemStyle: { color: line.colour },
       lineStyle: { color: line.colour, width: 2, type: line.dashed ? 'dashed' : 'solid' },
     })),
@@ -38,8 +40,8 @@ export function trajectoryOption(lines: TrajectoryLine[], limit: Array<[number, 
     },
   ];
   return {
-    grid: { left: 56, right: 20, top: 40, bottom: 36 },
-    legend: { top: 4, left: 'center' },
+    grid: { left: 56, right: 20, top: 48, bottom: 36 },
+    legend: { type: 'scroll', top: 4, left: 'center' },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (value: unknown) => (typeof value === 'number' ? `${formatShare(value)} (${exact(value)})` : '—'),

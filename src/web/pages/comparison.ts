@@ -45,6 +45,11 @@ export async function render(ctx: PageContext): Promise<void> {
   if (signal.aborted) return;
   const label = new Map(c.portfolios.map((p, i) => [p.id, `${String.fromCharCode(65 + i)}: ${p.scenarioName}`]));
   const name = (id: string) => label.get(id) ?? id;
+  // Legends keep to one line: the letter and the start of the name (the list above has it whole).
+  const shortName = (id: string) => {
+    const full = name(id);
+    return full.length > 36 ? `${full.slice(0, 35)}…` : full;
+  };
   const heads = c.portfolios.map((p) => name(p.id));
 
   root.append(
@@ -90,7 +95,7 @@ export async function render(ctx: PageContext): Promise<void> {
 
     buildDifferences(c, heads),
     capacity(c, heads),
-    dependency(c, name),
+    dependency(c, name, shortName),
     budgets(c, heads),
   );
 }
@@ -146,7 +151,9 @@ function capacity(c: Comparison, heads: string[]): HTMLElement {
   return section;
 }
 
-function dependency(c: Comparison, name: (id: string) => string): HTMLElement {
+const SYMBOLS = ['circle', 'triangle', 'rect', 'diamond'] as const;
+
+function dependency(c: Comparison, name: (id: string) => string, shortName: (id: string) => string): HTMLElement {
   const section = h('section', { id: 'dependency', 'aria-labelledby': 'dependency-h' }, h('h2', { id: 'dependency-h' }, 'Dependency trajectories, overlaid'));
   if (!c.dependency.length) {
     section.append(h('p', { class: 'empty' }, 'None of these scenarios sets a dependency target.'));
@@ -194,7 +201,8 @@ function dependency(c: Comparison, name: (id: string) => string): HTMLElement {
         `compare-trajectory-${i}`,
         trajectoryOption(
           c.portfolios.map((p, k) => ({
-            name: name(p.id),
+            name: shortName(p.id),
+            symbol: SYMBOLS[k % SYMBOLS.length]!,
             colour: SERIES_COLOURS[k % SERIES_COLOURS.length]!,
             dashed: k % 2 === 1,
             data: d.points.map((pt) => [pt.year, pt.values.find((v) => v.portfolioId === p.id)?.share ?? null] as [number, number | null]),
