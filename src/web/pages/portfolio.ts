@@ -150,12 +150,9 @@ function header(p: PortfolioRecord, names: Names): HTMLElement {
 // Flows
 // ---------------------------------------------------------------------------------------------
 
-function productsOf(dataset: Dataset | null, p: PortfolioRecord): ProductInfo[] {
-  if (dataset) return dataset.products.map((x) => ({ id: x.id, stage: x.stage, final: x.final }));
-  // Without the dataset, stages are read from production: enough to place links, not to name them.
-  const stageOf = new Map<string, ProductInfo>();
-  for (const f of p.flows) if (f.kind !== 'feed' && !stageOf.has(f.product)) stageOf.set(f.product, { id: f.product, stage: 'magnet', final: true });
-  return [...stageOf.values()];
+/** Which stage makes each product; without the dataset only feed links can be placed (the Sankey notes the rest). */
+function productsOf(dataset: Dataset | null): ProductInfo[] {
+  return dataset?.products.map((x) => ({ id: x.id, stage: x.stage, final: x.final })) ?? [];
 }
 
 function defaultYear(p: PortfolioRecord, years: number[]): number | undefined {
@@ -164,7 +161,7 @@ function defaultYear(p: PortfolioRecord, years: number[]): number | undefined {
 }
 
 function flowsSection(ctx: PageContext, p: PortfolioRecord, dataset: Dataset | null, names: Names): HTMLElement {
-  const input = { flows: p.flows, production: p.production, products: productsOf(dataset, p) };
+  const input = { flows: p.flows, production: p.production, products: productsOf(dataset) };
   const years = sankeyYears(input);
   const section = h('section', { id: 'flows', 'aria-labelledby': 'flows-h' });
   if (!years.length) {
