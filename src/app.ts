@@ -34,6 +34,7 @@ import { comparisonRoutes } from './routes/comparisons.js';
 import { exportRoutes } from './routes/exports.js';
 import { reportRoutes } from './routes/reports.js';
 import { hoistMediaExamples, markOptionalBodies, pruneUnusedComponents } from './routes/docs.js';
+import { defaultWebRoot, webRoutes } from './routes/web.js';
 
 export interface Services {
   config: Config;
@@ -74,6 +75,8 @@ export interface AppOptions {
    * option overrides. Ignored with `DATABASE_URL`: solves then go to the shared queue.
    */
   pool?: false | Partial<Omit<PoolOptions, 'log'>>;
+  /** Directory of the built web interface served at `/` (default `dist/web`); `false` serves none. */
+  webRoot?: string | false;
 }
 
 export const OPENAPI_TAGS = [
@@ -236,6 +239,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  if (options.webRoot !== false) await app.register(webRoutes, { root: options.webRoot ?? defaultWebRoot() });
 
   return app;
 }

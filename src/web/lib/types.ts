@@ -1,0 +1,24 @@
+/**
+ * The API's shapes as the pages use them. They are the service's own zod schemas, imported as types
+ * only (nothing of zod reaches the bundle), so a change to the API that the pages do not follow fails
+ * the web type check instead of a page at run time.
+ */
+export type { Portfolio, DependencyTrajectory } from '../../schemas/portfolio.js';
+export type { Comparison, Job, JobPhase, PortfolioRecord, Problem, ScenarioRecord } from '../../schemas/api.js';
+export type { Report } from '../../schemas/report.js';
+export type { Dataset } from '../../data/schema.js';
+
+import type { z } from 'zod';
+import type { PortfolioPageSchema, PortfolioRecord, PortfolioSummarySchema, ScenarioPageSchema, ScenarioSummarySchema } from '../../schemas/api.js';
+
+export type Flow = PortfolioRecord['flows'][number];
+export type Production = PortfolioRecord['production'][number];
+export type Build = PortfolioRecord['builds'][number];
+export type BudgetUse = PortfolioRecord['budgets'][number];
+export type Origin = Flow['origin'];
+
+/** Items of the list endpoints (`GET /scenarios`, `GET /portfolios`) and their pages. */
+export type ScenarioSummary = z.infer<typeof ScenarioSummarySchema>;
+export type PortfolioSummary = z.infer<typeof PortfolioSummarySchema>;
+export type ScenarioPage = z.infer<typeof ScenarioPageSchema>;
+export type PortfolioPage = z.infer<typeof PortfolioPageSchema>;

@@ -1,0 +1,92 @@
+/**
+ * The planner's view: a hash router over pages. A page is a module with `render(ctx)`; adding a view
+ * (the frontier, the stress test) is a new file in `pages/` and one line in `ROUTES`. Hash routes
+ * (`#/portfolios/{id}`) keep the pages apart from the API's own paths on the same origin.
+ *
+ * `body[data-page]` names the page shown and `body[data-state]` is `loading`, `ready` or `error`,
+ * so the browser tests and the render benchmark wait for a condition instead of a delay.
+ */
+import { disposeCharts, painted } from './lib/charts.js';
+import { clear, errorBox, h } from './lib/dom.js';
+import * as scenarios from './pages/scenarios.js';
+import * as portfolio from './pages/portfolio.js';
+import * as comparison from './pages/comparison.js';
+
+export interface PageContext {
+  root: HTMLElement;
+  /** Captures of the route's pattern (e.g. the portfolio id). */
+  params: string[];
+  query: URLSearchParams;
+  /** Aborted when the reader leaves the page (stops polling and pending requests). */
+  signal: AbortSignal;
+  /** Updates the hash's query without rendering the page again (e.g. the selected year). */
+  replaceQuery(query: URLSearchParams): void;
+}
+
+interface Route {
+  name: string;
+  pattern: RegExp;
+  title: string;
+  render(ctx: PageContext): Promise<void>;
+}
+
+const ROUTES: Route[] = [
+  { name: 'scenarios', pattern: /^\/(?:scenarios)?$/, title: 'Scenarios', render: scenarios.render },
+  { name: 'portfolio', pattern: /^\/portfolios\/([0-9a-fA-F-]{36})$/, title: 'Portfolio', render: portfolio.render },
+  { name: 'comparison', pattern: /^\/compare$/, title: 'Comparison', render: comparison.render },
+];
+
+const root = document.getElementById('page') as HTMLElement;
+let current: AbortController | null = null;
+
+async function show(): Promise<void> {
+  current?.abort();
+  const controller = new AbortController();
+  current = controller;
+  disposeCharts();
+  clear(root);
+
+  const hash = location.hash.replace(/^#/, '') || '/scenarios';
+  const [path = '/', search = ''] = hash.split('?');
+  const route = ROUTES.find((r) => r.pattern.test(path));
+  document.body.dataset.state = 'loading';
+  document.body.dataset.page = route?.name ?? 'not-found';
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a[data-nav]')) {
+    if (link.dataset.nav === route?.name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (!route) {
+    document.title = 'Not found · Allied midstream planner';
+    root.append(h('h1', {}, 'No such page'), h('p', {}, 'Start from ', h('a', { href: '#/scenarios' }, 'the scenarios'), '.'));
+    document.body.dataset.state = 'ready';
+    return;
+  }
+  document.title = `${route.title} · Allied midstream planner`;
+  const params = route.pattern.exec(path)!.slice(1);
+  const ctx: PageContext = {
+    root,
+    params,
+    query: new URLSearchParams(search),
+    signal: controller.signal,
+    replaceQuery(query) {
+      const text = query.toString();
+      history.replaceState(null, '', `#${path}${text ? `?${text}` : ''}`);
+    },
+  };
+  try {
+    await route.render(ctx);
+    if (controller.signal.aborted) return;
+    await painted();
+    if (controller.signal.aborted) return;
+    document.body.dataset.state = 'ready';
+    performance.mark(`${route.name}-rendered`);
+  } catch (error) {
+    if (controller.signal.aborted) return;
+    console.error(error);
+    root.append(errorBox(error));
+    document.body.dataset.state = 'error';
+  }
+}
+
+window.addEventListener('hashchange', () => void show());
+void show();
