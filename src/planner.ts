@@ -76,6 +76,45 @@ export function solveOptionsFor(scenario: Scenario, backend?: Backend): SolveOpt
   };
 }
 
+/**
+ * The no-new-builds baseline depends on the dataset and on the scenario without its targets (the
+ * baseline enforces none), its name and description, and its time limit. Solving the same scenario
+ * again, or a variant that moves only targets (a frontier, a diagnosis, a comparison), reuses the
+ * baseline model and solution instead of solving it again. Kept per thread, per dataset object (a
+ * new dataset version is a new object), for the last few keys.
+ */
+const BASELINE_CACHE_ENTRIES = 4;
+const baselineCache = new WeakMap<Dataset, Map<string, { model: LinearModel; result: SolveResult }>>();
+
+/** How many baselines this thread keeps for a dataset (tests read it to see the cache at work). */
+export function keptBaselines(dataset: Dataset): number {
+  return baselineCache.get(dataset)?.size ?? 0;
+}
+
+export function baselineKey(scenario: Scenario, options: SolveOptions): string {
+  const { targets: _targets, name: _name, description: _description, solver, ...rest } = scenario;
+  return JSON.stringify({ ...rest, solver: { ...solver, timeLimitSeconds: 0, lumpyBuilds: false }, backend: options.backend, algorithm: options.algorithm });
+}
+
+async function solveBaseline(scenario: Scenario, dataset: Dataset, options: SolveOptions): Promise<{ instance: Instance; model: LinearModel; result: SolveResult; cached: boolean }> {
+  const key = baselineKey(scenario, options);
+  const kept = baselineCache.get(dataset)?.get(key);
+  if (kept) {
+    // The instance carries the targets (resolved, not enforced) that the baseline shares are read for.
+    const base = { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } };
+    return { instance: resolveScenario(base, dataset, { noNewBuilds: true, noTargets: true }), model: kept.model, result: kept.result, cached: true };
+  }
+  const base = formulateScenario(scenario, dataset, true);
+  const result = await solveModel(base.model, { ...options, sensitivity: false });
+  if (result.status === 'optimal') {
+    const entries = baselineCache.get(dataset) ?? new Map<string, { model: LinearModel; result: SolveResult }>();
+    baselineCache.set(dataset, entries);
+    entries.set(key, { model: base.model, result });
+    while (entries.size > BASELINE_CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
+  }
+  return { instance: base.instance, model: base.model, result, cached: false };
+}
+
 export async function planScenario(scenario: Scenario, dataset: Dataset, options: PlanOptions = {}): Promise<Portfolio> {
   return (await plan(scenario, dataset, { ...options, report: false })).portfolio;
 }
@@ -107,10 +146,10 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   const result = await solveModel(model, solveOptions);
   let baseline: { instance: Instance; model: LinearModel; result: SolveResult } | undefined;
   if (!options.skipBaseline && result.status === 'optimal') {
-    const base = formulateScenario(scenario, dataset, true);
-    onPhase('baseline', () => buildPortfolio({ instance, model, result, buildMs, baseline: { model: base.model, result: overrun(base.model) } }));
+    onPhase('baseline', () => buildPortfolio({ instance, model, result, buildMs, baseline: { model, result: overrun(model) } }));
     const { probes: _probes, ...plain } = solveOptions;
-    baseline = { instance: base.instance, model: base.model, result: await solveModel(base.model, { ...plain, sensitivity: false }) };
+    const solved = await solveBaseline(scenario, dataset, plain);
+    baseline = { instance: solved.instance, model: solved.model, result: solved.result };
   }
   onPhase('reporting');
   const portfolio = buildPortfolio({ instance, model, result, buildMs, ...(baseline ? { baseline } : {}) });

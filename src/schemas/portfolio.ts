@@ -113,6 +113,8 @@ export const SolverInfoSchema = z.object({
   solveMs: z.number(),
   algorithm: z.string().optional(),
   mipRelGap: z.number().optional(),
+  warmStart: z.boolean().optional().describe('HiGHS LP: the dual simplex started from the basis of an earlier solve of the same model structure.'),
+  iterations: z.number().int().optional().describe('Simplex plus interior-point iterations.'),
 });
 
 export const PortfolioSchema = z.object({

@@ -5,7 +5,7 @@
  * a solve that did not end optimal (at a time limit HiGHS' values can be far from feasible).
  */
 import highsPackage from 'highs';
-import type { Highs } from 'highs';
+import type { Basis, Highs } from 'highs';
 import type { LinearModel } from '../model/builder.js';
 import { modelStats } from '../model/builder.js';
 import { IPM_ROW_THRESHOLD, type Ranging, type SolveOptions, type SolveResult, type SolveStatus } from './types.js';
@@ -28,6 +28,45 @@ export async function highsVersion(): Promise<string> {
   return highs.version.string;
 }
 
+/**
+ * The last optimal basis per model structure, kept per thread (each solve worker has its own).
+ * "Structure" is the sparsity pattern and sizes: the same scenario solved again, a diagnosis probe
+ * or a sweep point that moves only bounds, costs or coefficients has the same structure, and the
+ * dual simplex started from the previous optimal basis needs a fraction of the iterations. The
+ * objective is the same as a cold start's (a test checks it); where the LP has several optimal
+ * vertices, a warm start may return another of them at the same cost.
+ */
+const BASIS_CACHE_ENTRIES = 8;
+const basisCache = new Map<string, Basis>();
+
+/** FNV-1a over the model's sizes, sparsity pattern and integrality: equal keys, same structure. */
+export function structureKey(model: LinearModel): string {
+  let h = 0x811c9dc5;
+  const mix = (v: number) => {
+    h ^= v & 0xffff;
+    h = Math.imul(h, 0x01000193);
+    h ^= v >>> 16;
+    h = Math.imul(h, 0x01000193);
+  };
+  mix(model.rowStarts.length);
+  mix(model.colCost.length);
+  for (const v of model.rowStarts) mix(v);
+  for (const v of model.rowIndices) mix(v);
+  for (let j = 0; j < model.colInteger.length; j++) if (model.colInteger[j]) mix(j);
+  return `${model.rowStarts.length - 1}x${model.colCost.length}:${model.rowIndices.length}:${(h >>> 0).toString(16)}`;
+}
+
+/** Forgets every kept basis (tests, and a worker that wants cold solves). */
+export function clearBasisCache(): void {
+  basisCache.clear();
+}
+
+function rememberBasis(key: string, basis: Basis): void {
+  basisCache.delete(key);
+  basisCache.set(key, { colStatus: Int32Array.from(basis.colStatus), rowStatus: Int32Array.from(basis.rowStatus) });
+  while (basisCache.size > BASIS_CACHE_ENTRIES) basisCache.delete(basisCache.keys().next().value!);
+}
+
 export function chooseAlgorithm(model: LinearModel, requested: SolveOptions['algorithm']): 'simplex' | 'ipm' {
   if (requested !== 'auto') return requested;
   return model.rowNames.length > IPM_ROW_THRESHOLD ? 'ipm' : 'simplex';
@@ -37,14 +76,26 @@ export async function solveWithHighs(model: LinearModel, options: SolveOptions):
   const highs = await highsModule();
   const stats = modelStats(model);
   const isMip = stats.integerColumns > 0;
-  const algorithm = isMip ? 'choose' : chooseAlgorithm(model, options.algorithm);
+  // A kept basis of the same structure makes the dual simplex the faster way whatever the size;
+  // an explicit `ipm` request is honoured.
+  const key = !isMip && options.reuseBasis !== false ? structureKey(model) : undefined;
+  const kept = key && options.algorithm !== 'ipm' ? basisCache.get(key) : undefined;
+  const algorithm = isMip ? 'choose' : kept ? 'simplex' : chooseAlgorithm(model, options.algorithm);
+  // Interior point stops without crossover when nothing needs a vertex: no duals, ranging or probes
+  // asked for (a baseline, a sweep point). Measured at L (bench/README.md): IPM alone takes about
+  // half the time of IPM with crossover.
+  const crossover = algorithm === 'ipm' ? (options.sensitivity || options.probes || options.crossover === 'on' ? 'on' : 'off') : undefined;
   const started = performance.now();
+  let warmStart = false;
+  let iterations: number | undefined;
   const info = (solveMs: number) => ({
     name: 'highs' as const,
     version: highs.version.string,
     solveMs,
-    algorithm,
+    algorithm: crossover === 'off' ? 'ipm-no-crossover' : algorithm,
     ...(isMip ? { mipRelGap: options.mipRelGap } : {}),
+    ...(isMip ? {} : { warmStart }),
+    ...(iterations !== undefined ? { iterations } : {}),
   });
   if (stats.columns === 0) {
     return { status: 'optimal', objective: 0, columnValues: new Float64Array(0), rowDuals: new Float64Array(stats.rows), columnDuals: new Float64Array(0), solver: info(0), stats };
@@ -76,10 +127,25 @@ export async function solveWithHighs(model: LinearModel, options: SolveOptions):
       time_limit: options.timeLimitSeconds,
       mip_rel_gap: options.mipRelGap,
       ...(algorithm === 'choose' ? {} : { solver: algorithm }),
-      ...(algorithm === 'ipm' ? { run_crossover: 'on' } : {}),
+      ...(crossover ? { run_crossover: crossover } : {}),
     });
+    if (kept) {
+      try {
+        handle.setBasis(kept);
+        warmStart = true;
+      } catch {
+        warmStart = false; // a basis HiGHS rejects: solve cold
+      }
+    }
     handle.run();
     let status = mapStatus(highs, handle.getModelStatus());
+    if (crossover === 'off' && status === 'error') {
+      // IPM without crossover can stop "imprecise"; crossover then makes the vertex it needs.
+      handle.options.set({ run_crossover: 'on' });
+      handle.run();
+      status = mapStatus(highs, handle.getModelStatus());
+    }
+    iterations = readIterations(handle);
     if (status === 'infeasible' && handle.getModelStatus() === highs.constants.modelStatus.unboundedOrInfeasible) {
       status = distinguishInfeasible(highs, model);
     }
@@ -113,8 +179,26 @@ export async function solveWithHighs(model: LinearModel, options: SolveOptions):
       }
       return { status, objective, columnValues, solver: info(solveMs), stats, message: 'duals unavailable: the LP with integers fixed did not solve to optimality' };
     }
+    if (key && (algorithm === 'simplex' || crossover === 'on')) {
+      try {
+        if (Number(handle.info.get('basis_validity')) === 1) rememberBasis(key, handle.getBasis());
+      } catch {
+        // no basis to keep
+      }
+    }
     const lpDuals = isMip ? {} : { rowDuals: Float64Array.from(solution.rowDual), columnDuals: Float64Array.from(solution.colDual), dualsFrom: 'lp' as const };
-    const ranging = !isMip && options.sensitivity ? readRanging(handle.getRanging(), inf) : undefined;
+    let ranging: Ranging | undefined;
+    if (!isMip && options.sensitivity) {
+      if (algorithm === 'ipm') {
+        // HiGHS ranges only from a simplex basis with its factorisation; after interior point and
+        // crossover it refuses (status -1). A simplex run from the crossover basis takes 0
+        // iterations and leaves the factorisation ranging needs.
+        handle.options.set({ solver: 'simplex' });
+        handle.setBasis(handle.getBasis());
+        handle.run();
+      }
+      ranging = readRanging(handle.getRanging(), inf);
+    }
     let probeCosts: Float64Array | undefined;
     const probes = !isMip && options.probes ? options.probes(columnValues, Float64Array.from(solution.colDual)) : [];
     if (probes.length) {
@@ -148,6 +232,16 @@ export async function solveWithHighs(model: LinearModel, options: SolveOptions):
     return { status: 'error', message: error instanceof Error ? error.message : String(error), solver: info(performance.now() - started), stats };
   } finally {
     handle?.dispose();
+  }
+}
+
+function readIterations(handle: { info: { get(name: string): number | bigint } }): number | undefined {
+  try {
+    const simplex = Number(handle.info.get('simplex_iteration_count'));
+    const ipm = Number(handle.info.get('ipm_iteration_count'));
+    return Math.max(0, simplex) + Math.max(0, ipm);
+  } catch {
+    return undefined;
   }
 }
 

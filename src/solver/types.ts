@@ -25,6 +25,13 @@ export interface SolveOptions {
    * degenerate basis can understate what forcing a column in really costs; a probe measures it.
    * Probes run in the order given and stop after half the solve's time (at least 250 ms).
    */
+  /**
+   * Start the dual simplex from the last optimal basis this thread kept for a model of the same
+   * structure (HiGHS LPs; default on). Off gives a cold solve.
+   */
+  readonly reuseBasis?: boolean;
+  /** Interior point: `on` forces crossover; by default it runs only when duals, ranging or probes are asked for. */
+  readonly crossover?: 'on';
   readonly probes?: (columnValues: Float64Array, columnDuals: Float64Array) => ReadonlyArray<{ readonly column: number; readonly amount: number }>;
 }
 
@@ -53,6 +60,10 @@ export interface SolverInfo {
   /** Algorithm actually used (HiGHS), e.g. `simplex` or `ipm`. */
   readonly algorithm?: string;
   readonly mipRelGap?: number;
+  /** HiGHS LP: started from a kept basis of the same structure. */
+  readonly warmStart?: boolean;
+  /** Simplex plus interior-point iterations (HiGHS). */
+  readonly iterations?: number;
 }
 
 export interface SolveResult {
