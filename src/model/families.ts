@@ -216,6 +216,21 @@ export const FAMILIES: Readonly<Record<string, FamilyInfo>> = {
     unit: 'USD',
     meaning: "Money a funder pays towards a plant's construction spend in a year.",
   },
+  spend: {
+    kind: 'variable',
+    concept: 'budget',
+    indices: ['plant', 'year'],
+    unit: 'USD',
+    meaning: "A plant's construction spend in a year (nominal): its own column where that makes the co-financing rows shorter.",
+  },
+  spend_def: {
+    kind: 'constraint',
+    concept: 'budget',
+    indices: ['plant', 'year'],
+    unit: 'USD',
+    meaning: "Defines spend[p,y] as the capex of the plant's builds under construction in the year (an accounting row).",
+    dualMeaning: 'USD (discounted) per extra USD of construction spend in this plant and year (an accounting row, no limit of its own).',
+  },
   public_share: {
     kind: 'constraint',
     concept: 'budget',

@@ -31,6 +31,12 @@ export interface FormulateOptions {
    * true). The optimum is the same either way; `false` exists so a test can prove it.
    */
   readonly cumulativeCapacity?: boolean;
+  /**
+   * Write a plant-year's construction spend as its own column where that takes fewer nonzeros
+   * (default true), so co-financing rows hold two terms instead of every build of the plant. Same
+   * optimum either way; `false` exists so a test can prove it.
+   */
+  readonly spendColumns?: boolean;
 }
 
 export function formulate(instance: Instance, options: FormulateOptions = {}): LinearModel {
@@ -53,6 +59,6 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   addSourceSupply(ctx);
   addCapacityLimits(ctx, { cumulative: options.cumulativeCapacity ?? true });
   addDependencyTargets(ctx);
-  addBudgets(ctx);
+  addBudgets(ctx, { spendColumns: options.spendColumns ?? true });
   return ctx.builder.build();
 }

@@ -10,13 +10,18 @@
  *
  * Public money is a transfer, not a cost: fund has no objective coefficient (capex is already
  * charged on build). When θ = 0 budgets never bind and no fund columns are created.
+ *
+ * Lean form: where a plant-year has E eligible funders and spend(p,y) has T build terms, writing
+ * spend inline costs (E + T) + E·(1 + T) nonzeros; with its own column
+ *   spend[p,y] ≥ 0 (USD),   spend_def[p,y]:  spend[p,y] − Σ_b capex_p · build[p,b] · share(L_p, b, y) = 0
+ * it costs (T + 1) + (E + 1) + 2E, fewer whenever 2 + E < E·T. The optimum is the same.
  * Duals: budget_year / budget_total — USD (discounted) saved per extra USD of envelope (≤ 0).
  */
 import { Expression } from '../builder.js';
 import type { FormulationContext } from '../context.js';
 import { constructionSpendShare } from './objective.js';
 
-export function addBudgets(ctx: FormulationContext): void {
+export function addBudgets(ctx: FormulationContext, options: { readonly spendColumns?: boolean } = {}): void {
   const { instance, builder } = ctx;
   const theta = instance.capexPublicShare;
   if (theta <= 0) return;
@@ -28,9 +33,15 @@ export function addBudgets(ctx: FormulationContext): void {
     if (!e || !columns) continue;
     const eligible = instance.funders.filter((f) => f.eligibleCountries.has(plant.country) && f.eligibleStages.has(plant.stage));
     for (const y of instance.years) {
-      const spend = new Expression();
-      for (const [b, column] of columns) spend.add(column, e.capexUsdPerTpa * constructionSpendShare(e.leadTimeYears, b, y));
-      if (spend.empty) continue;
+      const inlineSpend = new Expression();
+      for (const [b, column] of columns) inlineSpend.add(column, e.capexUsdPerTpa * constructionSpendShare(e.leadTimeYears, b, y));
+      if (inlineSpend.empty) continue;
+      let spend = inlineSpend;
+      if (options.spendColumns !== false && 2 + eligible.length < eligible.length * inlineSpend.cols.length) {
+        const column = builder.addVariable('spend', [plant.id, y]);
+        builder.addConstraint('spend_def', [plant.id, y], new Expression().add(column, 1).addExpression(inlineSpend, -1), { lower: 0, upper: 0 });
+        spend = new Expression().add(column, 1);
+      }
       const publicShare = new Expression().addExpression(spend, -theta);
       for (const funder of eligible) {
         const fund = builder.addVariable('fund', [funder.id, plant.id, y]);
