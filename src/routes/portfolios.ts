@@ -9,9 +9,10 @@ import {
   PortfolioPageSchema,
   PortfolioParamsSchema,
   PortfolioRecordSchema,
+  type PortfolioRecord,
 } from '../schemas/api.js';
 import { json, problems } from './docs.js';
-import { portfolioRecordView, portfolioSummaryView } from './views.js';
+import { portfolioRecordJson, portfolioSummaryView } from './views.js';
 
 const id = examples.ids.portfolio;
 const badId = [{ path: 'id', in: 'params' as const, message: 'a portfolio id is a UUID' }];
@@ -81,7 +82,10 @@ export const portfolioRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => portfolioRecordView(await app.services.portfolios.get(request.params.id)),
+    // Sent as the stored text: Fastify does not serialise a string with a JSON content type again,
+    // so the typed reply is told the text stands for the record.
+    async (request, reply) =>
+      reply.type('application/json; charset=utf-8').send(portfolioRecordJson(await app.services.portfolios.getRaw(request.params.id)) as unknown as PortfolioRecord),
   );
 
   app.get(

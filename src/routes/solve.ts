@@ -18,7 +18,7 @@ import {
 } from '../schemas/api.js';
 import type { StoredJob } from '../store/repository.js';
 import { json, OPTIONAL_BODY, problems } from './docs.js';
-import { jobView, links, portfolioRecordView } from './views.js';
+import { jobView, links, portfolioRecordJson } from './views.js';
 
 const id = examples.ids.scenario;
 
@@ -38,8 +38,9 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
     const { jobs, portfolios } = app.services;
     const finished = await jobs.wait(job.id, Math.min(waitSeconds, app.services.config.maxWaitSeconds));
     if (finished.status === 'done' && finished.portfolioId) {
-      const portfolio = await portfolios.get(finished.portfolioId);
-      return reply.code(200).header('content-location', links.portfolio(portfolio.id)).send(portfolioRecordView(portfolio));
+      // The stored text as it is: nothing that grows with the model is parsed or serialised here.
+      const raw = await portfolios.getRaw(finished.portfolioId);
+      return reply.code(200).header('content-location', links.portfolio(raw.id)).type('application/json; charset=utf-8').send(portfolioRecordJson(raw));
     }
     return reply.code(202).header('location', links.job(job.id)).send(jobView(finished));
   }

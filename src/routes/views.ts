@@ -2,7 +2,7 @@
  * How stored records look on the wire: the stored fields plus links to related resources. Kept in
  * one place so every route that returns a scenario, job or portfolio returns the same shape.
  */
-import type { PortfolioSummaryRow, StoredJob, StoredPortfolio, StoredScenario } from '../store/repository.js';
+import type { PortfolioSummaryRow, RawPortfolio, StoredJob, StoredPortfolio, StoredScenario } from '../store/repository.js';
 import type { Job, PortfolioRecord, ScenarioRecord } from '../schemas/api.js';
 import { PHASE_FRACTION } from '../services/jobs.js';
 
@@ -46,15 +46,30 @@ export function jobView(j: StoredJob): Job {
   };
 }
 
+const portfolioRecordFields = (p: Omit<StoredPortfolio, 'portfolio'>) => ({
+  id: p.id,
+  scenarioId: p.scenarioId,
+  jobId: p.jobId,
+  createdAt: p.createdAt,
+  links: { self: links.portfolio(p.id), scenario: links.scenario(p.scenarioId), export: `${links.portfolio(p.id)}/export?format=csv` },
+});
+
 export function portfolioRecordView(p: StoredPortfolio): PortfolioRecord {
-  return {
-    ...p.portfolio,
-    id: p.id,
-    scenarioId: p.scenarioId,
-    jobId: p.jobId,
-    createdAt: p.createdAt,
-    links: { self: links.portfolio(p.id), scenario: links.scenario(p.scenarioId), export: `${links.portfolio(p.id)}/export?format=csv` },
-  };
+  return { ...p.portfolio, ...portfolioRecordFields(p) };
+}
+
+/**
+ * The same record as text, from the stored JSON without parsing it: the record fields are appended
+ * as the object's last members (in JSON a later member wins, as the spread above lets them win).
+ * One string concatenation whatever the portfolio's size, so serving a large portfolio does not
+ * stall the event loop (issue 13).
+ */
+export function portfolioRecordJson(raw: RawPortfolio): string {
+  const { body: stored, ...row } = raw;
+  const extras = JSON.stringify(portfolioRecordFields(row));
+  const body = stored.trimEnd();
+  if (!body.startsWith('{') || !body.endsWith('}')) throw new Error(`portfolio '${raw.id}' is not stored as a JSON object`);
+  return body === '{}' ? extras : `${body.slice(0, -1)},${extras.slice(1)}`;
 }
 
 export function portfolioSummaryView(row: PortfolioSummaryRow) {

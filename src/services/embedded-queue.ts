@@ -18,7 +18,7 @@ export interface QueueLogger {
 /** A pool outcome as the store records it. */
 export const outcomeOf = (outcome: SolveOutcome): JobOutcome =>
   outcome.kind === 'done'
-    ? { status: 'done', portfolio: outcome.portfolio, ...(outcome.report ? { report: outcome.report } : {}) }
+    ? { status: 'done', result: outcome.result }
     : { status: outcome.kind, error: outcome.error };
 
 export function createEmbeddedQueue(deps: { store: Store; pool: SolvePool | null; log: QueueLogger; now?: () => Date }): JobQueue {
@@ -39,7 +39,7 @@ export function createEmbeddedQueue(deps: { store: Store; pool: SolvePool | null
     try {
       const result = await deps.store.jobs.settle(jobId, outcomeOf(outcome), now());
       if (result.settled) {
-        deps.log.info({ jobId, outcome: outcome.kind, ...(outcome.kind === 'done' ? { solveStatus: outcome.portfolio.status } : { error: outcome.error }) }, 'job finished');
+        deps.log.info({ jobId, outcome: outcome.kind, ...(outcome.kind === 'done' ? { solveStatus: outcome.result.status } : { error: outcome.error }) }, 'job finished');
       }
       notify(jobId, result.parentSettled);
     } catch (error) {

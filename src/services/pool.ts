@@ -24,9 +24,9 @@
  * `maxBootFailures` attempts, and when no worker is left queued tasks fail as `unavailable`.
  */
 import type { Worker } from 'node:worker_threads';
-import { PortfolioSchema, type Portfolio } from '../schemas/portfolio.js';
+import type { Portfolio } from '../schemas/portfolio.js';
 import type { JobError } from '../schemas/api.js';
-import type { Report } from '../schemas/report.js';
+import type { PortfolioResult } from '../store/repository.js';
 import type { Dataset } from '../data/schema.js';
 import type { Scenario } from '../schemas/scenario.js';
 import { spawnWorker } from '../workers/spawn.js';
@@ -40,8 +40,8 @@ export interface SolveInput {
 }
 
 export type SolveOutcome =
-  /** `report` is absent when the solve was cut short (its portfolio is then the overrun fallback). */
-  | { kind: 'done'; portfolio: Portfolio; report?: Report }
+  /** Serialised by the worker; `reportJson` is absent when the solve was cut short (its portfolio is then the overrun fallback). */
+  | { kind: 'done'; result: PortfolioResult }
   | { kind: 'failed'; error: JobError }
   | { kind: 'cancelled'; error: JobError };
 
@@ -109,7 +109,7 @@ interface Slot {
   lastError: Error | null;
   entry: Entry | null;
   phase: WorkerPhase | null;
-  fallback: Portfolio | null;
+  fallback: PortfolioResult | null;
   started: number;
   timer: NodeJS.Timeout | null;
   bootTimer: NodeJS.Timeout | null;
@@ -273,16 +273,9 @@ export class SolvePool {
     }
     this.release(slot);
     if (message.type === 'done') {
-      // The portfolio crossed a thread boundary and will be stored and served: check its shape once.
-      // The report (often several hundred kB) is not re-parsed on this thread: it comes from the same
-      // engine code, and parsing it would stall the event loop for every request.
-      const parsed = PortfolioSchema.safeParse(message.portfolio);
-      this.settle(
-        entry,
-        parsed.success
-          ? { kind: 'done', portfolio: message.portfolio, ...(message.report ? { report: message.report } : {}) }
-          : { kind: 'failed', error: { code: 'solve_error', message: 'the engine returned a portfolio that does not match its schema' } },
-      );
+      // The worker checked the portfolio's shape and serialised it (solve-result.ts): this thread
+      // stores and serves the text as it is, whatever the model's size.
+      this.settle(entry, { kind: 'done', result: message.result });
     } else {
       this.settle(entry, { kind: 'failed', error: message.error });
     }
@@ -382,10 +375,10 @@ export class SolvePool {
     const message = `${what} ran past its time limit of ${limit} s plus ${grace} s grace; the worker was terminated`;
     let outcome: SolveOutcome;
     if (fallback && phase === 'solving') {
-      outcome = { kind: 'done', portfolio: { ...fallback, message, solver: { ...fallback.solver, solveMs: elapsedMs } } };
+      outcome = { kind: 'done', result: restate(fallback, (p) => ({ ...p, message, solver: { ...p.solver, solveMs: elapsedMs } })) };
     } else if (fallback && phase === 'baseline') {
       // The portfolio itself is optimal; only the no-new-builds reference is missing.
-      outcome = { kind: 'done', portfolio: { ...fallback, message: `${message}; baseline shares are null` } };
+      outcome = { kind: 'done', result: restate(fallback, (p) => ({ ...p, message: `${message}; baseline shares are null` })) };
     } else {
       outcome = { kind: 'failed', error: { code: 'time_limit', message } };
     }
@@ -464,4 +457,10 @@ export class SolvePool {
     if (!this.bootSettled()) return;
     for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
+}
+
+/** An overrun fallback with its message restated (the rare path: the only parse on this thread). */
+function restate(fallback: PortfolioResult, change: (portfolio: Portfolio) => Portfolio): PortfolioResult {
+  const portfolio = change(JSON.parse(fallback.portfolioJson) as Portfolio);
+  return { status: portfolio.status, totalCostUsd: portfolio.totalCostUsd, portfolioJson: JSON.stringify(portfolio) };
 }

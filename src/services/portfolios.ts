@@ -1,7 +1,7 @@
 /** Stored portfolios: lookup, listing, CSV export and comparison. */
 import { HttpProblem, notFound, unprocessable } from '../errors.js';
 import type { PageRequest } from '../store/paging.js';
-import type { PortfolioRepository, StoredPortfolio } from '../store/repository.js';
+import type { PortfolioRepository, RawPortfolio, StoredPortfolio } from '../store/repository.js';
 import type { Comparison } from '../schemas/api.js';
 import { badCursor } from './scenarios.js';
 import { comparePortfolios } from './compare.js';
@@ -20,6 +20,13 @@ export function createPortfolioService(deps: { repo: PortfolioRepository }) {
 
   return {
     get,
+
+    /** The stored portfolio with its body as JSON text, not parsed (served as it is). */
+    async getRaw(id: string): Promise<RawPortfolio> {
+      const raw = await deps.repo.findRawById(id);
+      if (!raw) throw notFound('portfolio', id);
+      return raw;
+    },
 
     async list(filter: { scenarioId?: string | undefined }, page: PageRequest) {
       const result = await deps.repo.list(filter, page);
@@ -52,3 +59,4 @@ export function createPortfolioService(deps: { repo: PortfolioRepository }) {
     },
   };
 }
+

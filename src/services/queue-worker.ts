@@ -185,7 +185,7 @@ export async function startQueueWorker(deps: {
       return;
     }
     await finish(jobId, outcome);
-    log.info({ jobId, outcome: outcome.kind, ...(outcome.kind === 'done' ? { solveStatus: outcome.portfolio.status } : { error: outcome.error }) }, 'job finished');
+    log.info({ jobId, outcome: outcome.kind, ...(outcome.kind === 'done' ? { solveStatus: outcome.result.status } : { error: outcome.error }) }, 'job finished');
   }
 
   const idle = () =>

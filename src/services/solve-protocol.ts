@@ -3,10 +3,9 @@
  * `ready` names its job, so a late message from a task that was already settled can be ignored.
  */
 import type { Dataset } from '../data/schema.js';
-import type { Portfolio } from '../schemas/portfolio.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { JobError } from '../schemas/api.js';
-import type { Report } from '../schemas/report.js';
+import type { PortfolioResult } from '../store/repository.js';
 
 /** Phases a solve goes through inside the worker, in order. */
 export type WorkerPhase = 'formulating' | 'solving' | 'baseline' | 'reporting';
@@ -29,6 +28,7 @@ export type FromWorker =
    * `fallback` is the portfolio to report if this phase overruns and the pool has to terminate the
    * worker: the solve's outcome as `time_limit`, built while the worker could still build it.
    */
-  | { type: 'phase'; jobId: string; phase: WorkerPhase; fallback?: Portfolio }
-  | { type: 'done'; jobId: string; portfolio: Portfolio; report?: Report }
+  | { type: 'phase'; jobId: string; phase: WorkerPhase; fallback?: PortfolioResult }
+  /** The portfolio and report checked and serialised in the worker (solve-result.ts). */
+  | { type: 'done'; jobId: string; result: PortfolioResult }
   | { type: 'failed'; jobId: string; error: JobError };

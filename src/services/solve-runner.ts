@@ -13,6 +13,7 @@ import type { Scenario } from '../schemas/scenario.js';
 import { highsModule, highsVersion } from '../solver/highs.js';
 import { warmUpHighs } from '../solver/warm-up.js';
 import type { FromWorker, SolveRequest, ToWorker, WorkerPhase } from './solve-protocol.js';
+import { portfolioResult } from './solve-result.js';
 
 export { OVERRUN_MESSAGE } from '../planner.js';
 
@@ -76,11 +77,11 @@ export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): 
       if (!dataset) throw new Error(`the worker was not sent dataset '${task.datasetId}'`);
       await hooks.beforeSolve?.(task);
       const { portfolio, report } = await runSolve(task.scenario, dataset, { skipBaseline: task.skipBaseline }, (phase, fallback) => {
-        send({ type: 'phase', jobId: task.jobId, phase, ...(fallback ? { fallback } : {}) });
+        send({ type: 'phase', jobId: task.jobId, phase, ...(fallback ? { fallback: portfolioResult(fallback) } : {}) });
         hooks.afterPhase?.(task, phase);
       });
       if (abortedAtMiB !== null) return crash(abortedAtMiB);
-      send({ type: 'done', jobId: task.jobId, portfolio, report });
+      send({ type: 'done', jobId: task.jobId, result: portfolioResult(portfolio, report) });
     } catch (error) {
       if (abortedAtMiB !== null) return crash(abortedAtMiB);
       const message = error instanceof Error ? error.message : String(error);

@@ -111,12 +111,12 @@ export function createJobRepository(db: Db): JobRepository {
         id: portfolioId,
         scenarioId: row.scenario_id,
         jobId: id,
-        status: outcome.portfolio.status,
-        totalCostUsd: outcome.portfolio.totalCostUsd,
-        body: JSON.stringify(outcome.portfolio),
+        status: outcome.result.status,
+        totalCostUsd: outcome.result.totalCostUsd,
+        body: outcome.result.portfolioJson,
         createdAt: at,
       });
-      if (outcome.report) insertReport.run(portfolioId, JSON.stringify(outcome.report));
+      if (outcome.result.reportJson !== undefined) insertReport.run(portfolioId, outcome.result.reportJson);
       finishRow(id, 'done', at, null, portfolioId);
     } else {
       finishRow(id, outcome.status, at, outcome.error, null);

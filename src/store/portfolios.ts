@@ -15,6 +15,19 @@ export interface StoredPortfolio {
   createdAt: string;
 }
 
+/** A stored portfolio with its body as the JSON text the solve worker wrote. */
+export interface RawPortfolio extends Omit<StoredPortfolio, 'portfolio'> {
+  body: string;
+}
+
+export const rawPortfolioFromRow = (row: PortfolioDbRow): RawPortfolio => ({
+  id: row.id,
+  scenarioId: row.scenario_id,
+  jobId: row.job_id,
+  body: row.body,
+  createdAt: row.created_at,
+});
+
 export interface PortfolioSummaryRow {
   id: string;
   scenarioId: string;
@@ -81,6 +94,11 @@ export function createPortfolioRepository(db: Db): PortfolioRepository {
     async findById(id) {
       const row = byId.get(id) as PortfolioDbRow | undefined;
       return row ? portfolioFromRow(row) : null;
+    },
+
+    async findRawById(id) {
+      const row = byId.get(id) as PortfolioDbRow | undefined;
+      return row ? rawPortfolioFromRow(row) : null;
     },
 
     async list(filterBy, page) {

@@ -16,7 +16,7 @@ import pg from 'pg';
 import type { JobError } from '../schemas/api.js';
 import { jobFromRow, type JobRow } from './jobs.js';
 import { decodeCursor } from './paging.js';
-import { portfolioFromRow, summaryPage, type PortfolioDbRow, type PortfolioSummaryDbRow } from './portfolios.js';
+import { portfolioFromRow, rawPortfolioFromRow, summaryPage, type PortfolioDbRow, type PortfolioSummaryDbRow } from './portfolios.js';
 import type { JobOutcome, JobRepository, NewJob, PortfolioRepository, ScenarioRepository, SettleResult, Store } from './repository.js';
 import { scenarioFromRow, scenarioPage, type ScenarioDbRow } from './scenarios.js';
 
@@ -324,9 +324,9 @@ export async function openPostgresStore(options: { url: string; schema: string; 
           portfolioId = randomUUID();
           await sql.query(
             `INSERT INTO portfolios (id, scenario_id, job_id, status, total_cost_usd, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-            [portfolioId, row.scenario_id, id, outcome.portfolio.status, outcome.portfolio.totalCostUsd, JSON.stringify(outcome.portfolio), at],
+            [portfolioId, row.scenario_id, id, outcome.result.status, outcome.result.totalCostUsd, outcome.result.portfolioJson, at],
           );
-          if (outcome.report) await sql.query('INSERT INTO reports (portfolio_id, body) VALUES ($1, $2)', [portfolioId, JSON.stringify(outcome.report)]);
+          if (outcome.result.reportJson !== undefined) await sql.query('INSERT INTO reports (portfolio_id, body) VALUES ($1, $2)', [portfolioId, outcome.result.reportJson]);
           await finishRow(sql, id, 'done', at, null, portfolioId);
         } else {
           await finishRow(sql, id, outcome.status, at, outcome.error, null);
@@ -388,6 +388,10 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     async findById(id) {
       const row = await one<PortfolioDbRow>(pool, 'SELECT * FROM portfolios WHERE id = $1', [id]);
       return row ? portfolioFromRow(row) : null;
+    },
+    async findRawById(id) {
+      const row = await one<PortfolioDbRow>(pool, 'SELECT * FROM portfolios WHERE id = $1', [id]);
+      return row ? rawPortfolioFromRow(row) : null;
     },
     async findReportJson(id) {
       return (await one<{ body: string }>(pool, 'SELECT body FROM reports WHERE portfolio_id = $1', [id]))?.body ?? null;

@@ -15,9 +15,9 @@ import type { Report } from '../schemas/report.js';
 import type { Page, PageRequest } from './paging.js';
 import type { StoredScenario } from './scenarios.js';
 import type { StoredJob } from './jobs.js';
-import type { PortfolioSummaryRow, StoredPortfolio } from './portfolios.js';
+import type { PortfolioSummaryRow, RawPortfolio, StoredPortfolio } from './portfolios.js';
 
-export type { StoredScenario, StoredJob, StoredPortfolio, PortfolioSummaryRow };
+export type { StoredScenario, StoredJob, StoredPortfolio, RawPortfolio, PortfolioSummaryRow };
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -31,9 +31,22 @@ export interface ScenarioRepository {
   delete(id: string): Promise<boolean>;
 }
 
-/** What a solve job ends with. `done` carries the portfolio (and its report when the solve was not cut short). */
+/**
+ * A finished solve as the store writes it: the summary columns and the portfolio and report as JSON
+ * text. The solve worker serialises them (src/services/solve-result.ts), so the thread that stores
+ * and serves them never walks the objects: nothing that grows with the model runs there.
+ */
+export interface PortfolioResult {
+  readonly status: Portfolio['status'];
+  readonly totalCostUsd: number | null;
+  readonly portfolioJson: string;
+  /** Absent when the solve was cut short (its portfolio is then the overrun fallback). */
+  readonly reportJson?: string;
+}
+
+/** What a solve job ends with. `done` carries the serialised portfolio (and its report when the solve was not cut short). */
 export type JobOutcome =
-  | { status: 'done'; portfolio: Portfolio; report?: Report }
+  | { status: 'done'; result: PortfolioResult }
   | { status: 'failed' | 'cancelled'; error: JobError };
 
 export interface NewJob {
@@ -84,6 +97,8 @@ export interface JobRepository {
 
 export interface PortfolioRepository {
   findById(id: string): Promise<StoredPortfolio | null>;
+  /** The stored row with the portfolio as its JSON text, not parsed (served as it is). */
+  findRawById(id: string): Promise<RawPortfolio | null>;
   /** The stored solver report as JSON text, or null (a solve cut short at its time limit has none). */
   findReportJson(id: string): Promise<string | null>;
   /** Null when the cursor is not one this API issued. */

@@ -130,7 +130,7 @@ t.test('two worker processes drain 40 queued solves, each solved exactly once', 
   for (const i of [0, 17, 39]) {
     const portfolio = (await app.inject({ method: 'GET', url: `/portfolios/${finished[i].portfolioId}` })).json();
     const expected = await planScenario(parseScenario({ ...scenarios[i], solver: { ...parseScenario(scenarios[i]).solver } }), tinyDataset(), { skipBaseline: true });
-    t.equal(portfolio.totalCostUsd, expected.totalCostUsd, `sweep-${i}: the engine's cost`);
+    t.ok(Math.abs(portfolio.totalCostUsd - expected.totalCostUsd!) <= 1e-9 * Math.abs(expected.totalCostUsd!), `sweep-${i}: the engine's cost (relative 1e-9: a warm-started worker may differ in the last bits)`);
     t.equal(portfolio.scenarioName, `sweep-${i}`);
   }
 
@@ -157,7 +157,8 @@ t.test('a worker killed with SIGKILL mid-solve: its job is retried and finished 
   t.equal(rows.rowCount, 1, 'one portfolio');
   t.equal((await sql(app).query('SELECT worker_id FROM jobs WHERE id = $1', [job.id])).rows[0].worker_id, survivorId, 'by the surviving worker');
   const portfolio = (await app.inject({ method: 'GET', url: `/portfolios/${done.portfolioId}` })).json();
-  t.equal(portfolio.totalCostUsd, (await planScenario(parseScenario(tinyScenario({ name: 'slow-then-killed' })), tinyDataset())).totalCostUsd, "the engine's answer");
+  const engineCost = (await planScenario(parseScenario(tinyScenario({ name: 'slow-then-killed' })), tinyDataset())).totalCostUsd!;
+  t.ok(Math.abs(portfolio.totalCostUsd - engineCost) <= 1e-9 * Math.abs(engineCost), "the engine's answer (relative 1e-9)");
   const live = (await app.inject({ method: 'GET', url: '/health' })).json().queue.workers.map((w: { id: string }) => w.id);
   t.same(live, [survivorId], 'the dead worker was forgotten');
   t.equal(await survivor.kill('SIGTERM'), 0);
