@@ -10,7 +10,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Dataset } from './data/schema.js';
 import { defaultConfig, type Config } from './config.js';
-import { registerProblemHandlers, sendProblem, unavailable, zodValidatorCompiler } from './errors.js';
+import { clientErrorHandler, forbiddenKey, registerProblemHandlers, sendProblem, toHttpProblem, unavailable, zodValidatorCompiler } from './errors.js';
 import type { Store } from './store/repository.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { openPostgresStore } from './store/postgres.js';
@@ -112,6 +112,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     // Requests that arrive while closing get a problem document from the hook below instead.
     return503OnClosing: false,
     requestIdHeader: false,
+    // Errors Fastify raises before routing (a broken percent-encoding, an overlong path segment)
+    // and those Node's parser raises (headers too large) are problem documents like the rest.
+    frameworkErrors: (error, request, reply) => {
+      const problem = toHttpProblem(error);
+      request.log.info({ status: problem.status, problem: problem.slug }, 'request rejected');
+      return sendProblem(request, reply, problem);
+    },
+    clientErrorHandler,
     genReqId: (request) => {
       const header = request.headers['x-request-id'];
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
@@ -203,7 +211,19 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-    return parseJson(request, body as string, done);
+    return parseJson(request, body as string, (error, value) => {
+      if (!error) return done(null, value);
+      // Fastify reports prototype poisoning as invalid JSON; valid JSON refused here was refused for
+      // a `__proto__` or `constructor.prototype` key, which deserves its own, clearer problem.
+      let wellFormed = false;
+      try {
+        JSON.parse(body as string);
+        wellFormed = true;
+      } catch {
+        /* really not JSON */
+      }
+      return done(wellFormed ? forbiddenKey() : error, undefined);
+    });
   });
 
   app.setValidatorCompiler(zodValidatorCompiler);

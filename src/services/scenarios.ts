@@ -5,7 +5,7 @@
 import { resolveScenario, ScenarioError } from '../model/instance.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { Dataset } from '../data/schema.js';
-import { HttpProblem, notFound, prefixPath, unprocessable } from '../errors.js';
+import { HttpProblem, listPaths, notFound, prefixPath, unprocessable } from '../errors.js';
 import type { ScenarioRepository, StoredScenario } from '../store/repository.js';
 import type { PageRequest } from '../store/paging.js';
 import type { DatasetProvider } from './datasets.js';
@@ -45,7 +45,7 @@ export function createScenarioService(deps: {
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       const errors = error.issues.map((issue) => ({ path: prefixPath(pathPrefix, issue.path), in: 'body' as const, message: issue.message }));
-      throw unprocessable('unknown-reference', `the scenario does not fit dataset '${scenario.datasetId}': ${errors.map((e) => e.path).join(', ')}`, errors);
+      throw unprocessable('unknown-reference', `the scenario does not fit dataset '${scenario.datasetId}': ${listPaths(errors.map((e) => e.path))}`, errors);
     }
     return dataset;
   }
