@@ -12,6 +12,7 @@ import type { Dataset } from './data/schema.js';
 import { defaultConfig, type Config } from './config.js';
 import { clientErrorHandler, forbiddenKey, registerProblemHandlers, sendProblem, toHttpProblem, unavailable, zodValidatorCompiler } from './errors.js';
 import type { Store } from './store/repository.js';
+import { checkKeysConfigured, registerEdge } from './edge.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { openPostgresStore } from './store/postgres.js';
 import { bundledDatasets, createDatasetService, datasetsFromMap, type DatasetProvider, type DatasetService } from './services/datasets.js';
@@ -135,6 +136,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     const postgres = await openPostgresStore({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize });
     store = postgres;
     try {
+      await checkKeysConfigured(config, store);
       queue = await createDistributedQueue({ store: postgres, config, log: app.log.child({ component: 'queue' }) });
     } catch (error) {
       await postgres.close();
@@ -142,6 +144,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     }
   } else {
     store = openSqliteStore(config.databasePath);
+    try {
+      await checkKeysConfigured(config, store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     pool =
       options.pool === false
         ? null
@@ -225,6 +233,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       return done(wellFormed ? forbiddenKey() : error, undefined);
     });
   });
+
+  // Host allow-list, security headers, and beyond loopback API keys, roles and rate limits.
+  await registerEdge(app, config, store);
 
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
