@@ -34,7 +34,7 @@ import { portfolioRoutes } from './routes/portfolios.js';
 import { comparisonRoutes } from './routes/comparisons.js';
 import { exportRoutes } from './routes/exports.js';
 import { reportRoutes } from './routes/reports.js';
-import { hoistMediaExamples, markOptionalBodies, pruneUnusedComponents } from './routes/docs.js';
+import { declareResponseHeaders, declareSecurity, hoistMediaExamples, markOptionalBodies, pruneUnusedComponents, requestDefaultsAsDescriptions } from './routes/docs.js';
 import { defaultWebRoot, webRoutes } from './routes/web.js';
 
 export interface Services {
@@ -254,7 +254,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       tags: OPENAPI_TAGS,
     },
     transform: jsonSchemaTransform,
-    transformObject: (document) => pruneUnusedComponents(markOptionalBodies(hoistMediaExamples(jsonSchemaTransformObject(document)))),
+    transformObject: (document) =>
+      declareSecurity(declareResponseHeaders(requestDefaultsAsDescriptions(pruneUnusedComponents(markOptionalBodies(hoistMediaExamples(jsonSchemaTransformObject(document))))))),
   });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();

@@ -29,6 +29,10 @@ t.test('a solved portfolio has a report in JSON and Markdown', async (t) => {
   t.match(md.headers['content-type'], /^text\/markdown/);
   t.match(md.body, /^# tiny/);
   t.match(md.body, '## Marginal values');
+  const markdown = await app.inject({ method: 'GET', url: `/portfolios/${id}/report.md` });
+  t.equal(markdown.statusCode, 200);
+  t.match(markdown.headers['content-type'], /^text\/markdown/);
+  t.equal(markdown.body, md.body, 'report.md is the same Markdown');
 });
 
 t.test('report errors are problems and change nothing', async (t) => {
