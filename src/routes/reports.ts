@@ -78,7 +78,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       // The stored JSON is sent as it is: parsing and re-serialising several hundred kB per request
       // would only cost event-loop time.
       const { contentType, body } = await app.services.portfolios.report(request.params.id, request.query.format);
-      return reply.type(contentType).send(body);
+      // The body is already serialised (JSON or, for `format=markdown`, Markdown): sent as it is.
+      return reply.type(contentType).send(body as never);
     },
   );
   app.get(
