@@ -49,7 +49,7 @@ export async function planOne(base: string, body: CreateBody): Promise<{ cost: n
   const createdResponse = await fetch(\`\${base}/scenarios\`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const created = (await createdResponse.json()) as Created;
   const scenarioId: string = created.id;
-  const solveResponse = await fetch(\`\${base}/scenarios/\${scenarioId}/solve?wait=60\`, { method: 'POST' });
+  const solveResponse = await fetch(\`\${base}/scenarios/\${scenarioId}/solve?wait=600\`, { method: 'POST' });
   if (solveResponse.status === 202) {
     const job = (await solveResponse.json()) as Queued;
     throw new Error(\`job \${job.id} still \${job.status}\`);

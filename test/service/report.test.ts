@@ -10,7 +10,7 @@ t.test('a solved portfolio has a report in JSON and Markdown', async (t) => {
     horizon: { startYear: 2026, endYear: 2027 },
     targets: [{ id: 'zero', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0, penaltyUsdPerT: 1000 }],
   });
-  const solved = await app.inject({ method: 'POST', url: '/solve?wait=30', payload: { scenario } });
+  const solved = await app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario } });
   t.equal(solved.statusCode, 200, 'solved within the wait');
   const id = solved.json().id as string;
 
