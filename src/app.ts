@@ -10,8 +10,9 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Dataset } from './data/schema.js';
 import { defaultConfig, type Config } from './config.js';
-import { registerProblemHandlers, sendProblem, unavailable, zodValidatorCompiler } from './errors.js';
+import { clientErrorHandler, forbiddenKey, registerProblemHandlers, sendProblem, toHttpProblem, unavailable, zodValidatorCompiler } from './errors.js';
 import type { Store } from './store/repository.js';
+import { checkKeysConfigured, registerEdge } from './edge.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { openPostgresStore } from './store/postgres.js';
 import { bundledDatasets, createDatasetService, datasetsFromMap, type DatasetProvider, type DatasetService } from './services/datasets.js';
@@ -33,7 +34,7 @@ import { portfolioRoutes } from './routes/portfolios.js';
 import { comparisonRoutes } from './routes/comparisons.js';
 import { exportRoutes } from './routes/exports.js';
 import { reportRoutes } from './routes/reports.js';
-import { hoistMediaExamples, markOptionalBodies, pruneUnusedComponents } from './routes/docs.js';
+import { declareResponseHeaders, declareSecurity, hoistMediaExamples, markOptionalBodies, pruneUnusedComponents, requestDefaultsAsDescriptions } from './routes/docs.js';
 import { defaultWebRoot, webRoutes } from './routes/web.js';
 
 export interface Services {
@@ -112,6 +113,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     // Requests that arrive while closing get a problem document from the hook below instead.
     return503OnClosing: false,
     requestIdHeader: false,
+    // Errors Fastify raises before routing (a broken percent-encoding, an overlong path segment)
+    // and those Node's parser raises (headers too large) are problem documents like the rest.
+    frameworkErrors: (error, request, reply) => {
+      const problem = toHttpProblem(error);
+      request.log.info({ status: problem.status, problem: problem.slug }, 'request rejected');
+      return sendProblem(request, reply, problem);
+    },
+    clientErrorHandler,
     genReqId: (request) => {
       const header = request.headers['x-request-id'];
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
@@ -127,6 +136,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     const postgres = await openPostgresStore({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize });
     store = postgres;
     try {
+      await checkKeysConfigured(config, store);
       queue = await createDistributedQueue({ store: postgres, config, log: app.log.child({ component: 'queue' }) });
     } catch (error) {
       await postgres.close();
@@ -134,6 +144,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     }
   } else {
     store = openSqliteStore(config.databasePath);
+    try {
+      await checkKeysConfigured(config, store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     pool =
       options.pool === false
         ? null
@@ -203,8 +219,23 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-    return parseJson(request, body as string, done);
+    return parseJson(request, body as string, (error, value) => {
+      if (!error) return done(null, value);
+      // Fastify reports prototype poisoning as invalid JSON; valid JSON refused here was refused for
+      // a `__proto__` or `constructor.prototype` key, which deserves its own, clearer problem.
+      let wellFormed = false;
+      try {
+        JSON.parse(body as string);
+        wellFormed = true;
+      } catch {
+        /* really not JSON */
+      }
+      return done(wellFormed ? forbiddenKey() : error, undefined);
+    });
   });
+
+  // Host allow-list, security headers, and beyond loopback API keys, roles and rate limits.
+  await registerEdge(app, config, store);
 
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -223,7 +254,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       tags: OPENAPI_TAGS,
     },
     transform: jsonSchemaTransform,
-    transformObject: (document) => pruneUnusedComponents(markOptionalBodies(hoistMediaExamples(jsonSchemaTransformObject(document)))),
+    transformObject: (document) =>
+      declareSecurity(declareResponseHeaders(requestDefaultsAsDescriptions(pruneUnusedComponents(markOptionalBodies(hoistMediaExamples(jsonSchemaTransformObject(document))))))),
   });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();

@@ -59,7 +59,35 @@ export const EnvSchema = z.object({
   MAX_WAIT_SECONDS: env(secondsVar(0, 600).default(60)),
   /** How long shutdown lets running solves finish before it cancels them. */
   SHUTDOWN_GRACE_SECONDS: env(secondsVar(0, 600).default(10)),
+  /**
+   * `auto` (default): API keys are required when HOST is beyond loopback and not on loopback;
+   * `required`: always (a loopback instance shared through a proxy).
+   */
+  API_KEYS: env(z.enum(['auto', 'required']).default('auto')),
+  /**
+   * Host names (with or without port) requests may address, comma-separated: a request with another
+   * Host header is refused (DNS rebinding). Default on loopback: localhost, 127.0.0.1, ::1; beyond
+   * loopback: unset, any Host (keys guard the API), but set it to the names clients use.
+   */
+  ALLOWED_HOSTS: env(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.:\[\]_-]+(,[A-Za-z0-9.:\[\]_-]+)*$/, 'must be host names separated by commas')
+      .optional(),
+  ),
+  /** Requests per minute per API key (per client address without one) when keys are required. */
+  RATE_LIMIT_PER_MINUTE: env(intVar(1, 1_000_000).default(600)),
+  /** Scenarios one API key may store (content already stored by anyone does not count). */
+  SCENARIO_QUOTA_PER_KEY: env(intVar(1, 10_000_000).default(1000)),
 });
+
+/** True for the addresses and names that only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '::1'] as const;
 
 export interface Config {
   host: string;
@@ -78,6 +106,12 @@ export interface Config {
   maxWaitSeconds: number;
   shutdownGraceSeconds: number;
   bodyLimitBytes: number;
+  /** Requests need an API key (HOST beyond loopback, or API_KEYS=required). */
+  requireKeys: boolean;
+  /** Host names a request may address (no port); null: any. */
+  allowedHosts: readonly string[] | null;
+  rateLimitPerMinute: number;
+  scenarioQuotaPerKey: number;
 }
 
 export class ConfigError extends Error {
@@ -111,7 +145,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     maxWaitSeconds: e.MAX_WAIT_SECONDS,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     bodyLimitBytes: 1024 * 1024,
+    requireKeys: e.API_KEYS === 'required' || !isLoopback(e.HOST),
+    allowedHosts: e.ALLOWED_HOSTS
+      ? e.ALLOWED_HOSTS.split(',').map((h) => hostName(h))
+      : isLoopback(e.HOST)
+        ? [...LOOPBACK_HOSTS]
+        : null,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    scenarioQuotaPerKey: e.SCENARIO_QUOTA_PER_KEY,
   };
+}
+
+/** The name in a Host header or ALLOWED_HOSTS entry, without port and brackets, lower-case. */
+export function hostName(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']') > 0 ? h.indexOf(']') : undefined);
+  // A bare IPv6 address has several colons; a name or IPv4 address at most one (before the port).
+  return (h.match(/:/g) ?? []).length > 1 ? h : h.replace(/:\d*$/, '');
 }
 
 /** Defaults without reading the environment (tests and the OpenAPI generator start from these). */

@@ -5,6 +5,7 @@
  * with a stable `type`, and only genuine bugs become 500s.
  */
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { ResponseSerializationError } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
@@ -19,6 +20,17 @@ export interface FieldError {
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** A problem lists at most this many failing fields; `errorsOmitted` counts the rest. */
+export const MAX_LISTED_ERRORS = 50;
+/** A `detail` names at most this many paths (the `errors` list has the rest). */
+const MAX_PATHS_IN_DETAIL = 10;
+
+/** `a, b, c` or `a, b, … and 12 more`: a detail line of bounded length however many fields fail. */
+export function listPaths(paths: readonly string[]): string {
+  const shown = paths.slice(0, MAX_PATHS_IN_DETAIL).map((p) => (p.length > 120 ? `${p.slice(0, 117)}...` : p));
+  return paths.length > MAX_PATHS_IN_DETAIL ? `${shown.join(', ')}, … and ${paths.length - MAX_PATHS_IN_DETAIL} more` : shown.join(', ');
+}
 
 /** An error that already knows its HTTP answer. */
 export class HttpProblem extends Error {
@@ -40,6 +52,16 @@ export const notFound = (what: string, id: string) => new HttpProblem(404, 'not-
 
 export const unprocessable = (slug: string, detail: string, errors: readonly FieldError[]) =>
   new HttpProblem(422, slug, 'Unprocessable Content', detail, errors);
+
+/** A JSON body with a `__proto__` or `constructor.prototype` key: refused (prototype poisoning). */
+export const forbiddenKey = () =>
+  new HttpProblem(
+    400,
+    'forbidden-key',
+    'Bad Request',
+    'the request body contains a key this API refuses: "__proto__", or "constructor" holding "prototype" (they could change the prototype of the objects the server builds)',
+    [{ path: '(root)', in: 'body', message: 'keys "__proto__" and "constructor.prototype" are not allowed anywhere in the body' }],
+  );
 
 export const conflict = (detail: string) => new HttpProblem(409, 'conflict', 'Conflict', detail);
 
@@ -107,15 +129,21 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
 
 const LOCATIONS: Record<string, FieldLocation> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
 
+/** Long strings a client sent (paths, ids) are cut so that an error is never much larger than a page. */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
+
 function problemBody(request: FastifyRequest, status: number, slug: string, title: string, detail: string, errors?: readonly FieldError[]): Problem {
+  const listed = (errors ?? []).slice(0, MAX_LISTED_ERRORS).map((e) => ({ ...e, path: clip(e.path, 300), message: clip(e.message, 500) }));
+  const omitted = (errors?.length ?? 0) - listed.length;
   return {
     type: `/problems/${slug}`,
     title,
     status,
-    detail,
-    instance: request.url.split('?')[0] ?? request.url,
+    detail: clip(detail, 2000),
+    instance: clip(request.url.split('?')[0] ?? request.url, 300),
     requestId: String(request.id),
-    ...(errors && errors.length ? { errors: [...errors] } : {}),
+    ...(listed.length ? { errors: listed } : {}),
+    ...(omitted > 0 ? { errorsOmitted: omitted } : {}),
   };
 }
 
@@ -136,8 +164,7 @@ export function toHttpProblem(error: unknown): HttpProblem {
   if (error instanceof RequestValidationError) {
     const location = LOCATIONS[error.validationContext ?? ''] ?? 'body';
     const errors = issuesToFieldErrors(error.issues, location);
-    const fields = errors.map((e) => e.path).join(', ');
-    return new HttpProblem(400, 'validation', 'Bad Request', `the request ${location} is not valid: ${fields}`, errors);
+    return new HttpProblem(400, 'validation', 'Bad Request', `the request ${location} is not valid: ${listPaths(errors.map((e) => e.path))}`, errors);
   }
   const e = error as Partial<FastifyError> & { statusCode?: number };
   switch (e.code) {
@@ -147,6 +174,10 @@ export function toHttpProblem(error: unknown): HttpProblem {
       return new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', 'send the body as application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new HttpProblem(400, 'validation', 'Bad Request', 'the request body is empty', [{ path: '(root)', in: 'body', message: 'a JSON body is required' }]);
+    case 'FST_ERR_BAD_URL':
+      return new HttpProblem(400, 'bad-url', 'Bad Request', 'the request path is not a valid URL (a percent-encoding is broken)');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new HttpProblem(414, 'uri-too-long', 'URI Too Long', 'a path segment of the request is longer than this API accepts (100 characters)');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new HttpProblem(400, 'malformed-json', 'Bad Request', 'the request body is not valid JSON', [{ path: '(root)', in: 'body', message: e.message ?? 'not valid JSON' }]);
     default:
@@ -165,7 +196,11 @@ export function toHttpProblem(error: unknown): HttpProblem {
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toHttpProblem(error);
-    if (problem.status >= 500) {
+    if (problem.status === 503 && error instanceof HttpProblem) {
+      // Expected: the solve queue is full, a dependency is down, the service is closing. Clients
+      // retry after Retry-After; a stack trace would say nothing and fill the log.
+      request.log.warn({ status: problem.status, problem: problem.slug, detail: problem.message }, 'request refused for now');
+    } else if (problem.status >= 500) {
       // A response that fails its own schema is a bug in this service, worth its own log line.
       const label = error instanceof ResponseSerializationError ? 'response does not match its schema' : 'unhandled error';
       request.log.error({ err: error }, label);
@@ -174,7 +209,48 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     }
     return sendProblem(request, reply, problem);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, new HttpProblem(404, 'not-found', 'Not Found', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  // Routes by pattern, to tell a wrong method on an existing path (405 with Allow) from no such path.
+  const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (route) => {
+    if (route.url.includes('*')) return; // the web interface's catch-all serves files, not a resource
+    const source = '^' + route.url.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('/') + '/?$';
+    let entry = routes.find((r) => r.pattern.source === source);
+    if (!entry) routes.push((entry = { pattern: new RegExp(source), methods: new Set() }));
+    for (const method of [route.method].flat()) entry.methods.add(method);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    const allowed = new Set<string>();
+    for (const route of routes) if (route.pattern.test(path)) for (const method of route.methods) allowed.add(method);
+    if (allowed.size && !allowed.has(request.method)) {
+      const allow = [...allowed].sort().join(', ');
+      return sendProblem(request, reply, new HttpProblem(405, 'method-not-allowed', 'Method Not Allowed', `${request.method} is not allowed on ${clip(path, 200)}; allowed: ${allow}`, undefined, { allow }));
+    }
+    return sendProblem(request, reply, new HttpProblem(404, 'not-found', 'Not Found', `no route ${request.method} ${clip(path, 200)}`));
+  });
+}
+
+/**
+ * Answers what Node's HTTP parser refuses before Fastify sees a request (headers too large, a
+ * malformed request line, a timeout) with a problem document instead of Fastify's plain JSON.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, slug, detail] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request-timeout', 'the request was not received in time']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'header-fields-too-large', 'the request line and headers are larger than the server accepts (16 KiB): a URL or a header is too long']
+        : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
+          ? [413, 'payload-too-large', 'the chunk extensions of the request are too large']
+          : [400, 'bad-request', 'the request is not valid HTTP'];
+  const title = STATUS_CODES[status] ?? 'Client Error';
+  const body = JSON.stringify({ type: `/problems/${slug}`, title, status, detail, instance: '' });
+  this.log.debug({ err: error, status }, 'client error');
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -6,6 +6,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { bundledDatasets } from './services/datasets.js';
+import { StartupError } from './edge.js';
 
 async function main(): Promise<void> {
   let config;
@@ -22,7 +23,23 @@ async function main(): Promise<void> {
   const datasets = bundledDatasets();
   for (const id of datasets.ids()) datasets.get(id);
 
-  const app = await buildApp({ config, datasets });
+  let app;
+  try {
+    app = await buildApp({ config, datasets });
+  } catch (error) {
+    if (error instanceof StartupError) {
+      process.stderr.write(`refusing to start: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (config.requireKeys) {
+    app.log.info(
+      { host: config.host, allowedHosts: config.allowedHosts ?? 'any', rateLimitPerMinute: config.rateLimitPerMinute, scenarioQuotaPerKey: config.scenarioQuotaPerKey },
+      'API keys are required (listening beyond loopback)',
+    );
+    if (!config.allowedHosts) app.log.warn('ALLOWED_HOSTS is not set: requests naming any Host are answered (set it to the names clients use)');
+  }
 
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -21,22 +21,34 @@ const range = (r: Report['binding'][number] | { range: { fromLimit: number | nul
   return `${fromLimit === null ? '−∞' : num(fromLimit)} … ${toLimit === null ? '∞' : num(toLimit)}${unique ? '' : ' (one of several valid values)'}`;
 };
 
+/**
+ * Text from a scenario or a dataset override (a scenario or plant name) as inline Markdown: line
+ * breaks become spaces, so a name cannot end a heading or a table row, and Markdown punctuation
+ * is escaped, so it reads as written.
+ */
+export function mdText(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/[\\`*_[\]<>#|~!]/g, (c) => `\\${c}`);
+}
+
+/** A table cell stays one cell: no line breaks, no unescaped `|`. */
+const cell = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/(?<!\\)\|/g, '\\|');
+
 function table(header: string[], rows: string[][]): string[] {
   if (!rows.length) return ['_none_', ''];
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`), ''];
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`), ''];
 }
 
 export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10): string {
   const lines: string[] = [];
   const title = portfolio ? portfolio.scenarioName : 'Solver report';
-  lines.push(`# ${title}`, '');
+  lines.push(`# ${portfolio ? mdText(title) : title}`, '');
   lines.push(`Status: **${report.status}**. Total discounted cost: **${usd(report.totalCostUsd)} USD**. Money is ${report.currency}.`, '');
   if (portfolio) {
     lines.push(`Model: ${num(portfolio.model.rows)} rows × ${num(portfolio.model.columns)} columns; ${portfolio.solver.name} ${portfolio.solver.version}, ${num(portfolio.solver.solveMs)} ms.`, '');
     if (portfolio.builds.length) {
       lines.push('## Builds', '');
       const builds = [...portfolio.builds].sort((a, b) => b.capexUsd - a.capexUsd).slice(0, top);
-      lines.push(...table(['plant', 'country', 'stage', 'build year', 'online', 't/yr', 'capex USD'], builds.map((b) => [b.name, b.country, b.stage, String(b.buildYear), String(b.onlineYear), num(b.capacityTpa), usd(b.capexUsd)])));
+      lines.push(...table(['plant', 'country', 'stage', 'build year', 'online', 't/yr', 'capex USD'], builds.map((b) => [mdText(b.name), b.country, b.stage, String(b.buildYear), String(b.onlineYear), num(b.capacityTpa), usd(b.capexUsd)])));
       if (portfolio.builds.length > top) lines.push(`…and ${portfolio.builds.length - top} more builds (see the JSON).`, '');
     }
     if (portfolio.dependency.length) {

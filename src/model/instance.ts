@@ -26,6 +26,7 @@ import {
   type Stage,
 } from '../data/schema.js';
 import type { Scenario, SolverOptions } from '../schemas/scenario.js';
+import { crossReferenceProblems } from '../data/load.js';
 
 export type Origin = 'trusted' | 'untrusted';
 export const ORIGINS: readonly Origin[] = ['trusted', 'untrusted'];
@@ -183,7 +184,8 @@ function applyOverrides<T extends object>(
   return records.map((record) => {
     const patch = overrides[key(record)];
     if (!patch) return record;
-    for (const forbidden of ['id', 'source', 'estimate']) {
+    // The key a record is known by (a price's product) names it; changing it would make another record.
+    for (const forbidden of ['id', 'source', 'estimate', ...(path === 'overrides.prices' ? ['product'] : [])]) {
       if (forbidden in patch) issues.push({ path: `${path}.${key(record)}.${forbidden}`, message: `'${forbidden}' cannot be overridden` });
     }
     const merged = mergeDeep(record, patch);
@@ -191,12 +193,69 @@ function applyOverrides<T extends object>(
     const parsed = strict.safeParse(merged);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        issues.push({ path: [path, key(record), ...issue.path.map(String)].join('.'), message: issue.message });
+        const at = [path, key(record), ...issue.path.map(String)];
+        if (issue.code === 'unrecognized_keys') {
+          for (const field of issue.keys) issues.push({ path: [...at, field].join('.'), message: 'unknown field (not allowed here)' });
+        } else {
+          issues.push({ path: at.join('.'), message: issue.message });
+        }
       }
+      return record;
+    }
+    const unknown = unknownFields(patch, parsed.data);
+    if (unknown.length) {
+      for (const field of unknown) issues.push({ path: [path, key(record), field].join('.'), message: 'unknown field (not allowed here)' });
       return record;
     }
     return parsed.data as T;
   });
+}
+
+/**
+ * Fields of an override patch that the parsed record does not carry: zod strips unknown keys of
+ * nested objects (`expansion.capexUsdPerTpaa`), so a misspelt nested field would otherwise be
+ * ignored. Records keyed by id or year keep their keys, so only genuinely unknown names remain.
+ */
+function unknownFields(patch: Record<string, unknown>, parsed: unknown, prefix = ''): string[] {
+  if (!isPlainObject(parsed)) return [];
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    const at = prefix ? `${prefix}.${key}` : key;
+    if (!Object.prototype.hasOwnProperty.call(parsed, key)) out.push(at);
+    else if (isPlainObject(value)) out.push(...unknownFields(value, parsed[key], at));
+  }
+  return out;
+}
+
+/** The dataset collections a scenario may override by id, with the key each record is known by. */
+const OVERRIDABLE = ['plants', 'sources', 'demand', 'prices', 'funders', 'laneRules', 'contracts'] as const;
+
+/**
+ * Runs the dataset's own cross-reference checks (`crossReferenceProblems`, the same ones every
+ * dataset passes at load) on the dataset with the overridden records in place, so an override
+ * cannot name a country, product, process, plant, source or funder the dataset lacks, nor leave a
+ * record inconsistent (a stage change without processes, grade shares that no longer sum to 1).
+ * Problems on an overridden record are reported at the override's path; problems the override
+ * causes in another record (a contract on a plant that no longer makes its product) at `overrides`.
+ */
+function overrideReferenceIssues(
+  dataset: Dataset,
+  merged: Pick<Dataset, (typeof OVERRIDABLE)[number]>,
+  overrides: Scenario['overrides'],
+  issues: ScenarioIssue[],
+): void {
+  const touched = OVERRIDABLE.filter((collection) => Object.keys(overrides[collection]).length > 0);
+  if (!touched.length) return;
+  for (const problem of crossReferenceProblems({ ...dataset, ...merged })) {
+    const collection = problem.collection as (typeof OVERRIDABLE)[number];
+    const patched = OVERRIDABLE.includes(collection) && problem.id !== undefined && Object.prototype.hasOwnProperty.call(overrides[collection], problem.id);
+    if (patched) {
+      issues.push({ path: ['overrides', collection, problem.id, ...(problem.field ? [problem.field] : [])].join('.'), message: problem.message });
+    } else {
+      const record = `${problem.collection}${problem.id !== undefined ? `.${problem.id}` : ''}${problem.field ? `.${problem.field}` : ''}`;
+      issues.push({ path: 'overrides', message: `the overrides make dataset record ${record} invalid: ${problem.message}` });
+    }
+  }
 }
 
 /**
@@ -249,17 +308,16 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
   });
   const excludedPlants = new Set(o.excludePlants);
   const excludedSources = new Set(o.excludeSources);
-  const plants = applyOverrides(dataset.plants, (p) => p.id, o.plants as Record<string, Record<string, unknown>>, PlantSchema as z.ZodType<Plant>, 'overrides.plants', issues).filter(
-    (p) => !excludedPlants.has(p.id),
-  );
-  const sources = applyOverrides(dataset.sources, (s) => s.id, o.sources as Record<string, Record<string, unknown>>, FeedstockSourceSchema as z.ZodType<FeedstockSource>, 'overrides.sources', issues).filter(
-    (s) => !excludedSources.has(s.id),
-  );
+  const allPlants = applyOverrides(dataset.plants, (p) => p.id, o.plants as Record<string, Record<string, unknown>>, PlantSchema as z.ZodType<Plant>, 'overrides.plants', issues);
+  const plants = allPlants.filter((p) => !excludedPlants.has(p.id));
+  const allSources = applyOverrides(dataset.sources, (s) => s.id, o.sources as Record<string, Record<string, unknown>>, FeedstockSourceSchema as z.ZodType<FeedstockSource>, 'overrides.sources', issues);
+  const sources = allSources.filter((s) => !excludedSources.has(s.id));
   const demands = applyOverrides(dataset.demand, (d) => d.id, o.demand as Record<string, Record<string, unknown>>, DemandSchema as z.ZodType<Dataset['demand'][number]>, 'overrides.demand', issues);
   const prices = applyOverrides(dataset.prices, (p) => p.product, o.prices as Record<string, Record<string, unknown>>, PriceSchema as z.ZodType<Dataset['prices'][number]>, 'overrides.prices', issues);
   const laneRules = applyOverrides(dataset.laneRules, (r) => r.id, o.laneRules as Record<string, Record<string, unknown>>, LaneRuleSchema as unknown as z.ZodType<LaneRule>, 'overrides.laneRules', issues);
   const contractRecords = applyOverrides(dataset.contracts, (c) => c.id, o.contracts as Record<string, Record<string, unknown>>, ContractSchema as z.ZodType<Contract>, 'overrides.contracts', issues);
   const datasetFunders = applyOverrides(dataset.funders, (f) => f.id, o.funders as Record<string, Record<string, unknown>>, FunderSchema as z.ZodType<Dataset['funders'][number]>, 'overrides.funders', issues);
+  overrideReferenceIssues(dataset, { plants: allPlants, sources: allSources, demand: demands, prices, funders: datasetFunders, laneRules, contracts: contractRecords }, o, issues);
 
   o.closedLanes.forEach((lane, i) => {
     checkCountry(`overrides.closedLanes[${i}].from`, lane.from);

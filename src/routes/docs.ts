@@ -114,3 +114,84 @@ export function markOptionalBodies<T>(document: T): T {
   }
   return document;
 }
+
+const SCHEMA_CHILDREN = ['properties', 'items', 'anyOf', 'oneOf', 'allOf', 'additionalProperties', 'prefixItems', 'not', 'patternProperties'] as const;
+
+/** Moves `default` into the description, in this schema and the schemas inside it (not through $refs). */
+function defaultsToDescriptions(schema: unknown): void {
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return;
+  const node = schema as Json;
+  if ('default' in node) {
+    const note = `Default: \`${JSON.stringify(node.default)}\`.`;
+    node.description = typeof node.description === 'string' && node.description ? `${node.description} ${note}` : note;
+    delete node.default;
+  }
+  for (const key of SCHEMA_CHILDREN) {
+    const child = node[key];
+    if (Array.isArray(child)) child.forEach(defaultsToDescriptions);
+    else if (key === 'properties' || key === 'patternProperties') Object.values((child ?? {}) as Json).forEach(defaultsToDescriptions);
+    else defaultsToDescriptions(child);
+  }
+}
+
+/**
+ * Request schemas in input form for code generators. The request components (`…Input`) describe
+ * what a client may send, where a defaulted field is optional; but generators such as
+ * openapi-typescript treat a property with `default` as always present, which makes the shipped
+ * scenario files fail to type-check as request bodies. The default stays in the description (and
+ * the response schemas, in output form, keep their `default`s).
+ */
+export function requestDefaultsAsDescriptions<T>(document: T): T {
+  const doc = document as Json & { components?: { schemas?: Record<string, unknown> } };
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) if (name.endsWith('Input')) defaultsToDescriptions(schema);
+  const paths = (doc.paths ?? {}) as Record<string, Record<string, Json>>;
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const entry of Object.values((((operation.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>))) defaultsToDescriptions(entry.schema);
+      for (const parameter of (operation.parameters ?? []) as Json[]) {
+        if (parameter.schema && typeof parameter.schema === 'object' && 'default' in (parameter.schema as Json)) {
+          defaultsToDescriptions(parameter.schema);
+          parameter.required = false;
+        }
+      }
+    }
+  }
+  return document;
+}
+
+const RESPONSE_HEADERS: Record<string, Record<string, Json>> = {
+  '503': { 'retry-after': { description: 'Seconds after which a retry may succeed.', schema: { type: 'integer', minimum: 1 } } },
+  '429': { 'retry-after': { description: 'Seconds until the rate limit resets.', schema: { type: 'integer', minimum: 1 } } },
+  '201': { location: { description: 'Path of the created resource.', schema: { type: 'string' } } },
+  '202': { location: { description: 'Path of the job to poll.', schema: { type: 'string' } } },
+  '405': { allow: { description: 'The methods the path accepts.', schema: { type: 'string' } } },
+};
+
+/** Declares the headers every response of a status carries (Retry-After on 503, Location on 201/202). */
+export function declareResponseHeaders<T>(document: T): T {
+  const paths = ((document as Json).paths ?? {}) as Record<string, Record<string, Json>>;
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries((operation.responses ?? {}) as Record<string, Json>)) {
+        const headers = RESPONSE_HEADERS[status];
+        if (!headers) continue;
+        const declared = (response.headers ?? {}) as Record<string, Json>;
+        for (const [name, header] of Object.entries(headers)) {
+          const existing = Object.keys(declared).find((k) => k.toLowerCase() === name);
+          if (!existing) declared[name] = { ...header, required: true };
+          else declared[existing] = { ...declared[existing], required: true };
+        }
+        response.headers = declared;
+      }
+    }
+  }
+  return document;
+}
+
+/** The API key scheme: optional on loopback, required beyond it (see README, "Beyond loopback"). */
+export function declareSecurity<T>(document: T): T {
+  const doc = document as Json & { components?: Json };
+  doc.components = { ...(doc.components ?? {}), securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `npm run keys -- create`; required when the service listens beyond loopback (HOST not 127.0.0.1), not on loopback.' } } };
+  doc.security = [{}, { apiKey: [] }];
+  return document;
+}

@@ -8,7 +8,12 @@ import { problems } from './docs.js';
 const id = examples.ids.portfolio;
 
 export const ReportQuerySchema = z
-  .object({ format: z.enum(['json', 'markdown']).default('json').describe('`markdown` renders the report for pasting into a brief.') })
+  .object({
+    format: z
+      .enum(['json', 'markdown'])
+      .default('json')
+      .describe('`json`. `markdown` is kept for existing links and answers `text/markdown` like `GET /portfolios/{id}/report.md`, which generated clients should use.'),
+  })
   .strict();
 
 const exampleReport = {
@@ -58,12 +63,11 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         params: PortfolioParamsSchema,
         querystring: ReportQuerySchema,
         response: {
+          // One content type per operation, so generated clients know what they get: the Markdown
+          // is `GET /portfolios/{id}/report.md` (`format=markdown` here still answers it for links).
           200: {
             description: 'The report.',
-            content: {
-              'application/json': { schema: ReportSchema.meta({ examples: [exampleReport] }) },
-              'text/markdown': { schema: z.string().meta({ examples: ['# Story 1\n\nStatus: **optimal**. Total discounted cost: **19.09 bn USD**.\n'] }) },
-            },
+            content: { 'application/json': { schema: ReportSchema.meta({ examples: [exampleReport] }) } },
           },
           400: problems.badRequest(`/portfolios/${id}/report`, [{ path: 'format', in: 'query', message: 'Invalid option: expected one of "json"|"markdown"' }]),
           404: problems.notFound(`/portfolios/${id}/report`, 'portfolio (or its report)'),
@@ -74,6 +78,31 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       // The stored JSON is sent as it is: parsing and re-serialising several hundred kB per request
       // would only cost event-loop time.
       const { contentType, body } = await app.services.portfolios.report(request.params.id, request.query.format);
+      // The body is already serialised (JSON or, for `format=markdown`, Markdown): sent as it is.
+      return reply.type(contentType).send(body as never);
+    },
+  );
+  app.get(
+    '/portfolios/:id/report.md',
+    {
+      schema: {
+        tags: ['portfolios'],
+        operationId: 'getPortfolioReportMarkdown',
+        summary: 'Solver report as Markdown, for a brief',
+        description: 'The report of `GET /portfolios/{id}/report` rendered as Markdown (largest values first, every figure with its unit).',
+        params: PortfolioParamsSchema,
+        response: {
+          200: {
+            description: 'The report in Markdown.',
+            content: { 'text/markdown': { schema: z.string().meta({ examples: ['# Story 1\n\nStatus: **optimal**. Total discounted cost: **19.09 bn USD**.\n'] }) } },
+          },
+          400: problems.badRequest(`/portfolios/not-a-uuid/report.md`, [{ path: 'id', in: 'params', message: 'a portfolio id is a UUID' }]),
+          404: problems.notFound(`/portfolios/${id}/report.md`, 'portfolio (or its report)'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { contentType, body } = await app.services.portfolios.report(request.params.id, 'markdown');
       return reply.type(contentType).send(body);
     },
   );

@@ -1,4 +1,5 @@
 /** Scenarios: create (idempotent by content), list, read, delete. */
+import { ownerOf } from '../edge.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -51,7 +52,7 @@ export const scenarioRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { scenario, created } = await app.services.scenarios.create(request.body);
+      const { scenario, created } = await app.services.scenarios.create(request.body, '', ownerOf(request, app.services.config));
       if (created) reply.code(201).header('location', `/scenarios/${scenario.id}`);
       return scenarioRecordView(scenario);
     },

@@ -2,6 +2,7 @@
  * Solving: queue a solve of a stored scenario (or of an inline one, stored on the way) and, with
  * `?wait=`, hold the request until the portfolio is ready or the wait runs out.
  */
+import { ownerOf } from '../edge.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply } from 'fastify';
 import {
@@ -114,7 +115,7 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { scenario } = await app.services.scenarios.create(request.body.scenario, 'scenario');
+      const { scenario } = await app.services.scenarios.create(request.body.scenario, 'scenario', ownerOf(request, app.services.config));
       const job = await app.services.jobs.submit(scenario, request.body.options ?? {});
       return answer(reply, job, request.query.wait);
     },

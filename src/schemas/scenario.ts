@@ -22,44 +22,75 @@ export const SolverOptionsSchema = z
   .strict();
 export type SolverOptions = z.infer<typeof SolverOptionsSchema>;
 
+/**
+ * Bounds on list sizes. The body limit (1 MiB) bounds everything, but a list far longer than any
+ * dataset has records (150,000 countries in a bloc) is a mistake, not a scenario: reject it early.
+ */
+export const LIMITS = {
+  /** Ids in a list of countries, products, plants or sources. */
+  ids: 500,
+  /** Records changed per kind in `overrides`. */
+  overriddenRecords: 1000,
+  targets: 200,
+  budgets: 100,
+  closedLanes: 1000,
+  exportControls: 100,
+} as const;
+
+/** True when the string has no lone surrogate (it can be encoded as UTF-8 and read back the same). */
+export const isWellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+const WELL_FORMED = 'must be well-formed Unicode (it contains a lone surrogate, e.g. "\\ud800")';
+
+/** Free text a planner writes (names, descriptions): well-formed Unicode of bounded length. */
+export const TextSchema = (max: number) => z.string().max(max).refine(isWellFormed, WELL_FORMED);
+
+const idList = (what: string) => z.array(IdSchema).max(LIMITS.ids, `at most ${LIMITS.ids} ${what}`);
+
 const PartialRecord = z.record(z.string(), z.unknown());
+
+/** Changes per record id: at most `LIMITS.overriddenRecords` records. */
+const overridesOf = (description: string) =>
+  z
+    .record(IdSchema, PartialRecord)
+    .refine((records) => Object.keys(records).length <= LIMITS.overriddenRecords, `at most ${LIMITS.overriddenRecords} records`)
+    .meta({ maxProperties: LIMITS.overriddenRecords })
+    .describe(description);
+
 
 export const OverridesSchema = z
   .object({
-    /** Field changes per plant id, e.g. { "us_greenfield_magnet": { "expansion": { "capexUsdPerTpa": 90000 } } }. */
-    plants: z.record(IdSchema, PartialRecord).default({}),
-    sources: z.record(IdSchema, PartialRecord).default({}),
-    demand: z.record(IdSchema, PartialRecord).default({}),
-    /** Field changes per product id of the rival supplier's price record. */
-    prices: z.record(IdSchema, PartialRecord).default({}),
-    funders: z.record(IdSchema, PartialRecord).default({}),
-    /** Field changes per lane rule id, e.g. { "my_concentrate_import_cutoff": { "toYear": 2030 } } or { "active": false }. */
-    laneRules: z.record(IdSchema, PartialRecord).default({}),
-    /** Field changes per contract id, e.g. { "lynas_jare_offtake": { "active": false } }. */
-    contracts: z.record(IdSchema, PartialRecord).default({}),
-    excludePlants: z.array(IdSchema).default([]),
-    excludeSources: z.array(IdSchema).default([]),
+    plants: overridesOf('Field changes per plant id, e.g. { "us_greenfield_magnet": { "expansion": { "capexUsdPerTpa": 90000 } } }.').default({}),
+    sources: overridesOf('Field changes per feedstock source id.').default({}),
+    demand: overridesOf('Field changes per demand record id.').default({}),
+    prices: overridesOf("Field changes per product id of the rival supplier's price record.").default({}),
+    funders: overridesOf('Field changes per funder id.').default({}),
+    laneRules: overridesOf('Field changes per lane rule id, e.g. { "my_concentrate_import_cutoff": { "toYear": 2030 } } or { "active": false }.').default({}),
+    contracts: overridesOf('Field changes per contract id, e.g. { "lynas_jare_offtake": { "active": false } }.').default({}),
+    excludePlants: idList('plants').default([]),
+    excludeSources: idList('sources').default([]),
     /** Lanes that carry nothing: from → to, for all products unless listed. */
     closedLanes: z
-      .array(z.object({ from: IdSchema, to: IdSchema, products: z.array(IdSchema).optional() }).strict())
+      .array(z.object({ from: IdSchema, to: IdSchema, products: idList('products').optional() }).strict())
+      .max(LIMITS.closedLanes)
       .default([]),
     /** Export controls by the rival supplier: no sales of these products from `fromYear` (through `toYear`). */
     exportControls: z
       .array(
         z
-          .object({ products: z.array(IdSchema).min(1), fromYear: YearSchema, toYear: YearSchema.optional() })
+          .object({ products: idList('products').min(1), fromYear: YearSchema, toYear: YearSchema.optional() })
           .strict(),
       )
+      .max(LIMITS.exportControls)
       .default([]),
     /** Ids of dataset export controls to apply (in addition to those active by default). */
-    applyExportControls: z.array(IdSchema).default([]),
+    applyExportControls: idList('export controls').default([]),
   })
   .strict();
 
 export const TargetSchema = z
   .object({
     id: IdSchema.optional(),
-    bloc: z.array(IdSchema).min(1).describe('Countries whose consumption is pooled.'),
+    bloc: idList('countries').min(1).describe('Countries whose consumption is pooled.'),
     product: IdSchema,
     year: YearSchema.describe('First year the limit applies.'),
     untilYear: YearSchema.optional().describe('Last year the limit applies (default: end of horizon).'),
@@ -75,8 +106,8 @@ export const BudgetSchema = z
     funder: IdSchema,
     totalUsd: z.number().min(0).optional(),
     perYearUsd: z.number().min(0).optional(),
-    eligibleCountries: z.array(IdSchema).optional(),
-    eligibleStages: z.array(StageSchema).optional(),
+    eligibleCountries: idList('countries').optional(),
+    eligibleStages: z.array(StageSchema).max(3).optional(),
     maxShareOfCapex: z.number().min(0).max(1).optional().describe('Co-financing: largest share of one build-year capex this funder may pay.'),
   })
   .strict();
@@ -84,8 +115,8 @@ export type Budget = z.infer<typeof BudgetSchema>;
 
 export const ScenarioSchema = z
   .object({
-    name: z.string().min(1).max(200),
-    description: z.string().max(5000).optional(),
+    name: TextSchema(200).min(1),
+    description: TextSchema(5000).optional(),
     datasetId: IdSchema.default('quad-2026'),
     horizon: z
       .object({ startYear: YearSchema, endYear: YearSchema })
@@ -93,12 +124,12 @@ export const ScenarioSchema = z
       .refine((h) => h.endYear >= h.startYear, { message: 'endYear must not be before startYear', path: ['endYear'] })
       .refine((h) => h.endYear - h.startYear <= 40, { message: 'a horizon is at most 41 years', path: ['endYear'] }),
     discountRate: z.number().min(0).max(0.5).optional(),
-    trustedCountries: z.array(IdSchema).optional().describe('Countries whose content counts as trusted (default: the dataset defaults).'),
+    trustedCountries: idList('countries').optional().describe('Countries whose content counts as trusted (default: the dataset defaults).'),
     overrides: OverridesSchema.default({
       plants: {}, sources: {}, demand: {}, prices: {}, funders: {}, laneRules: {}, contracts: {}, excludePlants: [], excludeSources: [], closedLanes: [], exportControls: [], applyExportControls: [],
     }),
-    targets: z.array(TargetSchema).default([]),
-    budgets: z.array(BudgetSchema).default([]),
+    targets: z.array(TargetSchema).max(LIMITS.targets).default([]),
+    budgets: z.array(BudgetSchema).max(LIMITS.budgets).default([]),
     capexPublicShare: z
       .number()
       .min(0)

@@ -5,7 +5,7 @@
 import { resolveScenario, ScenarioError } from '../model/instance.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { Dataset } from '../data/schema.js';
-import { HttpProblem, notFound, prefixPath, unprocessable } from '../errors.js';
+import { HttpProblem, listPaths, notFound, prefixPath, unprocessable } from '../errors.js';
 import type { ScenarioRepository, StoredScenario } from '../store/repository.js';
 import type { PageRequest } from '../store/paging.js';
 import type { DatasetProvider } from './datasets.js';
@@ -45,7 +45,7 @@ export function createScenarioService(deps: {
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       const errors = error.issues.map((issue) => ({ path: prefixPath(pathPrefix, issue.path), in: 'body' as const, message: issue.message }));
-      throw unprocessable('unknown-reference', `the scenario does not fit dataset '${scenario.datasetId}': ${errors.map((e) => e.path).join(', ')}`, errors);
+      throw unprocessable('unknown-reference', `the scenario does not fit dataset '${scenario.datasetId}': ${listPaths(errors.map((e) => e.path))}`, errors);
     }
     return dataset;
   }
@@ -54,15 +54,24 @@ export function createScenarioService(deps: {
     check,
 
     /** Stores the scenario unless the same content is already stored; `created` says which. */
-    async create(scenario: Scenario, pathPrefix = ''): Promise<{ scenario: StoredScenario; created: boolean }> {
+    async create(scenario: Scenario, pathPrefix = '', owner?: { keyId: string; quota: number }): Promise<{ scenario: StoredScenario; created: boolean }> {
       check(scenario, pathPrefix);
       const body = canonicalJson(scenario);
+      const id = sha256(body);
+      // The storage quota counts what a key stored first; content already stored costs nothing.
+      if (owner && !(await deps.repo.findById(id))) {
+        const stored = await deps.repo.countByOwner(owner.keyId);
+        if (stored >= owner.quota) {
+          throw new HttpProblem(403, 'quota-exceeded', 'Forbidden', `this API key has stored ${stored} scenarios, its quota (SCENARIO_QUOTA_PER_KEY=${owner.quota}); delete some first`);
+        }
+      }
       return deps.repo.insertIfAbsent({
-        id: sha256(body),
+        id,
         name: scenario.name,
         datasetId: scenario.datasetId,
         body,
         createdAt: now().toISOString(),
+        ownerKeyId: owner?.keyId ?? null,
       });
     },
 

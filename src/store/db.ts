@@ -83,6 +83,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX portfolios_job ON portfolios(job_id);
     `,
   },
+  {
+    version: 4,
+    name: 'API keys (hashed) and scenario owners',
+    sql: `
+      CREATE TABLE api_keys (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('read', 'write')),
+        hash       TEXT NOT NULL UNIQUE,          -- SHA-256 (hex) of the key; the key itself is never stored
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      );
+      -- The key that first stored a scenario, for its storage quota (NULL: stored on loopback).
+      ALTER TABLE scenarios ADD COLUMN owner_key_id TEXT;
+      CREATE INDEX scenarios_owner ON scenarios(owner_key_id);
+    `,
+  },
 ];
 
 /** Opens (creating the folder and file if needed) and migrates the database. `:memory:` works too. */

@@ -17,7 +17,8 @@ import type { JobError } from '../schemas/api.js';
 import { jobFromRow, type JobRow } from './jobs.js';
 import { decodeCursor } from './paging.js';
 import { portfolioFromRow, rawPortfolioFromRow, summaryPage, type PortfolioDbRow, type PortfolioSummaryDbRow } from './portfolios.js';
-import type { JobOutcome, JobRepository, NewJob, PortfolioRepository, ScenarioRepository, SettleResult, Store } from './repository.js';
+import { apiKeyFromRow, type ApiKeyDbRow } from './keys.js';
+import type { ApiKeyRepository, JobOutcome, JobRepository, NewJob, PortfolioRepository, ScenarioRepository, SettleResult, Store } from './repository.js';
 import { scenarioFromRow, scenarioPage, type ScenarioDbRow } from './scenarios.js';
 
 /** A connection inside a transaction (or the pool itself): whatever can run a query. */
@@ -107,6 +108,22 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
         last_seen  TIMESTAMPTZ NOT NULL DEFAULT now()
       );
+    `,
+  },
+  {
+    version: 4,
+    name: 'API keys (hashed) and scenario owners',
+    sql: `
+      CREATE TABLE api_keys (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('read', 'write')),
+        hash       TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      );
+      ALTER TABLE scenarios ADD COLUMN owner_key_id TEXT;
+      CREATE INDEX scenarios_owner ON scenarios(owner_key_id);
     `,
   },
 ];
@@ -207,12 +224,15 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     async insertIfAbsent(record) {
       const inserted = await one<ScenarioDbRow>(
         pool,
-        'INSERT INTO scenarios (id, name, dataset_id, body, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING *',
-        [record.id, record.name, record.datasetId, record.body, record.createdAt],
+        'INSERT INTO scenarios (id, name, dataset_id, body, created_at, owner_key_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING *',
+        [record.id, record.name, record.datasetId, record.body, record.createdAt, record.ownerKeyId ?? null],
       );
       if (inserted) return { scenario: scenarioFromRow(inserted), created: true };
       const existing = await one<ScenarioDbRow>(pool, 'SELECT * FROM scenarios WHERE id = $1', [record.id]);
       return { scenario: scenarioFromRow(existing!), created: false };
+    },
+    async countByOwner(ownerKeyId) {
+      return (await one<{ n: number }>(pool, 'SELECT COUNT(*)::int AS n FROM scenarios WHERE owner_key_id = $1', [ownerKeyId]))!.n;
     },
     async findById(id) {
       const row = await one<ScenarioDbRow>(pool, 'SELECT * FROM scenarios WHERE id = $1', [id]);
@@ -422,6 +442,32 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     },
   };
 
+  const keys: ApiKeyRepository = {
+    async insert(record) {
+      const row = await one<ApiKeyDbRow>(pool, 'INSERT INTO api_keys (id, name, role, hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
+        record.id,
+        record.name,
+        record.role,
+        record.hash,
+        record.createdAt,
+      ]);
+      return apiKeyFromRow(row!);
+    },
+    async findActiveByHash(hash) {
+      const row = await one<ApiKeyDbRow>(pool, 'SELECT * FROM api_keys WHERE hash = $1 AND revoked_at IS NULL', [hash]);
+      return row ? apiKeyFromRow(row) : null;
+    },
+    async list() {
+      return (await pool.query<ApiKeyDbRow>('SELECT * FROM api_keys ORDER BY created_at, id')).rows.map(apiKeyFromRow);
+    },
+    async revoke(id, at) {
+      return ((await pool.query('UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, at])).rowCount ?? 0) === 1;
+    },
+    async countActive() {
+      return (await one<{ n: number }>(pool, 'SELECT COUNT(*)::int AS n FROM api_keys WHERE revoked_at IS NULL', []))!.n;
+    },
+  };
+
   let closed = false;
   return {
     kind: 'postgres',
@@ -429,6 +475,7 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     pool,
     withTransaction,
     scenarios,
+    keys,
     jobs,
     portfolios,
     async ping() {

@@ -23,7 +23,10 @@ export type StoreKind = 'sqlite' | 'postgres';
 
 export interface ScenarioRepository {
   /** Inserts unless a scenario with this id exists; returns the stored row and whether it is new. */
-  insertIfAbsent(record: { id: string; name: string; datasetId: string; body: string; createdAt: string }): Promise<{ scenario: StoredScenario; created: boolean }>;
+  /** `ownerKeyId`: the API key that stored it (counted against that key's quota); absent on loopback. */
+  insertIfAbsent(record: { id: string; name: string; datasetId: string; body: string; createdAt: string; ownerKeyId?: string | null }): Promise<{ scenario: StoredScenario; created: boolean }>;
+  /** Scenarios first stored with this API key (its storage quota counts these). */
+  countByOwner(ownerKeyId: string): Promise<number>;
   findById(id: string): Promise<StoredScenario | null>;
   /** Null when the cursor is not one this API issued. */
   list(page: PageRequest): Promise<Page<StoredScenario> | null>;
@@ -105,9 +108,31 @@ export interface PortfolioRepository {
   list(filter: { scenarioId?: string | undefined }, page: PageRequest): Promise<Page<PortfolioSummaryRow> | null>;
 }
 
+export type KeyRole = 'read' | 'write';
+
+/** An API key as stored: never the key itself, only the SHA-256 of it. */
+export interface StoredApiKey {
+  id: string;
+  name: string;
+  role: KeyRole;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface ApiKeyRepository {
+  insert(record: { id: string; name: string; role: KeyRole; hash: string; createdAt: string }): Promise<StoredApiKey>;
+  /** The active (not revoked) key with this hash. */
+  findActiveByHash(hash: string): Promise<StoredApiKey | null>;
+  list(): Promise<StoredApiKey[]>;
+  /** False when there is no such active key. */
+  revoke(id: string, at: string): Promise<boolean>;
+  countActive(): Promise<number>;
+}
+
 export interface Store {
   readonly kind: StoreKind;
   readonly scenarios: ScenarioRepository;
+  readonly keys: ApiKeyRepository;
   readonly jobs: JobRepository;
   readonly portfolios: PortfolioRepository;
   /** A round trip to the database; throws when it does not answer. */

@@ -34,21 +34,26 @@ export const scenarioFromRow = (row: ScenarioDbRow): StoredScenario => ({
 
 export function createScenarioRepository(db: Db): ScenarioRepository {
   const insertStmt = db.prepare(
-    'INSERT INTO scenarios (id, name, dataset_id, body, created_at) VALUES (@id, @name, @datasetId, @body, @createdAt) ON CONFLICT(id) DO NOTHING',
+    'INSERT INTO scenarios (id, name, dataset_id, body, created_at, owner_key_id) VALUES (@id, @name, @datasetId, @body, @createdAt, @ownerKeyId) ON CONFLICT(id) DO NOTHING',
   );
+  const countOwned = db.prepare('SELECT COUNT(*) FROM scenarios WHERE owner_key_id = ?').pluck();
   const byId = db.prepare('SELECT * FROM scenarios WHERE id = ?');
   const deleteStmt = db.prepare('DELETE FROM scenarios WHERE id = ?');
   const count = db.prepare('SELECT COUNT(*) FROM scenarios').pluck();
   const pageByOffset = db.prepare('SELECT * FROM scenarios ORDER BY seq DESC LIMIT ? OFFSET ?');
   const pageBefore = db.prepare('SELECT * FROM scenarios WHERE seq < ? ORDER BY seq DESC LIMIT ?');
-  const insert = db.transaction((record: { id: string; name: string; datasetId: string; body: string; createdAt: string }) => {
-    const created = insertStmt.run(record).changes === 1;
+  const insert = db.transaction((record: { id: string; name: string; datasetId: string; body: string; createdAt: string; ownerKeyId?: string | null }) => {
+    const created = insertStmt.run({ ...record, ownerKeyId: record.ownerKeyId ?? null }).changes === 1;
     return { scenario: scenarioFromRow(byId.get(record.id) as ScenarioDbRow), created };
   });
 
   return {
     async insertIfAbsent(record) {
       return insert(record);
+    },
+
+    async countByOwner(ownerKeyId) {
+      return countOwned.get(ownerKeyId) as number;
     },
 
     async findById(id) {

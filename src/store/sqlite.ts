@@ -8,6 +8,7 @@ import { createJobRepository } from './jobs.js';
 import { createPortfolioRepository } from './portfolios.js';
 import type { Store } from './repository.js';
 import { createScenarioRepository } from './scenarios.js';
+import { createApiKeyRepository } from './keys.js';
 
 export interface SqliteStore extends Store {
   readonly kind: 'sqlite';
@@ -21,6 +22,7 @@ export function openSqliteStore(path: string): SqliteStore {
     kind: 'sqlite',
     db,
     scenarios: createScenarioRepository(db),
+    keys: createApiKeyRepository(db),
     jobs: createJobRepository(db),
     portfolios: createPortfolioRepository(db),
     async ping() {

@@ -47,7 +47,10 @@ export const testConfig = (overrides: Partial<Config> = {}): Partial<Config> => 
   shutdownGraceSeconds: 1,
   databasePoolSize: 4,
   workerHeartbeatSeconds: 0.25,
-  workerTimeoutSeconds: 3,
+  // Far beyond a heartbeat's delay on a loaded machine (a 3 s silence presumed live workers dead).
+  workerTimeoutSeconds: 10,
+  // Waits are bounds: a solve answers as soon as it is done; a busy machine may need minutes.
+  maxWaitSeconds: 600,
   ...overrides,
 });
 
@@ -126,7 +129,7 @@ export function expectProblem(t: Test, response: LightMyRequestResponse, status:
 }
 
 /** Polls a job until it finishes (tests only; clients would use ?wait=). */
-export async function waitForJob(app: FastifyInstance, id: string, timeoutMs = 30_000): Promise<Record<string, any>> {
+export async function waitForJob(app: FastifyInstance, id: string, timeoutMs = 180_000): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = (await app.inject({ method: 'GET', url: `/jobs/${id}` })).json();

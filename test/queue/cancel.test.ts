@@ -16,7 +16,7 @@ const faultyThreads = { module: '../service/fixtures/faulty-worker', base: impor
 
 const sql = (app: FastifyInstance) => (app.services.store as PostgresStore).pool;
 
-async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<boolean> {
+async function until(check: () => Promise<boolean>, timeoutMs = 180_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;
@@ -50,7 +50,7 @@ t.test('cancelling queued and running jobs stops them where they run', async (t)
     [[running.id, queued.id]],
   );
   t.same(states.rows.map((r) => r.state), ['cancelled', 'cancelled'], 'the queue entries are cancelled');
-  const next = await app.inject({ method: 'POST', url: '/solve?wait=60', payload: { scenario: tinyScenario({ name: 'after-cancel' }) } });
+  const next = await app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario: tinyScenario({ name: 'after-cancel' }) } });
   t.equal(next.statusCode, 200, 'the slot was freed: the worker stopped the cancelled solve');
   t.equal((await counts(app)).portfolios, 1, 'cancelled jobs stored nothing');
   t.match(await jobOf(app, running.id), { status: 'cancelled' }, 'and stay cancelled');
@@ -83,25 +83,25 @@ t.test('a group finishes with its members; a cancelled group cancels its members
   const members = await jobs.members(slow.parent.id);
   t.same(members.map((m) => m.status), ['cancelled', 'cancelled', 'cancelled'], 'every member is cancelled');
   t.ok(members.every((m) => m.error?.message === `its parent job ${slow.parent.id} was cancelled`), 'saying why');
-  const next = await app.inject({ method: 'POST', url: '/solve?wait=60', payload: { scenario: tinyScenario({ name: 'after-group' }) } });
+  const next = await app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario: tinyScenario({ name: 'after-group' }) } });
   t.equal(next.statusCode, 200, 'the running member was stopped on its worker');
 });
 
 t.test('a solve whose thread keeps crashing is retried up to the cap, then dead-lettered', async (t) => {
   const app = await build(t, { store: 'postgres', solver: { worker: faultyThreads }, config: { solverWorkers: 1, jobRetryLimit: 1 } });
   const job = await submit(app, tinyScenario({ name: 'crash-every-time' }));
-  const failed = await waitForJob(app, job.id, 90_000);
+  const failed = await waitForJob(app, job.id, 180_000);
   t.match(failed, { status: 'failed', attempts: 2, portfolioId: null, error: { code: 'worker_crashed' } }, 'failed after two attempts');
   t.match(failed.error.message, /deliberate crash for a test.*given up after 2 attempts, the job is in the dead-letter queue 'planner-solve-dead'/);
   t.equal((await app.inject({ method: 'GET', url: '/health' })).json().queue.deadLetter, 1, 'one job in the dead-letter queue');
-  const fine = await app.inject({ method: 'POST', url: '/solve?wait=60', payload: { scenario: tinyScenario({ name: 'fine' }) } });
+  const fine = await app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario: tinyScenario({ name: 'fine' }) } });
   t.equal(fine.json().status, 'optimal', 'other jobs are unaffected');
 });
 
 t.test('records outlive the API instance: a new one on the same schema reads them', async (t) => {
   const dir = t.testdir();
   const first = await build(t, { store: 'postgres', dir, solver: true });
-  const portfolio = (await first.inject({ method: 'POST', url: '/solve?wait=60', payload: { scenario: tinyScenario() } })).json();
+  const portfolio = (await first.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario: tinyScenario() } })).json();
   const before = await counts(first);
   await first.close();
   const second = await build(t, { store: 'postgres', dir });

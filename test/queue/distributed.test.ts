@@ -20,7 +20,7 @@ const slowThreads = { module: './fixtures/slow-solve-worker', base: import.meta.
 
 const sql = (app: FastifyInstance) => (app.services.store as PostgresStore).pool;
 
-async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<boolean> {
+async function until(check: () => Promise<boolean>, timeoutMs = 180_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;
@@ -72,7 +72,7 @@ async function startWorkerProcess(t: Test, app: FastifyInstance, env: Record<str
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker not started within 90 s; stderr: ${stderr}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`worker not started within 300 s; stderr: ${stderr}`)), 300_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (line.includes('"queue worker started"')) {
         clearTimeout(timer);
@@ -151,7 +151,7 @@ t.test('a worker killed with SIGKILL mid-solve: its job is retried and finished 
   const survivorId = await workerIdOf(app, survivor.pid);
   t.equal(await doomed.kill('SIGKILL'), null, 'killed');
 
-  const done = await waitForJob(app, job.id, 90_000);
+  const done = await waitForJob(app, job.id, 180_000);
   t.match(done, { status: 'done', attempts: 2, error: null }, 'done on the second attempt');
   const rows = await sql(app).query('SELECT id FROM portfolios WHERE job_id = $1', [job.id]);
   t.equal(rows.rowCount, 1, 'one portfolio');
@@ -174,5 +174,5 @@ t.test('a worker that shuts down mid-solve hands the job back, and another finis
   t.match(await jobOf(app, job.id), { status: 'queued', attempts: 1 }, 'back in the queue');
   const second = await startTestWorker({ ...config, solverWorkers: 1 }, new Map([['tiny', tinyDataset()]]));
   t.teardown(() => second.stop());
-  t.match(await waitForJob(app, job.id, 60_000), { status: 'done', attempts: 2 }, 'finished by the next worker');
+  t.match(await waitForJob(app, job.id, 180_000), { status: 'done', attempts: 2 }, 'finished by the next worker');
 });

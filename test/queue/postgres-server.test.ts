@@ -20,7 +20,7 @@ const closedPort = () =>
     });
   });
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<boolean> {
+async function until(check: () => Promise<boolean>, timeoutMs = 180_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;

@@ -36,7 +36,7 @@ t.test('with DATABASE_URL it registers, takes the bundled datasets, and stops on
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const started = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 90 s: ${stderr}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`no start within 300 s: ${stderr}`)), 300_000);
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (!line.includes('"queue worker started"')) return;
       clearTimeout(timer);

@@ -28,7 +28,7 @@ const comparable = (p: Portfolio) => ({ ...p, model: { ...p.model, buildMs: 0 },
 
 t.test('ten concurrent solves match solving them one by one', async (t) => {
   const app = await build(t, { solver: true });
-  const responses = await Promise.all(scenarios.map((scenario) => app.inject({ method: 'POST', url: '/solve?wait=60', payload: { scenario } })));
+  const responses = await Promise.all(scenarios.map((scenario) => app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario } })));
 
   const dataset = tinyDataset();
   const costs = new Set<number | null>();

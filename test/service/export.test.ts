@@ -29,7 +29,7 @@ const lumpyDataset = () =>
 
 async function solvePortfolio(app: FastifyInstance, scenario: Record<string, unknown>, solve: Record<string, unknown> = {}) {
   const created = (await app.inject({ method: 'POST', url: '/scenarios', payload: scenario })).json();
-  const response = await app.inject({ method: 'POST', url: `/scenarios/${created.id}/solve?wait=60`, payload: { skipBaseline: true, ...solve } });
+  const response = await app.inject({ method: 'POST', url: `/scenarios/${created.id}/solve?wait=600`, payload: { skipBaseline: true, ...solve } });
   if (response.statusCode !== 200) throw new Error(`solve answered ${response.statusCode}: ${response.body}`);
   return response.json();
 }

@@ -11,7 +11,7 @@ import { MIGRATIONS } from '../../src/store/db.js';
 t.test('records survive closing and reopening the same database file', async (t) => {
   const dir = t.testdir();
   const first = await build(t, { dir, solver: { size: 1 } });
-  const portfolio = (await first.inject({ method: 'POST', url: '/solve?wait=30', payload: { scenario: tinyScenario() } })).json();
+  const portfolio = (await first.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario: tinyScenario() } })).json();
   const scenario = (await first.inject({ method: 'GET', url: `/scenarios/${portfolio.scenarioId}` })).json();
   const job = (await first.inject({ method: 'GET', url: `/jobs/${portfolio.jobId}` })).json();
   const before = await counts(first);

@@ -10,7 +10,7 @@ t.test('a solved portfolio has a report in JSON and Markdown', async (t) => {
     horizon: { startYear: 2026, endYear: 2027 },
     targets: [{ id: 'zero', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0, penaltyUsdPerT: 1000 }],
   });
-  const solved = await app.inject({ method: 'POST', url: '/solve?wait=30', payload: { scenario } });
+  const solved = await app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario } });
   t.equal(solved.statusCode, 200, 'solved within the wait');
   const id = solved.json().id as string;
 
@@ -29,6 +29,10 @@ t.test('a solved portfolio has a report in JSON and Markdown', async (t) => {
   t.match(md.headers['content-type'], /^text\/markdown/);
   t.match(md.body, /^# tiny/);
   t.match(md.body, '## Marginal values');
+  const markdown = await app.inject({ method: 'GET', url: `/portfolios/${id}/report.md` });
+  t.equal(markdown.statusCode, 200);
+  t.match(markdown.headers['content-type'], /^text\/markdown/);
+  t.equal(markdown.body, md.body, 'report.md is the same Markdown');
 });
 
 t.test('report errors are problems and change nothing', async (t) => {

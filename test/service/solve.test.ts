@@ -33,7 +33,7 @@ t.test('the pool is warm before the app is ready', async (t) => {
 
 t.test('POST /scenarios/{id}/solve?wait= answers with the portfolio', async (t) => {
   const scenario = await createScenario(tinyScenario());
-  const response = await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve?wait=30` });
+  const response = await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve?wait=600` });
   t.equal(response.statusCode, 200, 'solved within the wait');
   const portfolio = response.json();
   t.equal(portfolio.status, 'optimal');
@@ -95,7 +95,7 @@ t.test('solve options are validated; unknown scenarios are 404', async (t) => {
 
 t.test('POST /solve stores and solves an inline scenario', async (t) => {
   const scenario = tinyScenario({ name: 'inline' });
-  const response = await app.inject({ method: 'POST', url: '/solve?wait=30', payload: { scenario, options: { timeLimitSeconds: 30 } } });
+  const response = await app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario, options: { timeLimitSeconds: 30 } } });
   t.equal(response.statusCode, 200);
   const portfolio = response.json();
   t.equal(portfolio.totalCostUsd, await expectedCost(scenario));
@@ -126,7 +126,7 @@ t.test('GET /jobs/{id} and DELETE /jobs/{id}', async (t) => {
   expectProblem(t, await app.inject({ method: 'DELETE', url: '/jobs/7' }), 400, 'cancel malformed job id');
 
   const scenario = await createScenario(tinyScenario({ name: 'finished' }));
-  const portfolio = (await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve?wait=30` })).json();
+  const portfolio = (await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve?wait=600` })).json();
   const conflict = expectProblem(t, await app.inject({ method: 'DELETE', url: `/jobs/${portfolio.jobId}` }), 409, 'cancel a finished job');
   t.match(conflict.detail, /already finished/);
 });
@@ -134,8 +134,8 @@ t.test('GET /jobs/{id} and DELETE /jobs/{id}', async (t) => {
 t.test('portfolios: list, filter, read, export', async (t) => {
   const a = await createScenario(tinyScenario({ name: 'pa' }));
   const b = await createScenario(tinyScenario({ name: 'pb' }));
-  const pa = (await app.inject({ method: 'POST', url: `/scenarios/${a.id}/solve?wait=30` })).json();
-  const pb = (await app.inject({ method: 'POST', url: `/scenarios/${b.id}/solve?wait=30` })).json();
+  const pa = (await app.inject({ method: 'POST', url: `/scenarios/${a.id}/solve?wait=600` })).json();
+  const pb = (await app.inject({ method: 'POST', url: `/scenarios/${b.id}/solve?wait=600` })).json();
 
   const all = (await app.inject({ method: 'GET', url: '/portfolios?limit=100' })).json();
   t.ok(all.items.some((p: { id: string }) => p.id === pa.id) && all.items.some((p: { id: string }) => p.id === pb.id), 'both listed');
@@ -176,8 +176,8 @@ t.test('POST /comparisons', async (t) => {
   // A second scenario with twice the demand: it must cost more than the first.
   const base = await createScenario(tinyScenario({ name: 'cmp-base' }));
   const more = await createScenario(tinyScenario({ name: 'cmp-more', overrides: { demand: { aa_mag: { baseTonnes: 20 } } } }));
-  const p1 = (await app.inject({ method: 'POST', url: `/scenarios/${base.id}/solve?wait=30` })).json();
-  const p2 = (await app.inject({ method: 'POST', url: `/scenarios/${more.id}/solve?wait=30` })).json();
+  const p1 = (await app.inject({ method: 'POST', url: `/scenarios/${base.id}/solve?wait=600` })).json();
+  const p2 = (await app.inject({ method: 'POST', url: `/scenarios/${more.id}/solve?wait=600` })).json();
   const response = await app.inject({ method: 'POST', url: '/comparisons', payload: { portfolioIds: [p1.id, p2.id] } });
   t.equal(response.statusCode, 200);
   const comparison = response.json();
@@ -203,7 +203,7 @@ t.test('POST /comparisons', async (t) => {
 
 t.test('DELETE /scenarios/{id} removes its jobs and portfolios', async (t) => {
   const scenario = await createScenario(tinyScenario({ name: 'to-delete' }));
-  const portfolio = (await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve?wait=30` })).json();
+  const portfolio = (await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve?wait=600` })).json();
   const before = await counts(app);
   t.equal((await app.inject({ method: 'DELETE', url: `/scenarios/${scenario.id}` })).statusCode, 204);
   expectProblem(t, await app.inject({ method: 'GET', url: `/portfolios/${portfolio.id}` }), 404, 'portfolio gone');

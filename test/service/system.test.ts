@@ -45,7 +45,9 @@ t.test('unknown routes, request ids, documentation', async (t) => {
   const app = await build(t);
   const missing = expectProblem(t, await app.inject({ method: 'GET', url: '/nowhere?x=1' }), 404);
   t.equal(missing.instance, '/nowhere', 'instance is the path');
-  expectProblem(t, await app.inject({ method: 'PUT', url: '/scenarios' }), 404, 'unknown method');
+  const wrongMethod = await app.inject({ method: 'PUT', url: '/scenarios' });
+  expectProblem(t, wrongMethod, 405, 'wrong method');
+  t.equal(wrongMethod.headers.allow, 'GET, HEAD, POST', 'Allow names the methods');
 
   const echoed = await app.inject({ method: 'GET', url: '/version', headers: { 'x-request-id': 'trace-42' } });
   t.equal(echoed.headers['x-request-id'], 'trace-42', 'a plain client request id is kept');

@@ -261,7 +261,7 @@ t.test('the portfolio page draws the API’s flows and trajectories', async (t) 
 });
 
 t.test('the comparison page lists the deltas of POST /comparisons', async (t) => {
-  const b = await api('POST', '/solve?wait=60', {
+  const b = await api('POST', '/solve?wait=600', {
     scenario: tradeScenario({
       name: 'Dearer magnets, public money',
       capexPublicShare: 0.5,
