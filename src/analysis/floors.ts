@@ -17,11 +17,21 @@ import type { FloorsReport } from '../schemas/portfolio.js';
 
 const EPS = 1e-6;
 
-/** The product a plant's floor is on: its first light separation product (NdPr), or null (all output). */
+/**
+ * The product a plant's floor is on: for separation its light product (NdPr oxide, as the MP–DoD
+ * and Lynas–JARE floors), for metal the metal made from that oxide (NdPr metal), for magnets null
+ * (all output). Other outputs (heavy oxides and metals) are co-products whose revenue counts.
+ */
 function floorProduct(instance: Instance, stage: string, outputs: Iterable<string>): string | null {
-  if (stage !== 'separation') return null;
-  const light = [...outputs].filter((k) => instance.products.get(k)?.stage === 'separation' && !instance.products.get(k)?.heavy).sort();
-  return light.includes('ndpr_oxide') ? 'ndpr_oxide' : (light[0] ?? null);
+  const made = new Set(outputs);
+  const light = [...instance.products.values()].filter((p) => p.stage === 'separation' && !p.heavy).map((p) => p.id).sort();
+  const oxide = light.includes('ndpr_oxide') ? 'ndpr_oxide' : light[0];
+  if (stage === 'separation') return oxide ?? null;
+  if (stage === 'metal' && oxide) {
+    const metal = [...instance.processes.values()].find((r) => r.stage === 'metal' && r.inputsTPerT[oxide] !== undefined)?.output;
+    if (metal && made.has(metal)) return metal;
+  }
+  return null;
 }
 
 /** Per-plant revenue, cash cost, capex and contract payments of the allied plants in a solved plan. */

@@ -7,15 +7,16 @@
  * pool, so each member's months are the pool's): cover = 12 · stock / Σ_{m ∈ M_h} consumption_m(k, y).
  * Consumption is what markets receive and plants take in, unserved demand included (as dependency).
  *
- * Recycled share: NdPr oxide-equivalent recycled (route yields × oxide per t of the product) over
- * recycled + NdPr separated from mined feed in trusted countries + NdPr content trusted countries
- * buy from the rival (oxide, metal and magnets, through the recipes' inputs).
+ * Recycled share: NdPr oxide-equivalent recycled (route yields × oxide per t of the product, plus
+ * NdPr separated from feed of a recycled feed type, e.g. Caremag's scrap line) over recycled + NdPr
+ * separated from mined feed in trusted countries + NdPr content trusted countries buy from the rival
+ * (oxide, metal and magnets, through the recipes' inputs).
  */
 import { parseName, type LinearModel } from '../model/builder.js';
 import type { Instance } from '../model/instance.js';
 import type { Portfolio } from '../schemas/portfolio.js';
 import { consumptionByOrigin } from './portfolio.js';
-import { plantOutputs } from './plant-output.js';
+import { feedYields } from '../model/concepts/separation.js';
 
 const EPS = 1e-9;
 
@@ -106,13 +107,26 @@ export function recyclingSection(instance: Instance, model: LinearModel, values:
       if (instance.trusted.has(country)) add(purchased, Number(yearText), value * (eq.get(product) ?? 0));
     }
   });
+  // Separated NdPr from trusted plants: mined feed is primary; feed of a recycled feed type (Caremag's
+  // scrap line in the primary data) is recycled.
   const primary = new Map<number, number>();
   const plants = new Map(instance.plants.map((p) => [p.id, p]));
-  for (const [key, tonnes] of plantOutputs(instance, model, values)) {
-    const [plantId, product, year] = key.split('|') as [string, string, string];
+  const sources = new Map(instance.sources.map((s) => [s.id, s]));
+  model.colNames.forEach((name, j) => {
+    const value = values[j] ?? 0;
+    if (value <= EPS) return;
+    const { family, indices } = parseName(name);
+    if (family !== 'feed') return;
+    const [sourceId, plantId, yearText] = indices as [string, string, string];
+    const source = sources.get(sourceId);
     const plant = plants.get(plantId);
-    if (plant?.stage === 'separation' && instance.trusted.has(plant.country) && eq.get(product) === 1) add(primary, Number(year), tonnes);
-  }
+    if (!source || !plant || !instance.trusted.has(plant.country)) return;
+    const year = Number(yearText);
+    const recycledFeed = source.feedType !== undefined && instance.feedTypes.get(source.feedType)?.recycled === true;
+    for (const [product, rate] of feedYields(instance, source, plant, year)) {
+      if (eq.get(product) === 1) add(recycledFeed ? recycled : primary, year, value * rate);
+    }
+  });
   const years = instance.years.map((year) => {
     const r = recycled.get(year) ?? 0;
     const total = r + (primary.get(year) ?? 0) + (purchased.get(year) ?? 0);

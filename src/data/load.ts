@@ -193,7 +193,10 @@ export function crossReferenceIssues(data: Dataset): string[] {
   duplicates('scrapStreams', data.scrapStreams.map((h) => h.id));
   duplicates('recyclingRoutes', data.recyclingRoutes.map((h) => h.id));
   duplicates('recyclingPlants', data.recyclingPlants.map((h) => h.id));
-  data.stockpiles.forEach((holder, i) => holder.members.forEach((c, j) => country(`stockpiles[${i}].members[${j}]`, c)));
+  data.stockpiles.forEach((holder, i) => {
+    holder.members.forEach((c, j) => country(`stockpiles[${i}].members[${j}]`, c));
+    if (holder.location !== undefined) country(`stockpiles[${i}].location`, holder.location);
+  });
   const routeIds = new Set(data.recyclingRoutes.map((r) => r.id));
   data.recyclingRoutes.forEach((route, i) => {
     route.inputProducts.forEach((k, j) => {

@@ -119,6 +119,8 @@ export const FeedTypeSchema = z.object({
   crackingCostUsdPerT: z.number().min(0),
   /** Net value of co-products per t of feed, USD: positive is a credit, negative a disposal charge. */
   coProductCreditUsdPerT: z.number().default(0),
+  /** True for recycled feed (magnet scrap): the recycling report counts what it yields as recycled, not mined. */
+  recycled: z.boolean().optional(),
   ...provenance,
 });
 
@@ -335,6 +337,8 @@ export const StockpileHolderSchema = z.object({
   name: z.string(),
   /** Countries that fill and draw the stock (one for a national reserve; several for a pooled one). */
   members: z.array(IdSchema).min(1),
+  /** Country where the stock sits (default: the first member); fills and draws of other members pay transport to and from it. */
+  location: IdSchema.optional(),
   /** Funding: most value of stock bought over the horizon, at the rival's world price when filled, USD. */
   envelopeUsd: z.number().min(0),
   /** Storage, insurance and management per year, as a share of the product's world price (USD per t-yr = share x price). */

@@ -92,6 +92,8 @@ export interface ResolvedStockpile {
   readonly holder: string;
   readonly name: string;
   readonly members: readonly string[];
+  /** Country where the stock sits: members elsewhere pay transport to fill and to draw. */
+  readonly location: string;
   readonly product: string;
   readonly maxStockT: number;
   readonly fromYear: number;
@@ -524,6 +526,7 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
         holder: holder.id,
         name: holder.name,
         members: [...holder.members],
+        location: holder.location ?? holder.members[0]!,
         product: setting.product,
         maxStockT: setting.maxStockT,
         fromYear: holder.fromYear,

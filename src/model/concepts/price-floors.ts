@@ -6,7 +6,7 @@
  *
  * Economics of plant p (trusted country, output in the plan) in year y, from the solved plan, USD:
  *   q_{p,y}  t of its floor product: NdPr oxide for separation (the MP–DoD and Lynas–JARE floors),
- *            all output for metal and magnet plants
+ *            NdPr metal for metal plants, all output for magnet plants (other outputs are co-products)
  *   R_{p,y}  revenue Σ_k P_k(y) · out_{p,k,y} at the rival's world prices (a price war lowers P)
  *   C_{p,y}  cash cost: feed, transport, cracking, processing (feed columns) or conversion opex
  *            plus inputs at world prices (make columns), undiscounted

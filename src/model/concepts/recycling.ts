@@ -21,8 +21,9 @@
  * Origin rule: recycled in an allied (trusted) country is trusted content, whatever the scrap's first
  * origin: the rare earths are recovered and refined outside the rival's chain, which is what the
  * dependency targets measure. Recycling in an untrusted country yields untrusted content.
- * A recycling plant's line that the primary data already carried as a feed source (Caremag's
- * `fr_recycled_magnets`) is dropped from the sources when recycling is on (`replacesSources`).
+ * A recycling plant may name feed sources it stands for in the primary data (`replacesSources`): they
+ * leave the sources when recycling is on, so nothing is counted twice (the reference data names none:
+ * Caremag's first line stays the source `fr_recycled_magnets`; `caremag_recycling` is a second line).
  * Duals: scrap_supply — USD (discounted) saved per extra t of scrap (≤ 0); recycle_capacity — USD
  * saved per extra t/yr of recycling capacity (≤ 0); recycle_max_size — per extra t/yr of maximum size.
  */

@@ -11,6 +11,10 @@
  *   stock_capacity[h,k,y]:    Σ_o stock[h,k,o,y] ≤ S_{h,k}                          (t; scenario maxStockT)
  *   stock_envelope[h]:        Σ_{k,o,c,y} P_k(y) · fill[h,k,o,c,y] ≤ E_h              (USD at the rival's world price)
  *
+ * The stock sits in the holder's location ℓ_h (a pool's first member unless the data says): a member
+ * c ≠ ℓ_h fills and draws only where the lane c → ℓ_h (fill) or ℓ_h → c (draw) is open for k, and
+ * pays transport(c, ℓ_h) per t filled and transport(ℓ_h, c) per t drawn (category `transport`), so a
+ * pool is no free trade route between its members.
  * Cost: holding, H_{h,k}(y) · stock[h,k,o,y], discounted (H in USD per t-yr: the scenario's figure,
  * else the holder's share of the world price, stockpiles.json); cost category `stockHolding`. What
  * goes into stock was already paid for where it was made or bought (production cost, purchases), so
@@ -48,15 +52,25 @@ export function addStockpiles(ctx: FormulationContext): void {
         for (const member of pile.members) {
           if (origin === 'trusted' && !instance.trusted.has(member)) continue;
           if (!ctx.hasBalance(pile.product, origin, member, y)) continue;
-          const fill = builder.addVariable('fill', [pile.holder, pile.product, origin, member, y]);
-          const draw = builder.addVariable('draw', [pile.holder, pile.product, origin, member, y]);
-          row.add(fill, -1).add(draw, 1);
-          ctx.balance(pile.product, origin, member, y).add(fill, -1).add(draw, 1);
-          const price = instance.worldPriceUsdPerT(pile.product, y) ?? 0;
-          let envelope = envelopes.get(pile.holder);
-          if (!envelope) envelopes.set(pile.holder, (envelope = { expression: new Expression(), usd: pile.envelopeUsd }));
-          envelope.usd = Math.min(envelope.usd, pile.envelopeUsd);
-          envelope.expression.add(fill, price);
+          const away = member !== pile.location;
+          const d = instance.discountFactor(y);
+          if (!away || instance.laneOpen(member, pile.location, pile.product, y)) {
+            const fill = builder.addVariable('fill', [pile.holder, pile.product, origin, member, y]);
+            if (away) builder.addCost(fill, instance.transportUsdPerT(member, pile.location) * d, 'transport');
+            row.add(fill, -1);
+            ctx.balance(pile.product, origin, member, y).add(fill, -1);
+            const price = instance.worldPriceUsdPerT(pile.product, y) ?? 0;
+            let envelope = envelopes.get(pile.holder);
+            if (!envelope) envelopes.set(pile.holder, (envelope = { expression: new Expression(), usd: pile.envelopeUsd }));
+            envelope.usd = Math.min(envelope.usd, pile.envelopeUsd);
+            envelope.expression.add(fill, price);
+          }
+          if (!away || instance.laneOpen(pile.location, member, pile.product, y)) {
+            const draw = builder.addVariable('draw', [pile.holder, pile.product, origin, member, y]);
+            if (away) builder.addCost(draw, instance.transportUsdPerT(pile.location, member) * d, 'transport');
+            row.add(draw, 1);
+            ctx.balance(pile.product, origin, member, y).add(draw, 1);
+          }
         }
         builder.addConstraint('stock_balance', [pile.holder, pile.product, origin, y], row, { lower: 0, upper: 0 });
         const list = stockByYear.get(y) ?? [];
