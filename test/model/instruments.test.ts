@@ -11,6 +11,7 @@ import { resolveScenario, ScenarioError } from '../../src/model/instance.js';
 import type { Dataset } from '../../src/data/schema.js';
 import type { Portfolio } from '../../src/schemas/portfolio.js';
 import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
+import { instrumentSections } from '../../src/analysis/report-markdown.js';
 
 const cite = { source: [{ title: 'test fixture' }], estimate: false };
 const close = (actual: number | null | undefined, expected: number, tolerance = 1e-6) =>
@@ -50,6 +51,9 @@ t.test('a stockpile is filled before a dated ban and drawn during it', async (t)
   const cover = p.stockpiles!.cover.find((c) => c.year === 2028 && c.member === 'AA')!;
   t.ok(close(cover.monthsOfCover, 12), `months of cover ${cover.monthsOfCover}`);
   t.ok(close(p.costBreakdown?.stockHoldingUsd, hold * 10), 'holding cost in its category');
+  const brief = instrumentSections(p).join('\n');
+  t.match(brief, /## Strategic stockpiles/, 'the brief has a stockpile section');
+  t.match(brief, /\| AA \| aa_reserve \| mag \| 2028 \| 12\.0 \|/, 'with the months of cover');
 });
 
 t.test('a stockpile that is on but useless changes nothing; a cheaper one never costs more', async (t) => {
@@ -121,6 +125,7 @@ t.test('a plant that survives a price war only with a floor', async (t) => {
   t.ok(close(f.publicCostPvUsd, (unitCost - 500) * 10), `public cost ${f.publicCostPvUsd}`);
   t.same(f.capexOnly.unviablePlants, ['magnet'], 'grants alone cannot keep it alive (no capex to grant)');
   t.notOk(f.plants.some((x) => x.plant === 'sep' && x.needsFloor), 'separation covers its costs: no floor');
+  t.match(instrumentSections(p).join('\n'), /\| magnet \| magnet \| 2026–2026 \(1 yr\) \| 2,000 \|/, 'the brief names the plant, its years and its floor level');
   const bounded = await solve(floorScenario(500, { floors: { enabled: true, caps: [{ plant: 'magnet', maxFloorUsdPerT: 1500 }] } }), floorDataset());
   t.same(bounded.floors!.unviablePlants, ['magnet'], 'a cap below the unit cost leaves it not viable');
 });
