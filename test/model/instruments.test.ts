@@ -38,7 +38,8 @@ t.test('a stockpile is filled before a dated ban and drawn during it', async (t)
   const p = await solve(banScenario({ stockpiles: [{ holder: 'aa_reserve', product: 'mag', maxStockT: 100, holdCostUsdPerTYear: hold }] }), stockpileDataset());
   // Buy 10 t a year in 2026-27 for demand and 10 t more in 2027 for the 2028 ban year (held one year);
   // no earlier fill (holding costs), nothing unserved. Discount rate 0.
-  const expected = 30 * (1e5 + 10) + hold * 10;
+  // Every magnet is untrusted (bought): 30 deliveries carry the 0.01 USD/t origin tie-break.
+  const expected = 30 * (1e5 + 10) + hold * 10 + 30 * 0.01;
   t.ok(close(p.totalCostUsd, expected), `cost ${p.totalCostUsd} vs ${expected}`);
   t.equal(p.unservedT, 0, 'nothing unserved in the ban year');
   const years = p.stockpiles!.years;
@@ -58,7 +59,7 @@ t.test('a stockpile is filled before a dated ban and drawn during it', async (t)
 
 t.test('a stockpile that is on but useless changes nothing; a cheaper one never costs more', async (t) => {
   const off = await solve(banScenario(), stockpileDataset());
-  t.ok(close(off.totalCostUsd, 20 * (1e5 + 10) + 10 * 1e6), 'without a stockpile the ban year is unserved');
+  t.ok(close(off.totalCostUsd, 20 * (1e5 + 10) + 20 * 0.01 + 10 * 1e6), 'without a stockpile the ban year is unserved');
   const noBan = await solve(tinyScenario({ horizon: { startYear: 2026, endYear: 2028 }, stockpiles: [{ holder: 'aa_reserve', product: 'mag', maxStockT: 100 }] }), stockpileDataset());
   const noBanOff = await solve(tinyScenario({ horizon: { startYear: 2026, endYear: 2028 } }), stockpileDataset());
   t.ok(close(noBan.totalCostUsd, noBanOff.totalCostUsd ?? NaN), 'no ban: the stockpile holds nothing and the cost is unchanged');
@@ -128,6 +129,30 @@ t.test('a plant that survives a price war only with a floor', async (t) => {
   t.match(instrumentSections(p).join('\n'), /\| magnet \| magnet \| 2026–2026 \(1 yr\) \| 2,000 \|/, 'the brief names the plant, its years and its floor level');
   const bounded = await solve(floorScenario(500, { floors: { enabled: true, caps: [{ plant: 'magnet', maxFloorUsdPerT: 1500 }] } }), floorDataset());
   t.same(bounded.floors!.unviablePlants, ['magnet'], 'a cap below the unit cost leaves it not viable');
+});
+
+t.test('grants or support: a plant that covers its cash cost needs only its capex recovered', async (t) => {
+  // The magnet plant is a new build: 10 t/yr at 100 USD per t/yr, no lead time, one-year life
+  // (annuity = capex at a zero discount rate). Unit cost 2,000 cash + 100 capex = 2,100 per t.
+  const dataset = tinyDataset({
+    prices: { ox: { priceUsdPerT: { '2020': 1000 } }, met: { priceUsdPerT: { '2020': 2000 } } },
+    plants: { magnet: { existingCapacityTpa: { '2026': 0 }, expansion: { capexUsdPerTpa: 100, maxSizeTpa: 100, minSizeTpa: 0, leadTimeYears: 0, earliestStartYear: 2026, lifetimeYears: 1 } } },
+  });
+  // At 2,050 per t the plant covers its cash cost (margin 500) but not its capex (1,000): 500 of
+  // public money, and grants alone do it.
+  const covered = await solve(floorScenario(2050), dataset);
+  const m1 = covered.floors!.plants.find((x) => x.plant === 'magnet')!;
+  t.ok(close(covered.floors!.publicCostPvUsd, 500), `public cost ${covered.floors!.publicCostPvUsd}`);
+  t.ok(m1.capexOnly.viable && close(m1.capexOnly.grantPvUsd, 500), 'grants alone keep it alive with a 500 grant');
+  t.ok(close(covered.floors!.capexOnly.publicCostPvUsd, 500), 'at the same public cost');
+  // At 500 per t the cash gap is 15,000: only support covers it; grants alone cover the capex (1,000)
+  // and leave the cash loss.
+  const war = await solve(floorScenario(500), dataset);
+  const m2 = war.floors!.plants.find((x) => x.plant === 'magnet')!;
+  t.ok(close(war.floors!.publicCostPvUsd, 15000 + 1000), `public cost ${war.floors!.publicCostPvUsd}`);
+  t.ok(close(m2.supportPvUsd, 15000, 1e-6) || close(m2.supportPvUsd + m2.grantPvUsd, 16000), 'support covers the cash gap');
+  t.notOk(m2.capexOnly.viable, 'grants alone cannot');
+  t.ok(close(m2.capexOnly.grantPvUsd, 1000) && close(m2.capexOnly.unviablePvUsd, 15000), 'they pay the capex and leave the 15,000 cash loss');
 });
 
 t.test('a lower rival price never lowers the public cost of floors', async (t) => {
