@@ -20,6 +20,7 @@ import { computeReport, unbuiltCandidates } from './analysis/report.js';
 import { diagnose } from './analysis/diagnosis.js';
 import { dependencyMetrics } from './analysis/dependency-metrics.js';
 import type { Report } from './schemas/report.js';
+import { sizeFloors } from './analysis/floors.js';
 
 /** Validates raw scenario JSON; throws ScenarioError naming every failing field path. */
 export function parseScenario(input: unknown): Scenario {
@@ -152,7 +153,12 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
     baseline = { instance: solved.instance, model: solved.model, result: solved.result };
   }
   onPhase('reporting');
-  const portfolio = buildPortfolio({ instance, model, result, buildMs, ...(baseline ? { baseline } : {}) });
+  // Price floors (issue 15): a second-stage model on the solved plan, always on HiGHS (it is small).
+  const floors =
+    instance.floors && result.status === 'optimal' && result.columnValues
+      ? await sizeFloors(instance, model, result.columnValues, (m) => solveModel(m, { backend: 'highs', timeLimitSeconds: solveOptions.timeLimitSeconds, mipRelGap: 1e-6, algorithm: 'simplex' }))
+      : undefined;
+  const portfolio = buildPortfolio({ instance, model, result, buildMs, ...(baseline ? { baseline } : {}), ...(floors ? { floors } : {}) });
   if (!options.report) return { portfolio };
 
   // Duals: javascript-lp-solver has none, so HiGHS solves the same model; its duals are used only

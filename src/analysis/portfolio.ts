@@ -14,6 +14,8 @@ import type { Portfolio } from '../schemas/portfolio.js';
 import type { SolveResult } from '../solver/types.js';
 import { verifySolution } from './evaluate.js';
 import { contractUse } from './contracts.js';
+import { recyclingSection, stockpileSection } from './instruments.js';
+import type { FloorsReport } from '../schemas/portfolio.js';
 
 const EPS = 1e-6;
 
@@ -82,9 +84,11 @@ export interface PortfolioInput {
   result: SolveResult;
   buildMs: number;
   baseline?: { model: LinearModel; result: SolveResult };
+  /** Price floors sized on this plan (planner.ts solves the second-stage model when the scenario asks). */
+  floors?: FloorsReport;
 }
 
-export function buildPortfolio({ instance, model, result, buildMs, baseline }: PortfolioInput): Portfolio {
+export function buildPortfolio({ instance, model, result, buildMs, baseline, floors }: PortfolioInput): Portfolio {
   const stats: ModelStats = result.stats;
   const values = result.status === 'optimal' ? result.columnValues : undefined;
   const plants = new Map(instance.plants.map((p) => [p.id, p]));
@@ -262,6 +266,9 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
     dependency,
     budgets,
     contracts: values ? contractUse(instance, model, values) : [],
+    floors: floors ?? null,
+    stockpiles: values ? stockpileSection(instance, model, values) : null,
+    recycling: values ? recyclingSection(instance, model, values) : null,
     model: { ...stats, buildMs },
     solver: { ...result.solver },
     verification: verification ? { maxRelativeViolation: verification.maxRelativeViolation, worst: verification.worst } : null,

@@ -60,6 +60,8 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10):
     }
   }
 
+  if (portfolio) lines.push(...instrumentSections(portfolio, top));
+
   if (report.diagnosis) {
     const d = report.diagnosis;
     lines.push('## Why the targets are not met', '', d.summary, '');
@@ -108,4 +110,52 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10):
     lines.push(...table(['bloc', 'product', 'untrusted share', 'net import reliance %', 'HHI', 'top supplier'], rows));
   }
   return lines.join('\n');
+}
+
+/** Price floors, stockpiles and recycling (issue 15), when the scenario turned them on. */
+export function instrumentSections(portfolio: Portfolio, top = 10): string[] {
+  const lines: string[] = [];
+  const f = portfolio.floors;
+  if (f) {
+    lines.push('## Price floors and grants per plant', '');
+    lines.push(
+      `Keeping every allied plant of the plan solvent at the rival's prices costs the public **${usd(f.publicCostPvUsd)} USD** (present value) with floors and grants` +
+        (f.unviablePlants.length ? ` (not viable within the bounds: ${f.unviablePlants.join(', ')})` : '') +
+        `; with capex grants only, ${usd(f.capexOnly.publicCostPvUsd)} USD and ` +
+        (f.capexOnly.unviablePlants.length ? `${f.capexOnly.unviablePlants.length} plants left not viable (${f.capexOnly.unviablePlants.join(', ')}).` : 'every plant viable.') +
+        ` Existing contracts pay ${usd(f.contractsPvUsd)} USD (present value), counted as revenue.`,
+      '',
+    );
+    const rows = [...f.plants]
+      .sort((a, b) => b.supportPvUsd + b.grantPvUsd - (a.supportPvUsd + a.grantPvUsd))
+      .slice(0, top)
+      .map((x) => [
+        x.plant,
+        x.stage,
+        x.needsFloor ? `${x.fromYear}–${x.toYear} (${x.floorYears.length} yr)` : 'none',
+        x.maxFloorUsdPerT === null ? '–' : num(x.maxFloorUsdPerT),
+        usd(x.supportPvUsd),
+        usd(x.grantPvUsd),
+        x.capexOnly.viable ? 'viable' : 'not viable',
+        x.neededWithoutContractsPvUsd === null ? '–' : `${usd(x.contractPvUsd)} paid, ${usd(x.neededWithoutContractsPvUsd)} needed`,
+      ]);
+    lines.push(...table(['plant', 'stage', 'floor years', 'highest floor USD/t', 'support PV', 'grants PV', 'grants only', 'contracts'], rows));
+  }
+  const s = portfolio.stockpiles;
+  if (s) {
+    lines.push('## Strategic stockpiles', '');
+    const rows = s.years.filter((r) => r.stockT > 1e-6 || r.fillT > 1e-6 || r.drawT > 1e-6).map((r) => [r.holder, r.product, String(r.year), num(r.fillT, 1), num(r.stockT, 1), num(r.untrustedStockT, 1), num(r.drawT, 1)]);
+    lines.push(...table(['holder', 'product', 'year', 'fill t', 'stock t', 'of which untrusted', 'draw t'], rows));
+    const cover = s.cover.filter((c) => c.stockT > 1e-6).map((c) => [c.member, c.holder, c.product, String(c.year), num(c.monthsOfCover, 1)]);
+    lines.push('Months of cover (stock carried into the year against the year\'s consumption). A draw counts by the origin of what went in: stock bought from the rival is untrusted when used.', '');
+    lines.push(...table(['member', 'holder', 'product', 'year', 'months'], cover));
+  }
+  const r = portfolio.recycling;
+  if (r) {
+    lines.push('## Recycling', '');
+    const rows = r.years.filter((y) => y.scrapT > 1e-6).map((y) => [String(y.year), num(y.scrapT), num(y.recycledNdprOxideEqT), pct(y.recycledShare)]);
+    lines.push('Recycled in an allied country is trusted content. Share: recycled NdPr (oxide-equivalent) over recycled + separated from mined feed in trusted countries + bought from the rival.', '');
+    lines.push(...table(['year', 'scrap t', 'recycled t NdPr oxide-eq', 'recycled share'], rows));
+  }
+  return lines;
 }

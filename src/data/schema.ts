@@ -119,6 +119,8 @@ export const FeedTypeSchema = z.object({
   crackingCostUsdPerT: z.number().min(0),
   /** Net value of co-products per t of feed, USD: positive is a credit, negative a disposal charge. */
   coProductCreditUsdPerT: z.number().default(0),
+  /** True for recycled feed (magnet scrap): the recycling report counts what it yields as recycled, not mined. */
+  recycled: z.boolean().optional(),
   ...provenance,
 });
 
@@ -323,6 +325,78 @@ export const CalibrationFigureSchema = z.object({
   ...provenance,
 });
 
+/**
+ * A strategic stockpile programme (a holder): a country's reserve or a pooled reserve of several
+ * members. Its members fill the stock from what they hold and draw it back into their own supply;
+ * the stock keeps the origin (trusted or untrusted content) of what went in. A scenario turns a
+ * holder on for a product with a capacity (`stockpiles[]`); the dataset gives the funding envelope
+ * (value of stock bought at the rival's world price, USD) and the cost of holding a tonne a year.
+ */
+export const StockpileHolderSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  /** Countries that fill and draw the stock (one for a national reserve; several for a pooled one). */
+  members: z.array(IdSchema).min(1),
+  /** Country where the stock sits (default: the first member); fills and draws of other members pay transport to and from it. */
+  location: IdSchema.optional(),
+  /** Funding: most value of stock bought over the horizon, at the rival's world price when filled, USD. */
+  envelopeUsd: z.number().min(0),
+  /** Storage, insurance and management per year, as a share of the product's world price (USD per t-yr = share x price). */
+  holdCostShareOfValuePerYear: z.number().min(0).max(1),
+  /** First year the holder may fill. */
+  fromYear: YearSchema,
+  ...provenance,
+});
+
+/**
+ * Recyclable magnet material in a country: end-of-life magnets (collected from scrapped products)
+ * or production swarf (grinding and slicing losses of magnet plants), in t of magnet per year.
+ */
+export const ScrapStreamSchema = z.object({
+  id: IdSchema,
+  country: IdSchema,
+  kind: z.enum(['end_of_life', 'swarf']),
+  /** The magnet grade the scrap is (its recycling routes are those that take this product). */
+  product: IdSchema,
+  /** Scrap available for collection, t of magnet per year (step series: the growth path). */
+  tonnesPerYear: StepSeriesSchema,
+  /** Collection, sorting and demagnetising per t of scrap, USD (the scrap's cost at the recycler's gate). */
+  collectionCostUsdPerT: z.number().min(0),
+  ...provenance,
+});
+
+/**
+ * A recycling route: short loop (scrap back to magnet alloy, i.e. metal, by hydrogen decrepitation
+ * and re-melting) or long loop (scrap dissolved and separated back to oxides).
+ */
+export const RecyclingRouteSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  kind: z.enum(['short_loop', 'long_loop']),
+  /** Scrap products (magnet grades) the route takes. */
+  inputProducts: z.array(IdSchema).min(1),
+  /** t of each product recovered per t of scrap (metals for the short loop, oxides for the long loop). */
+  yieldsTPerT: z.record(IdSchema, z.number().min(0).max(1)),
+  /** Processing per t of scrap, USD. */
+  processingCostUsdPerT: z.number().min(0),
+  ...provenance,
+});
+
+/** A plant that runs recycling routes; capacity in t of scrap per year. */
+export const RecyclingPlantSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  country: IdSchema,
+  status: PlantStatusSchema,
+  routes: z.array(IdSchema).min(1),
+  existingCapacityTpa: StepSeriesSchema.optional(),
+  expansion: ExpansionSchema.optional(),
+  fixedOpexUsdPerTpaYear: z.number().min(0),
+  /** Feed sources that stand for this plant's recycling in the primary data: left out when recycling is on (no double count). */
+  replacesSources: z.array(IdSchema).optional(),
+  ...provenance,
+});
+
 export const DatasetMetaSchema = z.object({
   id: IdSchema,
   title: z.string(),
@@ -370,6 +444,10 @@ export const DatasetSchema = z.object({
   laneRules: z.array(LaneRuleSchema).default([]),
   contracts: z.array(ContractSchema).default([]),
   calibration: z.array(CalibrationFigureSchema).default([]),
+  stockpiles: z.array(StockpileHolderSchema).default([]),
+  scrapStreams: z.array(ScrapStreamSchema).default([]),
+  recyclingRoutes: z.array(RecyclingRouteSchema).default([]),
+  recyclingPlants: z.array(RecyclingPlantSchema).default([]),
 });
 
 export type Dataset = Readonly<z.infer<typeof DatasetSchema>>;
@@ -389,6 +467,10 @@ export type LaneRule = z.infer<typeof LaneRuleSchema>;
 export type Contract = z.infer<typeof ContractSchema>;
 export type CalibrationFigure = z.infer<typeof CalibrationFigureSchema>;
 export type CalibrationMetric = z.infer<typeof CalibrationMetricSchema>;
+export type StockpileHolder = z.infer<typeof StockpileHolderSchema>;
+export type ScrapStream = z.infer<typeof ScrapStreamSchema>;
+export type RecyclingRoute = z.infer<typeof RecyclingRouteSchema>;
+export type RecyclingPlant = z.infer<typeof RecyclingPlantSchema>;
 
 /** The file each collection lives in, inside `data/reference/<id>/`. */
 export const DATASET_FILES = {
@@ -407,7 +489,20 @@ export const DATASET_FILES = {
   laneRules: 'lane-rules.json',
   contracts: 'contracts.json',
   calibration: 'calibration.json',
+  stockpiles: 'stockpiles.json',
+  scrapStreams: 'scrap-streams.json',
+  recyclingRoutes: 'recycling-routes.json',
+  recyclingPlants: 'recycling-plants.json',
 } as const;
 
 /** Files a dataset may leave out (their collections are then empty). */
-export const OPTIONAL_DATASET_FILES: ReadonlySet<keyof typeof DATASET_FILES> = new Set(['feedTypes', 'laneRules', 'contracts', 'calibration']);
+export const OPTIONAL_DATASET_FILES: ReadonlySet<keyof typeof DATASET_FILES> = new Set([
+  'feedTypes',
+  'laneRules',
+  'contracts',
+  'calibration',
+  'stockpiles',
+  'scrapStreams',
+  'recyclingRoutes',
+  'recyclingPlants',
+]);

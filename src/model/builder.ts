@@ -183,6 +183,15 @@ export class LpBuilder {
     this.partAmount.push(amount);
   }
 
+  /**
+   * Adds to a column's objective coefficient outside the system cost's categories: for second-stage
+   * models whose objective is not the plan's cost (price-floors.ts minimises public money).
+   */
+  addObjective(column: number, amount: number): void {
+    if (!Number.isFinite(amount)) throw new Error(`non-finite objective on ${formatName(FAMILY_NAMES[this.colFamily.data[column]!]!, this.colIndices[column]!)}`);
+    this.colCost.data[column]! += amount;
+  }
+
   setUpper(column: number, upper: number): void {
     this.colUpper.data[column] = upper;
   }

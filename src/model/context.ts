@@ -105,6 +105,11 @@ export class FormulationContext {
   balance(product: string, origin: Origin, country: string, year: number): Expression {
     return slot(this.balances, this.nodeId(product, origin, country, year), `${product}|${origin}|${country}|${year}`);
   }
+  /** True when some concept has already put a term on the balance of (k, o, c, y). */
+  hasBalance(product: string, origin: Origin, country: string, year: number): boolean {
+    const id = this.nodeId(product, origin, country, year);
+    return id >= 0 && this.balances[id] !== undefined;
+  }
   use(product: string, origin: Origin, country: string, year: number): Expression {
     return slot(this.uses, this.nodeId(product, origin, country, year), `${product}|${origin}|${country}|${year}`);
   }
@@ -203,6 +208,10 @@ export function deriveSets(instance: Instance): Sets {
         }
       }
     }
+  }
+  // Recycling plants make what their routes yield (recycling.ts): their countries are producers.
+  for (const plant of instance.recycling?.plants ?? []) {
+    for (const route of plant.routes) for (const product of Object.keys(route.yieldsTPerT)) add(producers, product, plant.country);
   }
   for (const key of instance.demand.keys()) {
     const [country, product] = key.split('|') as [string, string];

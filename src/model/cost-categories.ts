@@ -22,13 +22,15 @@ export const COST_CATEGORY_INFO = {
   coProductCredit: { description: 'Negative: value of co-products (elements the model does not trace) credited per tonne of feed.' },
   worldMarketSales: { description: "Negative: revenue from sales to the rest of the world at the rival's price less transport." },
   contractShortfallPenalty: { description: 'Priced contracted tonnes a plant failed to deliver.' },
+  stockHolding: { description: 'Holding strategic stock: storage, insurance and management per tonne-year.' },
+  recycling: { description: 'Recycling: collecting scrap (end-of-life magnets, swarf), transport to the recycler and processing on its route.' },
 } as const;
 
 export type CostCategory = keyof typeof COST_CATEGORY_INFO;
 export const COST_CATEGORIES = Object.keys(COST_CATEGORY_INFO) as CostCategory[];
 
 /** Categories added after the first release: portfolios stored before them lack the field (read as 0). */
-export const LATER_COST_CATEGORIES: ReadonlySet<CostCategory> = new Set(['coProductCredit', 'worldMarketSales', 'contractShortfallPenalty']);
+export const LATER_COST_CATEGORIES: ReadonlySet<CostCategory> = new Set(['coProductCredit', 'worldMarketSales', 'contractShortfallPenalty', 'stockHolding', 'recycling']);
 
 /** The cost breakdown's field name for a category, e.g. `capexUsd`. */
 export const costBreakdownKey = (category: CostCategory) => `${category}Usd` as const;

@@ -18,6 +18,8 @@ import { addDependencyTargets } from './concepts/dependency-target.js';
 import { addBudgets } from './concepts/budget.js';
 import { addWorldMarket } from './concepts/world-market.js';
 import { addContracts, requireContractShips } from './concepts/contracts.js';
+import { addStockpiles } from './concepts/stockpile.js';
+import { addRecycling } from './concepts/recycling.js';
 import { candidateTradeNetwork, leanTradeNetwork } from './trade-network.js';
 
 export interface FormulateOptions {
@@ -46,6 +48,8 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   addSeparation(ctx);
   addConversion(ctx);
   addDemand(ctx);
+  // Recycled feed (off unless the scenario turns it on) adds production before trade is enumerated.
+  addRecycling(ctx);
   // The arcs contracts read are kept whatever the lean pass would drop, and their columns indexed.
   requireContractShips(ctx);
   addWorldMarket(ctx);
@@ -54,6 +58,8 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   addTrade(ctx);
   addDowngrades(ctx);
   addContracts(ctx);
+  // Strategic stockpiles fill from and draw into balances the concepts above created.
+  addStockpiles(ctx);
   // Rows that read the accumulators filled above.
   addBalances(ctx);
   addSourceSupply(ctx);

@@ -22,6 +22,7 @@ import {
   type Plant,
   type Process,
   type Product,
+  type RecyclingRoute,
   type StepSeries,
   type Stage,
 } from '../data/schema.js';
@@ -86,6 +87,64 @@ export interface ResolvedContract {
   readonly payer?: string;
 }
 
+/** A stockpile holder turned on for one product (scenario `stockpiles[]`). */
+export interface ResolvedStockpile {
+  /** The holder's id (stockpiles.json). */
+  readonly holder: string;
+  readonly name: string;
+  readonly members: readonly string[];
+  /** Country where the stock sits: members elsewhere pay transport to fill and to draw. */
+  readonly location: string;
+  readonly product: string;
+  readonly maxStockT: number;
+  readonly fromYear: number;
+  readonly envelopeUsd: number;
+  /** USD per tonne held through year y (the scenario's figure, or the holder's share of the world price). */
+  holdCostUsdPerTYear(year: number): number;
+  /** Index in the scenario's `stockpiles` list (for messages). */
+  readonly index: number;
+}
+
+export interface ResolvedScrapStream {
+  readonly id: string;
+  readonly country: string;
+  readonly kind: 'end_of_life' | 'swarf';
+  readonly product: string;
+  tonnes(year: number): number;
+  readonly collectionCostUsdPerT: number;
+}
+
+export interface ResolvedRecyclingPlant {
+  readonly id: string;
+  readonly name: string;
+  readonly country: string;
+  readonly status: string;
+  readonly routes: readonly RecyclingRoute[];
+  readonly existingCapacityTpa?: StepSeries;
+  readonly expansion?: Plant['expansion'];
+  readonly fixedOpexUsdPerTpaYear: number;
+}
+
+export interface ResolvedRecycling {
+  readonly streams: readonly ResolvedScrapStream[];
+  readonly plants: readonly ResolvedRecyclingPlant[];
+}
+
+export interface FloorFunder {
+  readonly id: string;
+  readonly totalUsd: number;
+  readonly eligibleCountries: ReadonlySet<string>;
+  readonly eligibleStages: ReadonlySet<string>;
+  readonly maxShareOfCapex: number;
+}
+
+export interface ResolvedFloors {
+  readonly maxFloorUsdPerT: number;
+  readonly caps: ReadonlyMap<string, number>;
+  readonly grants: boolean;
+  readonly funders: readonly FloorFunder[];
+}
+
 export interface Instance {
   readonly scenario: Scenario;
   readonly dataset: Dataset;
@@ -136,6 +195,12 @@ export interface Instance {
    */
   readonly targetsEnforced: boolean;
   discountFactor(year: number): number;
+  /** Strategic stockpiles turned on (empty: none). */
+  readonly stockpiles: readonly ResolvedStockpile[];
+  /** Recycling streams and plants (undefined: recycling off). */
+  readonly recycling?: ResolvedRecycling;
+  /** Price-floor sizing settings (undefined: off). */
+  readonly floors?: ResolvedFloors;
 }
 
 /** Value of a step series in a year (0 before its first key). */
@@ -388,6 +453,48 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
     });
   });
 
+  // Instruments (issue 15).
+  const holderById = new Map(dataset.stockpiles.map((h) => [h.id, h]));
+  const stockpileSettings = scenario.stockpiles ?? [];
+  const stockpileKeys = new Set<string>();
+  stockpileSettings.forEach((setting, i) => {
+    if (!holderById.has(setting.holder)) issues.push({ path: `stockpiles[${i}].holder`, message: `unknown stockpile holder '${setting.holder}'` });
+    if (!productIds.has(setting.product)) issues.push({ path: `stockpiles[${i}].product`, message: `unknown product '${setting.product}'` });
+    const key = `${setting.holder}|${setting.product}`;
+    if (stockpileKeys.has(key)) issues.push({ path: `stockpiles[${i}]`, message: `holder '${setting.holder}' has product '${setting.product}' twice` });
+    stockpileKeys.add(key);
+  });
+  const recyclingSettings = scenario.recycling;
+  const routeById = new Map(dataset.recyclingRoutes.map((r) => [r.id, r]));
+  const recycledProducts = new Set(dataset.recyclingRoutes.flatMap((r) => r.inputProducts));
+  if (recyclingSettings) {
+    recyclingSettings.paths.forEach((path, i) => {
+      checkCountry(`recycling.paths[${i}].country`, path.country);
+      if (!productIds.has(path.product)) issues.push({ path: `recycling.paths[${i}].product`, message: `unknown product '${path.product}'` });
+      else if (!recycledProducts.has(path.product)) issues.push({ path: `recycling.paths[${i}].product`, message: `no recycling route takes '${path.product}'` });
+    });
+    const recyclingPlantIds = new Set(dataset.recyclingPlants.map((p) => p.id));
+    recyclingSettings.excludePlants.forEach((id, i) => {
+      if (!recyclingPlantIds.has(id)) issues.push({ path: `recycling.excludePlants[${i}]`, message: `unknown recycling plant '${id}'` });
+    });
+  }
+  const floorSettings = scenario.floors;
+  const FLOOR_BOUND = 10_000_000;
+  if (floorSettings) {
+    if (!(floorSettings.maxFloorUsdPerT >= 0)) issues.push({ path: 'floors.maxFloorUsdPerT', message: 'a floor bound cannot be below zero' });
+    else if (floorSettings.maxFloorUsdPerT > FLOOR_BOUND) issues.push({ path: 'floors.maxFloorUsdPerT', message: `a floor bound above ${FLOOR_BOUND} USD/t is not a floor` });
+    floorSettings.caps.forEach((cap, i) => {
+      if (!plantIds.has(cap.plant)) issues.push({ path: `floors.caps[${i}].plant`, message: `unknown plant '${cap.plant}'` });
+      if (!(cap.maxFloorUsdPerT >= 0)) issues.push({ path: `floors.caps[${i}].maxFloorUsdPerT`, message: 'a floor cannot be below zero' });
+      else if (cap.maxFloorUsdPerT > floorSettings.maxFloorUsdPerT) {
+        issues.push({ path: `floors.caps[${i}].maxFloorUsdPerT`, message: `above the bound floors.maxFloorUsdPerT (${floorSettings.maxFloorUsdPerT})` });
+      }
+    });
+    floorSettings.funders?.forEach((id, i) => {
+      if (!datasetFunders.some((f) => f.id === id)) issues.push({ path: `floors.funders[${i}]`, message: `unknown funder '${id}'` });
+    });
+  }
+
   if (issues.length) throw new ScenarioError(issues);
 
   // Canonical order: records sorted by id, so the model (and so the solver's path through ties)
@@ -469,6 +576,74 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
     .filter((c) => c.years.length > 0)
     .sort(byId);
   const rampByStage = dataset.meta.defaults.rampUpSharesByStage ?? {};
+  const stockpiles: ResolvedStockpile[] = stockpileSettings
+    .map((setting, index) => {
+      const holder = holderById.get(setting.holder)!;
+      const price = priceByProduct.get(setting.product);
+      return {
+        holder: holder.id,
+        name: holder.name,
+        members: [...holder.members],
+        location: holder.location ?? holder.members[0]!,
+        product: setting.product,
+        maxStockT: setting.maxStockT,
+        fromYear: holder.fromYear,
+        envelopeUsd: setting.envelopeUsd ?? holder.envelopeUsd,
+        holdCostUsdPerTYear: (year: number) => setting.holdCostUsdPerTYear ?? holder.holdCostShareOfValuePerYear * (price ? stepValue(price.priceUsdPerT, year) : 0),
+        index,
+      };
+    })
+    .sort((a, b) => (a.holder + '|' + a.product < b.holder + '|' + b.product ? -1 : 1));
+  let recycling: ResolvedRecycling | undefined;
+  if (recyclingSettings?.enabled) {
+    const replaced = (path: { country: string; product: string; kind: string }) => (s: { country: string; product: string; kind: string }) =>
+      s.country === path.country && s.product === path.product && s.kind === path.kind;
+    const streams: ResolvedScrapStream[] = dataset.scrapStreams
+      .filter((s) => !recyclingSettings.paths.some((p) => replaced(p)(s)))
+      .map((s) => ({ id: s.id, country: s.country, kind: s.kind, product: s.product, tonnes: (y: number) => stepValue(s.tonnesPerYear, y), collectionCostUsdPerT: s.collectionCostUsdPerT }));
+    recyclingSettings.paths.forEach((p, i) => {
+      const base = dataset.scrapStreams.find(replaced(p));
+      streams.push({
+        id: base?.id ?? `path${i}_${p.country}_${p.kind}`,
+        country: p.country,
+        kind: p.kind,
+        product: p.product,
+        tonnes: (y: number) => stepValue(p.tonnesPerYear, y),
+        collectionCostUsdPerT: p.collectionCostUsdPerT ?? base?.collectionCostUsdPerT ?? 0,
+      });
+    });
+    const excluded = new Set(recyclingSettings.excludePlants);
+    const recyclingPlants: ResolvedRecyclingPlant[] = dataset.recyclingPlants
+      .filter((p) => !excluded.has(p.id))
+      .map((p) => ({
+        id: p.id,
+        name: p.name,
+        country: p.country,
+        status: p.status,
+        routes: p.routes.map((r) => routeById.get(r)!),
+        ...(p.existingCapacityTpa ? { existingCapacityTpa: p.existingCapacityTpa } : {}),
+        ...(p.expansion ? { expansion: p.expansion } : {}),
+        fixedOpexUsdPerTpaYear: p.fixedOpexUsdPerTpaYear,
+      }))
+      .sort(byId);
+    // A recycling plant's line that the primary data carried as a feed source is now the plant's: no double count.
+    const replacedSources = new Set(dataset.recyclingPlants.filter((p) => !excluded.has(p.id)).flatMap((p) => p.replacesSources ?? []));
+    for (let i = sources.length - 1; i >= 0; i--) if (replacedSources.has(sources[i]!.id)) sources.splice(i, 1);
+    recycling = { streams: streams.sort(byId), plants: recyclingPlants };
+  }
+  let floors: ResolvedFloors | undefined;
+  if (floorSettings?.enabled) {
+    const ids = floorSettings.funders ?? datasetFunders.map((f) => f.id);
+    floors = {
+      maxFloorUsdPerT: floorSettings.maxFloorUsdPerT,
+      caps: new Map(floorSettings.caps.map((c) => [c.plant, c.maxFloorUsdPerT])),
+      grants: floorSettings.grants,
+      funders: datasetFunders
+        .filter((f) => ids.includes(f.id))
+        .map((f) => ({ id: f.id, totalUsd: f.totalUsd, eligibleCountries: new Set(f.eligibleCountries), eligibleStages: new Set<string>(f.eligibleStages), maxShareOfCapex: f.maxShareOfCapex }))
+        .sort(byId),
+    };
+  }
 
   return {
     scenario,
@@ -539,6 +714,9 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
     discountFactor(year) {
       return discountFactors[year - startYear] ?? Math.pow(1 + discountRate, -(year - startYear));
     },
+    stockpiles,
+    ...(recycling ? { recycling } : {}),
+    ...(floors ? { floors } : {}),
   };
 }
 

@@ -117,6 +117,74 @@ export const SolverInfoSchema = z.object({
   iterations: z.number().int().optional().describe('Simplex plus interior-point iterations.'),
 });
 
+export const FloorLevelSchema = z.object({
+  year: z.number().int(),
+  supportUsdPerT: z.number().describe('Support per tonne of the floor product the plant needs this year, USD/t.'),
+  floorUsdPerT: z.number().describe("Floor level: the plant's realised price at the rival's prices plus support, USD/t."),
+});
+
+export const FloorPlantSchema = z.object({
+  plant: z.string(),
+  country: z.string(),
+  stage: z.string(),
+  product: z.string().nullable().describe('The floor product (NdPr oxide for separation); null: all the plant makes.'),
+  unitCostUsdPerT: z.number().nullable().describe('Cash cost + capex annuity + fixed opex of new builds per t of floor product, averaged over the horizon.'),
+  needsFloor: z.boolean(),
+  floorYears: z.array(z.number().int()),
+  fromYear: z.number().int().nullable(),
+  toYear: z.number().int().nullable(),
+  levels: z.array(FloorLevelSchema),
+  maxFloorUsdPerT: z.number().nullable(),
+  supportPvUsd: z.number().describe('Per-tonne support over the horizon, present value (USD 2026).'),
+  grantPvUsd: z.number().describe('Capex grants chosen beside the support, present value.'),
+  unviablePvUsd: z.number().describe('Loss left after the most the bounds and envelopes allow (present value): > 0 means not viable.'),
+  capexOnly: z.object({ grantPvUsd: z.number(), unviablePvUsd: z.number(), viable: z.boolean() }).describe('The same plant with capex grants only.'),
+  contractPvUsd: z.number().describe("Payments of the plant's existing contracts (floors, per-tonne support), present value."),
+  neededWithoutContractsPvUsd: z.number().nullable().describe('Contract plants only: support and grants the plant would need without its contracts, present value (the contract priced the same way).'),
+});
+
+export const FloorsReportSchema = z.object({
+  status: z.string(),
+  publicCostPvUsd: z.number().describe('Grants + per-tonne support chosen, present value (USD 2026), on top of existing contracts.'),
+  unviablePlants: z.array(z.string()),
+  capexOnly: z.object({ publicCostPvUsd: z.number(), unviablePlants: z.array(z.string()) }).describe('Grants only: what they cost and which plants they cannot keep alive.'),
+  contractsPvUsd: z.number().describe("Existing contracts' payments counted as the plants' revenue, present value."),
+  plants: z.array(FloorPlantSchema),
+});
+
+export const StockpileYearSchema = z.object({
+  holder: z.string(),
+  product: z.string(),
+  year: z.number().int(),
+  stockT: z.number().describe('Stock at the end of the year, t.'),
+  trustedStockT: z.number(),
+  untrustedStockT: z.number(),
+  fillT: z.number(),
+  drawT: z.number(),
+  holdCostUsd: z.number().describe('Holding cost of the year, nominal USD.'),
+});
+
+export const StockpileCoverSchema = z.object({
+  holder: z.string(),
+  member: z.string(),
+  product: z.string(),
+  year: z.number().int(),
+  stockT: z.number().describe('Stock carried into the year (end of the previous year), t.'),
+  consumptionT: z.number().describe("The members' consumption of the product in the year (the member's own for a national reserve), t."),
+  monthsOfCover: z.number().nullable().describe('12 × stock carried in / consumption: months the stock would supply at this year\'s rate.'),
+});
+
+export const RecyclingYearSchema = z.object({
+  year: z.number().int(),
+  scrapT: z.number().describe('Scrap recycled (t of magnet).'),
+  recycledNdprOxideEqT: z.number(),
+  primaryNdprOxideEqT: z.number().describe('NdPr separated from mined feed in trusted countries, t.'),
+  purchasedNdprOxideEqT: z.number().describe('NdPr content bought from the rival by trusted countries (oxide, metal, magnets), t oxide-equivalent.'),
+  recycledShare: z.number().nullable().describe('recycled / (recycled + primary + purchased): the recycled share of the NdPr entering the allied chain.'),
+});
+
+export const RecyclingFlowSchema = z.object({ stream: z.string(), plant: z.string(), route: z.string(), year: z.number().int(), scrapT: z.number() });
+
 export const PortfolioSchema = z.object({
   scenarioName: z.string(),
   datasetId: z.string(),
@@ -135,6 +203,17 @@ export const PortfolioSchema = z.object({
     .array(ContractUseSchema)
     .default([])
     .describe('Dataset contracts in force (offtakes, price floors, per-tonne supports): volumes delivered and public payments, per year.'),
+  floors: FloorsReportSchema.nullable().default(null).describe('Price floors sized per plant (scenario floors.enabled); null when off.'),
+  stockpiles: z
+    .object({ years: z.array(StockpileYearSchema), cover: z.array(StockpileCoverSchema) })
+    .nullable()
+    .default(null)
+    .describe('Strategic stockpiles: fill, stock, draw per holder, product and year, and months of cover per member; null when none is on.'),
+  recycling: z
+    .object({ flows: z.array(RecyclingFlowSchema), years: z.array(RecyclingYearSchema) })
+    .nullable()
+    .default(null)
+    .describe('Recycled feed: scrap per stream, plant and route, and the recycled share of NdPr supply per year; null when recycling is off.'),
   model: ModelStatsSchema,
   solver: SolverInfoSchema,
   verification: z
@@ -149,3 +228,4 @@ export const PortfolioSchema = z.object({
 export type Portfolio = z.infer<typeof PortfolioSchema>;
 export type DependencyTrajectory = z.infer<typeof DependencyTrajectorySchema>;
 export type ContractUse = z.infer<typeof ContractUseSchema>;
+export type FloorsReport = z.infer<typeof FloorsReportSchema>;

@@ -113,6 +113,52 @@ export const BudgetSchema = z
   .strict();
 export type Budget = z.infer<typeof BudgetSchema>;
 
+/** A strategic stockpile turned on: a dataset holder keeps stock of one product, up to a capacity. */
+export const StockpileSettingSchema = z
+  .object({
+    holder: IdSchema.describe("A stockpile holder of the dataset (stockpiles.json), e.g. 'us_project_vault' or 'quad_pooled_reserve'."),
+    product: IdSchema,
+    maxStockT: z.number().min(0).describe('Largest stock the holder may keep of the product, t.'),
+    holdCostUsdPerTYear: z.number().min(0).optional().describe("Cost of holding one tonne a year, USD (default: the holder's share of the world price)."),
+    envelopeUsd: z.number().min(0).optional().describe("Funding envelope for purchases into stock, USD at world prices (default: the holder's)."),
+  })
+  .strict();
+
+export const RecyclingPathSchema = z
+  .object({
+    country: IdSchema,
+    product: IdSchema.describe('Scrap magnet grade (a product some recycling route takes).'),
+    kind: z.enum(['end_of_life', 'swarf']),
+    tonnesPerYear: StepSeriesSchema.describe('Scrap available, t of magnet per year (step series); replaces the dataset stream of the same country, product and kind.'),
+    collectionCostUsdPerT: z.number().min(0).optional(),
+  })
+  .strict();
+
+export const RecyclingSettingsSchema = z
+  .object({
+    enabled: z.boolean().default(false).describe('Recycling plants and scrap streams of the dataset take part (off: today\'s calibrated world).'),
+    paths: z.array(RecyclingPathSchema).default([]).describe('Scrap growth paths that replace or add to the dataset streams.'),
+    excludePlants: z.array(IdSchema).default([]),
+  })
+  .strict();
+
+export const FloorCapSchema = z
+  .object({
+    plant: IdSchema,
+    maxFloorUsdPerT: z.number().describe('Highest floor (support level) this plant may get, USD/t; 0 <= cap <= floors.maxFloorUsdPerT.'),
+  })
+  .strict();
+
+export const FloorSettingsSchema = z
+  .object({
+    enabled: z.boolean().default(false).describe('Size per-plant price floors and capex grants for the plan (a second-stage model on the solved plan).'),
+    maxFloorUsdPerT: z.number().default(500_000).describe('Bound on any floor level (rival price + support per t), USD/t; 0 <= bound <= 10,000,000.'),
+    funders: z.array(IdSchema).optional().describe('Funders whose envelopes pay grants and support (default: every dataset funder).'),
+    caps: z.array(FloorCapSchema).default([]),
+    grants: z.boolean().default(true).describe('Allow capex grants beside per-tonne support.'),
+  })
+  .strict();
+
 export const ScenarioSchema = z
   .object({
     name: TextSchema(200).min(1),
@@ -136,6 +182,11 @@ export const ScenarioSchema = z
       .max(1)
       .default(0)
       .describe('Share of every new build capex that must be paid by the scenario funders (0: budgets never bind).'),
+    // Instruments (issue 15): absent means off, and an absent field leaves the scenario's identity
+    // (the hash of its canonical JSON) what it was before the instruments existed.
+    stockpiles: z.array(StockpileSettingSchema).optional().describe('Strategic stockpiles turned on (absent or empty: none).'),
+    recycling: RecyclingSettingsSchema.optional().describe('Recycling of end-of-life magnets and swarf (absent: off).'),
+    floors: FloorSettingsSchema.optional().describe('Per-plant price floors and capex grants sized on the plan (absent: off).'),
     solver: SolverOptionsSchema.default({ backend: 'highs', timeLimitSeconds: 60, lumpyBuilds: false, mipRelGap: 1e-6, algorithm: 'auto' }),
   })
   .strict();

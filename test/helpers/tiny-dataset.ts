@@ -69,7 +69,12 @@ export function tinyDataset(patch: {
   sources?: Record<string, Record<string, unknown>>;
   products?: Record<string, Record<string, unknown>>;
   prices?: Record<string, Record<string, unknown>>;
-  add?: Partial<Record<'plants' | 'sources' | 'prices' | 'demand' | 'products' | 'feedTypes' | 'laneRules' | 'contracts' | 'calibration', Record<string, unknown>[]>>;
+  add?: Partial<
+    Record<
+      'plants' | 'sources' | 'prices' | 'demand' | 'products' | 'feedTypes' | 'laneRules' | 'contracts' | 'calibration' | 'stockpiles' | 'scrapStreams' | 'recyclingRoutes' | 'recyclingPlants',
+      Record<string, unknown>[]
+    >
+  >;
   remove?: Partial<Record<'plants' | 'sources' | 'prices', string[]>>;
   meta?: Record<string, unknown>;
 } = {}): Dataset {

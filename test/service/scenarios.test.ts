@@ -108,6 +108,28 @@ t.test('POST /scenarios answers 422 naming ids the dataset does not know', async
   t.same((await counts(app)).scenarios, 0, 'nothing was stored');
 });
 
+t.test('POST /scenarios answers 422 naming bad instrument fields (issue 15)', async (t) => {
+  const app = await build(t);
+  const problem = expectProblem(
+    t,
+    await app.inject({
+      method: 'POST',
+      url: '/scenarios',
+      payload: tinyScenario({
+        floors: { enabled: true, maxFloorUsdPerT: 1000, caps: [{ plant: 'magnet', maxFloorUsdPerT: 5000 }] },
+        stockpiles: [{ holder: 'nobody', product: 'unobtainium', maxStockT: 10 }],
+        recycling: { enabled: true, paths: [{ country: 'AA', product: 'ox', kind: 'swarf', tonnesPerYear: { '2026': 1 } }] },
+      }),
+    }),
+    422,
+  );
+  const paths = problem.errors.map((e: { path: string }) => e.path).sort();
+  t.same(paths, ['floors.caps[0].maxFloorUsdPerT', 'recycling.paths[0].product', 'stockpiles[0].holder', 'stockpiles[0].product'].sort());
+  const negative = expectProblem(t, await app.inject({ method: 'POST', url: '/scenarios', payload: tinyScenario({ floors: { enabled: true, maxFloorUsdPerT: -1 } }) }), 422);
+  t.same(negative.errors.map((e: { path: string }) => e.path), ['floors.maxFloorUsdPerT'], 'a floor bound below zero');
+  t.same((await counts(app)).scenarios, 0, 'nothing was stored');
+});
+
 t.test('GET /scenarios pages with offset and with cursor', async (t) => {
   const app = await build(t);
   const ids: string[] = [];

@@ -31,6 +31,8 @@ export const COST_LABELS: Record<keyof NonNullable<PortfolioRecord['costBreakdow
   coProductCreditUsd: 'Co-product credit',
   worldMarketSalesUsd: 'Sales to the rest of the world',
   contractShortfallPenaltyUsd: 'Contract shortfall penalty',
+  stockHoldingUsd: 'Strategic stock holding',
+  recyclingUsd: 'Recycling (scrap, transport, processing)',
 };
 
 export const costLabel = (key: string) => (COST_LABELS as Record<string, string>)[key] ?? key;

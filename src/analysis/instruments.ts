@@ -1,0 +1,143 @@
+/**
+ * Portfolio sections of the stockpile and recycling instruments (issue 15), read from a solved
+ * plan's columns by name. Pure.
+ *
+ * Months of cover of member c in year y from holder h's stock of k: the stock carried into y (end of
+ * y − 1) against the consumption of k in y by the holder's members (a pooled reserve covers the
+ * pool, so each member's months are the pool's): cover = 12 · stock / Σ_{m ∈ M_h} consumption_m(k, y).
+ * Consumption is what markets receive and plants take in, unserved demand included (as dependency).
+ *
+ * Recycled share: NdPr oxide-equivalent recycled (route yields × oxide per t of the product, plus
+ * NdPr separated from feed of a recycled feed type, e.g. Caremag's scrap line) over recycled + NdPr
+ * separated from mined feed in trusted countries + NdPr content trusted countries buy from the rival
+ * (oxide, metal and magnets, through the recipes' inputs).
+ */
+import { parseName, type LinearModel } from '../model/builder.js';
+import type { Instance } from '../model/instance.js';
+import type { Portfolio } from '../schemas/portfolio.js';
+import { consumptionByOrigin } from './portfolio.js';
+import { feedYields } from '../model/concepts/separation.js';
+
+const EPS = 1e-9;
+
+export function stockpileSection(instance: Instance, model: LinearModel, values: Float64Array): NonNullable<Portfolio['stockpiles']> | null {
+  if (!instance.stockpiles.length) return null;
+  const get = (map: Map<string, number>, key: string) => map.get(key) ?? 0;
+  const stock = new Map<string, number>(); // holder|product|origin|year
+  const fills = new Map<string, number>(); // holder|product|year
+  const draws = new Map<string, number>();
+  const add = (map: Map<string, number>, key: string, v: number) => map.set(key, (map.get(key) ?? 0) + v);
+  model.colNames.forEach((name, j) => {
+    const value = values[j] ?? 0;
+    if (Math.abs(value) <= EPS) return;
+    const { family, indices } = parseName(name);
+    if (family === 'stock') add(stock, indices.join('|'), value);
+    else if (family === 'fill') add(fills, `${indices[0]}|${indices[1]}|${indices[4]}`, value);
+    else if (family === 'draw') add(draws, `${indices[0]}|${indices[1]}|${indices[4]}`, value);
+  });
+  const use = consumptionByOrigin(instance, model, values);
+  const consumption = (country: string, product: string, year: number) => get(use, `${product}|trusted|${country}|${year}`) + get(use, `${product}|untrusted|${country}|${year}`);
+  const years: NonNullable<Portfolio['stockpiles']>['years'] = [];
+  const cover: NonNullable<Portfolio['stockpiles']>['cover'] = [];
+  for (const pile of instance.stockpiles) {
+    for (const year of instance.years) {
+      if (year < pile.fromYear) continue;
+      const key = `${pile.holder}|${pile.product}`;
+      const trusted = get(stock, `${key}|trusted|${year}`);
+      const untrusted = get(stock, `${key}|untrusted|${year}`);
+      years.push({
+        holder: pile.holder,
+        product: pile.product,
+        year,
+        stockT: trusted + untrusted,
+        trustedStockT: trusted,
+        untrustedStockT: untrusted,
+        fillT: get(fills, `${key}|${year}`),
+        drawT: get(draws, `${key}|${year}`),
+        holdCostUsd: (trusted + untrusted) * pile.holdCostUsdPerTYear(year),
+      });
+      const carried = get(stock, `${key}|trusted|${year - 1}`) + get(stock, `${key}|untrusted|${year - 1}`);
+      const pool = pile.members.reduce((sum, m) => sum + consumption(m, pile.product, year), 0);
+      for (const member of pile.members) {
+        cover.push({ holder: pile.holder, member, product: pile.product, year, stockT: carried, consumptionT: pool, monthsOfCover: pool > EPS ? (12 * carried) / pool : null });
+      }
+    }
+  }
+  return { years, cover };
+}
+
+/** t of the light separation product (NdPr oxide) in one tonne of each product, through the recipes. */
+export function oxideEquivalents(instance: Instance): Map<string, number> {
+  const light = instance.products.has('ndpr_oxide')
+    ? 'ndpr_oxide'
+    : ([...instance.products.values()].find((p) => p.stage === 'separation' && !p.heavy)?.id ?? '');
+  const eq = new Map<string, number>([[light, 1]]);
+  for (let pass = 0; pass < 3; pass++) {
+    for (const process of instance.processes.values()) {
+      let total = 0;
+      for (const [input, perT] of Object.entries(process.inputsTPerT)) total += perT * (eq.get(input) ?? 0);
+      if (total > 0) eq.set(process.output, total);
+    }
+  }
+  return eq;
+}
+
+export function recyclingSection(instance: Instance, model: LinearModel, values: Float64Array): NonNullable<Portfolio['recycling']> | null {
+  const recycling = instance.recycling;
+  if (!recycling) return null;
+  const eq = oxideEquivalents(instance);
+  const routes = new Map(recycling.plants.flatMap((p) => p.routes).map((r) => [r.id, r]));
+  const flows: NonNullable<Portfolio['recycling']>['flows'] = [];
+  const scrap = new Map<number, number>();
+  const recycled = new Map<number, number>();
+  const purchased = new Map<number, number>();
+  const add = (map: Map<number, number>, year: number, v: number) => map.set(year, (map.get(year) ?? 0) + v);
+  model.colNames.forEach((name, j) => {
+    const value = values[j] ?? 0;
+    if (value <= EPS) return;
+    const { family, indices } = parseName(name);
+    if (family === 'recycle') {
+      const [stream, plant, route, yearText] = indices as [string, string, string, string];
+      const year = Number(yearText);
+      flows.push({ stream, plant, route, year, scrapT: value });
+      add(scrap, year, value);
+      for (const [k, share] of Object.entries(routes.get(route)?.yieldsTPerT ?? {})) add(recycled, year, value * share * (eq.get(k) ?? 0));
+    } else if (family === 'buy') {
+      const [product, country, yearText] = indices as [string, string, string];
+      if (instance.trusted.has(country)) add(purchased, Number(yearText), value * (eq.get(product) ?? 0));
+    }
+  });
+  // Separated NdPr from trusted plants: mined feed is primary; feed of a recycled feed type (Caremag's
+  // scrap line in the primary data) is recycled.
+  const primary = new Map<number, number>();
+  const plants = new Map(instance.plants.map((p) => [p.id, p]));
+  const sources = new Map(instance.sources.map((s) => [s.id, s]));
+  model.colNames.forEach((name, j) => {
+    const value = values[j] ?? 0;
+    if (value <= EPS) return;
+    const { family, indices } = parseName(name);
+    if (family !== 'feed') return;
+    const [sourceId, plantId, yearText] = indices as [string, string, string];
+    const source = sources.get(sourceId);
+    const plant = plants.get(plantId);
+    if (!source || !plant || !instance.trusted.has(plant.country)) return;
+    const year = Number(yearText);
+    const recycledFeed = source.feedType !== undefined && instance.feedTypes.get(source.feedType)?.recycled === true;
+    for (const [product, rate] of feedYields(instance, source, plant, year)) {
+      if (eq.get(product) === 1) add(recycledFeed ? recycled : primary, year, value * rate);
+    }
+  });
+  const years = instance.years.map((year) => {
+    const r = recycled.get(year) ?? 0;
+    const total = r + (primary.get(year) ?? 0) + (purchased.get(year) ?? 0);
+    return {
+      year,
+      scrapT: scrap.get(year) ?? 0,
+      recycledNdprOxideEqT: r,
+      primaryNdprOxideEqT: primary.get(year) ?? 0,
+      purchasedNdprOxideEqT: purchased.get(year) ?? 0,
+      recycledShare: total > EPS ? r / total : null,
+    };
+  });
+  return { flows: flows.sort((a, b) => a.year - b.year || a.plant.localeCompare(b.plant) || a.stream.localeCompare(b.stream)), years };
+}
