@@ -222,34 +222,34 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
   duplicates('recyclingRoutes', data.recyclingRoutes.map((h) => h.id));
   duplicates('recyclingPlants', data.recyclingPlants.map((h) => h.id));
   data.stockpiles.forEach((holder, i) => {
-    holder.members.forEach((c, j) => country(`stockpiles[${i}].members[${j}]`, c));
-    if (holder.location !== undefined) country(`stockpiles[${i}].location`, holder.location);
+    holder.members.forEach((c, j) => country('stockpiles', i, `members[${j}]`, c));
+    if (holder.location !== undefined) country('stockpiles', i, 'location', holder.location);
   });
   const routeIds = new Set(data.recyclingRoutes.map((r) => r.id));
   data.recyclingRoutes.forEach((route, i) => {
     route.inputProducts.forEach((k, j) => {
-      product(`recyclingRoutes[${i}].inputProducts[${j}]`, k);
-      if (products.has(k) && !products.get(k)!.final) issues.push(`recyclingRoutes[${i}].inputProducts[${j}]: '${k}' is not a final product (scrap is of magnets)`);
+      product('recyclingRoutes', i, `inputProducts[${j}]`, k);
+      if (products.has(k) && !products.get(k)!.final) add('recyclingRoutes', i, `inputProducts[${j}]`, `'${k}' is not a final product (scrap is of magnets)`);
     });
-    Object.keys(route.yieldsTPerT).forEach((k) => product(`recyclingRoutes[${i}].yieldsTPerT`, k));
+    Object.keys(route.yieldsTPerT).forEach((k) => product('recyclingRoutes', i, `yieldsTPerT.${k}`, k));
     const stage = route.kind === 'short_loop' ? 'metal' : 'separation';
     for (const k of Object.keys(route.yieldsTPerT)) {
-      if (products.has(k) && products.get(k)!.stage !== stage) issues.push(`recyclingRoutes[${i}].yieldsTPerT: a ${route.kind} yields ${stage} products, not '${k}'`);
+      if (products.has(k) && products.get(k)!.stage !== stage) add('recyclingRoutes', i, `yieldsTPerT.${k}`, `a ${route.kind} yields ${stage} products, not '${k}'`);
     }
   });
   data.scrapStreams.forEach((stream, i) => {
-    country(`scrapStreams[${i}].country`, stream.country);
-    product(`scrapStreams[${i}].product`, stream.product);
+    country('scrapStreams', i, 'country', stream.country);
+    product('scrapStreams', i, 'product', stream.product);
   });
   data.recyclingPlants.forEach((plant, i) => {
-    country(`recyclingPlants[${i}].country`, plant.country);
+    country('recyclingPlants', i, 'country', plant.country);
     plant.routes.forEach((r, j) => {
-      if (!routeIds.has(r)) issues.push(`recyclingPlants[${i}].routes[${j}]: unknown recycling route '${r}'`);
+      if (!routeIds.has(r)) add('recyclingPlants', i, `routes[${j}]`, `unknown recycling route '${r}'`);
     });
     plant.replacesSources?.forEach((id, j) => {
-      if (!sourceIds.has(id)) issues.push(`recyclingPlants[${i}].replacesSources[${j}]: unknown source '${id}'`);
+      if (!sourceIds.has(id)) add('recyclingPlants', i, `replacesSources[${j}]`, `unknown source '${id}'`);
     });
-    if (!plant.existingCapacityTpa && !plant.expansion) issues.push(`recyclingPlants[${i}]: a plant needs existing capacity, an expansion option, or both`);
+    if (!plant.existingCapacityTpa && !plant.expansion) add('recyclingPlants', i, '', 'a plant needs existing capacity, an expansion option, or both');
   });
   data.contracts.forEach((contract, i) => {
     years('contracts', i, contract.fromYear, contract.toYear);
