@@ -248,4 +248,12 @@ export const FAMILIES: Readonly<Record<string, FamilyInfo>> = {
     meaning: "A funder's payments over the horizon are at most its total envelope.",
     dualMeaning: "USD (discounted) saved per extra USD in the funder's total envelope.",
   },
+  custom: {
+    kind: 'constraint',
+    concept: 'custom',
+    indices: ['constraint', 'year (when the expression omits a year)'],
+    unit: 't/yr, t or USD (the unit of its quantities)',
+    meaning: "A planner's own linear condition over model quantities (scenario constraints[i].expression, grammar in models/expressions.md); one row, or one per horizon year when a quantity omits its year.",
+    dualMeaning: 'USD (discounted) the condition costs per unit its right-hand side is tightened (reported as "this condition costs USD X per unit").',
+  },
 };

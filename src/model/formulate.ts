@@ -18,6 +18,7 @@ import { addDependencyTargets } from './concepts/dependency-target.js';
 import { addBudgets } from './concepts/budget.js';
 import { addWorldMarket } from './concepts/world-market.js';
 import { addContracts, requireContractShips } from './concepts/contracts.js';
+import { addCustomConstraints, customReadsFlows } from './concepts/custom.js';
 import { candidateTradeNetwork, leanTradeNetwork } from './trade-network.js';
 
 export interface FormulateOptions {
@@ -44,7 +45,9 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   requireContractShips(ctx);
   addWorldMarket(ctx);
   // Which trade arcs can carry flow follows from the production and use added above.
-  ctx.tradeNetwork = options.leanTrade === false ? candidateTradeNetwork(ctx) : leanTradeNetwork(ctx);
+  // A custom condition on flows may force flow on an arc the lean pass drops as dominated.
+  const lean = options.leanTrade ?? !(instance.targetsEnforced && customReadsFlows(instance.customConstraints));
+  ctx.tradeNetwork = lean ? leanTradeNetwork(ctx) : candidateTradeNetwork(ctx);
   addTrade(ctx);
   addDowngrades(ctx);
   addContracts(ctx);
@@ -54,5 +57,7 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   addCapacityLimits(ctx, { cumulative: options.cumulativeCapacity ?? true });
   addDependencyTargets(ctx);
   addBudgets(ctx);
+  // Custom constraints read the columns and accumulators of every concept above.
+  addCustomConstraints(ctx);
   return ctx.builder.build();
 }

@@ -70,6 +70,20 @@ export const TargetSchema = z
   .strict();
 export type Target = z.infer<typeof TargetSchema>;
 
+export const CustomConstraintSchema = z
+  .object({
+    id: IdSchema.describe('Names the rows: custom[id] or custom[id,year].'),
+    description: z.string().max(2000).optional().describe('The condition in words, for reports.'),
+    expression: z
+      .string()
+      .describe(
+        'A linear comparison over model quantities (grammar in models/expressions.md), e.g. capacity("IN", "magnet", 2030) >= 0.25 * capacity(bloc("QUAD"), "magnet", 2030). ' +
+          'Checked against the dataset when the scenario is stored: a bad expression is a 422 naming constraints[i].expression and the character position.',
+      ),
+  })
+  .strict();
+export type CustomConstraint = z.infer<typeof CustomConstraintSchema>;
+
 export const BudgetSchema = z
   .object({
     funder: IdSchema,
@@ -99,6 +113,7 @@ export const ScenarioSchema = z
     }),
     targets: z.array(TargetSchema).default([]),
     budgets: z.array(BudgetSchema).default([]),
+    constraints: z.array(CustomConstraintSchema).max(100).default([]).describe('Custom linear constraints written as expressions (issue 16).'),
     capexPublicShare: z
       .number()
       .min(0)
