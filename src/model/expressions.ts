@@ -87,6 +87,9 @@ export interface ParsedConstraint {
   readonly perYear: boolean;
   /** The row's unit: t/yr, t or USD. */
   readonly unit: string;
+  /** The two sides as mathjs prints them, for remedies that restate the condition. */
+  readonly left: string;
+  readonly right: string;
 }
 
 export class ExpressionError extends Error {
@@ -554,7 +557,7 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
   if (terms.every((t) => t.coefficient === 0)) fail(1, 'every quantity has a zero coefficient', 'a quantity with a non-zero coefficient');
   const constant = l.constant + rs.constant;
   if (!Number.isFinite(constant) || terms.some((t) => !Number.isFinite(t.coefficient))) fail(1, 'a coefficient or constant is not a finite number', 'finite numbers');
-  return { sense: sense!, terms, constant, perYear, unit: dims ? (dims.usd ? 'USD' : dims.time < 0 ? 't/yr' : 't') : 't' };
+  return { sense: sense!, terms, constant, perYear, left: left!.toString(), right: right!.toString(), unit: dims ? (dims.usd ? 'USD' : dims.time < 0 ? 't/yr' : 't') : 't' };
 }
 
 function scale(lin: Lin, factor: number): Lin {

@@ -35,6 +35,7 @@ const exampleReport = {
     targets: [],
     plantSize: [],
     plantCapacity: [],
+    customConstraints: [],
   },
   reducedCosts: [],
   binding: [],
