@@ -505,8 +505,9 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
     for (const { value, node: item } of strings(node, 'products', expected)) {
       if (value === '*') for (const p of vocabulary.products.keys()) out.add(p);
       else if (vocabulary.products.has(value)) out.add(value);
-      else if ([...vocabulary.products.values()].includes(value)) for (const [p, s] of vocabulary.products) if (s === value) out.add(p);
-      else fail(at(item), `unknown product '${value}'`, expected);
+      else if ([...vocabulary.products.values()].includes(value)) {
+        for (const [p, s] of vocabulary.products) if (s === value) out.add(p);
+      } else fail(at(item), `unknown product '${value}'`, expected);
     }
     return [...out].sort();
   };
