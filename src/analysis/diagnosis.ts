@@ -196,11 +196,67 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   let complete = true;
   let customAtFault = false;
   const customFound: string[] = [];
+  /** 4. The least relaxation of each custom constraint's right-hand side (infeasible scenarios). */
+  const diagnoseCustom = async () => {
+    if (input.status === 'infeasible') {
+      const lpScenario: Scenario = { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } };
+      const { model } = formulateScenario(lpScenario, dataset);
+      for (const c of instance.customConstraints) {
+        const rows = new Set<number>();
+        model.rowNames.forEach((name, i) => {
+          const { family, indices } = parseName(name);
+          if (family === 'custom' && indices[0] === c.id) rows.add(i);
+        });
+        if (!rows.size) continue;
+        const elastic = withElasticBothWays(model, rows);
+        const result = await solve(elastic.model);
+        if (result.status !== 'optimal' || !result.columnValues) continue;
+        let up = 0;
+        let down = 0;
+        for (const { column, sign } of elastic.columns) {
+          const v = result.columnValues[column] ?? 0;
+          if (sign === 1) up = Math.max(up, v);
+          else down = Math.max(down, v);
+        }
+        const amount = Math.max(up, down);
+        if (amount <= 1e-6 * Math.max(1, Math.abs(c.parsed.constant))) continue;
+        const by = roundUp(amount);
+        // Row: Σ a·q ⋈ rhs. Loosening a ≥ row lowers the right side; a ≤ row raises it; an == row moves it the way the relaxation went.
+        const lower = c.parsed.sense === '>=' || (c.parsed.sense === '==' && up >= down);
+        const op = c.parsed.sense === '==' ? '==' : c.parsed.sense;
+        const expression = `${c.parsed.left} ${op} ${c.parsed.right} ${lower ? '-' : '+'} ${Number(by.toPrecision(6))}`;
+        const relaxed: Scenario = { ...scenario, constraints: scenario.constraints.map((x, i) => (i === c.index ? { ...x, expression } : x)) };
+        let resultingCostUsd: number | null = null;
+        try {
+          const check = await solve(formulateScenario(relaxed, dataset).model);
+          resultingCostUsd = check.status === 'optimal' ? (check.objective ?? null) : null;
+        } catch (error) {
+          if (error instanceof OutOfTime) throw error;
+        }
+        customFound.push(c.id);
+        remedies.push({
+          path: `constraints[${c.index}].expression`,
+          change: `loosen by ${Number(by.toPrecision(6)).toLocaleString('en-US')} ${c.parsed.unit}: ${expression}`,
+          from: -c.parsed.constant,
+          to: -c.parsed.constant + (lower ? -by : by),
+          resultingCostUsd,
+          explanation: `the least amount by which custom constraint ${c.id} must give way in its tightest ${c.parsed.perYear ? 'year' : 'row'}, everything else as in the scenario${resultingCostUsd === null ? ' (with it, the scenario is still infeasible: other conditions also fail)' : ''}`,
+        });
+      }
+    }
+  };
+
   try {
     // Custom constraints at fault: the scenario stays infeasible with every target soft.
     if (input.status === 'infeasible' && instance.customConstraints.length) {
-      const { model } = formulateScenario(withTargets(scenario, (x) => ({ ...x, hard: false })), dataset);
-      customAtFault = (await solve(withCosts(model, () => 0))).status !== 'optimal';
+      // Without hard targets nothing else can make the scenario infeasible (every other shortfall is priced).
+      if (!instance.targets.some((t) => t.hard)) customAtFault = true;
+      else {
+        const { model } = formulateScenario(withTargets(scenario, (x) => ({ ...x, hard: false })), dataset);
+        customAtFault = (await solve(withCosts(model, () => 0))).status !== 'optimal';
+      }
+      // They are the cause: say by how much each must give way before the (longer) target probes.
+      if (customAtFault) await diagnoseCustom();
     }
     // The target probes leave out custom constraints that are infeasible on their own.
     const probeBase: Scenario = customAtFault ? { ...scenario, constraints: [] } : scenario;
@@ -352,53 +408,8 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       }
     }
 
-    // 4. The least relaxation of each custom constraint's right-hand side (infeasible scenarios).
-    if (input.status === 'infeasible') {
-      const lpScenario: Scenario = { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } };
-      for (const c of instance.customConstraints) {
-        const { model } = formulateScenario(lpScenario, dataset);
-        const rows = new Set<number>();
-        model.rowNames.forEach((name, i) => {
-          const { family, indices } = parseName(name);
-          if (family === 'custom' && indices[0] === c.id) rows.add(i);
-        });
-        if (!rows.size) continue;
-        const elastic = withElasticBothWays(model, rows);
-        const result = await solve(elastic.model);
-        if (result.status !== 'optimal' || !result.columnValues) continue;
-        let up = 0;
-        let down = 0;
-        for (const { column, sign } of elastic.columns) {
-          const v = result.columnValues[column] ?? 0;
-          if (sign === 1) up = Math.max(up, v);
-          else down = Math.max(down, v);
-        }
-        const amount = Math.max(up, down);
-        if (amount <= 1e-6 * Math.max(1, Math.abs(c.parsed.constant))) continue;
-        const by = roundUp(amount);
-        // Row: Σ a·q ⋈ rhs. Loosening a ≥ row lowers the right side; a ≤ row raises it; an == row moves it the way the relaxation went.
-        const lower = c.parsed.sense === '>=' || (c.parsed.sense === '==' && up >= down);
-        const op = c.parsed.sense === '==' ? '==' : c.parsed.sense;
-        const expression = `${c.parsed.left} ${op} ${c.parsed.right} ${lower ? '-' : '+'} ${Number(by.toPrecision(6))}`;
-        const relaxed: Scenario = { ...scenario, constraints: scenario.constraints.map((x, i) => (i === c.index ? { ...x, expression } : x)) };
-        let resultingCostUsd: number | null = null;
-        try {
-          const check = await solve(formulateScenario(relaxed, dataset).model);
-          resultingCostUsd = check.status === 'optimal' ? (check.objective ?? null) : null;
-        } catch (error) {
-          if (error instanceof OutOfTime) throw error;
-        }
-        customFound.push(c.id);
-        remedies.push({
-          path: `constraints[${c.index}].expression`,
-          change: `loosen by ${Number(by.toPrecision(6)).toLocaleString('en-US')} ${c.parsed.unit}: ${expression}`,
-          from: -c.parsed.constant,
-          to: -c.parsed.constant + (lower ? -by : by),
-          resultingCostUsd,
-          explanation: `the least amount by which custom constraint ${c.id} must give way in its tightest ${c.parsed.perYear ? 'year' : 'row'}, everything else as in the scenario${resultingCostUsd === null ? ' (with it, the scenario is still infeasible: other conditions also fail)' : ''}`,
-        });
-      }
-    }
+    // 4. Custom constraints, unless they were diagnosed first (above).
+    if (!customAtFault) await diagnoseCustom();
   } catch (error) {
     if (!(error instanceof OutOfTime)) throw error;
     complete = false;

@@ -148,7 +148,7 @@ export function computeReport(input: ReportInput): Report {
             costUsdPerUnit,
             statement:
               costUsdPerUnit === 0
-                ? `${custom.id}${when} costs nothing at the margin (it ${atLimit ? 'holds exactly but another limit carries the cost' : 'is not binding'})`
+                ? `${custom.id}${when} costs nothing at the margin (it ${atLimit ? 'holds with equality, at no marginal cost' : 'is not binding'})`
                 : `${custom.id}${when} costs USD ${formatUsd(costUsdPerUnit)} per ${unit} (discounted): ${sense === '==' ? 'raising its right-hand side' : 'tightening it'} by one ${unit} raises the plan's cost by that much`,
           });
         }

@@ -135,7 +135,7 @@ export function addCustomConstraints(ctx: FormulationContext): void {
       const row = new Expression();
       let constant = parsed.constant;
       for (const term of parsed.terms) constant += expand(term.call, y, row, term.coefficient);
-      const rhs = -constant;
+      const rhs = -constant + 0; // + 0: no −0 in files and reports
       const merged = [...row.terms.values()].some((v) => Math.abs(v) > 0);
       const indices = y === null ? [constraint.id] : [constraint.id, y];
       if (!merged) {
