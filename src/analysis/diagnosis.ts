@@ -237,8 +237,8 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
         remedies.push({
           path: `constraints[${c.index}].expression`,
           change: `loosen by ${Number(by.toPrecision(6)).toLocaleString('en-US')} ${c.parsed.unit}: ${expression}`,
-          from: -c.parsed.constant,
-          to: -c.parsed.constant + (lower ? -by : by),
+          from: -c.parsed.constant + 0,
+          to: -c.parsed.constant + (lower ? -by : by) + 0,
           resultingCostUsd,
           explanation: `the least amount by which custom constraint ${c.id} must give way in its tightest ${c.parsed.perYear ? 'year' : 'row'}, everything else as in the scenario${resultingCostUsd === null ? ' (with it, the scenario is still infeasible: other conditions also fail)' : ''}`,
         });

@@ -5,6 +5,33 @@
  */
 import { z } from 'zod';
 import { IdSchema, StageSchema, StepSeriesSchema, YearSchema } from '../data/schema.js';
+import { ExpressionError, parseQuantity, type ModelUnit } from '../model/expressions.js';
+
+/**
+ * A number in `unit`, or a string with a unit converted to it with mathjs units (issue 16):
+ * `"USD 250/kg"` for USD/t, `"3 GUSD"` for USD, `"2.5 kt/yr"` for t/yr. The parsed scenario holds
+ * the number. Used for the fields listed in models/expressions.md ("Numbers with units").
+ */
+function withUnit<T extends z.ZodNumber>(unit: ModelUnit, number: T, example: string) {
+  const converted = z
+    .string()
+    .max(100)
+    .transform((text, ctx) => {
+      try {
+        return parseQuantity(text, unit);
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error;
+        ctx.addIssue({ code: 'custom', message: `${error.problem}; expected ${error.expected} (e.g. "${example}")` });
+        return z.NEVER;
+      }
+    })
+    .pipe(number);
+  // The OpenAPI document is generated from output types, where the converting branch has no JSON
+  // form: state both accepted forms explicitly.
+  const numeric = z.toJSONSchema(number) as Record<string, unknown>;
+  delete numeric.$schema;
+  return z.union([converted, number]).meta({ anyOf: [numeric, { type: 'string', maxLength: 100, description: `a number with a unit, converted to ${unit}`, examples: [example] }] });
+}
 
 export const BackendSchema = z.enum(['highs', 'javascript-lp-solver']);
 export type Backend = z.infer<typeof BackendSchema>;
@@ -65,7 +92,9 @@ export const TargetSchema = z
     untilYear: YearSchema.optional().describe('Last year the limit applies (default: end of horizon).'),
     maxUntrustedShare: z.number().min(0).max(1).describe('Largest share of the bloc consumption with untrusted content.'),
     hard: z.boolean().default(false).describe('Hard targets make the scenario infeasible when unmet; soft ones price the shortfall.'),
-    penaltyUsdPerT: z.number().positive().optional().describe('Price per tonne of untrusted content above the limit (soft targets).'),
+    penaltyUsdPerT: withUnit('USD/t', z.number().positive(), 'USD 250/kg')
+      .optional()
+      .describe('Price per tonne of untrusted content above the limit (soft targets): USD/t, or a string with a unit such as "USD 250/kg".'),
   })
   .strict();
 export type Target = z.infer<typeof TargetSchema>;
@@ -87,8 +116,8 @@ export type CustomConstraint = z.infer<typeof CustomConstraintSchema>;
 export const BudgetSchema = z
   .object({
     funder: IdSchema,
-    totalUsd: z.number().min(0).optional(),
-    perYearUsd: z.number().min(0).optional(),
+    totalUsd: withUnit('USD', z.number().min(0), '3 GUSD').optional().describe('USD, or a string with a unit such as "3 GUSD" or "500 MUSD".'),
+    perYearUsd: withUnit('USD', z.number().min(0), '500 MUSD').optional().describe('USD per year, or a string with a unit such as "500 MUSD".'),
     eligibleCountries: z.array(IdSchema).optional(),
     eligibleStages: z.array(StageSchema).optional(),
     maxShareOfCapex: z.number().min(0).max(1).optional().describe('Co-financing: largest share of one build-year capex this funder may pay.'),
