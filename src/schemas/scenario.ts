@@ -11,26 +11,33 @@ import { ExpressionError, parseQuantity, type ModelUnit } from '../model/express
  * A number in `unit`, or a string with a unit converted to it with mathjs units (issue 16):
  * `"USD 250/kg"` for USD/t, `"3 GUSD"` for USD, `"2.5 kt/yr"` for t/yr. The parsed scenario holds
  * the number. Used for the fields listed in models/expressions.md ("Numbers with units").
+ * Written as a check and an overwrite rather than a transform, so the JSON schema of the scenario
+ * keeps its defaults and examples (zod drops both from the input form of transforming schemas).
  */
-function withUnit<T extends z.ZodNumber>(unit: ModelUnit, number: T, example: string) {
-  const converted = z
+function withUnit<T extends z.ZodNumber>(unit: ModelUnit, number: T, example: string): T {
+  const text = z
     .string()
     .max(100)
-    .transform((text, ctx) => {
+    .superRefine((value, ctx) => {
       try {
-        return parseQuantity(text, unit);
+        const converted = number.safeParse(parseQuantity(value, unit));
+        if (!converted.success) for (const issue of converted.error.issues) ctx.addIssue({ code: 'custom', message: `${value}: ${issue.message}` });
       } catch (error) {
         if (!(error instanceof ExpressionError)) throw error;
         ctx.addIssue({ code: 'custom', message: `${error.problem}; expected ${error.expected} (e.g. "${example}")` });
-        return z.NEVER;
       }
     })
-    .pipe(number);
-  // The OpenAPI document is generated from output types, where the converting branch has no JSON
-  // form: state both accepted forms explicitly.
-  const numeric = z.toJSONSchema(number) as Record<string, unknown>;
-  delete numeric.$schema;
-  return z.union([converted, number]).meta({ anyOf: [numeric, { type: 'string', maxLength: 100, description: `a number with a unit, converted to ${unit}`, examples: [example] }] });
+    .meta({ description: `a number with a unit, converted to ${unit}`, examples: [example] });
+  const either = z.union([text, number]).overwrite((value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return parseQuantity(value, unit) as never;
+    } catch {
+      return value; // already reported by the check above
+    }
+  });
+  // The output is always a number (the overwrite converts); the type says so.
+  return either as unknown as T;
 }
 
 export const BackendSchema = z.enum(['highs', 'javascript-lp-solver']);

@@ -48,6 +48,24 @@ t.test('a valid expression is stored; a bad one is a 422 with path, position and
   t.same(await counts(app), before, 'nothing was stored');
 });
 
+t.test('numbers with units in scenario fields are stored converted; a wrong unit is a 400 naming the field', async (t) => {
+  const app = await build(t);
+  const payload = tinyScenario({
+    targets: [{ bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.5, penaltyUsdPerT: 'USD 250/kg' }],
+    budgets: [{ funder: 'fund_a', totalUsd: '0.5 kUSD', perYearUsd: 100 }],
+  });
+  const ok = await app.inject({ method: 'POST', url: '/scenarios', payload });
+  t.equal(ok.statusCode, 201);
+  t.equal(ok.json().scenario.targets[0].penaltyUsdPerT, 250_000, 'USD 250/kg is stored as 250,000 USD/t');
+  t.equal(ok.json().scenario.budgets[0].totalUsd, 500, '0.5 kUSD is 500 USD');
+  const same = await app.inject({ method: 'POST', url: '/scenarios', payload: { ...payload, targets: [{ ...payload.targets[0], penaltyUsdPerT: 250_000 }], budgets: [{ funder: 'fund_a', totalUsd: 500, perYearUsd: 100 }] } });
+  t.equal(same.statusCode, 200, 'the same numbers written plainly are the same scenario');
+  const before = await counts(app);
+  const bad = await app.inject({ method: 'POST', url: '/scenarios', payload: { ...payload, targets: [{ ...payload.targets[0], penaltyUsdPerT: '2 kt' }] } });
+  t.match(expectProblem(t, bad, 400).errors[0], { path: 'targets[0].penaltyUsdPerT', message: /is in t, not USD\/t/ });
+  t.same(await counts(app), before, 'nothing was stored');
+});
+
 const ids = fc.constantFrom('"AA"', '"BB"', '"CN"', '"ZZ"', '"*"', 'bloc("TRUSTED")', 'bloc("QUAD")', 'bloc("nope")', '["AA", "BB"]', 'AA', '"magnet"', '"mag"', '"fund_a"');
 const stagesOrProducts = fc.constantFrom('"magnet"', '"metal"', '"separation"', '"mag"', '"met"', '"ox"', '"*"', '"nope"', '["mag", "met"]');
 const years = fc.constantFrom('', ', 2026', ', 2027', ', 2031', ', years(2026, 2027)', ', [2026, 2028]', ', "2027"', ', years(2028, 2026)');
