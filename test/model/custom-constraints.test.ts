@@ -17,6 +17,7 @@ import { formulateScenario, parseScenario, planScenario, planWithReport } from '
 import { resolveScenario, ScenarioError } from '../../src/model/instance.js';
 import { ExpressionError, MAX_EXPRESSION_LENGTH, parseConstraintExpression, parseQuantity, type Vocabulary } from '../../src/model/expressions.js';
 import { verifySolution } from '../../src/analysis/evaluate.js';
+import { reportMarkdown } from '../../src/analysis/report-markdown.js';
 import { writeLp, writeMps } from '../../src/model/export/index.js';
 import { solveModel } from '../../src/solver/index.js';
 import { readExport } from '../helpers/read-export.js';
@@ -101,6 +102,7 @@ t.test('its marginal value equals a finite-difference re-solve', async (t) => {
   const fd = (moved.totalCostUsd ?? 0) - (base.totalCostUsd ?? 0);
   t.ok(near(row?.costUsdPerUnit, fd, 1e-6 * Math.max(1, Math.abs(fd))), `dual ${row?.costUsdPerUnit} = finite difference ${fd}`);
   t.ok(report.binding.some((b) => b.constraint === 'custom[bb_share]' && b.path === 'constraints[0].expression'), 'listed among binding limits with its path');
+  t.match(reportMarkdown(report), /\*\*Custom constraints\*\*[\s\S]*`custom\[bb_share\]`.*\| 215 \| t\/yr/, 'and in the Markdown report');
 });
 
 t.test('the exported LP and MPS, solved by javascript-lp-solver, give the same optimum', async (t) => {
