@@ -227,11 +227,14 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
         const expression = `${c.parsed.left} ${op} ${c.parsed.right} ${lower ? '-' : '+'} ${Number(by.toPrecision(6))}`;
         const relaxed: Scenario = { ...scenario, constraints: scenario.constraints.map((x, i) => (i === c.index ? { ...x, expression } : x)) };
         let resultingCostUsd: number | null = null;
+        let outOfTime = false;
         try {
           const check = await solve(formulateScenario(relaxed, dataset).model);
           resultingCostUsd = check.status === 'optimal' ? (check.objective ?? null) : null;
         } catch (error) {
-          if (error instanceof OutOfTime) throw error;
+          if (!(error instanceof OutOfTime)) throw error;
+          // The relaxation is known; only its check did not fit in the budget: report it unchecked.
+          outOfTime = true;
         }
         customFound.push(c.id);
         remedies.push({
@@ -240,8 +243,11 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
           from: -c.parsed.constant + 0,
           to: -c.parsed.constant + (lower ? -by : by) + 0,
           resultingCostUsd,
-          explanation: `the least amount by which custom constraint ${c.id} must give way in its tightest ${c.parsed.perYear ? 'year' : 'row'}, everything else as in the scenario${resultingCostUsd === null ? ' (with it, the scenario is still infeasible: other conditions also fail)' : ''}`,
+          explanation: `the least amount by which custom constraint ${c.id} must give way in its tightest ${c.parsed.perYear ? 'year' : 'row'}, everything else as in the scenario${
+            outOfTime ? ' (the plan with it was not solved: the diagnosis ran out of time)' : resultingCostUsd === null ? ' (with it, the scenario is still infeasible: other conditions also fail)' : ''
+          }`,
         });
+        if (outOfTime) throw new OutOfTime();
       }
     }
   };

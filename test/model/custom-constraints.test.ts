@@ -132,6 +132,16 @@ t.test('a condition that cannot hold gets a diagnosis naming constraints[i].expr
   t.match(report.diagnosis?.summary, /too_much/);
 });
 
+t.test('a condition with nothing the model decides in some year, and false there, is refused naming it', async (t) => {
+  // BB has no magnet capacity in 2026 and a build takes a year: the row reads 0 >= 5.
+  t.throws(() => formulateScenario(scenario([{ id: 'early', expression: 'capacity("BB", "magnet", 2026) >= 5' }]), dataset), {
+    name: 'ScenarioError',
+    issues: [{ path: 'constraints[0].expression', message: /no decision of the model .* reads 0 >= 5 t\/yr, which is false/ }],
+  });
+  const holds = formulateScenario(scenario([{ id: 'trivial', expression: 'capacity("BB", "magnet", 2026) <= 5' }]), dataset).model;
+  t.notOk(holds.rowNames.some((n) => n.startsWith('custom[')), 'a constant row that holds is left out');
+});
+
 t.test('units inside expressions are converted to the model units', async (t) => {
   const a = resolveScenario(scenario([{ id: 'u', expression: 'builds("BB", "magnet", 2026) >= 0.004 kt/yr' }]), dataset).customConstraints[0]!;
   const b = resolveScenario(scenario([{ id: 'u', expression: 'builds("BB", "magnet", 2026) >= 4' }]), dataset).customConstraints[0]!;
