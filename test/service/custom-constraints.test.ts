@@ -50,18 +50,19 @@ t.test('a valid expression is stored; a bad one is a 422 with path, position and
 
 t.test('numbers with units in scenario fields are stored converted; a wrong unit is a 400 naming the field', async (t) => {
   const app = await build(t);
+  const target = { bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.5, penaltyUsdPerT: 'USD 250/kg' as string | number };
   const payload = tinyScenario({
-    targets: [{ bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.5, penaltyUsdPerT: 'USD 250/kg' }],
+    targets: [target],
     budgets: [{ funder: 'fund_a', totalUsd: '0.5 kUSD', perYearUsd: 100 }],
   });
   const ok = await app.inject({ method: 'POST', url: '/scenarios', payload });
   t.equal(ok.statusCode, 201);
   t.equal(ok.json().scenario.targets[0].penaltyUsdPerT, 250_000, 'USD 250/kg is stored as 250,000 USD/t');
   t.equal(ok.json().scenario.budgets[0].totalUsd, 500, '0.5 kUSD is 500 USD');
-  const same = await app.inject({ method: 'POST', url: '/scenarios', payload: { ...payload, targets: [{ ...payload.targets[0], penaltyUsdPerT: 250_000 }], budgets: [{ funder: 'fund_a', totalUsd: 500, perYearUsd: 100 }] } });
+  const same = await app.inject({ method: 'POST', url: '/scenarios', payload: { ...payload, targets: [{ ...target, penaltyUsdPerT: 250_000 }], budgets: [{ funder: 'fund_a', totalUsd: 500, perYearUsd: 100 }] } });
   t.equal(same.statusCode, 200, 'the same numbers written plainly are the same scenario');
   const before = await counts(app);
-  const bad = await app.inject({ method: 'POST', url: '/scenarios', payload: { ...payload, targets: [{ ...payload.targets[0], penaltyUsdPerT: '2 kt' }] } });
+  const bad = await app.inject({ method: 'POST', url: '/scenarios', payload: { ...payload, targets: [{ ...target, penaltyUsdPerT: '2 kt' }] } });
   t.match(expectProblem(t, bad, 400).errors[0], { path: 'targets[0].penaltyUsdPerT', message: /is in t, not USD\/t/ });
   t.same(await counts(app), before, 'nothing was stored');
 });
