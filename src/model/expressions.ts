@@ -231,10 +231,6 @@ const COMPARISONS: Record<string, Sense | 'strict'> = { largerEq: '>=', smallerE
 const HELPERS = new Set(['bloc', 'years']);
 const VOCABULARY_TEXT = `a quantity (${Object.keys(QUANTITIES).join(', ')}), a number (optionally with a unit such as 2.5 kt/yr), + - * / and parentheses`;
 
-export interface ParseOptions {
-  readonly vocabulary: Vocabulary;
-}
-
 /** Parses and checks one expression; throws `ExpressionError`. */
 export function parseConstraintExpression(text: string, vocabulary: Vocabulary): ParsedConstraint {
   if (text.length > MAX_EXPRESSION_LENGTH) {
@@ -292,7 +288,7 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
   let sense: Sense;
   let left: MathNode;
   let right: MathNode;
-  if (root.type === 'OperatorNode' && (root as MathNode & { fn: string }).fn in COMPARISONS) {
+  if (root.type === 'OperatorNode' && Object.hasOwn(COMPARISONS, (root as MathNode & { fn: string }).fn)) {
     const op = root as MathNode & { fn: string; op: string; args: MathNode[] };
     const s = COMPARISONS[op.fn]!;
     if (s === 'strict') fail(opAt(root, op.op), `'${op.op}' is a strict comparison, which a linear programme cannot hold`, `'${op.op}=' instead`);
@@ -325,7 +321,7 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
         const unit = unitOf(name);
         if (unit && 'error' in unit) return fail(at(node), unit.error, 'a unit of mass (t, kt, kg), money (USD, MUSD) or time (yr)');
         if (unit) return { terms: [], constant: unit.scale, dims: unit.dims };
-        if (name in QUANTITIES) return fail(at(node), `'${name}' without its arguments`, `${name}(${QUANTITIES[name as QuantityKind].args.join(', ')}[, year])`);
+        if (Object.hasOwn(QUANTITIES, name)) return fail(at(node), `'${name}' without its arguments`, `${name}(${QUANTITIES[name as QuantityKind].args.join(', ')}[, year])`);
         if (vocabulary.countries.has(name) || vocabulary.plants.has(name) || vocabulary.products.has(name) || vocabulary.funders.has(name)) {
           return fail(at(node), `'${name}' is an id written without quotes`, `"${name}" inside a quantity's arguments`);
         }
@@ -334,7 +330,7 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
       case 'FunctionNode': {
         const fnNode = n.fn as MathNode & { name?: string };
         const name = fnNode.type === 'SymbolNode' ? String(fnNode.name) : '';
-        if (name in QUANTITIES) return quantity(node, name as QuantityKind);
+        if (Object.hasOwn(QUANTITIES, name)) return quantity(node, name as QuantityKind);
         if (HELPERS.has(name)) return fail(at(node), `${name}(…) stands for a set of ${name === 'bloc' ? 'countries' : 'years'}, not a number`, `${name}(…) as an argument of a quantity`);
         return fail(at(node), `unknown function '${name || fnNode.toString()}'`, `one of ${Object.keys(QUANTITIES).join(', ')}`);
       }
@@ -373,7 +369,7 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
           if (!Number.isFinite(value)) return fail(opAt(node, '^'), 'the power is not a finite number', 'a finite number');
           return { terms: [], constant: value, dims: a.dims ? { mass: a.dims.mass * b.constant, time: a.dims.time * b.constant, usd: a.dims.usd * b.constant } : null };
         }
-        if (fn in COMPARISONS) return fail(opAt(node, n.op!), 'a comparison inside an expression', 'one comparison per constraint, at the top level');
+        if (Object.hasOwn(COMPARISONS, fn)) return fail(opAt(node, n.op!), 'a comparison inside an expression', 'one comparison per constraint, at the top level');
         return fail(opAt(node, n.op ?? ''), `the operator '${n.op}' is not linear arithmetic`, "'+', '-', '*' by a number, '/' by a number");
       }
       default:

@@ -169,6 +169,9 @@ t.test('bad expressions are refused with the path, the position and what was exp
     ['builds("AA", "magnet", 2026) >= 1 USD', 30, /compares USD and t/],
     ['builds(AA, "magnet", 2026) >= 1', 8, /without quotes/],
     ['bloc("QUAD") >= 1', 1, /not a number/],
+    // Names of Object.prototype are not vocabulary (found by fuzzing the parser).
+    ['__proto__ <= builds("AA", "magnet", 2026)', 1, /unknown name '__proto__'/],
+    ['constructor("AA", "magnet", 2026) >= 1', 1, /unknown function 'constructor'/],
     [`builds("AA", "magnet", 2026) >= ${'1 + '.repeat(300)}1`, MAX_EXPRESSION_LENGTH + 1, /characters long/],
   ];
   for (const [expression, position, message] of cases) {
