@@ -17,6 +17,10 @@ export interface FieldError {
   path: string;
   in?: FieldLocation;
   message: string;
+  /** Custom constraint expressions: 1-based character position of the problem in the text. */
+  position?: number;
+  /** Custom constraint expressions: what was expected at `position`. */
+  expected?: string;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';

@@ -134,6 +134,17 @@ export function constraintTerms(instance: Instance, name: string): ConstraintTer
         year: year(y),
       };
     }
+    case 'custom': {
+      const [id, y] = indices;
+      const c = instance.customConstraints.find((x) => x.id === id);
+      return {
+        ...base,
+        description: `${c?.description ?? `custom constraint ${id}`}: ${c?.expression ?? ''}${y !== undefined ? ` (in ${y})` : ''}`,
+        unit: c?.parsed.unit ?? '',
+        path: c ? `constraints[${c.index}].expression` : null,
+        year: year(y),
+      };
+    }
     default:
       return { ...base, description: name, unit: '', path: null, year: year(indices.at(-1)) };
   }

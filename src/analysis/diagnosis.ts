@@ -13,6 +13,13 @@
  *      gives the tonnes that cannot be avoided; α_needed = max_y (α + e_y / T_y);
  *   3. budgets — the least extra money: elastic relaxation of every budget row,
  *        min Σ e_r (USD)  s.t. budget row r − e_r ≤ limit_r,  the failing targets hard, costs zero.
+ *   4. custom constraints (infeasible scenarios) — the least relaxation of each one's right-hand
+ *      side: elastic relaxation of its rows alone,
+ *        min Σ_r e_r  s.t. custom row r ± e_r ⋈ rhs_r,  all costs zero,
+ *      gives the amount E = max_r e_r (in the row's unit) by which the condition must be loosened;
+ *      the remedy restates `constraints[i].expression` with its right side moved by E and is
+ *      checked by a solve. When the scenario stays infeasible with every target soft, the custom
+ *      constraints are at fault and the target probes of step 1 leave them out.
  * The diagnosis has a time budget (the planner gives it max(5 s, the solve time)); past it, it
  * stops and says so (`complete: false`), keeping what it found.
  * Remedies are ranked by the total cost of the plan each one leads to (cheapest first); the
@@ -99,6 +106,53 @@ function withElastic(model: LinearModel, rows: ReadonlyMap<number, number>): { m
   };
 }
 
+/** Appends elastic columns (cost 1) to rows: +e on a row with a finite lower bound, −e on one with a finite upper bound. */
+function withElasticBothWays(model: LinearModel, rows: ReadonlySet<number>): { model: LinearModel; columns: Array<{ row: number; column: number; sign: 1 | -1 }> } {
+  const n = model.colNames.length;
+  const columns: Array<{ row: number; column: number; sign: 1 | -1 }> = [];
+  const starts: number[] = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  const names = [...model.colNames];
+  for (let i = 0; i < model.rowNames.length; i++) {
+    for (let k = model.rowStarts[i]!; k < model.rowStarts[i + 1]!; k++) {
+      indices.push(model.rowIndices[k]!);
+      values.push(model.rowValues[k]!);
+    }
+    if (rows.has(i)) {
+      for (const sign of [1, -1] as const) {
+        if (!Number.isFinite(sign === 1 ? model.rowLower[i]! : model.rowUpper[i]!)) continue;
+        const j = n + columns.length;
+        columns.push({ row: i, column: j, sign });
+        names.push(`relax${sign === 1 ? 'up' : 'down'}[${model.rowNames[i]}]`);
+        indices.push(j);
+        values.push(sign);
+      }
+    }
+    starts.push(indices.length);
+  }
+  const extra = columns.length;
+  return {
+    columns,
+    model: {
+      ...model,
+      colNames: names,
+      colCost: Float64Array.from([...new Array<number>(n).fill(0), ...new Array<number>(extra).fill(1)]),
+      colUpper: Float64Array.from([...model.colUpper, ...new Array<number>(extra).fill(Infinity)]),
+      colInteger: new Uint8Array(n + extra),
+      colCostParts: new Map(),
+      rowStarts: Int32Array.from(starts),
+      rowIndices: Int32Array.from(indices),
+      rowValues: Float64Array.from(values),
+    },
+  };
+}
+
+const roundUp = (v: number) => {
+  const magnitude = Math.pow(10, Math.floor(Math.log10(Math.max(Math.abs(v), 1e-9))) - 3);
+  return Math.ceil(v / magnitude) * magnitude;
+};
+
 function withTargets(scenario: Scenario, change: (target: Scenario['targets'][number], i: number) => Scenario['targets'][number]): Scenario {
   return { ...scenario, targets: scenario.targets.map(change), solver: { ...scenario.solver, lumpyBuilds: false } };
 }
@@ -140,13 +194,84 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   const remedies: Diagnosis['remedies'] = [];
 
   let complete = true;
+  let customAtFault = false;
+  const customFound: string[] = [];
+  /** 4. The least relaxation of each custom constraint's right-hand side (infeasible scenarios). */
+  const diagnoseCustom = async () => {
+    if (input.status === 'infeasible') {
+      const lpScenario: Scenario = { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } };
+      const { model } = formulateScenario(lpScenario, dataset);
+      for (const c of instance.customConstraints) {
+        const rows = new Set<number>();
+        model.rowNames.forEach((name, i) => {
+          const { family, indices } = parseName(name);
+          if (family === 'custom' && indices[0] === c.id) rows.add(i);
+        });
+        if (!rows.size) continue;
+        const elastic = withElasticBothWays(model, rows);
+        const result = await solve(elastic.model);
+        if (result.status !== 'optimal' || !result.columnValues) continue;
+        let up = 0;
+        let down = 0;
+        for (const { column, sign } of elastic.columns) {
+          const v = result.columnValues[column] ?? 0;
+          if (sign === 1) up = Math.max(up, v);
+          else down = Math.max(down, v);
+        }
+        const amount = Math.max(up, down);
+        if (amount <= 1e-6 * Math.max(1, Math.abs(c.parsed.constant))) continue;
+        const by = roundUp(amount);
+        // Row: Σ a·q ⋈ rhs. Loosening a ≥ row lowers the right side; a ≤ row raises it; an == row moves it the way the relaxation went.
+        const lower = c.parsed.sense === '>=' || (c.parsed.sense === '==' && up >= down);
+        const op = c.parsed.sense === '==' ? '==' : c.parsed.sense;
+        const expression = `${c.parsed.left} ${op} ${c.parsed.right} ${lower ? '-' : '+'} ${Number(by.toPrecision(6))}`;
+        const relaxed: Scenario = { ...scenario, constraints: scenario.constraints.map((x, i) => (i === c.index ? { ...x, expression } : x)) };
+        let resultingCostUsd: number | null = null;
+        let outOfTime = false;
+        try {
+          const check = await solve(formulateScenario(relaxed, dataset).model);
+          resultingCostUsd = check.status === 'optimal' ? (check.objective ?? null) : null;
+        } catch (error) {
+          if (!(error instanceof OutOfTime)) throw error;
+          // The relaxation is known; only its check did not fit in the budget: report it unchecked.
+          outOfTime = true;
+        }
+        customFound.push(c.id);
+        remedies.push({
+          path: `constraints[${c.index}].expression`,
+          change: `loosen by ${Number(by.toPrecision(6)).toLocaleString('en-US')} ${c.parsed.unit}: ${expression}`,
+          from: -c.parsed.constant + 0,
+          to: -c.parsed.constant + (lower ? -by : by) + 0,
+          resultingCostUsd,
+          explanation: `the least amount by which custom constraint ${c.id} must give way in its tightest ${c.parsed.perYear ? 'year' : 'row'}, everything else as in the scenario${
+            outOfTime ? ' (the plan with it was not solved: the diagnosis ran out of time)' : resultingCostUsd === null ? ' (with it, the scenario is still infeasible: other conditions also fail)' : ''
+          }`,
+        });
+        if (outOfTime) throw new OutOfTime();
+      }
+    }
+  };
+
   try {
+    // Custom constraints at fault: the scenario stays infeasible with every target soft.
+    if (input.status === 'infeasible' && instance.customConstraints.length) {
+      // Without hard targets nothing else can make the scenario infeasible (every other shortfall is priced).
+      if (!instance.targets.some((t) => t.hard)) customAtFault = true;
+      else {
+        const { model } = formulateScenario(withTargets(scenario, (x) => ({ ...x, hard: false })), dataset);
+        customAtFault = (await solve(withCosts(model, () => 0))).status !== 'optimal';
+      }
+      // They are the cause: say by how much each must give way before the (longer) target probes.
+      if (customAtFault) await diagnoseCustom();
+    }
+    // The target probes leave out custom constraints that are infeasible on their own.
+    const probeBase: Scenario = customAtFault ? { ...scenario, constraints: [] } : scenario;
     // 1. Earliest first year of every target, each probed alone (others soft).
     for (const t of instance.targets) {
       const original = scenario.targets[t.index]!;
       const until = original.untilYear ?? instance.endYear;
       const feasibleFrom = async (year: number) => {
-        const variant = withTargets(scenario, (x, i) => (i === t.index ? { ...x, year, untilYear: until, hard: true } : { ...x, hard: false }));
+        const variant = withTargets(probeBase, (x, i) => (i === t.index ? { ...x, year, untilYear: until, hard: true } : { ...x, hard: false }));
         const { model } = formulateScenario(variant, dataset);
         const result = await solve(withCosts(model, () => 0));
         return result.status === 'optimal';
@@ -185,6 +310,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
     if (input.status === 'infeasible') {
       const alone = problem.filter((t) => { const e = earliestOf.get(t.id); return e === null || e === undefined || e > scenario.targets[t.index]!.year; });
       if (alone.length) problem = alone;
+      else if (customAtFault) problem = [];
     }
     for (const t of problem) {
       const original = scenario.targets[t.index]!;
@@ -287,15 +413,23 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
         remedies.push({ path: 'budgets', change: 'no budget increase alone closes it', from: null, to: null, resultingCostUsd: null, explanation: 'the targets cannot be met even with unlimited public money' });
       }
     }
+
+    // 4. Custom constraints, unless they were diagnosed first (above).
+    if (!customAtFault) await diagnoseCustom();
   } catch (error) {
     if (!(error instanceof OutOfTime)) throw error;
     complete = false;
   }
 
   remedies.sort((a, b) => (a.resultingCostUsd ?? Infinity) - (b.resultingCostUsd ?? Infinity));
+  const customText = customFound.length
+    ? `custom constraint(s) ${customFound.join(', ')} cannot hold as written${customAtFault ? ' (the scenario is infeasible even with every target soft)' : ''}; `
+    : '';
   const summary =
     input.status === 'infeasible'
-      ? `hard target(s) ${problem.map((t) => t.id).join(', ') || '(none)'} cannot be met as stated; ${remedies.length} change(s) found that would each close the gap`
+      ? customAtFault && !problem.length
+        ? `${customText}${remedies.length} change(s) found that would each close the gap`
+        : `${customText}hard target(s) ${problem.map((t) => t.id).join(', ') || '(none)'} cannot be met as stated; ${remedies.length} change(s) found that would each close the gap`
       : `soft target(s) ${problem.map((t) => t.id).join(', ')} end with a shortfall; ${remedies.length} change(s) found that would each close it`;
   const cut = complete ? '' : ` (stopped after ${solves} solves at its time budget of ${(input.budgetMs / 1000).toFixed(1)} s; later steps were not run)`;
   return { reason: input.status, summary: summary + cut, complete, remedies, targets, earliestOnline, solves };

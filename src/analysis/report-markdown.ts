@@ -84,6 +84,10 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10):
     lines.push(...table(['constraint', 'USD per t', 'USD per point', 'holds for limit in (t)'], topBy(mv.targets).map((m) => [m.description, num(m.costUsdPerT), usd(m.costUsdPerPoint), range(m)])));
     lines.push('**Plant size**: cost saved by one more t/yr of allowed expansion.', '');
     lines.push(...table(['constraint', 'USD per t/yr', 'holds for limit in'], topBy(mv.plantSize).map((m) => [m.description, num(m.valueUsdPerTpa), range(m)])));
+    if (mv.customConstraints?.length) {
+      lines.push('**Custom constraints**: extra cost per unit a condition is tightened.', '');
+      lines.push(...table(['constraint', 'expression', 'USD per unit', 'unit', 'holds for limit in'], mv.customConstraints.map((m) => [`\`${m.constraint}\``, `\`${m.expression}\``, num(m.costUsdPerUnit), m.unit, range(m)])));
+    }
   }
 
   if (report.reducedCosts.length) {

@@ -33,10 +33,10 @@ import { blocConsumptionT, consumptionByOrigin } from './portfolio.js';
 import type { DependencySummaryRow } from './dependency-metrics.js';
 
 /** Families whose rows are limits a planner can move (and so appear as binding limits). */
-export const LIMIT_FAMILIES = ['source_supply', 'capacity', 'max_size', 'budget_year', 'budget_total', 'cofinancing', 'public_share', 'dependency', 'min_build', 'max_build'] as const;
+export const LIMIT_FAMILIES = ['source_supply', 'capacity', 'max_size', 'budget_year', 'budget_total', 'cofinancing', 'public_share', 'dependency', 'min_build', 'max_build', 'custom'] as const;
 
 /** Limits listed whenever they hold with some activity, even at a zero marginal value. */
-const PLANNING_LIMITS = new Set(['source_supply', 'max_size', 'budget_year', 'budget_total', 'dependency']);
+const PLANNING_LIMITS = new Set(['source_supply', 'max_size', 'budget_year', 'budget_total', 'dependency', 'custom']);
 
 const DUAL_TOLERANCE = 1e-7;
 
@@ -101,7 +101,7 @@ export function computeReport(input: ReportInput): Report {
   const rows = values ? evaluateRows(model, values) : [];
   // T of each dependency row: the bloc's consumption (markets and plant inputs, unserved included).
   const consumption = values ? consumptionByOrigin(instance, model, values) : null;
-  const marginalValues: MarginalValues | null = duals ? { feedstock: [], budgets: [], targets: [], plantSize: [], plantCapacity: [] } : null;
+  const marginalValues: MarginalValues | null = duals ? { feedstock: [], budgets: [], targets: [], plantSize: [], plantCapacity: [], customConstraints: [] } : null;
   const binding: BindingLimit[] = [];
   const limitFamilies = new Set<string>(LIMIT_FAMILIES);
 
@@ -123,6 +123,36 @@ export function computeReport(input: ReportInput): Report {
       const alwaysListed = PLANNING_LIMITS.has(family) || dual === null;
       if (atLimit && (priced || (used && alwaysListed))) {
         binding.push({ constraint: row.name, family, description: terms.description, path: terms.path, unit: terms.unit, activity: row.activity, limit, slack: Math.max(0, row.slack), dual });
+      }
+      if (marginalValues && dual !== null && family === 'custom') {
+        // Every custom row is listed, priced or not: a planner wants to see each of their conditions.
+        const custom = instance.customConstraints.find((c) => c.id === indices[0]);
+        if (custom) {
+          const { sense, unit } = custom.parsed;
+          const value = Math.abs(dual) <= DUAL_TOLERANCE ? 0 : dual;
+          const costUsdPerUnit = sense === '<=' ? -value : value;
+          const when = indices[1] ? ` in ${indices[1]}` : '';
+          marginalValues.customConstraints!.push({
+            constraint: row.name,
+            description: terms.description,
+            path: terms.path,
+            year: terms.year,
+            limit,
+            activity: row.activity,
+            dual: value,
+            range: rangeOf(result, i, limit),
+            id: custom.id,
+            expression: custom.expression,
+            sense,
+            unit,
+            costUsdPerUnit,
+            statement:
+              costUsdPerUnit === 0
+                ? `${custom.id}${when} costs nothing at the margin (it ${atLimit ? 'holds with equality, at no marginal cost' : 'is not binding'})`
+                : `${custom.id}${when} costs USD ${formatUsd(costUsdPerUnit)} per ${unit} (discounted): ${sense === '==' ? 'raising its right-hand side' : 'tightening it'} by one ${unit} raises the plan's cost by that much`,
+          });
+        }
+        continue;
       }
       if (!marginalValues || dual === null || Math.abs(dual) <= DUAL_TOLERANCE) continue;
       const base = { constraint: row.name, description: terms.description, path: terms.path, year: terms.year, limit, activity: row.activity, dual, range: rangeOf(result, i, limit) };
@@ -153,7 +183,8 @@ export function computeReport(input: ReportInput): Report {
           break;
       }
     }
-    for (const list of Object.values(marginalValues ?? {})) list.sort((a: { dual: number }, b: { dual: number }) => a.dual - b.dual);
+    marginalValues?.customConstraints?.sort((a, b) => a.constraint.localeCompare(b.constraint, 'en', { numeric: true }));
+    for (const [key, list] of Object.entries(marginalValues ?? {})) if (key !== 'customConstraints') list.sort((a: { dual: number }, b: { dual: number }) => a.dual - b.dual);
     binding.sort((a, b) => a.family.localeCompare(b.family) || Math.abs(b.dual ?? 0) - Math.abs(a.dual ?? 0) || a.constraint.localeCompare(b.constraint));
   }
 
@@ -173,6 +204,11 @@ export function computeReport(input: ReportInput): Report {
     diagnosis: input.diagnosis ?? null,
     dependencyMetrics: input.dependencyMetrics ?? { baseline: null, portfolio: null },
   };
+}
+
+function formatUsd(value: number): string {
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 1 ? 2 : 4;
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
 /** Unbuilt candidate plants and, for each, the build column closest to entering (by its reduced cost). */

@@ -173,6 +173,14 @@ export class LpBuilder {
     return this.colCost.length;
   }
 
+  /** Columns of one family so far, with their indices (custom constraints look quantities up by name). */
+  columnsOf(family: string): Array<readonly [number, ReadonlyArray<string | number>]> {
+    const id = familyId(family, 'variable');
+    const out: Array<readonly [number, ReadonlyArray<string | number>]> = [];
+    for (let c = 0; c < this.colFamily.length; c++) if (this.colFamily.data[c] === id) out.push([c, this.colIndices[c]!]);
+    return out;
+  }
+
   /** Adds `amount` to a column's objective coefficient, remembering its category. */
   addCost(column: number, amount: number, category: CostCategory): void {
     if (amount === 0) return;

@@ -407,4 +407,12 @@ export const FAMILIES: Readonly<Record<string, FamilyInfo>> = {
     meaning: "Second-stage model: a funder's grants and support payments over the horizon are at most its envelope.",
     dualMeaning: "USD (present value) saved per extra USD of the funder's envelope (≤ 0).",
   },
+  custom: {
+    kind: 'constraint',
+    concept: 'custom',
+    indices: ['constraint', 'year (when the expression omits a year)'],
+    unit: 't/yr, t or USD (the unit of its quantities)',
+    meaning: "A planner's own linear condition over model quantities (scenario constraints[i].expression, grammar in models/expressions.md); one row, or one per horizon year when a quantity omits its year.",
+    dualMeaning: 'USD (discounted) the condition costs per unit its right-hand side is tightened (reported as "this condition costs USD X per unit").',
+  },
 };

@@ -20,6 +20,7 @@ import { addWorldMarket } from './concepts/world-market.js';
 import { addContracts, requireContractShips } from './concepts/contracts.js';
 import { addStockpiles } from './concepts/stockpile.js';
 import { addRecycling } from './concepts/recycling.js';
+import { addCustomConstraints, customReadsFlows } from './concepts/custom.js';
 import { candidateTradeNetwork, leanTradeNetwork } from './trade-network.js';
 
 export interface FormulateOptions {
@@ -54,7 +55,9 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   requireContractShips(ctx);
   addWorldMarket(ctx);
   // Which trade arcs can carry flow follows from the production and use added above.
-  ctx.tradeNetwork = options.leanTrade === false ? candidateTradeNetwork(ctx) : leanTradeNetwork(ctx);
+  // A custom condition on flows may force flow on an arc the lean pass drops as dominated.
+  const lean = options.leanTrade ?? !(instance.targetsEnforced && customReadsFlows(instance.customConstraints));
+  ctx.tradeNetwork = lean ? leanTradeNetwork(ctx) : candidateTradeNetwork(ctx);
   addTrade(ctx);
   addDowngrades(ctx);
   addContracts(ctx);
@@ -66,5 +69,7 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   addCapacityLimits(ctx, { cumulative: options.cumulativeCapacity ?? true });
   addDependencyTargets(ctx);
   addBudgets(ctx, { spendColumns: options.spendColumns ?? true });
+  // Custom constraints read the columns and accumulators of every concept above.
+  addCustomConstraints(ctx);
   return ctx.builder.build();
 }

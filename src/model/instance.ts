@@ -28,6 +28,7 @@ import {
 } from '../data/schema.js';
 import type { Scenario, SolverOptions } from '../schemas/scenario.js';
 import { crossReferenceProblems } from '../data/load.js';
+import { ExpressionError, parseConstraintExpression, type ParsedConstraint, type Vocabulary } from './expressions.js';
 
 export type Origin = 'trusted' | 'untrusted';
 export const ORIGINS: readonly Origin[] = ['trusted', 'untrusted'];
@@ -39,6 +40,10 @@ export interface ScenarioIssue {
   /** JSON path inside the scenario, e.g. `overrides.plants.us_mp_10x.expansion.capexUsdPerTpa`. */
   path: string;
   message: string;
+  /** Custom constraint expressions: 1-based character position of the problem in the text. */
+  position?: number;
+  /** Custom constraint expressions: what was expected at `position`. */
+  expected?: string;
 }
 
 export class ScenarioError extends Error {
@@ -57,6 +62,15 @@ export interface ResolvedTarget {
   maxUntrustedShare: number;
   hard: boolean;
   penaltyUsdPerT: number;
+}
+
+/** A custom constraint (scenario `constraints[index]`), parsed against the dataset's vocabulary. */
+export interface ResolvedCustomConstraint {
+  readonly id: string;
+  readonly index: number;
+  readonly description?: string;
+  readonly expression: string;
+  readonly parsed: ParsedConstraint;
 }
 
 export interface ResolvedFunder {
@@ -183,6 +197,8 @@ export interface Instance {
   /** True when an active export control of the rival supplier stops sales of `product` in `year`. */
   exportControlled(product: string, year: number): boolean;
   readonly targets: readonly ResolvedTarget[];
+  /** Custom constraints (issue 16); not enforced when `targetsEnforced` is false. */
+  readonly customConstraints: readonly ResolvedCustomConstraint[];
   readonly funders: readonly ResolvedFunder[];
   readonly capexPublicShare: number;
   readonly unservedPenaltyUsdPerT: number;
@@ -494,6 +510,32 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
       if (!datasetFunders.some((f) => f.id === id)) issues.push({ path: `floors.funders[${i}]`, message: `unknown funder '${id}'` });
     });
   }
+  // Custom constraints: parsed against the dataset's names (plants and funders of the dataset, so an
+  // excluded plant or an unbudgeted funder is known and simply contributes nothing).
+  const vocabulary: Vocabulary = {
+    countries: countryIds,
+    groups: dataset.countries.reduce((map, c) => map.set(c.group, [...(map.get(c.group) ?? []), c.id]), new Map<string, string[]>()),
+    trusted,
+    plants: new Map(dataset.plants.map((p) => [p.id, { country: p.country, stage: p.stage }])),
+    products: new Map(dataset.products.map((p) => [p.id, p.stage])),
+    funders: new Set(dataset.funders.map((f) => f.id)),
+    targets: new Map(targets.map((t) => [t.id, t.bloc])),
+    startYear,
+    endYear,
+  };
+  const customConstraints: ResolvedCustomConstraint[] = [];
+  const customIds = new Set<string>();
+  scenario.constraints.forEach((c, i) => {
+    if (customIds.has(c.id)) issues.push({ path: `constraints[${i}].id`, message: `duplicate constraint id '${c.id}'` });
+    customIds.add(c.id);
+    try {
+      const parsed = parseConstraintExpression(c.expression, vocabulary);
+      customConstraints.push({ id: c.id, index: i, ...(c.description !== undefined ? { description: c.description } : {}), expression: c.expression, parsed });
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      issues.push({ path: `constraints[${i}].expression`, message: error.message, position: error.position, expected: error.expected });
+    }
+  });
 
   if (issues.length) throw new ScenarioError(issues);
 
@@ -705,6 +747,7 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
     },
     exportControlled: banned,
     targets,
+    customConstraints,
     funders,
     capexPublicShare: scenario.capexPublicShare,
     unservedPenaltyUsdPerT: dataset.meta.defaults.unservedPenaltyUsdPerT,

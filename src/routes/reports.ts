@@ -40,6 +40,7 @@ const exampleReport = {
     targets: [],
     plantSize: [],
     plantCapacity: [],
+    customConstraints: [],
   },
   reducedCosts: [],
   binding: [],

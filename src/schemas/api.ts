@@ -80,6 +80,8 @@ export const FieldErrorSchema = component(
     path: z.string().describe('Where the problem is, e.g. `horizon.endYear` or `targets[0].product`; `(root)` for the whole value.'),
     in: z.enum(['body', 'query', 'params', 'headers']).optional().describe('Which part of the request the path points into.'),
     message: z.string(),
+    position: z.number().int().min(1).optional().describe('Inside a custom constraint expression: the 1-based character position of the problem.'),
+    expected: z.string().optional().describe('Inside a custom constraint expression: what was expected at `position`.'),
   }),
   'FieldError',
 );

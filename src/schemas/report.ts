@@ -52,6 +52,21 @@ export const MarginalValuesSchema = z.object({
   plantCapacity: z.array(
     MarginalBase.extend({ plant: z.string(), valueUsdPerTpa: z.number().describe('Cost saved by one more t/yr of existing capacity in this year (≥ 0).') }),
   ),
+  customConstraints: z
+    .array(
+      MarginalBase.extend({
+        id: z.string().describe('The custom constraint id (scenario `constraints[i].id`).'),
+        expression: z.string(),
+        sense: z.enum(['>=', '<=', '==']),
+        unit: z.string().describe('Unit of the row: t/yr, t or USD.'),
+        costUsdPerUnit: z
+          .number()
+          .describe('Extra discounted cost per unit the condition is tightened (≥ 0 for ≥ and ≤ rows; for == rows, per unit the right-hand side grows).'),
+        statement: z.string().describe('"this condition costs USD X per unit" in words.'),
+      }),
+    )
+    .optional()
+    .describe('Every row of every custom constraint (issue 16), priced or not; absent in reports made before custom constraints existed.'),
 });
 
 export const ReducedCostSchema = z.object({

@@ -5,6 +5,40 @@
  */
 import { z } from 'zod';
 import { IdSchema, StageSchema, StepSeriesSchema, YearSchema } from '../data/schema.js';
+import { ExpressionError, parseQuantity, type ModelUnit } from '../model/expressions.js';
+
+/**
+ * A number in `unit`, or a string with a unit converted to it with mathjs units (issue 16):
+ * `"USD 250/kg"` for USD/t, `"3 GUSD"` for USD, `"2.5 kt/yr"` for t/yr. The parsed scenario holds
+ * the number. Used for the fields listed in models/expressions.md ("Numbers with units").
+ * Written as a check and an overwrite rather than a transform, so the JSON schema of the scenario
+ * keeps its defaults and examples (zod drops both from the input form of transforming schemas).
+ */
+function withUnit<T extends z.ZodNumber>(unit: ModelUnit, number: T, example: string): T {
+  const text = z
+    .string()
+    .max(100)
+    .superRefine((value, ctx) => {
+      try {
+        const converted = number.safeParse(parseQuantity(value, unit));
+        if (!converted.success) for (const issue of converted.error.issues) ctx.addIssue({ code: 'custom', message: `${value}: ${issue.message}` });
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error;
+        ctx.addIssue({ code: 'custom', message: `${error.problem}; expected ${error.expected} (e.g. "${example}")` });
+      }
+    })
+    .meta({ description: `a number with a unit, converted to ${unit}`, examples: [example] });
+  const either = z.union([text, number]).overwrite((value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return parseQuantity(value, unit) as never;
+    } catch {
+      return value; // already reported by the check above
+    }
+  });
+  // The output is always a number (the overwrite converts); the type says so.
+  return either as unknown as T;
+}
 
 export const BackendSchema = z.enum(['highs', 'javascript-lp-solver']);
 export type Backend = z.infer<typeof BackendSchema>;
@@ -96,16 +130,32 @@ export const TargetSchema = z
     untilYear: YearSchema.optional().describe('Last year the limit applies (default: end of horizon).'),
     maxUntrustedShare: z.number().min(0).max(1).describe('Largest share of the bloc consumption with untrusted content.'),
     hard: z.boolean().default(false).describe('Hard targets make the scenario infeasible when unmet; soft ones price the shortfall.'),
-    penaltyUsdPerT: z.number().positive().optional().describe('Price per tonne of untrusted content above the limit (soft targets).'),
+    penaltyUsdPerT: withUnit('USD/t', z.number().positive(), 'USD 250/kg')
+      .optional()
+      .describe('Price per tonne of untrusted content above the limit (soft targets): USD/t, or a string with a unit such as "USD 250/kg".'),
   })
   .strict();
 export type Target = z.infer<typeof TargetSchema>;
 
+export const CustomConstraintSchema = z
+  .object({
+    id: IdSchema.describe('Names the rows: custom[id] or custom[id,year].'),
+    description: z.string().max(2000).optional().describe('The condition in words, for reports.'),
+    expression: z
+      .string()
+      .describe(
+        'A linear comparison over model quantities (grammar in models/expressions.md), e.g. capacity("IN", "magnet", 2030) >= 0.25 * capacity(bloc("QUAD"), "magnet", 2030). ' +
+          'Checked against the dataset when the scenario is stored: a bad expression is a 422 naming constraints[i].expression and the character position.',
+      ),
+  })
+  .strict();
+export type CustomConstraint = z.infer<typeof CustomConstraintSchema>;
+
 export const BudgetSchema = z
   .object({
     funder: IdSchema,
-    totalUsd: z.number().min(0).optional(),
-    perYearUsd: z.number().min(0).optional(),
+    totalUsd: withUnit('USD', z.number().min(0), '3 GUSD').optional().describe('USD, or a string with a unit such as "3 GUSD" or "500 MUSD".'),
+    perYearUsd: withUnit('USD', z.number().min(0), '500 MUSD').optional().describe('USD per year, or a string with a unit such as "500 MUSD".'),
     eligibleCountries: idList('countries').optional(),
     eligibleStages: z.array(StageSchema).max(3).optional(),
     maxShareOfCapex: z.number().min(0).max(1).optional().describe('Co-financing: largest share of one build-year capex this funder may pay.'),
@@ -176,6 +226,7 @@ export const ScenarioSchema = z
     }),
     targets: z.array(TargetSchema).max(LIMITS.targets).default([]),
     budgets: z.array(BudgetSchema).max(LIMITS.budgets).default([]),
+    constraints: z.array(CustomConstraintSchema).max(100).default([]).describe('Custom linear constraints written as expressions (issue 16).'),
     capexPublicShare: z
       .number()
       .min(0)

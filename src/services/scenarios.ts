@@ -44,7 +44,13 @@ export function createScenarioService(deps: {
       resolveScenario(scenario, dataset);
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
-      const errors = error.issues.map((issue) => ({ path: prefixPath(pathPrefix, issue.path), in: 'body' as const, message: issue.message }));
+      const errors = error.issues.map((issue) => ({
+        path: prefixPath(pathPrefix, issue.path),
+        in: 'body' as const,
+        message: issue.message,
+        ...(issue.position !== undefined ? { position: issue.position } : {}),
+        ...(issue.expected !== undefined ? { expected: issue.expected } : {}),
+      }));
       throw unprocessable('unknown-reference', `the scenario does not fit dataset '${scenario.datasetId}': ${listPaths(errors.map((e) => e.path))}`, errors);
     }
     return dataset;

@@ -612,6 +612,9 @@ function reportSection(report: Report | Error | null): HTMLElement {
     for (const x of byValue(m.plantCapacity, (x) => x.valueUsdPerTpa)) {
       sentences.push(h('li', {}, `One more t/yr of existing capacity at ${x.plant} in ${x.year ?? ''} would save `, num(x.valueUsdPerTpa, formatUsd(x.valueUsdPerTpa), exact(x.valueUsdPerTpa, 'USD per t/yr')), '.'));
     }
+    for (const x of (m.customConstraints ?? []).filter((x) => x.costUsdPerUnit !== 0).slice(0, TOP)) {
+      sentences.push(h('li', {}, `Condition ${x.id}${x.year ? ` in ${x.year}` : ''} costs `, num(x.costUsdPerUnit, formatUsd(x.costUsdPerUnit), exact(x.costUsdPerUnit, `USD per ${x.unit}`)), ` per ${x.unit}.`));
+    }
     section.append(h('h3', {}, 'Marginal values'), sentences.length ? h('ul', { class: 'marginal' }, sentences) : h('p', { class: 'muted' }, 'No limit has a marginal value.'));
   }
 
