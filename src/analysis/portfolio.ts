@@ -266,7 +266,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
     solver: { ...result.solver },
     verification: verification ? { maxRelativeViolation: verification.maxRelativeViolation, worst: verification.worst } : null,
     baseline: {
-      status: baseline?.result.status ?? 'error',
+      status: baseline?.result.status ?? 'not_run',
       totalCostUsd: baseline?.result.status === 'optimal' ? (baseline.result.objective ?? null) : null,
     },
   };

@@ -140,7 +140,12 @@ export const PortfolioSchema = z.object({
     .nullable()
     .describe('Every row recomputed from the returned values, independently of the solver.'),
   baseline: z
-    .object({ status: SolveStatusSchema, totalCostUsd: z.number().nullable() })
+    .object({
+      status: z
+        .union([SolveStatusSchema, z.literal('not_run')])
+        .describe('`not_run`: the baseline was not solved (skipped by `skipBaseline`, or the plan itself did not end with a solution).'),
+      totalCostUsd: z.number().nullable(),
+    })
     .describe('The same scenario with no new builds and no targets (existing and committed capacity only): the reference for baselineShare.'),
 });
 
