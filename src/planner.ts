@@ -15,7 +15,7 @@ import { ScenarioSchema, type Backend, type Scenario } from './schemas/scenario.
 import type { Portfolio } from './schemas/portfolio.js';
 import { highsVersion } from './solver/highs.js';
 import { JSLP_VERSION } from './solver/jslp.js';
-import { solveModel, type SolveOptions, type SolveResult } from './solver/index.js';
+import { hasSolution, solveModel, type SolveOptions, type SolveResult } from './solver/index.js';
 import { computeReport, unbuiltCandidates } from './analysis/report.js';
 import { diagnose } from './analysis/diagnosis.js';
 import { dependencyMetrics } from './analysis/dependency-metrics.js';
@@ -43,6 +43,10 @@ export interface PlanOptions {
    * ahead, because a terminated worker can no longer build it).
    */
   onPhase?: (phase: PlanPhase, fallback?: () => Portfolio) => void;
+  /** Deterministic MIP limits for the main solve (tests, reproducible early stops): see SolveOptions. */
+  mipLimits?: Pick<SolveOptions, 'mipMaxNodes' | 'mipMaxImprovingSolutions'>;
+  /** Most solves the diagnosis may run (default DEFAULT_DIAGNOSIS_SOLVES). */
+  diagnosisSolves?: number;
 }
 
 /** Phases of `planScenario`, in order. */
@@ -92,6 +96,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   const { instance, model, buildMs } = formulateScenario(scenario, dataset);
   const solveOptions: SolveOptions = {
     ...solveOptionsFor(scenario, options.backend),
+    ...options.mipLimits,
     sensitivity: options.report,
     ...(options.report ? { probes: (values: Float64Array, duals: Float64Array) => unbuiltCandidates(instance, model, values, duals) } : {}),
   };
@@ -106,7 +111,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   onPhase('solving', () => buildPortfolio({ instance, model, result: overrun(model), buildMs }));
   const result = await solveModel(model, solveOptions);
   let baseline: { instance: Instance; model: LinearModel; result: SolveResult } | undefined;
-  if (!options.skipBaseline && result.status === 'optimal') {
+  if (!options.skipBaseline && hasSolution(result)) {
     const base = formulateScenario(scenario, dataset, true);
     onPhase('baseline', () => buildPortfolio({ instance, model, result, buildMs, baseline: { model: base.model, result: overrun(base.model) } }));
     const { probes: _probes, ...plain } = solveOptions;
@@ -130,7 +135,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   }
   const shortfallT = new Map<string, number>();
   for (const d of portfolio.dependency) shortfallT.set(d.target, d.points.reduce((sum, p) => sum + (p.shortfallT ?? 0), 0));
-  const needsDiagnosis = result.status === 'infeasible' || (result.status === 'optimal' && [...shortfallT.values()].some((v) => v > 1e-6));
+  const needsDiagnosis = result.status === 'infeasible' || (hasSolution(result) && [...shortfallT.values()].some((v) => v > 1e-6));
   const diagnosis = needsDiagnosis
     ? await diagnose({
         scenario,
@@ -143,7 +148,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
       })
     : null;
   const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) =>
-    r?.status === 'optimal' && r.columnValues ? dependencyMetrics(i, m, r.columnValues).summary : null;
+    r && hasSolution(r) ? dependencyMetrics(i, m, r.columnValues).summary : null;
   const report = computeReport({
     instance,
     model,

@@ -11,7 +11,7 @@ import { stepValue } from '../model/instance.js';
 import { constructionSpendShare } from '../model/concepts/objective.js';
 import { feedYields } from '../model/concepts/separation.js';
 import type { Portfolio } from '../schemas/portfolio.js';
-import type { SolveResult } from '../solver/types.js';
+import { hasSolution, type SolveResult } from '../solver/types.js';
 import { verifySolution } from './evaluate.js';
 import { contractUse } from './contracts.js';
 
@@ -86,7 +86,7 @@ export interface PortfolioInput {
 
 export function buildPortfolio({ instance, model, result, buildMs, baseline }: PortfolioInput): Portfolio {
   const stats: ModelStats = result.stats;
-  const values = result.status === 'optimal' ? result.columnValues : undefined;
+  const values = hasSolution(result) ? result.columnValues : undefined;
   const plants = new Map(instance.plants.map((p) => [p.id, p]));
   const parsed = values ? nonZero(model, values) : [];
 
@@ -191,7 +191,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
   productionList.sort((a, b) => a.plant.localeCompare(b.plant) || a.year - b.year);
 
   const use = values ? consumptionByOrigin(instance, model, values) : undefined;
-  const baselineValues = baseline?.result.status === 'optimal' ? baseline.result.columnValues : undefined;
+  const baselineValues = baseline && hasSolution(baseline.result) ? baseline.result.columnValues : undefined;
   const baselineUse = baseline && baselineValues ? consumptionByOrigin(instance, baseline.model, baselineValues) : undefined;
   const shortfalls = new Map<string, number>();
   for (const p of parsed) if (p.family === 'shortfall') shortfalls.set(p.indices.join('|'), p.value);
@@ -252,6 +252,10 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
     status: result.status,
     ...(result.message ? { message: result.message } : {}),
     totalCostUsd: values ? (result.objective ?? null) : null,
+    feasible: values !== undefined,
+    provenOptimal: result.status === 'optimal',
+    bestBoundUsd: result.bound ?? (result.status === 'optimal' && values ? (result.objective ?? null) : null),
+    relativeGap: result.gap ?? (result.status === 'optimal' && values ? 0 : null),
     costBreakdown: breakdown
       ? (Object.fromEntries(COST_CATEGORIES.map((c) => [costBreakdownKey(c), breakdown[c]])) as Record<CostBreakdownKey, number>)
       : null,
@@ -267,7 +271,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
     verification: verification ? { maxRelativeViolation: verification.maxRelativeViolation, worst: verification.worst } : null,
     baseline: {
       status: baseline?.result.status ?? 'not_run',
-      totalCostUsd: baseline?.result.status === 'optimal' ? (baseline.result.objective ?? null) : null,
+      totalCostUsd: baseline && hasSolution(baseline.result) ? baseline.result.objective : null,
     },
   };
 }

@@ -116,6 +116,7 @@ export const DiagnosisSchema = z.object({
 export const ReportSchema = z.object({
   status: z.string(),
   totalCostUsd: z.number().nullable(),
+  provenOptimal: z.boolean().optional().describe('False when the plan was found at a time, node or gap limit (status `time_limit`): its cost is not proven least.'),
   currency: z.string(),
   /** Where the duals come from. */
   duals: z.object({

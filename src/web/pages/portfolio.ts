@@ -73,7 +73,11 @@ export async function render(ctx: PageContext): Promise<void> {
   document.title = `${portfolio.scenarioName} · Portfolio · Allied midstream planner`;
 
   root.append(header(portfolio, names));
-  if (portfolio.status !== 'optimal' && portfolio.status !== 'time_limit') {
+  if (portfolio.status === 'time_limit' && portfolio.feasible) {
+    root.append(
+      h('p', { class: 'error' }, `The solve stopped at its limit with this plan, not proven optimal${portfolio.relativeGap != null ? `: it may cost up to ${(portfolio.relativeGap * 100).toFixed(2)} % more than the best possible` : ''}.`),
+    );
+  } else if (portfolio.status !== 'optimal' && portfolio.status !== 'time_limit') {
     root.append(h('p', { class: 'error' }, `This scenario was not solved to a plan (${portfolio.status}${portfolio.message ? `: ${portfolio.message.replace(/\.?$/, '')}` : ''}). The report below says why.`));
   }
   root.append(
