@@ -47,6 +47,8 @@ export interface PlanOptions {
   mipLimits?: Pick<SolveOptions, 'mipMaxNodes' | 'mipMaxImprovingSolutions'>;
   /** Most solves the diagnosis may run (default DEFAULT_DIAGNOSIS_SOLVES). */
   diagnosisSolves?: number;
+  /** Called after each solve of the diagnosis (the service's watchdog restarts its allowance). */
+  onProgress?: (step: number) => void;
 }
 
 /** Phases of `planScenario`, in order. */
@@ -117,8 +119,8 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
     const { probes: _probes, ...plain } = solveOptions;
     baseline = { instance: base.instance, model: base.model, result: await solveModel(base.model, { ...plain, sensitivity: false }) };
   }
-  onPhase('reporting');
   const portfolio = buildPortfolio({ instance, model, result, buildMs, ...(baseline ? { baseline } : {}) });
+  onPhase('reporting', () => portfolio);
   if (!options.report) return { portfolio };
 
   // Duals: javascript-lp-solver has none, so HiGHS solves the same model; its duals are used only
@@ -144,7 +146,8 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
         status: result.status === 'infeasible' ? 'infeasible' : 'shortfall',
         shortfallT,
         solveOptions,
-        budgetMs: Math.max(5000, result.solver.solveMs),
+        ...(options.diagnosisSolves !== undefined ? { maxSolves: options.diagnosisSolves } : {}),
+        ...(options.onProgress ? { onSolve: options.onProgress } : {}),
       })
     : null;
   const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) =>

@@ -82,12 +82,39 @@ export const BindingLimitSchema = z.object({
   dual: z.number().nullable(),
 });
 
+export const RemedyLeverSchema = z.enum([
+  'target_year',
+  'target_share',
+  'budget',
+  'lead_time',
+  'earliest_start',
+  'max_size',
+  'capex',
+  'lane',
+  'export_control',
+  'excluded_plant',
+  'combination',
+]);
+
+const ScenarioChangeSchema = z.object({
+  path: z.string().describe('Scenario JSON path, e.g. `overrides.plants.lynas_seadrift.expansion.leadTimeYears`.'),
+  to: z.union([z.number(), z.boolean()]).nullable().describe('The new value (null with `remove`).'),
+  remove: z.boolean().describe('True: delete the list entry at `path` (an excluded plant, a closed lane, an export control).'),
+});
+
 export const RemedySchema = z.object({
-  path: z.string().describe('Scenario JSON path to change.'),
-  change: z.string().describe('The change in words, e.g. `needs ≥ 2031` or `+410 M USD`.'),
+  path: z.string().describe('Scenario JSON path to change (the first, for a combination).'),
+  change: z.string().describe('The change in words, e.g. `needs ≥ 2031` or `+410 M USD nominal`.'),
   from: z.number().nullable(),
   to: z.number().nullable(),
-  /** Total cost of the plan once this change alone is made (null when that was not solved). */
+  lever: RemedyLeverSchema.describe('What the remedy changes; `combination`: two or three project or policy changes together.'),
+  changes: z
+    .array(ScenarioChangeSchema.extend({ from: z.number().nullable(), change: z.string() }))
+    .describe('Every edit of the remedy (one, or two or three for a combination); `src/analysis/scenario-edits.ts` applies them.'),
+  undercuts: z
+    .array(z.object({ changes: z.array(ScenarioChangeSchema) }))
+    .describe('Each part eased by one step (or left out), verified infeasible by a solve: the remedy is minimal. Empty when the one step less is the scenario as stated.'),
+  /** Total cost of the plan once this change is made, the failing targets met (present-value USD). */
   resultingCostUsd: z.number().nullable(),
   explanation: z.string(),
 });
@@ -104,13 +131,14 @@ export const TargetReachSchema = z.object({
 export const DiagnosisSchema = z.object({
   reason: z.enum(['infeasible', 'shortfall']),
   summary: z.string(),
-  /** Each change alone closes the gap; ranked by the cost of the plan it leads to, cheapest first. */
+  /** Each remedy alone closes the gap (a combination: its parts together); ranked by the cost of the plan it leads to, cheapest first. */
   remedies: z.array(RemedySchema),
   targets: z.array(TargetReachSchema),
   /** Earliest year new capacity of each stage can produce, from start years and lead times. */
   earliestOnline: z.array(z.object({ stage: z.string(), year: z.number().int().nullable(), plant: z.string().nullable(), explanation: z.string() })),
   solves: z.number().int().describe('Extra solves the diagnosis ran.'),
-  complete: z.boolean().describe('False when the diagnosis stopped at its time budget (max(5 s, the solve time)) before every step ran.'),
+  maxSolves: z.number().int().optional().describe('Its bound: the most solves it may run (a count, not a time, so the answer does not depend on the machine).'),
+  complete: z.boolean().describe('False when the diagnosis stopped at its bound of solves (or a solve ended at its time limit) before every step ran.'),
 });
 
 export const ReportSchema = z.object({
@@ -138,5 +166,6 @@ export const ReportSchema = z.object({
 export type Report = z.infer<typeof ReportSchema>;
 export type MarginalValues = z.infer<typeof MarginalValuesSchema>;
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;
+export type Remedy = z.infer<typeof RemedySchema>;
 export type ReducedCost = z.infer<typeof ReducedCostSchema>;
 export type BindingLimit = z.infer<typeof BindingLimitSchema>;

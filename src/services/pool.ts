@@ -271,6 +271,11 @@ export class SolvePool {
       entry.listener.onPhase?.(message.phase);
       return;
     }
+    if (message.type === 'progress') {
+      // The diagnosis is bounded by a count of solves, each by the phase's allowance.
+      this.arm(slot);
+      return;
+    }
     this.release(slot);
     if (message.type === 'done') {
       // The portfolio crossed a thread boundary and will be stored and served: check its shape once.
@@ -383,6 +388,9 @@ export class SolvePool {
     let outcome: SolveOutcome;
     if (fallback && phase === 'solving') {
       outcome = { kind: 'done', portfolio: { ...fallback, message, solver: { ...fallback.solver, solveMs: elapsedMs } } };
+    } else if (fallback && phase === 'reporting') {
+      // The portfolio is complete; only its solver report is missing.
+      outcome = { kind: 'done', portfolio: { ...fallback, message: `${message}; the solver report is missing` } };
     } else if (fallback && phase === 'baseline') {
       // The portfolio itself is optimal; only the no-new-builds reference is missing.
       outcome = { kind: 'done', portfolio: { ...fallback, message: `${message}; baseline shares are null` } };

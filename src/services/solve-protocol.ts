@@ -30,5 +30,7 @@ export type FromWorker =
    * worker: the solve's outcome as `time_limit`, built while the worker could still build it.
    */
   | { type: 'phase'; jobId: string; phase: WorkerPhase; fallback?: Portfolio }
+  /** A step of a long phase finished (a diagnosis solve): the watchdog restarts the phase's allowance. */
+  | { type: 'progress'; jobId: string; step: number }
   | { type: 'done'; jobId: string; portfolio: Portfolio; report?: Report }
   | { type: 'failed'; jobId: string; error: JobError };

@@ -22,10 +22,12 @@ export function runSolve(
   dataset: Dataset,
   options: { skipBaseline: boolean },
   onPhase: (phase: WorkerPhase, fallback?: Portfolio) => void,
+  onProgress: (step: number) => void = () => {},
 ): Promise<{ portfolio: Portfolio; report: Report }> {
   return planWithReport(scenario, dataset, {
     skipBaseline: options.skipBaseline,
     onPhase: (phase, fallback) => onPhase(phase, fallback?.()),
+    onProgress,
   });
 }
 
@@ -78,7 +80,7 @@ export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): 
       const { portfolio, report } = await runSolve(task.scenario, dataset, { skipBaseline: task.skipBaseline }, (phase, fallback) => {
         send({ type: 'phase', jobId: task.jobId, phase, ...(fallback ? { fallback } : {}) });
         hooks.afterPhase?.(task, phase);
-      });
+      }, (step) => send({ type: 'progress', jobId: task.jobId, step }));
       if (abortedAtMiB !== null) return crash(abortedAtMiB);
       send({ type: 'done', jobId: task.jobId, portfolio, report });
     } catch (error) {
