@@ -18,6 +18,7 @@ import { JSLP_VERSION } from './solver/jslp.js';
 import { hasSolution, solveModel, type SolveOptions, type SolveResult } from './solver/index.js';
 import { computeReport, unbuiltCandidates } from './analysis/report.js';
 import { diagnose } from './analysis/diagnosis.js';
+import { wholePointCosts } from './analysis/target-points.js';
 import { dependencyMetrics } from './analysis/dependency-metrics.js';
 import type { Report } from './schemas/report.js';
 
@@ -150,6 +151,10 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
         ...(options.onProgress ? { onSolve: options.onProgress } : {}),
       })
     : null;
+  const targetPoints =
+    hasSolution(result) && result.status === 'optimal' && instance.targets.length > 0
+      ? await wholePointCosts({ scenario, dataset, instance, objective: result.objective, solveOptions: { ...solveOptions, backend: 'highs' }, ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}) })
+      : [];
   const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) =>
     r && hasSolution(r) ? dependencyMetrics(i, m, r.columnValues).summary : null;
   const report = computeReport({
@@ -158,6 +163,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
     result: dualResult,
     ...(dualsSource ? { dualsSource } : {}),
     diagnosis,
+    targetPoints,
     dependencyMetrics: { baseline: baseline ? metrics(baseline.instance, baseline.model, baseline.result) : null, portfolio: metrics(instance, model, result) },
   });
   return { portfolio, report };

@@ -48,6 +48,8 @@ export interface ReportInput {
   dualsSource?: 'highs-resolve';
   dependencyMetrics?: { baseline: DependencySummaryRow[] | null; portfolio: DependencySummaryRow[] | null };
   diagnosis?: Report['diagnosis'];
+  /** Whole-point target costs from re-solves (target-points.ts). */
+  targetPoints?: Report['targetPoints'];
 }
 
 /** Σ dual · active bound over rows and columns: the dual objective (equals the primal at an optimum). */
@@ -139,7 +141,14 @@ export function computeReport(input: ReportInput): Report {
           break;
         case 'budget_year':
         case 'budget_total':
-          marginalValues.budgets.push({ ...base, funder: indices[0]!, valueUsdPerUsd: -dual });
+          marginalValues.budgets.push({
+            ...base,
+            funder: indices[0]!,
+            valueUsdPerUsd: -dual,
+            // One nominal USD of year y is discountFactor(y) present-value USD.
+            valuePvUsdPerPvUsd: family === 'budget_year' ? -dual / instance.discountFactor(Number(indices[1])) : null,
+            envelopeUnit: 'nominal USD',
+          });
           break;
         case 'max_size':
           marginalValues.plantSize.push({ ...base, plant: indices[0]!, valueUsdPerTpa: -dual });
@@ -176,6 +185,7 @@ export function computeReport(input: ReportInput): Report {
       dualObjective: duals && columnDuals ? dualObjective(model, duals, columnDuals, result.fixedColumns) : null,
     },
     marginalValues,
+    targetPoints: input.targetPoints ?? [],
     reducedCosts: values && columnDuals ? reducedCosts(instance, model, values, columnDuals, result.probeCosts) : [],
     binding,
     diagnosis: input.diagnosis ?? null,

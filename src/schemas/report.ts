@@ -8,6 +8,21 @@
 import { z } from 'zod';
 import { DependencySummaryRowSchema } from '../analysis/dependency-metrics.js';
 
+export const TargetPointCostSchema = z.object({
+  target: z.string(),
+  path: z.string().describe('The scenario field, `targets[i].maxUntrustedShare`.'),
+  limit: z.number().describe('The stated limit (share).'),
+  fromYear: z.number().int().nullable(),
+  untilYear: z.number().int().nullable(),
+  tightenUsd: z
+    .number()
+    .nullable()
+    .describe('Present-value USD the plan costs more with the limit one whole percentage point lower in every year it applies (a re-solve); null when that is infeasible or the limit is 0.'),
+  tightenedStatus: z.string().nullable().describe('Status of that re-solve (null: not run).'),
+  loosenUsd: z.number().nullable().describe('Present-value USD saved with the limit one whole point higher in every year (a re-solve); null at a limit of 1.'),
+  loosenedStatus: z.string().nullable(),
+});
+
 export const DualRangeSchema = z
   .object({
     /** The row's limit can move within [fromLimit, toLimit] with this marginal value unchanged (HiGHS ranging). */
@@ -36,14 +51,24 @@ const MarginalBase = z.object({
 export const MarginalValuesSchema = z.object({
   feedstock: z.array(MarginalBase.extend({ source: z.string(), valueUsdPerT: z.number().describe('Cost saved by one more t TREO of this source in this year (≥ 0).') })),
   budgets: z.array(
-    MarginalBase.extend({ funder: z.string(), valueUsdPerUsd: z.number().describe('Cost saved per extra USD in this envelope (≥ 0).') }),
+    MarginalBase.extend({
+      funder: z.string(),
+      valueUsdPerUsd: z
+        .number()
+        .describe('Present-value USD of cost saved per extra nominal USD in this envelope (≥ 0): envelopes are written, and spent, in nominal USD of their years.'),
+      valuePvUsdPerPvUsd: z
+        .number()
+        .nullable()
+        .describe('The same per present-value USD of envelope (a yearly envelope: valueUsdPerUsd / discount factor of its year); null for a total over several years.'),
+      envelopeUnit: z.literal('nominal USD').describe('Unit of `limit` and `activity`.'),
+    }),
   ),
   targets: z.array(
     MarginalBase.extend({
       target: z.string(),
       consumptionT: z.number(),
       costUsdPerT: z.number().describe('Extra cost per tonne less untrusted content allowed (≥ 0).'),
-      costUsdPerPoint: z.number().describe('Extra cost of tightening the limit by one percentage point in this year, first order (≥ 0).'),
+      costUsdPerPoint: z.number().describe('Extra cost of tightening the limit by one percentage point in this year, first order (≥ 0); see the report `targetPoints` for a whole point over all years.'),
     }),
   ),
   plantSize: z.array(
@@ -155,6 +180,10 @@ export const ReportSchema = z.object({
     dualObjective: z.number().nullable(),
   }),
   marginalValues: MarginalValuesSchema.nullable(),
+  targetPoints: z
+    .array(TargetPointCostSchema)
+    .default([])
+    .describe('Per target: the cost of one whole percentage point over all its years, tightened and loosened, from re-solves (beside the per-year duals of `marginalValues.targets`); present-value USD.'),
   reducedCosts: z.array(ReducedCostSchema),
   binding: z.array(BindingLimitSchema),
   diagnosis: DiagnosisSchema.nullable(),
@@ -168,4 +197,5 @@ export type MarginalValues = z.infer<typeof MarginalValuesSchema>;
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;
 export type Remedy = z.infer<typeof RemedySchema>;
 export type ReducedCost = z.infer<typeof ReducedCostSchema>;
+export type TargetPointCost = z.infer<typeof TargetPointCostSchema>;
 export type BindingLimit = z.infer<typeof BindingLimitSchema>;
