@@ -215,6 +215,8 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   };
 
   let complete = true;
+  /** Soft targets whose shortfall the scenario could avoid as it stands (a priced choice). */
+  let avoidable: string[] = [];
   try {
     // 1. Earliest first year of every target, each probed alone (others soft).
     for (const t of instance.targets) {
@@ -265,6 +267,23 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
     }
     const problemIds = new Set(problem.map((t) => t.index));
     base = { ...scenario, targets: scenario.targets.map((x, i) => (problemIds.has(i) ? { ...x, hard: true } : x)) };
+
+    // A shortfall the scenario could avoid as it stands is a choice at the target's penalty, not a
+    // gap: the one remedy is to make the target hard (or its penalty dearer), at the cost stated.
+    if (input.status === 'shortfall' && (await feasible([]))) {
+      for (const t of problem) {
+        const target = scenario.targets[t.index]!;
+        const path = `targets[${t.index}].hard`;
+        await remedy(
+          'target_hard',
+          [{ change: { path, to: true }, words: 'make it hard', from: null }],
+          [],
+          `the target can be met as the scenario stands: its shortfall is cheaper than meeting it at a penalty of ${Math.round(t.penaltyUsdPerT).toLocaleString('en-US')} USD per t${target.penaltyUsdPerT === undefined ? ' (the dataset default)' : ''}; making it hard (or its penalty dearer) closes it at this cost`,
+        );
+      }
+      avoidable = problem.map((t) => t.id);
+      problem = [];
+    }
 
     // 2. Target years.
     for (const t of problem) {
@@ -419,8 +438,9 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   }
 
   remedies.sort((a, b) => (a.resultingCostUsd ?? Infinity) - (b.resultingCostUsd ?? Infinity) || a.path.localeCompare(b.path));
-  const summary =
-    input.status === 'infeasible'
+  const summary = avoidable.length
+    ? `soft target(s) ${avoidable.join(', ')} end with a shortfall the scenario could avoid as it stands: at their penalties it is cheaper than meeting them`
+    : input.status === 'infeasible'
       ? `hard target(s) ${problem.map((t) => t.id).join(', ') || '(none)'} cannot be met as stated; ${remedies.length} change(s) found that would each close the gap`
       : `soft target(s) ${problem.map((t) => t.id).join(', ')} end with a shortfall; ${remedies.length} change(s) found that would each close it`;
   const cut = complete ? '' : ` (${stopReason} after ${solves} solves; later steps were not run)`;

@@ -110,6 +110,7 @@ export const BindingLimitSchema = z.object({
 export const RemedyLeverSchema = z.enum([
   'target_year',
   'target_share',
+  'target_hard',
   'budget',
   'lead_time',
   'earliest_start',

@@ -79,6 +79,21 @@ t.test('a combination: no single project change suffices, two together do', asyn
   await checkRemedies(t, scenario, dataset, d);
 });
 
+t.test('a soft shortfall the scenario could avoid is a priced choice: the remedy is to make the target hard', async (t) => {
+  // 4 t/yr of trusted magnets against 10 t of demand, expansion possible but dearer than a cheap
+  // penalty: the plan pays the penalty although the target could be met.
+  const dataset = tinyDataset({ plants: { magnet: { existingCapacityTpa: { '2026': 4 }, expansion: { capexUsdPerTpa: 50_000, maxSizeTpa: 20, minSizeTpa: 0, leadTimeYears: 0, earliestStartYear: 2026, lifetimeYears: 10 } } }, prices: { mag: { priceUsdPerT: { '2020': 2000 } } } });
+  const scenario = parseScenario(tinyScenario({ targets: [{ id: 'soft', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.2, penaltyUsdPerT: 10 }] }));
+  const { portfolio, report } = await planWithReport(scenario, dataset, { skipBaseline: true });
+  t.ok(portfolio.dependency[0]!.points.some((p) => p.shortfallT > 0), 'the cheap penalty leaves a shortfall');
+  const d = report.diagnosis!;
+  t.equal(d.reason, 'shortfall');
+  t.match(d.summary, /could avoid/);
+  t.same(d.remedies.map((r) => [r.lever, r.path]), [['target_hard', 'targets[0].hard']], 'no lever needed: making it hard closes it');
+  t.ok(d.remedies[0]!.resultingCostUsd! > portfolio.totalCostUsd!, 'at a higher cost than paying the penalty');
+  await checkRemedies(t, scenario, dataset, d);
+});
+
 t.test('the shipped infeasible story: the same diagnosis on a quiet and a busy machine', async (t) => {
   const dataset = loadDataset('quad-2026');
   const scenario = parseScenario(JSON.parse(readFileSync(join(projectRoot(), 'models', 'scenarios', 'independence-80-by-2028.json'), 'utf8')));
