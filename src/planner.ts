@@ -15,9 +15,10 @@ import { ScenarioSchema, type Backend, type Scenario } from './schemas/scenario.
 import type { Portfolio } from './schemas/portfolio.js';
 import { highsVersion } from './solver/highs.js';
 import { JSLP_VERSION } from './solver/jslp.js';
-import { solveModel, type SolveOptions, type SolveResult } from './solver/index.js';
+import { hasSolution, solveModel, type SolveOptions, type SolveResult } from './solver/index.js';
 import { computeReport, unbuiltCandidates } from './analysis/report.js';
 import { diagnose } from './analysis/diagnosis.js';
+import { wholePointCosts } from './analysis/target-points.js';
 import { dependencyMetrics } from './analysis/dependency-metrics.js';
 import type { Report } from './schemas/report.js';
 import { sizeFloors } from './analysis/floors.js';
@@ -44,6 +45,12 @@ export interface PlanOptions {
    * ahead, because a terminated worker can no longer build it).
    */
   onPhase?: (phase: PlanPhase, fallback?: () => Portfolio) => void;
+  /** Deterministic MIP limits for the main solve (tests, reproducible early stops): see SolveOptions. */
+  mipLimits?: Pick<SolveOptions, 'mipMaxNodes' | 'mipMaxImprovingSolutions'>;
+  /** Most solves the diagnosis may run (default DEFAULT_DIAGNOSIS_SOLVES). */
+  diagnosisSolves?: number;
+  /** Called after each solve of the diagnosis (the service's watchdog restarts its allowance). */
+  onProgress?: (step: number) => void;
 }
 
 /** Phases of `planScenario`, in order. */
@@ -132,6 +139,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   const { instance, model, buildMs } = formulateScenario(scenario, dataset);
   const solveOptions: SolveOptions = {
     ...solveOptionsFor(scenario, options.backend),
+    ...options.mipLimits,
     sensitivity: options.report,
     ...(options.report ? { probes: (values: Float64Array, duals: Float64Array) => unbuiltCandidates(instance, model, values, duals) } : {}),
   };
@@ -146,19 +154,19 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   onPhase('solving', () => buildPortfolio({ instance, model, result: overrun(model), buildMs }));
   const result = await solveModel(model, solveOptions);
   let baseline: { instance: Instance; model: LinearModel; result: SolveResult } | undefined;
-  if (!options.skipBaseline && result.status === 'optimal') {
+  if (!options.skipBaseline && hasSolution(result)) {
     onPhase('baseline', () => buildPortfolio({ instance, model, result, buildMs, baseline: { model, result: overrun(model) } }));
     const { probes: _probes, ...plain } = solveOptions;
     const solved = await solveBaseline(scenario, dataset, plain);
     baseline = { instance: solved.instance, model: solved.model, result: solved.result };
   }
-  onPhase('reporting');
   // Price floors (issue 15): a second-stage model on the solved plan, always on HiGHS (it is small).
   const floors =
     instance.floors && result.status === 'optimal' && result.columnValues
       ? await sizeFloors(instance, model, result.columnValues, (m) => solveModel(m, { backend: 'highs', timeLimitSeconds: solveOptions.timeLimitSeconds, mipRelGap: 1e-6, algorithm: 'simplex' }))
       : undefined;
   const portfolio = buildPortfolio({ instance, model, result, buildMs, ...(baseline ? { baseline } : {}), ...(floors ? { floors } : {}) });
+  onPhase('reporting', () => portfolio);
   if (!options.report) return { portfolio };
 
   // Duals: javascript-lp-solver has none, so HiGHS solves the same model; its duals are used only
@@ -175,7 +183,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   }
   const shortfallT = new Map<string, number>();
   for (const d of portfolio.dependency) shortfallT.set(d.target, d.points.reduce((sum, p) => sum + (p.shortfallT ?? 0), 0));
-  const needsDiagnosis = result.status === 'infeasible' || (result.status === 'optimal' && [...shortfallT.values()].some((v) => v > 1e-6));
+  const needsDiagnosis = result.status === 'infeasible' || (hasSolution(result) && [...shortfallT.values()].some((v) => v > 1e-6));
   const diagnosis = needsDiagnosis
     ? await diagnose({
         scenario,
@@ -184,17 +192,23 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
         status: result.status === 'infeasible' ? 'infeasible' : 'shortfall',
         shortfallT,
         solveOptions,
-        budgetMs: Math.max(5000, result.solver.solveMs),
+        ...(options.diagnosisSolves !== undefined ? { maxSolves: options.diagnosisSolves } : {}),
+        ...(options.onProgress ? { onSolve: options.onProgress } : {}),
       })
     : null;
+  const targetPoints =
+    hasSolution(result) && result.status === 'optimal' && instance.targets.length > 0
+      ? await wholePointCosts({ scenario, dataset, instance, objective: result.objective, solveOptions: { ...solveOptions, backend: 'highs' }, ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}) })
+      : [];
   const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) =>
-    r?.status === 'optimal' && r.columnValues ? dependencyMetrics(i, m, r.columnValues).summary : null;
+    r && hasSolution(r) ? dependencyMetrics(i, m, r.columnValues).summary : null;
   const report = computeReport({
     instance,
     model,
     result: dualResult,
     ...(dualsSource ? { dualsSource } : {}),
     diagnosis,
+    targetPoints,
     dependencyMetrics: { baseline: baseline ? metrics(baseline.instance, baseline.model, baseline.result) : null, portfolio: metrics(instance, model, result) },
   });
   return { portfolio, report };

@@ -11,7 +11,7 @@ import { stepValue } from '../model/instance.js';
 import { constructionSpendShare } from '../model/concepts/objective.js';
 import { feedYields } from '../model/concepts/separation.js';
 import type { Portfolio } from '../schemas/portfolio.js';
-import type { SolveResult } from '../solver/types.js';
+import { hasSolution, type SolveResult } from '../solver/types.js';
 import { verifySolution } from './evaluate.js';
 import { contractUse } from './contracts.js';
 import { recyclingSection, stockpileSection } from './instruments.js';
@@ -90,7 +90,7 @@ export interface PortfolioInput {
 
 export function buildPortfolio({ instance, model, result, buildMs, baseline, floors }: PortfolioInput): Portfolio {
   const stats: ModelStats = result.stats;
-  const values = result.status === 'optimal' ? result.columnValues : undefined;
+  const values = hasSolution(result) ? result.columnValues : undefined;
   const plants = new Map(instance.plants.map((p) => [p.id, p]));
   const parsed = values ? nonZero(model, values) : [];
 
@@ -195,7 +195,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
   productionList.sort((a, b) => a.plant.localeCompare(b.plant) || a.year - b.year);
 
   const use = values ? consumptionByOrigin(instance, model, values) : undefined;
-  const baselineValues = baseline?.result.status === 'optimal' ? baseline.result.columnValues : undefined;
+  const baselineValues = baseline && hasSolution(baseline.result) ? baseline.result.columnValues : undefined;
   const baselineUse = baseline && baselineValues ? consumptionByOrigin(instance, baseline.model, baselineValues) : undefined;
   const shortfalls = new Map<string, number>();
   for (const p of parsed) if (p.family === 'shortfall') shortfalls.set(p.indices.join('|'), p.value);
@@ -256,6 +256,10 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
     status: result.status,
     ...(result.message ? { message: result.message } : {}),
     totalCostUsd: values ? (result.objective ?? null) : null,
+    feasible: values !== undefined,
+    provenOptimal: result.status === 'optimal',
+    bestBoundUsd: result.bound ?? (result.status === 'optimal' && values ? (result.objective ?? null) : null),
+    relativeGap: result.gap ?? (result.status === 'optimal' && values ? 0 : null),
     costBreakdown: breakdown
       ? (Object.fromEntries(COST_CATEGORIES.map((c) => [costBreakdownKey(c), breakdown[c]])) as Record<CostBreakdownKey, number>)
       : null,
@@ -273,8 +277,8 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
     solver: { ...result.solver },
     verification: verification ? { maxRelativeViolation: verification.maxRelativeViolation, worst: verification.worst } : null,
     baseline: {
-      status: baseline?.result.status ?? 'error',
-      totalCostUsd: baseline?.result.status === 'optimal' ? (baseline.result.objective ?? null) : null,
+      status: baseline?.result.status ?? 'not_run',
+      totalCostUsd: baseline && hasSolution(baseline.result) ? baseline.result.objective : null,
     },
   };
 }

@@ -78,8 +78,12 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10):
     const topBy = <T extends { dual: number }>(list: T[]) => [...list].sort((a, b) => a.dual - b.dual).slice(0, top);
     lines.push('**Feedstock**: cost saved by one more t TREO of feed in that year.', '');
     lines.push(...table(['constraint', 'USD per t', 'holds for limit in'], topBy(mv.feedstock).map((m) => [m.description, num(m.valueUsdPerT), range(m)])));
-    lines.push('**Budgets**: cost saved per extra USD in the envelope.', '');
-    lines.push(...table(['constraint', 'USD per USD', 'holds for limit in'], topBy(mv.budgets).map((m) => [m.description, num(m.valueUsdPerUsd, 4), range(m)])));
+    lines.push('**Budgets**: present-value cost saved per extra nominal USD in the envelope (and per present-value USD, for a yearly envelope).', '');
+    lines.push(...table(['constraint', 'PV USD per nominal USD', 'PV USD per PV USD', 'holds for limit in (nominal USD)'], topBy(mv.budgets).map((m) => [m.description, num(m.valueUsdPerUsd, 4), m.valuePvUsdPerPvUsd === null ? '–' : num(m.valuePvUsdPerPvUsd, 4), range(m)])));
+    if (report.targetPoints.length) {
+      lines.push('**Targets, a whole point**: the plan re-solved with each limit one percentage point tighter (and looser) in every year it applies.', '');
+      lines.push(...table(['target', 'limit', 'years', 'one point tighter costs', 'one point looser saves'], report.targetPoints.map((p) => [p.target, pct(p.limit), `${p.fromYear ?? '–'}–${p.untilYear ?? '–'}`, p.tightenUsd === null ? (p.tightenedStatus ?? 'not run') : `${usd(p.tightenUsd)} USD`, p.loosenUsd === null ? (p.loosenedStatus ?? 'not run') : `${usd(p.loosenUsd)} USD`])));
+    }
     lines.push('**Targets**: extra cost of tightening the limit (first order).', '');
     lines.push(...table(['constraint', 'USD per t', 'USD per point', 'holds for limit in (t)'], topBy(mv.targets).map((m) => [m.description, num(m.costUsdPerT), usd(m.costUsdPerPoint), range(m)])));
     lines.push('**Plant size**: cost saved by one more t/yr of allowed expansion.', '');

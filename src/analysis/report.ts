@@ -25,7 +25,7 @@
 import type { LinearModel } from '../model/builder.js';
 import { parseName } from '../model/builder.js';
 import type { Instance } from '../model/instance.js';
-import type { SolveResult } from '../solver/types.js';
+import { hasSolution, type SolveResult } from '../solver/types.js';
 import type { BindingLimit, MarginalValues, ReducedCost, Report } from '../schemas/report.js';
 import { evaluateRows } from './evaluate.js';
 import { constraintTerms } from './constraint-terms.js';
@@ -48,10 +48,12 @@ export interface ReportInput {
   dualsSource?: 'highs-resolve';
   dependencyMetrics?: { baseline: DependencySummaryRow[] | null; portfolio: DependencySummaryRow[] | null };
   diagnosis?: Report['diagnosis'];
+  /** Whole-point target costs from re-solves (target-points.ts). */
+  targetPoints?: Report['targetPoints'];
 }
 
 /** Σ dual · active bound over rows and columns: the dual objective (equals the primal at an optimum). */
-export function dualObjective(model: LinearModel, rowDuals: Float64Array, columnDuals: Float64Array): number {
+export function dualObjective(model: LinearModel, rowDuals: Float64Array, columnDuals: Float64Array, fixedColumns?: ReadonlyMap<number, number>): number {
   let total = 0;
   for (let i = 0; i < model.rowNames.length; i++) {
     const y = rowDuals[i] ?? 0;
@@ -62,6 +64,13 @@ export function dualObjective(model: LinearModel, rowDuals: Float64Array, column
   }
   for (let j = 0; j < model.colNames.length; j++) {
     const d = columnDuals[j] ?? 0;
+    // A column fixed at a value (an integer decision of a lumpy solve, in the LP its duals come
+    // from) has that value as both bounds, whatever the sign of its reduced cost.
+    const fixed = fixedColumns?.get(j);
+    if (fixed !== undefined) {
+      total += d * fixed;
+      continue;
+    }
     // Lower bounds are 0 and contribute nothing; a negative reduced cost sits at the upper bound.
     const upper = model.colUpper[j] ?? Infinity;
     if (d < 0 && Number.isFinite(upper)) total += d * upper;
@@ -81,7 +90,7 @@ function rangeOf(result: SolveResult, i: number, limit: number) {
 
 export function computeReport(input: ReportInput): Report {
   const { instance, model, result } = input;
-  const values = result.status === 'optimal' ? result.columnValues : undefined;
+  const values = hasSolution(result) ? result.columnValues : undefined;
   const duals = values ? result.rowDuals : undefined;
   const columnDuals = values ? result.columnDuals : undefined;
   const source = !duals ? 'unavailable' : (input.dualsSource ?? result.dualsFrom ?? 'lp');
@@ -89,11 +98,11 @@ export function computeReport(input: ReportInput): Report {
 
   const note =
     source === 'unavailable'
-      ? result.status === 'optimal'
+      ? values
         ? 'the backend returned no duals for this solve'
         : `no duals: the solve ended ${result.status}`
       : source === 'fixed-integer-lp'
-        ? 'lumpy builds (MIP): duals come from the LP with every build-or-not decision fixed at its optimal value; they price small changes that keep those decisions'
+        ? `lumpy builds (MIP): duals come from the LP with every build-or-not decision fixed at its ${result.status === 'optimal' ? 'optimal' : 'incumbent'} value; they price small changes that keep those decisions, and that LP's optimum is the plan reported`
         : source === 'highs-resolve'
           ? 'javascript-lp-solver returns no duals: they come from HiGHS solving the same model (its objective agreed)'
           : 'duals of the LP at the optimal basis; these LPs are dual-degenerate, so a value marked not unique is one of several valid ones';
@@ -162,7 +171,14 @@ export function computeReport(input: ReportInput): Report {
           break;
         case 'budget_year':
         case 'budget_total':
-          marginalValues.budgets.push({ ...base, funder: indices[0]!, valueUsdPerUsd: -dual });
+          marginalValues.budgets.push({
+            ...base,
+            funder: indices[0]!,
+            valueUsdPerUsd: -dual,
+            // One nominal USD of year y is discountFactor(y) present-value USD.
+            valuePvUsdPerPvUsd: family === 'budget_year' ? -dual / instance.discountFactor(Number(indices[1])) : null,
+            envelopeUnit: 'nominal USD',
+          });
           break;
         case 'max_size':
           marginalValues.plantSize.push({ ...base, plant: indices[0]!, valueUsdPerTpa: -dual });
@@ -190,15 +206,17 @@ export function computeReport(input: ReportInput): Report {
 
   return {
     status: result.status,
-    totalCostUsd: result.status === 'optimal' ? (result.objective ?? null) : null,
+    totalCostUsd: values ? (result.objective ?? null) : null,
+    provenOptimal: result.status === 'optimal',
     currency,
     duals: {
       source,
       note,
       primalObjective: values ? (result.objective ?? null) : null,
-      dualObjective: duals && columnDuals ? dualObjective(model, duals, columnDuals) : null,
+      dualObjective: duals && columnDuals ? dualObjective(model, duals, columnDuals, result.fixedColumns) : null,
     },
     marginalValues,
+    targetPoints: input.targetPoints ?? [],
     reducedCosts: values && columnDuals ? reducedCosts(instance, model, values, columnDuals, result.probeCosts) : [],
     binding,
     diagnosis: input.diagnosis ?? null,

@@ -1,5 +1,5 @@
 /**
- * CLI: `npm run plan -- <scenario.json> [--solver highs|javascript-lp-solver] [--format json|text]`
+ * CLI: `npm run plan -- <scenario.json> [--solver highs|javascript-lp-solver] [--format json|text] [--diagnosis-solves N]`
  * Prints the portfolio (json) or the solver report as Markdown (text). Exits 2 with the failing fields for an invalid scenario, 1 on other errors.
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,8 @@ import { BackendSchema } from '../schemas/scenario.js';
 import { exportModelFiles } from './export-model.js';
 
 const usage =
-  'usage: npm run plan -- <scenario.json> [--solver highs|javascript-lp-solver] [--format json|text] [--no-baseline] [--export-lp <file>] [--export-mps <file>]\n' +
+  'usage: npm run plan -- <scenario.json> [--solver highs|javascript-lp-solver] [--format json|text] [--no-baseline] [--diagnosis-solves N] [--export-lp <file>] [--export-mps <file>]\n' +
+  '  --diagnosis-solves bounds the diagnosis of an infeasible or short scenario by N solves (default 400)\n' +
   '  --export-lp / --export-mps write the model first (CPLEX LP / free MPS, names as in the API: [ ] become ( )), then plan as usual';
 
 async function main(argv: string[]): Promise<number> {
@@ -22,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { solver: { type: 'string' }, format: { type: 'string', default: 'text' }, 'no-baseline': { type: 'boolean', default: false }, 'export-lp': { type: 'string' }, 'export-mps': { type: 'string' }, help: { type: 'boolean', default: false } },
+      options: { solver: { type: 'string' }, format: { type: 'string', default: 'text' }, 'no-baseline': { type: 'boolean', default: false }, 'diagnosis-solves': { type: 'string' }, 'export-lp': { type: 'string' }, 'export-mps': { type: 'string' }, help: { type: 'boolean', default: false } },
     });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${usage}\n`);
@@ -60,7 +61,12 @@ async function main(argv: string[]): Promise<number> {
     if (code !== 0) return code;
   }
   try {
-    const options = { ...(backend?.success ? { backend: backend.data } : {}), skipBaseline: values['no-baseline'] };
+    const solves = values['diagnosis-solves'] === undefined ? undefined : Number(values['diagnosis-solves']);
+    if (solves !== undefined && !(Number.isInteger(solves) && solves >= 0)) {
+      process.stderr.write(`--diagnosis-solves must be a whole number, not '${values['diagnosis-solves']}'\n`);
+      return 2;
+    }
+    const options = { ...(backend?.success ? { backend: backend.data } : {}), skipBaseline: values['no-baseline'], ...(solves !== undefined ? { diagnosisSolves: solves } : {}) };
     let portfolio;
     if (format === 'json') {
       portfolio = await planFromInput(input, options);

@@ -15,10 +15,13 @@ import {
   PortfolioRecordSchema,
   ScenarioParamsSchema,
   SolveOptionsSchema,
+  type SolveOptions,
   SolveQuerySchema,
 } from '../schemas/api.js';
-import type { StoredJob } from '../store/repository.js';
-import { json, OPTIONAL_BODY, problems } from './docs.js';
+import type { StoredJob, StoredScenario } from '../store/repository.js';
+import { HttpProblem } from '../errors.js';
+import { TERMINAL } from '../services/jobs.js';
+import { json, OPTIONAL_BODY, problem, problems } from './docs.js';
 import { jobView, links, portfolioRecordJson } from './views.js';
 
 const id = examples.ids.scenario;
@@ -33,8 +36,37 @@ const accepted = json(
   'No portfolio within the wait: the job is queued or running (or it failed or was cancelled). Poll `Location`.',
 ).meta({ headers: { location: { type: 'string', description: 'Path of the job.' } } });
 
+/**
+ * A job that ended without a portfolio, as a problem document (with the job's `Location`): a
+ * finished job is never answered 202, which would tell the client to keep polling.
+ */
+function endedWithoutPortfolio(job: StoredJob): HttpProblem {
+  const headers = { location: links.job(job.id) };
+  const why = job.error ? `${job.error.code}: ${job.error.message}` : job.status;
+  if (job.status === 'cancelled' && job.error?.code === 'shutdown') {
+    return new HttpProblem(503, 'unavailable', 'Service Unavailable', `job '${job.id}' was cancelled as the service shut down (${why}); solve again`, undefined, { ...headers, 'retry-after': '30' });
+  }
+  if (job.status === 'cancelled') return new HttpProblem(409, 'job-cancelled', 'Conflict', `job '${job.id}' was cancelled (${why})`, undefined, headers);
+  return new HttpProblem(422, 'solve-failed', 'Unprocessable Content', `job '${job.id}' failed (${why})`, undefined, headers);
+}
+
+const ended = {
+  409: problems.conflict(`/scenarios/${id}/solve`, `job '…' was cancelled (cancelled: cancelled by a DELETE /jobs request)`),
+  422: problem(
+    422,
+    "The stored scenario's dataset is no longer available (`errors` names it), or the job ended `failed` within the wait " +
+      '(type `/problems/solve-failed`; `Location` is the job, whose `error` says why).',
+    examples.problem(422, 'Unprocessable Content', 'unknown-reference', "the scenario's dataset 'quad-2025' is no longer available", `/scenarios/${id}/solve`, [
+      { path: 'datasetId', message: "unknown dataset 'quad-2025'" },
+    ]),
+  ),
+};
+
 export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
-  /** Waits (bounded by the server's limit) and answers with the portfolio or the job. */
+  /**
+   * Waits (bounded by the server's limit) and answers with the portfolio (200), the job still
+   * queued or running (202), or a problem when the job ended without a portfolio.
+   */
   async function answer(reply: FastifyReply, job: StoredJob, waitSeconds: number) {
     const { jobs, portfolios } = app.services;
     const finished = await jobs.wait(job.id, Math.min(waitSeconds, app.services.config.maxWaitSeconds));
@@ -43,7 +75,17 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
       const raw = await portfolios.getRaw(finished.portfolioId);
       return reply.code(200).header('content-location', links.portfolio(raw.id)).type('application/json; charset=utf-8').send(portfolioRecordJson(raw));
     }
+    if (TERMINAL.has(finished.status)) throw endedWithoutPortfolio(finished);
     return reply.code(202).header('location', links.job(job.id)).send(jobView(finished));
+  }
+
+  /** The existing finished solve of the same scenario and options, unless the request asks for a fresh one. */
+  async function submitOrReuse(scenario: StoredScenario, options: SolveOptions, fresh: boolean): Promise<StoredJob> {
+    if (!fresh) {
+      const existing = await app.services.jobs.findFinished(scenario, options);
+      if (existing) return existing;
+    }
+    return app.services.jobs.submit(scenario, options);
   }
 
   app.post(
@@ -56,7 +98,9 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Queues a solve on the worker pool. Without `wait` (or when it runs out) the answer is 202 with the job; ' +
           'with `wait=N` the request is held up to N seconds and answers 200 with the portfolio when it is ready in time. ' +
-          'A solve that reaches its time limit still yields a portfolio, with status `time_limit`.',
+          'A solve that reaches its time limit still yields a portfolio, with status `time_limit` (and its best plan when HiGHS found one). ' +
+          'The same stored scenario solved before with the same effective options answers 200 at once with that portfolio; `fresh=true` solves again. ' +
+          'A job that ends without a portfolio within the wait is never answered 202: failed is a 422 problem, cancelled a 409 (503 when the service shut down), each with the job as `Location`.',
         params: ScenarioParamsSchema,
         querystring: SolveQuerySchema,
         body: documented(SolveOptionsSchema, examples.solveOptions, 'Solver options (the body may be omitted).'),
@@ -68,12 +112,8 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
           404: problems.notFound(`/scenarios/${id}/solve`, 'scenario'),
           413: problems.tooLarge(`/scenarios/${id}/solve`),
           415: problems.unsupportedMediaType(`/scenarios/${id}/solve`),
-          422: problems.unprocessable(
-            `/scenarios/${id}/solve`,
-            [{ path: 'datasetId', message: "unknown dataset 'quad-2025'" }],
-            "The stored scenario's dataset is no longer available.",
-            "the scenario's dataset 'quad-2025' is no longer available",
-          ),
+          409: ended[409],
+          422: ended[422],
           503: problems.unavailable(`/scenarios/${id}/solve`),
         },
       },
@@ -84,7 +124,7 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const scenario = await app.services.scenarios.get(request.params.id);
-      const job = await app.services.jobs.submit(scenario, request.body);
+      const job = await submitOrReuse(scenario, request.body, request.query.fresh);
       return answer(reply, job, request.query.wait);
     },
   );
@@ -96,7 +136,8 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['solving'],
         operationId: 'solveInline',
         summary: 'Store and solve a scenario in one request',
-        description: 'Same as POST /scenarios followed by POST /scenarios/{id}/solve; paths in errors start with `scenario.` or `options.`.',
+        description:
+          'Same as POST /scenarios followed by POST /scenarios/{id}/solve (including the answer with an existing portfolio unless `fresh=true`); paths in errors start with `scenario.` or `options.`.',
         querystring: SolveQuerySchema,
         body: documented(InlineSolveBodySchema, { scenario: examples.scenarioInput, options: examples.solveOptions }, 'The scenario and solver options.'),
         response: {
@@ -105,10 +146,12 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
           400: problems.badRequest('/solve', [{ path: 'scenario.horizon', in: 'body', message: 'Invalid input: expected object, received undefined' }]),
           413: problems.tooLarge('/solve'),
           415: problems.unsupportedMediaType('/solve'),
+          409: problems.conflict('/solve', `job '…' was cancelled (cancelled: cancelled by a DELETE /jobs request)`),
           422: problems.unprocessable(
             '/solve',
             [{ path: 'scenario.targets[0].product', in: 'body', message: "unknown product 'unobtainium'" }],
-            'The scenario names ids its dataset does not have (each one is listed).',
+            'The scenario names ids its dataset does not have (each one is listed), or the job ended `failed` within the wait ' +
+              '(type `/problems/solve-failed`; `Location` is the job, whose `error` says why).',
           ),
           503: problems.unavailable('/solve'),
         },
@@ -116,7 +159,7 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { scenario } = await app.services.scenarios.create(request.body.scenario, 'scenario', ownerOf(request, app.services.config));
-      const job = await app.services.jobs.submit(scenario, request.body.options ?? {});
+      const job = await submitOrReuse(scenario, request.body.options ?? {}, request.query.fresh);
       return answer(reply, job, request.query.wait);
     },
   );

@@ -279,6 +279,14 @@ export const SolveQuerySchema = z
       .max(600)
       .default(0)
       .describe('Seconds to wait for the portfolio before answering 202 with the job (capped by the server, 60 s by default).'),
+    fresh: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true')
+      .describe(
+        'Solve again even when this stored scenario was already solved with the same effective options. Without it (`false`), ' +
+          'such a request answers 200 at once with the existing portfolio (a solve of the same scenario and options gives the same answer).',
+      ),
   })
   .strict();
 

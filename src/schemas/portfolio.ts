@@ -191,7 +191,18 @@ export const PortfolioSchema = z.object({
   horizon: z.object({ startYear: z.number().int(), endYear: z.number().int() }),
   status: SolveStatusSchema,
   message: z.string().optional(),
-  totalCostUsd: z.number().nullable().describe('Total discounted cost (USD 2026); null unless optimal.'),
+  totalCostUsd: z.number().nullable().describe('Total discounted cost (USD 2026) of the plan; null when the solve found none.'),
+  feasible: z
+    .boolean()
+    .optional()
+    .describe('True when builds and flows are a feasible plan: `optimal`, or `time_limit` with the best plan HiGHS found by then (absent on portfolios stored before it was reported).'),
+  provenOptimal: z.boolean().optional().describe('False for a plan found at a time, node or gap limit: `totalCostUsd` is an upper bound on the optimum, `bestBoundUsd` a lower bound.'),
+  bestBoundUsd: z
+    .number()
+    .nullable()
+    .optional()
+    .describe('Lumpy builds (MIP): the best lower bound on the optimal cost when the solve stopped (HiGHS mip_dual_bound); an LP optimum is its own bound.'),
+  relativeGap: z.number().nullable().optional().describe('(totalCostUsd − bestBoundUsd) / totalCostUsd; 0 at a proven optimum.'),
   costBreakdown: CostBreakdownSchema.nullable(),
   builds: z.array(BuildSchema),
   production: z.array(ProductionSchema),
@@ -221,7 +232,12 @@ export const PortfolioSchema = z.object({
     .nullable()
     .describe('Every row recomputed from the returned values, independently of the solver.'),
   baseline: z
-    .object({ status: SolveStatusSchema, totalCostUsd: z.number().nullable() })
+    .object({
+      status: z
+        .union([SolveStatusSchema, z.literal('not_run')])
+        .describe('`not_run`: the baseline was not solved (skipped by `skipBaseline`, or the plan itself did not end with a solution).'),
+      totalCostUsd: z.number().nullable(),
+    })
     .describe('The same scenario with no new builds and no targets (existing and committed capacity only): the reference for baselineShare.'),
 });
 

@@ -8,6 +8,21 @@
 import { z } from 'zod';
 import { DependencySummaryRowSchema } from '../analysis/dependency-metrics.js';
 
+export const TargetPointCostSchema = z.object({
+  target: z.string(),
+  path: z.string().describe('The scenario field, `targets[i].maxUntrustedShare`.'),
+  limit: z.number().describe('The stated limit (share).'),
+  fromYear: z.number().int().nullable(),
+  untilYear: z.number().int().nullable(),
+  tightenUsd: z
+    .number()
+    .nullable()
+    .describe('Present-value USD the plan costs more with the limit one whole percentage point lower in every year it applies (a re-solve); null when that is infeasible or the limit is 0.'),
+  tightenedStatus: z.string().nullable().describe('Status of that re-solve (null: not run).'),
+  loosenUsd: z.number().nullable().describe('Present-value USD saved with the limit one whole point higher in every year (a re-solve); null at a limit of 1.'),
+  loosenedStatus: z.string().nullable(),
+});
+
 export const DualRangeSchema = z
   .object({
     /** The row's limit can move within [fromLimit, toLimit] with this marginal value unchanged (HiGHS ranging). */
@@ -36,14 +51,24 @@ const MarginalBase = z.object({
 export const MarginalValuesSchema = z.object({
   feedstock: z.array(MarginalBase.extend({ source: z.string(), valueUsdPerT: z.number().describe('Cost saved by one more t TREO of this source in this year (≥ 0).') })),
   budgets: z.array(
-    MarginalBase.extend({ funder: z.string(), valueUsdPerUsd: z.number().describe('Cost saved per extra USD in this envelope (≥ 0).') }),
+    MarginalBase.extend({
+      funder: z.string(),
+      valueUsdPerUsd: z
+        .number()
+        .describe('Present-value USD of cost saved per extra nominal USD in this envelope (≥ 0): envelopes are written, and spent, in nominal USD of their years.'),
+      valuePvUsdPerPvUsd: z
+        .number()
+        .nullable()
+        .describe('The same per present-value USD of envelope (a yearly envelope: valueUsdPerUsd / discount factor of its year); null for a total over several years.'),
+      envelopeUnit: z.literal('nominal USD').describe('Unit of `limit` and `activity`.'),
+    }),
   ),
   targets: z.array(
     MarginalBase.extend({
       target: z.string(),
       consumptionT: z.number(),
       costUsdPerT: z.number().describe('Extra cost per tonne less untrusted content allowed (≥ 0).'),
-      costUsdPerPoint: z.number().describe('Extra cost of tightening the limit by one percentage point in this year, first order (≥ 0).'),
+      costUsdPerPoint: z.number().describe('Extra cost of tightening the limit by one percentage point in this year, first order (≥ 0); see the report `targetPoints` for a whole point over all years.'),
     }),
   ),
   plantSize: z.array(
@@ -97,12 +122,41 @@ export const BindingLimitSchema = z.object({
   dual: z.number().nullable(),
 });
 
+export const RemedyLeverSchema = z.enum([
+  'target_year',
+  'target_share',
+  'target_hard',
+  'budget',
+  'lead_time',
+  'earliest_start',
+  'max_size',
+  'capex',
+  'lane',
+  'export_control',
+  'excluded_plant',
+  'custom_constraint',
+  'combination',
+]);
+
+const ScenarioChangeSchema = z.object({
+  path: z.string().describe('Scenario JSON path, e.g. `overrides.plants.lynas_seadrift.expansion.leadTimeYears`.'),
+  to: z.union([z.number(), z.boolean(), z.string()]).nullable().describe('The new value (null with `remove`; a custom constraint\'s rewritten expression is a string).'),
+  remove: z.boolean().describe('True: delete the list entry at `path` (an excluded plant, a closed lane, an export control).'),
+});
+
 export const RemedySchema = z.object({
-  path: z.string().describe('Scenario JSON path to change.'),
-  change: z.string().describe('The change in words, e.g. `needs ≥ 2031` or `+410 M USD`.'),
+  path: z.string().describe('Scenario JSON path to change (the first, for a combination).'),
+  change: z.string().describe('The change in words, e.g. `needs ≥ 2031` or `+410 M USD nominal`.'),
   from: z.number().nullable(),
   to: z.number().nullable(),
-  /** Total cost of the plan once this change alone is made (null when that was not solved). */
+  lever: RemedyLeverSchema.describe('What the remedy changes; `combination`: two or three project or policy changes together.'),
+  changes: z
+    .array(ScenarioChangeSchema.extend({ from: z.number().nullable(), change: z.string() }))
+    .describe('Every edit of the remedy (one, or two or three for a combination); `src/analysis/scenario-edits.ts` applies them.'),
+  undercuts: z
+    .array(z.object({ changes: z.array(ScenarioChangeSchema) }))
+    .describe('Each part eased by one step (or left out), verified infeasible by a solve: the remedy is minimal. Empty when the one step less is the scenario as stated.'),
+  /** Total cost of the plan once this change is made, the failing targets met (present-value USD). */
   resultingCostUsd: z.number().nullable(),
   explanation: z.string(),
 });
@@ -119,18 +173,20 @@ export const TargetReachSchema = z.object({
 export const DiagnosisSchema = z.object({
   reason: z.enum(['infeasible', 'shortfall']),
   summary: z.string(),
-  /** Each change alone closes the gap; ranked by the cost of the plan it leads to, cheapest first. */
+  /** Each remedy alone closes the gap (a combination: its parts together); ranked by the cost of the plan it leads to, cheapest first. */
   remedies: z.array(RemedySchema),
   targets: z.array(TargetReachSchema),
   /** Earliest year new capacity of each stage can produce, from start years and lead times. */
   earliestOnline: z.array(z.object({ stage: z.string(), year: z.number().int().nullable(), plant: z.string().nullable(), explanation: z.string() })),
   solves: z.number().int().describe('Extra solves the diagnosis ran.'),
-  complete: z.boolean().describe('False when the diagnosis stopped at its time budget (max(5 s, the solve time)) before every step ran.'),
+  maxSolves: z.number().int().optional().describe('Its bound: the most solves it may run (a count, not a time, so the answer does not depend on the machine).'),
+  complete: z.boolean().describe('False when the diagnosis stopped at its bound of solves (or a solve ended at its time limit) before every step ran.'),
 });
 
 export const ReportSchema = z.object({
   status: z.string(),
   totalCostUsd: z.number().nullable(),
+  provenOptimal: z.boolean().optional().describe('False when the plan was found at a time, node or gap limit (status `time_limit`): its cost is not proven least.'),
   currency: z.string(),
   /** Where the duals come from. */
   duals: z.object({
@@ -141,6 +197,10 @@ export const ReportSchema = z.object({
     dualObjective: z.number().nullable(),
   }),
   marginalValues: MarginalValuesSchema.nullable(),
+  targetPoints: z
+    .array(TargetPointCostSchema)
+    .default([])
+    .describe('Per target: the cost of one whole percentage point over all its years, tightened and loosened, from re-solves (beside the per-year duals of `marginalValues.targets`); present-value USD.'),
   reducedCosts: z.array(ReducedCostSchema),
   binding: z.array(BindingLimitSchema),
   diagnosis: DiagnosisSchema.nullable(),
@@ -152,5 +212,7 @@ export const ReportSchema = z.object({
 export type Report = z.infer<typeof ReportSchema>;
 export type MarginalValues = z.infer<typeof MarginalValuesSchema>;
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;
+export type Remedy = z.infer<typeof RemedySchema>;
 export type ReducedCost = z.infer<typeof ReducedCostSchema>;
+export type TargetPointCost = z.infer<typeof TargetPointCostSchema>;
 export type BindingLimit = z.infer<typeof BindingLimitSchema>;

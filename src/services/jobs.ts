@@ -41,6 +41,10 @@ export interface SolveRequestSpec {
   options: SolveOptions;
 }
 
+function sortedKeys(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 export function createJobService(deps: { store: Store; queue: JobQueue; datasets: DatasetProvider; now?: () => Date }) {
   const now = () => (deps.now ?? (() => new Date()))().toISOString();
   const waiters = new Map<string, Set<() => void>>();
@@ -105,6 +109,27 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
     async recoverInterrupted(): Promise<number> {
       if (deps.queue.mode !== 'embedded') return 0;
       return deps.store.jobs.failInterrupted(now());
+    },
+
+    /**
+     * The finished solve of this stored scenario with these effective options, if there is one: the
+     * newest `done` job whose portfolio is a plan or a proven answer (not `error`). A solve is
+     * deterministic given its scenario and options, so solving again would only repeat it.
+     */
+    async findFinished(stored: StoredScenario, options: SolveOptions): Promise<StoredJob | null> {
+      const wanted = JSON.stringify(sortedKeys(effectiveOptions(stored.scenario, options)));
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await deps.store.portfolios.list({ scenarioId: stored.id }, { limit: 100, ...(cursor ? { cursor } : {}) });
+        if (!page) return null;
+        for (const row of page.rows) {
+          if (!row.jobId || row.status === 'error') continue;
+          const job = await deps.store.jobs.findById(row.jobId);
+          if (job?.status === 'done' && job.kind === 'solve' && JSON.stringify(sortedKeys(job.options)) === wanted) return job;
+        }
+        if (!page.nextCursor) return null;
+        cursor = page.nextCursor;
+      }
     },
 
     /** Queues a solve of a stored scenario. Throws 503 (with Retry-After) when the queue is full. */

@@ -271,6 +271,11 @@ export class SolvePool {
       entry.listener.onPhase?.(message.phase);
       return;
     }
+    if (message.type === 'progress') {
+      // The diagnosis is bounded by a count of solves, each by the phase's allowance.
+      this.arm(slot);
+      return;
+    }
     this.release(slot);
     if (message.type === 'done') {
       // The worker checked the portfolio's shape and serialised it (solve-result.ts): this thread
@@ -376,6 +381,9 @@ export class SolvePool {
     let outcome: SolveOutcome;
     if (fallback && phase === 'solving') {
       outcome = { kind: 'done', result: restate(fallback, (p) => ({ ...p, message, solver: { ...p.solver, solveMs: elapsedMs } })) };
+    } else if (fallback && phase === 'reporting') {
+      // The portfolio is complete; only its solver report is missing.
+      outcome = { kind: 'done', result: restate(fallback, (p) => ({ ...p, message: `${message}; the solver report is missing` })) };
     } else if (fallback && phase === 'baseline') {
       // The portfolio itself is optimal; only the no-new-builds reference is missing.
       outcome = { kind: 'done', result: restate(fallback, (p) => ({ ...p, message: `${message}; baseline shares are null` })) };

@@ -29,6 +29,8 @@ export type FromWorker =
    * worker: the solve's outcome as `time_limit`, built while the worker could still build it.
    */
   | { type: 'phase'; jobId: string; phase: WorkerPhase; fallback?: PortfolioResult }
+  /** A step of a long phase finished (a diagnosis solve): the watchdog restarts the phase's allowance. */
+  | { type: 'progress'; jobId: string; step: number }
   /** The portfolio and report checked and serialised in the worker (solve-result.ts). */
   | { type: 'done'; jobId: string; result: PortfolioResult }
   | { type: 'failed'; jobId: string; error: JobError };

@@ -23,10 +23,12 @@ export function runSolve(
   dataset: Dataset,
   options: { skipBaseline: boolean },
   onPhase: (phase: WorkerPhase, fallback?: Portfolio) => void,
+  onProgress: (step: number) => void = () => {},
 ): Promise<{ portfolio: Portfolio; report: Report }> {
   return planWithReport(scenario, dataset, {
     skipBaseline: options.skipBaseline,
     onPhase: (phase, fallback) => onPhase(phase, fallback?.()),
+    onProgress,
   });
 }
 
@@ -79,7 +81,7 @@ export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): 
       const { portfolio, report } = await runSolve(task.scenario, dataset, { skipBaseline: task.skipBaseline }, (phase, fallback) => {
         send({ type: 'phase', jobId: task.jobId, phase, ...(fallback ? { fallback: portfolioResult(fallback) } : {}) });
         hooks.afterPhase?.(task, phase);
-      });
+      }, (step) => send({ type: 'progress', jobId: task.jobId, step }));
       if (abortedAtMiB !== null) return crash(abortedAtMiB);
       send({ type: 'done', jobId: task.jobId, result: portfolioResult(portfolio, report) });
     } catch (error) {

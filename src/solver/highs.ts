@@ -1,8 +1,9 @@
 /**
  * HiGHS backend (the `highs` package, HiGHS compiled to WebAssembly). Synchronous: callers that
  * must not block (the service) run it inside a worker thread. Uses the persistent model API
- * with CSR arrays, disposes every model, sets the MIP gap explicitly, and never reads values from
- * a solve that did not end optimal (at a time limit HiGHS' values can be far from feasible).
+ * with CSR arrays, disposes every model, sets the MIP gap explicitly, and reads values from a solve
+ * that did not end optimal only when HiGHS reports them primal feasible (a MIP's incumbent at its
+ * time, node or solution limit: status `time_limit`, `feasible: true`, with its bound and gap).
  */
 import highsPackage from 'highs';
 import type { Basis, Highs } from 'highs';
@@ -126,6 +127,8 @@ export async function solveWithHighs(model: LinearModel, options: SolveOptions):
       output_flag: false,
       time_limit: options.timeLimitSeconds,
       mip_rel_gap: options.mipRelGap,
+      ...(options.mipMaxNodes !== undefined ? { mip_max_nodes: options.mipMaxNodes } : {}),
+      ...(options.mipMaxImprovingSolutions !== undefined ? { mip_max_improving_sols: options.mipMaxImprovingSolutions } : {}),
       ...(algorithm === 'choose' ? {} : { solver: algorithm }),
       ...(crossover ? { run_crossover: crossover } : {}),
     });
@@ -150,35 +153,52 @@ export async function solveWithHighs(model: LinearModel, options: SolveOptions):
       status = distinguishInfeasible(highs, model);
     }
     const solveMs = performance.now() - started;
-    if (status !== 'optimal') return { status, solver: info(solveMs), stats, message: describeStatus(highs, handle.getModelStatus()) };
+    // At a limit, HiGHS' values are used only when it reports them primal feasible (an incumbent).
+    const incumbent = status === 'time_limit' && Number(handle.info.get('primal_solution_status')) === FEASIBLE_SOLUTION;
+    if (status !== 'optimal' && !incumbent) return { status, solver: info(solveMs), stats, message: describeStatus(highs, handle.getModelStatus()) };
+    const limitMessage = incumbent ? `${describeStatus(highs, handle.getModelStatus())}: the best plan found, not proven optimal` : undefined;
     const solution = handle.getSolution();
-    const objective = handle.getObjectiveValue();
-    const columnValues = Float64Array.from(solution.colValue);
+    let objective = handle.getObjectiveValue();
+    let columnValues = Float64Array.from(solution.colValue);
+    const mipBound = isMip ? mipBoundOf(handle, objective) : {};
     if (isMip && options.sensitivity) {
       // MIP solutions carry no duals: fix every integer column at its value and re-solve the LP.
+      // That LP's optimum is the plan reported (at least as good as the incumbent for the same
+      // build-or-not decisions), so its primal and dual objectives agree.
       const integers = Array.from(model.colInteger.keys()).filter((j) => model.colInteger[j]);
       const fixed = integers.map((j) => Math.round(columnValues[j] ?? 0));
       const selection = { kind: 'set' as const, indices: Int32Array.from(integers) };
       handle.changeColsIntegrality(selection, new Int32Array(integers.length));
       handle.changeColsBounds(selection, fixed, fixed);
-      handle.options.set({ solver: 'simplex' });
+      handle.zeroAllClocks();
+      handle.options.set({ solver: 'simplex', time_limit: options.timeLimitSeconds });
       handle.run();
       if (mapStatus(highs, handle.getModelStatus()) === 'optimal') {
         const lp = handle.getSolution();
+        const lpObjective = handle.getObjectiveValue();
+        if (lpObjective <= objective + 1e-9 * Math.max(1, Math.abs(objective))) {
+          objective = lpObjective;
+          columnValues = Float64Array.from(lp.colValue);
+        }
         return {
           status,
           objective,
           columnValues,
+          feasible: true,
+          ...(mipBound.bound !== undefined ? mipBoundOf(handle, objective, mipBound.bound) : {}),
           rowDuals: Float64Array.from(lp.rowDual),
           columnDuals: Float64Array.from(lp.colDual),
           ranging: readRanging(handle.getRanging(), inf),
           dualsFrom: 'fixed-integer-lp',
+          fixedColumns: new Map(integers.map((j, k) => [j, fixed[k]!])),
+          ...(limitMessage ? { message: limitMessage } : {}),
           solver: info(solveMs),
           stats,
         };
       }
-      return { status, objective, columnValues, solver: info(solveMs), stats, message: 'duals unavailable: the LP with integers fixed did not solve to optimality' };
+      return { status, objective, columnValues, feasible: true, ...mipBound, solver: info(solveMs), stats, message: [limitMessage, 'duals unavailable: the LP with integers fixed did not solve to optimality'].filter(Boolean).join('; ') };
     }
+    if (incumbent) return { status, objective, columnValues, feasible: true, ...mipBound, solver: info(solveMs), stats, message: limitMessage! };
     if (key && (algorithm === 'simplex' || crossover === 'on')) {
       try {
         if (Number(handle.info.get('basis_validity')) === 1) rememberBasis(key, handle.getBasis());
@@ -222,6 +242,8 @@ export async function solveWithHighs(model: LinearModel, options: SolveOptions):
       status,
       objective,
       columnValues,
+      feasible: true,
+      ...mipBound,
       ...lpDuals,
       ...(ranging ? { ranging } : {}),
       ...(probeCosts ? { probeCosts } : {}),
@@ -245,6 +267,16 @@ function readIterations(handle: { info: { get(name: string): number | bigint } }
   }
 }
 
+/** HiGHS' `kSolutionStatusFeasible` (info `primal_solution_status`). */
+const FEASIBLE_SOLUTION = 2;
+
+/** The MIP's best bound and the relative gap of `objective` to it (the bound kept from the MIP run when given). */
+function mipBoundOf(handle: ReturnType<Highs['createModel']>, objective: number, known?: number): { bound?: number; gap?: number } {
+  const bound = known ?? Number(handle.info.get('mip_dual_bound'));
+  if (!Number.isFinite(bound)) return {};
+  return { bound, gap: Math.max(0, objective - bound) / Math.max(1e-9, Math.abs(objective)) };
+}
+
 /** Copies HiGHS ranging into plain arrays with HiGHS' infinity mapped to ±Infinity. */
 function readRanging(r: ReturnType<ReturnType<Highs['createModel']>['getRanging']>, inf: number): Ranging {
   const side = (record: { value: Float64Array; objective: Float64Array }) => ({
@@ -266,6 +298,7 @@ function mapStatus(highs: Highs, code: number): SolveStatus {
       return 'unbounded';
     case s.timeLimit:
     case s.iterationLimit:
+    case s.solutionLimit:
     case s.interrupted:
       return 'time_limit';
     default:

@@ -20,18 +20,25 @@ export interface SolveOptions {
    */
   readonly sensitivity?: boolean;
   /**
-   * Directional probes after an optimal LP solve (HiGHS): for each column, the optimum re-solved
-   * (warm, from the optimal basis) with the column forced up to `amount`. Reduced costs from a
-   * degenerate basis can understate what forcing a column in really costs; a probe measures it.
-   * Probes run in the order given and stop after half the solve's time (at least 250 ms).
-   */
-  /**
    * Start the dual simplex from the last optimal basis this thread kept for a model of the same
    * structure (HiGHS LPs; default on). Off gives a cold solve.
    */
   readonly reuseBasis?: boolean;
   /** Interior point: `on` forces crossover; by default it runs only when duals, ranging or probes are asked for. */
   readonly crossover?: 'on';
+  /**
+   * Deterministic MIP limits (HiGHS `mip_max_nodes`, `mip_max_improving_sols`): stop after this many
+   * branch-and-bound nodes or improving solutions, as a time limit would, whatever the machine's
+   * speed. Used by tests and by callers that need a reproducible early stop.
+   */
+  readonly mipMaxNodes?: number;
+  readonly mipMaxImprovingSolutions?: number;
+  /**
+   * Directional probes after an optimal LP solve (HiGHS): for each column, the optimum re-solved
+   * (warm, from the optimal basis) with the column forced up to `amount`. Reduced costs from a
+   * degenerate basis can understate what forcing a column in really costs; a probe measures it.
+   * Probes run in the order given and stop after half the solve's time (at least 250 ms).
+   */
   readonly probes?: (columnValues: Float64Array, columnDuals: Float64Array) => ReadonlyArray<{ readonly column: number; readonly amount: number }>;
 }
 
@@ -68,9 +75,22 @@ export interface SolverInfo {
 
 export interface SolveResult {
   readonly status: SolveStatus;
-  /** Present only when status is `optimal` (values from a time-limited solve are never used). */
+  /**
+   * Present when status is `optimal`, or when a solve stopped at a limit (`time_limit`) with a
+   * primal feasible solution (`feasible: true`: HiGHS' incumbent, not proven optimal).
+   */
   readonly objective?: number;
   readonly columnValues?: Float64Array;
+  /** True when `columnValues` is a feasible plan (always at `optimal`; at `time_limit` when HiGHS had an incumbent). */
+  readonly feasible?: boolean;
+  /** MIP: the best lower bound on the optimum (HiGHS `mip_dual_bound`) and the relative gap to `objective`. */
+  readonly bound?: number;
+  readonly gap?: number;
+  /**
+   * MIP with sensitivity: the integer columns fixed at their values for the LP the duals come
+   * from (column index → value). The dual objective counts their bounds.
+   */
+  readonly fixedColumns?: ReadonlyMap<number, number>;
   /** Row duals d(objective)/d(rhs), LP solves with HiGHS only. */
   readonly rowDuals?: Float64Array;
   readonly columnDuals?: Float64Array;
@@ -86,6 +106,11 @@ export interface SolveResult {
 }
 
 export type { LinearModel };
+
+/** True when the result carries a feasible plan: optimal, or stopped at a limit with an incumbent. */
+export function hasSolution(result: SolveResult): result is SolveResult & { columnValues: Float64Array; objective: number } {
+  return result.columnValues !== undefined && result.objective !== undefined && (result.status === 'optimal' || result.feasible === true);
+}
 
 /**
  * Above this many rows HiGHS' `auto` algorithm uses the interior-point method with crossover.

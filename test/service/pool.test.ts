@@ -54,6 +54,16 @@ t.test('a crashing worker fails only its job and is replaced', async (t) => {
   t.equal(after.statusCode, 200, 'the pool keeps solving');
 });
 
+t.test('a job that ends failed within the wait is a 422 problem naming the job, never a 202', async (t) => {
+  const response = await submit(app, 'crash-waited', {}, 30);
+  const problem = expectProblem(t, response, 422);
+  t.equal(problem.type, '/problems/solve-failed');
+  t.match(problem.detail, /failed \(worker_crashed: .*deliberate crash for a test/);
+  const job = await jobOf(app, String(response.headers.location).split('/').pop()!);
+  t.match(job, { status: 'failed', error: { code: 'worker_crashed' } }, 'Location is the failed job');
+  t.ok(await workersReady(app, 2), 'the crashed worker was replaced');
+});
+
 t.test('a solve past its time limit ends as time_limit and frees its worker', async (t) => {
   // The worker hangs for ever (until terminated): only the watchdog can end this solve, so the
   // answer itself shows the watchdog fired, whatever the machine's speed.
@@ -156,14 +166,16 @@ t.test('a full queue answers 503 with Retry-After; shutdown cancels what it cann
   await closed;
   await ended;
   const [first, second] = raw.split(/(?=HTTP\/1\.1 )/);
-  t.match(first, /^HTTP\/1\.1 202 /, 'the request waiting on the solve got an answer');
-  const waited = JSON.parse(first!.slice(first!.indexOf('\r\n\r\n') + 4)) as { id: string; status: string; error: { code: string } };
-  t.match(waited, { status: 'cancelled', error: { code: 'shutdown' } });
+  t.match(first, /^HTTP\/1\.1 503 /, 'the request waiting on the solve got an answer: its job ended, so not 202');
+  t.match(first, /content-type: application\/problem\+json/i);
+  const waitedId = /location: \/jobs\/([0-9a-f-]+)/i.exec(first!)?.[1];
+  t.ok(waitedId, 'Location names the cancelled job');
+  const waited = { id: waitedId! };
   t.match(second, /^HTTP\/1\.1 503 /, 'a request read during shutdown is refused');
   t.match(second, /content-type: application\/problem\+json/i, 'with a problem document');
 
   // The database was closed cleanly and says so when opened again.
   const reopened = await build(t, { dir });
-  t.match(await jobOf(reopened, waited.id), { status: 'cancelled', error: { code: 'shutdown' } });
+  t.match(await jobOf(reopened, waited.id), { status: 'cancelled', error: { code: 'shutdown' } }, 'the job the waiting request named was cancelled by the shutdown');
   t.match(await jobOf(reopened, queued.json().id), { status: 'cancelled', error: { code: 'shutdown' } });
 });

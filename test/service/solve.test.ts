@@ -49,6 +49,27 @@ t.test('POST /scenarios/{id}/solve?wait= answers with the portfolio', async (t) 
   t.ok(job.startedAt && job.finishedAt, 'start and end are recorded');
 });
 
+t.test('solving a stored scenario again with the same options returns its finished portfolio (200) unless fresh=true', async (t) => {
+  const scenario = await createScenario(tinyScenario({ name: 'again' }));
+  const first = (await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve?wait=30`, payload: { skipBaseline: true } })).json();
+  const before = await counts(app);
+  const again = await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve`, payload: { skipBaseline: true } });
+  t.equal(again.statusCode, 200, 'no wait needed: the job already finished');
+  t.equal(again.json().id, first.id);
+  t.equal(again.headers['content-location'], `/portfolios/${first.id}`);
+  t.same(await counts(app), before, 'no new job');
+  t.equal(first.baseline.status, 'not_run', 'a skipped baseline says not_run');
+
+  const other = await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve?wait=30`, payload: { skipBaseline: false } });
+  t.equal(other.statusCode, 200);
+  t.not(other.json().id, first.id, 'other options: another solve');
+  const fresh = await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve?wait=30&fresh=true`, payload: { skipBaseline: true } });
+  t.equal(fresh.statusCode, 200);
+  t.not(fresh.json().id, first.id, 'fresh=true: solved again');
+  t.equal(fresh.json().totalCostUsd, first.totalCostUsd, 'to the same answer');
+  expectProblem(t, await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve?fresh=maybe` }), 400, 'fresh is true or false');
+});
+
 t.test('POST /scenarios/{id}/solve without wait answers 202 with the job', async (t) => {
   const scenario = await createScenario(tinyScenario({ name: 'no-wait' }));
   const response = await app.inject({
@@ -102,8 +123,13 @@ t.test('POST /solve stores and solves an inline scenario', async (t) => {
   const stored = (await app.inject({ method: 'GET', url: `/scenarios/${portfolio.scenarioId}` })).json();
   t.equal(stored.name, 'inline', 'the scenario was stored on the way');
 
-  const accepted = await app.inject({ method: 'POST', url: '/solve', payload: { scenario } });
-  t.equal(accepted.statusCode, 202, 'without wait: the job');
+  const again = await app.inject({ method: 'POST', url: '/solve', payload: { scenario, options: { timeLimitSeconds: 30 } } });
+  t.equal(again.statusCode, 200, 'the same scenario and options again: the finished portfolio at once, without waiting');
+  t.equal(again.json().id, portfolio.id, 'the existing portfolio');
+
+  const accepted = await app.inject({ method: 'POST', url: '/solve?fresh=true', payload: { scenario, options: { timeLimitSeconds: 30 } } });
+  t.equal(accepted.statusCode, 202, 'fresh=true: a new job');
+  t.not(accepted.json().id, portfolio.jobId);
   t.equal(accepted.json().scenarioId, portfolio.scenarioId, 'same content, same scenario');
   await waitForJob(app, accepted.json().id);
 

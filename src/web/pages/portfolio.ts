@@ -75,7 +75,11 @@ export async function render(ctx: PageContext): Promise<void> {
   document.title = `${portfolio.scenarioName} · Portfolio · Allied midstream planner`;
 
   root.append(header(portfolio, names));
-  if (portfolio.status !== 'optimal' && portfolio.status !== 'time_limit') {
+  if (portfolio.status === 'time_limit' && portfolio.feasible) {
+    root.append(
+      h('p', { class: 'error' }, `The solve stopped at its limit with this plan, not proven optimal${portfolio.relativeGap != null ? `: it may cost up to ${(portfolio.relativeGap * 100).toFixed(2)} % more than the best possible` : ''}.`),
+    );
+  } else if (portfolio.status !== 'optimal' && portfolio.status !== 'time_limit') {
     root.append(h('p', { class: 'error' }, `This scenario was not solved to a plan (${portfolio.status}${portfolio.message ? `: ${portfolio.message.replace(/\.?$/, '')}` : ''}). The report below says why.`));
   }
   root.append(
@@ -571,7 +575,7 @@ function reportSection(report: Report | Error | null): HTMLElement {
           )
         : '',
       d.targets.length ? h('ul', {}, d.targets.map((t) => h('li', {}, t.explanation))) : '',
-      d.complete ? '' : h('p', { class: 'muted' }, 'The diagnosis stopped at its time budget before every step ran.'),
+      d.complete ? '' : h('p', { class: 'muted' }, `The diagnosis stopped at its bound${d.maxSolves ? ` of ${d.maxSolves} solves` : ''} before every step ran.`),
     );
   }
 
@@ -596,6 +600,20 @@ function reportSection(report: Report | Error | null): HTMLElement {
   const m = report.marginalValues;
   if (m) {
     const sentences: HTMLElement[] = [];
+    for (const p of report.targetPoints ?? []) {
+      const years = `${p.fromYear ?? ''}–${p.untilYear ?? ''}`;
+      sentences.push(
+        h(
+          'li',
+          {},
+          `A whole point on ${p.target} over ${years}: one point tighter `,
+          p.tightenUsd === null ? `is not possible (${p.tightenedStatus ?? 'the limit is 0'})` : h('span', {}, 'costs ', num(p.tightenUsd, formatUsd(p.tightenUsd), exact(p.tightenUsd, 'USD'))),
+          ', one point looser ',
+          p.loosenUsd === null ? `was not solved (${p.loosenedStatus ?? 'the limit is 100 %'})` : h('span', {}, 'saves ', num(p.loosenUsd, formatUsd(p.loosenUsd), exact(p.loosenUsd, 'USD'))),
+          ' (re-solved).',
+        ),
+      );
+    }
     const byValue = <T>(items: T[], value: (x: T) => number) => [...items].sort((a, b) => value(b) - value(a)).filter((x) => value(x) > 0).slice(0, TOP);
     for (const x of byValue(m.targets, (x) => x.costUsdPerPoint)) {
       sentences.push(h('li', {}, `Tightening ${x.target} by one percentage point in ${x.year} would cost about `, num(x.costUsdPerPoint, formatUsd(x.costUsdPerPoint), exact(x.costUsdPerPoint, 'USD per point')), '.'));
@@ -604,7 +622,7 @@ function reportSection(report: Report | Error | null): HTMLElement {
       sentences.push(h('li', {}, `One more tonne (TREO) of ${x.description} would save `, num(x.valueUsdPerT, formatUsd(x.valueUsdPerT), exact(x.valueUsdPerT, 'USD per t')), '.'));
     }
     for (const x of byValue(m.budgets, (x) => x.valueUsdPerUsd)) {
-      sentences.push(h('li', {}, `Each extra dollar in ${x.description} would save `, num(x.valueUsdPerUsd, `${formatNumber(x.valueUsdPerUsd)} USD`, exact(x.valueUsdPerUsd, 'USD per USD')), '.'));
+      sentences.push(h('li', {}, `Each extra (nominal) dollar in ${x.description} would save `, num(x.valueUsdPerUsd, `${formatNumber(x.valueUsdPerUsd)} USD`, exact(x.valueUsdPerUsd, 'present-value USD per nominal USD')), ' in present value.'));
     }
     for (const x of byValue(m.plantSize, (x) => x.valueUsdPerTpa)) {
       sentences.push(h('li', {}, `Allowing ${x.plant} one more t/yr would save `, num(x.valueUsdPerTpa, formatUsd(x.valueUsdPerTpa), exact(x.valueUsdPerTpa, 'USD per t/yr')), '.'));

@@ -1,0 +1,62 @@
+/**
+ * The cost of a whole point: for each target, the change in total discounted cost when its limit
+ * is tightened by one whole percentage point in every year it applies (α − 0.01), and when it is
+ * loosened by one (α + 0.01), each from a re-solve of the changed scenario with the same solver
+ * options — not a first-order dual, whose validity range is often a fraction of a point and which
+ * prices one year at a time. Beside the per-year duals of `marginalValues.targets`.
+ *
+ *   tightenUsd = z*(α − 0.01) − z*(α),   loosenUsd = z*(α) − z*(α + 0.01)   (present-value USD, ≥ 0)
+ *
+ * null when the tightened scenario is infeasible (the point cannot be had at any cost), the limit
+ * is already 0 (or 1), or a re-solve did not end optimal. Lumpy scenarios re-solve the MIP at the
+ * scenario's gap, so the differences carry that gap's noise.
+ */
+import type { Dataset } from '../data/schema.js';
+import type { Scenario } from '../schemas/scenario.js';
+import type { TargetPointCost } from '../schemas/report.js';
+import type { Instance } from '../model/instance.js';
+import type { SolveOptions } from '../solver/types.js';
+import { solveModel } from '../solver/index.js';
+import { formulateScenario } from '../planner.js';
+
+export const POINT = 0.01;
+
+export async function wholePointCosts(input: {
+  scenario: Scenario;
+  dataset: Dataset;
+  instance: Instance;
+  objective: number;
+  solveOptions: SolveOptions;
+  onSolve?: () => void;
+}): Promise<TargetPointCost[]> {
+  const { scenario, dataset, instance, objective } = input;
+  const { probes: _probes, ...plain } = input.solveOptions;
+  const options: SolveOptions = { ...plain, sensitivity: false };
+  const at = async (index: number, share: number) => {
+    const variant = { ...scenario, targets: scenario.targets.map((x, i) => (i === index ? { ...x, maxUntrustedShare: share } : x)) };
+    const result = await solveModel(formulateScenario(variant, dataset).model, options);
+    input.onSolve?.();
+    return result;
+  };
+  const round = (v: number) => Math.round(v * 1e9) / 1e9;
+  const out: TargetPointCost[] = [];
+  for (const t of instance.targets) {
+    const alpha = scenario.targets[t.index]!.maxUntrustedShare;
+    const tighter = alpha >= POINT - 1e-12 ? await at(t.index, round(alpha - POINT)) : null;
+    const looser = alpha <= 1 - POINT + 1e-12 ? await at(t.index, round(alpha + POINT)) : null;
+    const tightenUsd = tighter?.status === 'optimal' ? tighter.objective! - objective : null;
+    const loosenUsd = looser?.status === 'optimal' ? objective - looser.objective! : null;
+    out.push({
+      target: t.id,
+      path: `targets[${t.index}].maxUntrustedShare`,
+      limit: alpha,
+      fromYear: t.years[0] ?? null,
+      untilYear: t.years[t.years.length - 1] ?? null,
+      tightenUsd,
+      tightenedStatus: tighter?.status ?? null,
+      loosenUsd,
+      loosenedStatus: looser?.status ?? null,
+    });
+  }
+  return out;
+}
