@@ -37,13 +37,14 @@ export function frontierMarkdown(result: FrontierResult, h: AnalysisHeader): str
   lines.push(`Swept targets: ${result.targets.join(', ')}. Each point is a separate solve (method: ${result.method}). Money is discounted USD 2026.`, '');
   lines.push(
     ...table(
-      ['limit', 'status', 'total cost', 'USD per point', 'binding targets', 'builds entering', 'builds leaving'],
+      ['limit', 'status', 'total cost', 'USD per point', 'binding targets', 'newly binding', 'builds entering', 'builds leaving'],
       result.points.map((p) => [
         pct(p.limit),
         p.status,
         usd(p.totalCostUsd),
         p.costPerPointUsd === null ? '—' : usdPlain(p.costPerPointUsd),
         p.bindingTargets.map((b) => `${b.target} (${b.years.length} yr)`).join(', ') || '—',
+        p.newlyBinding.slice(0, 3).join(', ') || '—',
         builds(p.buildsEntering),
         builds(p.buildsLeaving),
       ]),

@@ -177,7 +177,7 @@ export const exampleFrontierResult = {
   targets: ['quad_magnets_2030'],
   method: 'rebuild' as const,
   points: [
-    { limit: 0.5, label: 'limit=0.5', status: 'optimal', totalCostUsd: 39.68e9, costPerPointUsd: null, bindingTargets: [], shortfallT: 0, bindingLimits: [], buildsEntering: [], buildsLeaving: [], portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
+    { limit: 0.5, label: 'limit=0.5', status: 'optimal', totalCostUsd: 39.68e9, costPerPointUsd: null, bindingTargets: [], shortfallT: 0, bindingLimits: [], newlyBinding: [], buildsEntering: [], buildsLeaving: [], portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
     {
       limit: 0.3,
       label: 'limit=0.3',
@@ -187,6 +187,7 @@ export const exampleFrontierResult = {
       bindingTargets: [{ target: 'quad_magnets_2030', years: [2030, 2031] }],
       shortfallT: 0,
       bindingLimits: ['capacity[lynas_malaysia,2030]'],
+      newlyBinding: ['capacity[lynas_malaysia,2030]'],
       buildsEntering: [{ plant: 'my_greenfield_magnet', country: 'MY', stage: 'magnet', capacityTpa: 2000 }],
       buildsLeaving: [],
       portfolioId: examples.ids.portfolio,
