@@ -229,6 +229,8 @@ export type AlternativesRequest = z.infer<typeof AlternativesRequestSchema>;
 
 const ExtremeSchema = z.object({
   value: z.number().nullable().describe('The quantity at this extreme (a share in [0, 1], t/yr or USD); null when undefined (no capacity built in the stage).'),
+  numerator: z.number().nullable().describe('Shares: the countries’ new capacity of the stage at this extreme, t/yr (null for a linear quantity).'),
+  denominator: z.number().nullable().describe('Shares: all new capacity of the stage at this extreme, t/yr.'),
   totalCostUsd: z.number().nullable(),
   status: z.string(),
   iterations: z.number().int().describe('Member solves it took (1 for a linear quantity).'),
