@@ -79,6 +79,8 @@ export const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: env(intVar(1, 1_000_000).default(600)),
   /** Scenarios one API key may store (content already stored by anyone does not count). */
   SCENARIO_QUOTA_PER_KEY: env(intVar(1, 10_000_000).default(1000)),
+  /** Most member solves one analysis (frontier, stress test, alternatives, comparison) may plan; more is a 422. */
+  ANALYSIS_MAX_SOLVES: env(intVar(1, 10_000).default(64)),
 });
 
 /** True for the addresses and names that only this machine can reach. */
@@ -105,6 +107,7 @@ export interface Config {
   solverGraceSeconds: number;
   maxWaitSeconds: number;
   shutdownGraceSeconds: number;
+  analysisMaxSolves: number;
   bodyLimitBytes: number;
   /** Requests need an API key (HOST beyond loopback, or API_KEYS=required). */
   requireKeys: boolean;
@@ -144,6 +147,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     solverGraceSeconds: e.SOLVER_GRACE_SECONDS,
     maxWaitSeconds: e.MAX_WAIT_SECONDS,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    analysisMaxSolves: e.ANALYSIS_MAX_SOLVES,
     bodyLimitBytes: 1024 * 1024,
     requireKeys: e.API_KEYS === 'required' || !isLoopback(e.HOST),
     allowedHosts: e.ALLOWED_HOSTS

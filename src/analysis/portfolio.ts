@@ -147,6 +147,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
   };
   const flows: Portfolio['flows'] = [];
   let unservedT = 0;
+  const unserved: Portfolio['unserved'] = [];
   for (const { family, indices, value } of parsed) {
     if (family === 'feed') {
       const [sourceId, plantId, year] = indices as [string, string, string];
@@ -170,6 +171,8 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
       flows.push({ kind: 'sell', product, origin, from, to: WORLD_MARKET, year: Number(year), tonnes: value });
     } else if (family === 'unserved') {
       unservedT += value;
+      const [country, product, year] = indices as [string, string, string];
+      if (value > 1e-9) unserved.push({ country, product, year: Number(year), tonnes: value });
     }
   }
   const builtOnline = (plantId: string, year: number) => {
@@ -255,7 +258,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
     horizon: { startYear: instance.startYear, endYear: instance.endYear },
     status: result.status,
     ...(result.message ? { message: result.message } : {}),
-    totalCostUsd: values ? (result.objective ?? null) : null,
+    totalCostUsd: values ? (model.costVector ? dot(model.costVector, values) : (result.objective ?? null)) : null,
     feasible: values !== undefined,
     provenOptimal: result.status === 'optimal',
     bestBoundUsd: result.bound ?? (result.status === 'optimal' && values ? (result.objective ?? null) : null),
@@ -267,6 +270,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
     production: productionList,
     flows: flows.sort((a, b) => a.year - b.year || a.kind.localeCompare(b.kind) || a.product.localeCompare(b.product) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
     unservedT,
+    unserved: unserved.sort((a, b) => a.year - b.year || a.country.localeCompare(b.country) || a.product.localeCompare(b.product)),
     dependency,
     budgets,
     contracts: values ? contractUse(instance, model, values) : [],
@@ -281,4 +285,11 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
       totalCostUsd: baseline && hasSolution(baseline.result) ? baseline.result.objective : null,
     },
   };
+}
+
+/** Σ a_j b_j: the cost of a solution when the objective was something else (near-optimal alternatives). */
+function dot(a: Float64Array, b: Float64Array | readonly number[]): number {
+  let sum = 0;
+  for (let j = 0; j < a.length; j++) sum += a[j]! * (b[j] ?? 0);
+  return sum;
 }

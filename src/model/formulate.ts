@@ -16,6 +16,7 @@ import { addDowngrades, addBalances } from './concepts/origin.js';
 import { addSourceSupply } from './concepts/feedstock.js';
 import { addDependencyTargets } from './concepts/dependency-target.js';
 import { addBudgets } from './concepts/budget.js';
+import { addNearOptimal } from './concepts/near-optimal.js';
 import { addWorldMarket } from './concepts/world-market.js';
 import { addContracts, requireContractShips } from './concepts/contracts.js';
 import { addStockpiles } from './concepts/stockpile.js';
@@ -71,5 +72,7 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   addBudgets(ctx, { spendColumns: options.spendColumns ?? true });
   // Custom constraints read the columns and accumulators of every concept above.
   addCustomConstraints(ctx);
+  // Last: it caps the cost that every concept above has added.
+  addNearOptimal(ctx);
   return ctx.builder.build();
 }

@@ -9,6 +9,7 @@ import { createPortfolioRepository } from './portfolios.js';
 import type { Store } from './repository.js';
 import { createScenarioRepository } from './scenarios.js';
 import { createApiKeyRepository } from './keys.js';
+import { createAnalysisRepository } from './analyses.js';
 
 export interface SqliteStore extends Store {
   readonly kind: 'sqlite';
@@ -25,6 +26,7 @@ export function openSqliteStore(path: string): SqliteStore {
     keys: createApiKeyRepository(db),
     jobs: createJobRepository(db),
     portfolios: createPortfolioRepository(db),
+    analyses: createAnalysisRepository(db),
     async ping() {
       ping.get();
     },
