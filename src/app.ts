@@ -20,6 +20,7 @@ import { createJobService, type JobService } from './services/jobs.js';
 import { createPortfolioService, type PortfolioService } from './services/portfolios.js';
 import { createSystemService, type SystemService } from './services/system.js';
 import { createCalibrationService, type CalibrationService } from './services/calibration.js';
+import { createAnalysisService, type AnalysisService } from './services/analyses.js';
 import { SolvePool, type PoolOptions } from './services/pool.js';
 import type { JobQueue } from './services/queue.js';
 import { createEmbeddedQueue } from './services/embedded-queue.js';
@@ -33,6 +34,7 @@ import { portfolioRoutes } from './routes/portfolios.js';
 import { comparisonRoutes } from './routes/comparisons.js';
 import { exportRoutes } from './routes/exports.js';
 import { reportRoutes } from './routes/reports.js';
+import { analysisRoutes } from './routes/analyses.js';
 import { hoistMediaExamples, markOptionalBodies, pruneUnusedComponents } from './routes/docs.js';
 import { defaultWebRoot, webRoutes } from './routes/web.js';
 
@@ -46,6 +48,7 @@ export interface Services {
   portfolios: PortfolioService;
   system: SystemService;
   calibration: CalibrationService;
+  analyses: AnalysisService;
   pool: SolvePool | null;
 }
 
@@ -87,6 +90,7 @@ export const OPENAPI_TAGS = [
   { name: 'jobs', description: 'Follow and cancel solves.' },
   { name: 'portfolios', description: 'Solve results and their CSV export.' },
   { name: 'comparisons', description: 'Portfolios side by side.' },
+  { name: 'analyses', description: 'Many solves, one question: frontiers, stress tests, near-optimal alternatives, explained comparisons.' },
 ];
 
 /** Client request ids are kept when they are short and plain, so they can be followed into the logs safely. */
@@ -152,14 +156,29 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   if (recovered) app.log.warn({ jobs: recovered }, 'marked jobs left unfinished by a previous process as failed');
 
   const datasets = createDatasetService(provider);
+  const scenarios = createScenarioService({ repo: store.scenarios, datasets: provider, beforeDelete: (id) => jobs.cancelForScenario(id) });
+  const analyses = createAnalysisService({
+    store,
+    jobs,
+    scenarios,
+    maxSolves: config.analysisMaxSolves,
+    // One group at most as large as the queue takes at once (embedded: waiting room plus workers).
+    batchSize: Math.max(1, config.solverQueue + (pool ? config.solverWorkers : 0)),
+    log: app.log.child({ component: 'analyses' }),
+  });
+  if (queue.mode === 'embedded') {
+    const interrupted = await analyses.recoverInterrupted();
+    if (interrupted) app.log.warn({ analyses: interrupted }, 'marked analyses left unfinished by a previous process as failed');
+  }
   const services: Services = {
     config,
     store,
     queue,
     datasets,
     calibration: createCalibrationService({ datasets }),
-    scenarios: createScenarioService({ repo: store.scenarios, datasets: provider, beforeDelete: (id) => jobs.cancelForScenario(id) }),
+    scenarios,
     jobs,
+    analyses,
     portfolios: createPortfolioService({ repo: store.portfolios }),
     system: createSystemService({ store, queue, pool, datasets: provider }),
     pool,
@@ -179,6 +198,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+    await analyses.shutdown();
     await jobs.shutdown(config.shutdownGraceSeconds * 1000);
   });
   app.addHook('onRequest', async (request, reply) => {
@@ -236,6 +256,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await typed.register(comparisonRoutes);
   await typed.register(exportRoutes);
   await typed.register(reportRoutes);
+  await typed.register(analysisRoutes);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });

@@ -59,6 +59,8 @@ export const EnvSchema = z.object({
   MAX_WAIT_SECONDS: env(secondsVar(0, 600).default(60)),
   /** How long shutdown lets running solves finish before it cancels them. */
   SHUTDOWN_GRACE_SECONDS: env(secondsVar(0, 600).default(10)),
+  /** Most member solves one analysis (frontier, stress test, alternatives, comparison) may plan; more is a 422. */
+  ANALYSIS_MAX_SOLVES: env(intVar(1, 10_000).default(64)),
 });
 
 export interface Config {
@@ -77,6 +79,7 @@ export interface Config {
   solverGraceSeconds: number;
   maxWaitSeconds: number;
   shutdownGraceSeconds: number;
+  analysisMaxSolves: number;
   bodyLimitBytes: number;
 }
 
@@ -110,6 +113,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     solverGraceSeconds: e.SOLVER_GRACE_SECONDS,
     maxWaitSeconds: e.MAX_WAIT_SECONDS,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    analysisMaxSolves: e.ANALYSIS_MAX_SOLVES,
     bodyLimitBytes: 1024 * 1024,
   };
 }

@@ -143,6 +143,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
   };
   const flows: Portfolio['flows'] = [];
   let unservedT = 0;
+  const unserved: Portfolio['unserved'] = [];
   for (const { family, indices, value } of parsed) {
     if (family === 'feed') {
       const [sourceId, plantId, year] = indices as [string, string, string];
@@ -166,6 +167,8 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
       flows.push({ kind: 'sell', product, origin, from, to: WORLD_MARKET, year: Number(year), tonnes: value });
     } else if (family === 'unserved') {
       unservedT += value;
+      const [country, product, year] = indices as [string, string, string];
+      if (value > 1e-9) unserved.push({ country, product, year: Number(year), tonnes: value });
     }
   }
   const builtOnline = (plantId: string, year: number) => {
@@ -251,7 +254,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
     horizon: { startYear: instance.startYear, endYear: instance.endYear },
     status: result.status,
     ...(result.message ? { message: result.message } : {}),
-    totalCostUsd: values ? (result.objective ?? null) : null,
+    totalCostUsd: values ? (model.costVector ? dot(model.costVector, values) : (result.objective ?? null)) : null,
     costBreakdown: breakdown
       ? (Object.fromEntries(COST_CATEGORIES.map((c) => [costBreakdownKey(c), breakdown[c]])) as Record<CostBreakdownKey, number>)
       : null,
@@ -259,6 +262,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
     production: productionList,
     flows: flows.sort((a, b) => a.year - b.year || a.kind.localeCompare(b.kind) || a.product.localeCompare(b.product) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
     unservedT,
+    unserved: unserved.sort((a, b) => a.year - b.year || a.country.localeCompare(b.country) || a.product.localeCompare(b.product)),
     dependency,
     budgets,
     contracts: values ? contractUse(instance, model, values) : [],
@@ -270,4 +274,11 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline }: P
       totalCostUsd: baseline?.result.status === 'optimal' ? (baseline.result.objective ?? null) : null,
     },
   };
+}
+
+/** Σ a_j b_j: the cost of a solution when the objective was something else (near-optimal alternatives). */
+function dot(a: Float64Array, b: Float64Array | readonly number[]): number {
+  let sum = 0;
+  for (let j = 0; j < a.length; j++) sum += a[j]! * (b[j] ?? 0);
+  return sum;
 }

@@ -33,6 +33,11 @@ export interface LinearModel {
   readonly colUpper: Float64Array;
   readonly colCost: Float64Array;
   readonly colInteger: Uint8Array;
+  /**
+   * Present when the objective is not the cost (near-optimal alternatives): the cost coefficients,
+   * from which the portfolio's total cost is computed. Absent: `colCost` is the cost.
+   */
+  readonly costVector?: Float64Array;
   /** Objective coefficient split by cost category, for the cost breakdown. */
   readonly colCostParts: ReadonlyMap<number, ReadonlyArray<readonly [CostCategory, number]>>;
   readonly rowNames: readonly string[];
@@ -183,6 +188,22 @@ export class LpBuilder {
     this.partAmount.push(amount);
   }
 
+  /** The cost as it stands: Σ cost_j · x_j over the columns with a cost. */
+  costExpression(): Expression {
+    const e = new Expression();
+    for (let c = 0; c < this.colCost.length; c++) e.add(c, this.colCost.data[c]!);
+    return e;
+  }
+
+  private costBackup: Float64Array | undefined;
+
+  /** Replaces the objective (minimised) by `expression`; the cost stays available as `costVector` and in the cost parts. */
+  replaceObjective(expression: Expression): void {
+    this.costBackup = this.colCost.slice();
+    this.colCost.data.fill(0);
+    for (let i = 0; i < expression.cols.length; i++) this.colCost.data[expression.cols[i]!]! += expression.coefs[i]!;
+  }
+
   setUpper(column: number, upper: number): void {
     this.colUpper.data[column] = upper;
   }
@@ -254,6 +275,7 @@ export class LpBuilder {
       },
       colUpper: this.colUpper.slice(),
       colCost: this.colCost.slice(),
+      ...(this.costBackup ? { costVector: this.costBackup } : {}),
       colInteger: this.colInteger.slice(),
       get colCostParts() {
         colCostParts ??= costParts(partColumn, partCategory, partAmount);

@@ -69,6 +69,8 @@ export class FormulationContext {
   readonly unservedColumns = new Map<string, number>();
   /** build[p,b] column indices by plant id and build year. */
   readonly buildColumns = new Map<string, Map<number, number>>();
+  /** fund[f,p,y] column indices with their funder (near-optimal alternatives read public spending). */
+  readonly fundColumns: Array<{ funder: string; column: number }> = [];
   /** The ship, buy and downgrade arcs to create (set by formulate before trade; see trade-network.ts). */
   tradeNetwork: TradeNetwork = { ships: [], buys: [], downgrades: [] };
 

@@ -44,6 +44,22 @@ export const FAMILIES: Readonly<Record<string, FamilyInfo>> = {
     meaning: 'Total capacity added at a plant over the horizon is at most its maximum size.',
     dualMeaning: 'USD (discounted) saved per extra t/yr of maximum size (reported as a positive value).',
   },
+  fixed_build: {
+    kind: 'constraint',
+    concept: 'capacity',
+    indices: ['plant', 'buildYear'],
+    unit: 't/yr',
+    meaning: 'Stress tests: a build is fixed at the portfolio’s value (0 for builds the portfolio does not make).',
+    dualMeaning: 'USD (discounted) per extra t/yr of the fixed build.',
+  },
+  outage: {
+    kind: 'constraint',
+    concept: 'capacity',
+    indices: ['plant', 'year'],
+    unit: 't',
+    meaning: 'A plant out of service (scenario outage) has no activity in the year.',
+    dualMeaning: 'USD (discounted) the outage costs per t of activity it stops (≤ 0).',
+  },
   capacity: {
     kind: 'constraint',
     concept: 'capacity',
@@ -239,6 +255,14 @@ export const FAMILIES: Readonly<Record<string, FamilyInfo>> = {
     unit: 'USD',
     meaning: "A funder's payments in a year are at most its yearly envelope.",
     dualMeaning: "USD (discounted) saved per extra USD in the funder's envelope for this year.",
+  },
+  near_optimal_cost: {
+    kind: 'constraint',
+    concept: 'near-optimal',
+    indices: [],
+    unit: 'USD',
+    meaning: 'Near-optimal alternatives: the total discounted cost is at most the optimum × (1 + slack).',
+    dualMeaning: 'Change of the (signed) alternative objective per extra USD of cost allowed.',
   },
   budget_total: {
     kind: 'constraint',

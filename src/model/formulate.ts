@@ -16,6 +16,7 @@ import { addDowngrades, addBalances } from './concepts/origin.js';
 import { addSourceSupply } from './concepts/feedstock.js';
 import { addDependencyTargets } from './concepts/dependency-target.js';
 import { addBudgets } from './concepts/budget.js';
+import { addNearOptimal } from './concepts/near-optimal.js';
 import { addWorldMarket } from './concepts/world-market.js';
 import { addContracts, requireContractShips } from './concepts/contracts.js';
 import { candidateTradeNetwork, leanTradeNetwork } from './trade-network.js';
@@ -54,5 +55,7 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   addCapacityLimits(ctx, { cumulative: options.cumulativeCapacity ?? true });
   addDependencyTargets(ctx);
   addBudgets(ctx);
+  // Last: it caps the cost that every concept above has added.
+  addNearOptimal(ctx);
   return ctx.builder.build();
 }

@@ -129,12 +129,24 @@ export interface Instance {
   readonly solver: SolverOptions;
   /** When true the formulation creates no build columns (the "no new builds" baseline). */
   readonly noNewBuilds: boolean;
+  /** Stress tests: t/yr of every build by `${plant}|${buildYear}`; every other build is zero. Null: builds are decisions. */
+  readonly fixedBuilds: ReadonlyMap<string, number> | null;
+  /** True when a scenario outage stops the plant in `year` (it produces nothing). */
+  outage(plant: Plant, year: number): boolean;
+  /** Near-optimal alternative: the objective is replaced (src/model/concepts/near-optimal.ts). */
+  readonly nearOptimal: Scenario['nearOptimal'] | null;
   /**
    * When false the targets are resolved (reports and metrics read their blocs) but not enforced:
    * the formulation adds no dependency rows (the target-free baseline).
    */
   readonly targetsEnforced: boolean;
   discountFactor(year: number): number;
+}
+
+function fixedBuildMap(builds: NonNullable<Scenario['fixedBuilds']>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const b of builds) out.set(`${b.plant}|${b.buildYear}`, (out.get(`${b.plant}|${b.buildYear}`) ?? 0) + b.capacityTpa);
+  return out;
 }
 
 /** Value of a step series in a year (0 before its first key). */
@@ -272,6 +284,47 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
       issues.push({ path: `overrides.exportControls[${i}].toYear`, message: 'toYear is before fromYear' });
     }
   });
+  const checkYears = (path: string, from: number, to: number) => {
+    if (to < from) issues.push({ path: `${path}.toYear`, message: 'toYear is before fromYear' });
+  };
+  o.closedLanes.forEach((lane, i) => {
+    if (lane.fromYear !== undefined && lane.toYear !== undefined) checkYears(`overrides.closedLanes[${i}]`, lane.fromYear, lane.toYear);
+  });
+  o.outages?.forEach((outage, i) => {
+    outage.plants?.forEach((id, j) => {
+      if (!plantIds.has(id)) issues.push({ path: `overrides.outages[${i}].plants[${j}]`, message: `unknown plant '${id}'` });
+    });
+    outage.countries?.forEach((id, j) => checkCountry(`overrides.outages[${i}].countries[${j}]`, id));
+    if (!outage.plants?.length && !outage.countries?.length) issues.push({ path: `overrides.outages[${i}]`, message: 'name plants or countries' });
+    checkYears(`overrides.outages[${i}]`, outage.fromYear, outage.toYear);
+  });
+  o.priceChanges?.forEach((change, i) => {
+    change.products.forEach((p, j) => checkProduct(`overrides.priceChanges[${i}].products[${j}]`, p));
+    if ((change.usdPerT === undefined) === (change.factor === undefined)) issues.push({ path: `overrides.priceChanges[${i}]`, message: 'give exactly one of usdPerT and factor' });
+    checkYears(`overrides.priceChanges[${i}]`, change.fromYear, change.toYear);
+  });
+  o.demandChanges?.forEach((change, i) => {
+    change.countries?.forEach((id, j) => checkCountry(`overrides.demandChanges[${i}].countries[${j}]`, id));
+    change.products?.forEach((p, j) => checkProduct(`overrides.demandChanges[${i}].products[${j}]`, p));
+    checkYears(`overrides.demandChanges[${i}]`, change.fromYear, change.toYear);
+  });
+  const plantById = new Map(dataset.plants.map((p) => [p.id, p]));
+  scenario.fixedBuilds?.forEach((b, i) => {
+    const plant = plantById.get(b.plant);
+    if (!plant) issues.push({ path: `fixedBuilds[${i}].plant`, message: `unknown plant '${b.plant}'` });
+    else if (!plant.expansion) issues.push({ path: `fixedBuilds[${i}].plant`, message: `plant '${b.plant}' cannot be built` });
+    if (b.buildYear < startYear || b.buildYear > endYear) issues.push({ path: `fixedBuilds[${i}].buildYear`, message: `year ${b.buildYear} is outside the horizon ${startYear}-${endYear}` });
+  });
+  scenario.nearOptimal?.terms.forEach((term, i) => {
+    const q = term.quantity;
+    if (q.kind === 'new_capacity') q.countries?.forEach((c, j) => checkCountry(`nearOptimal.terms[${i}].quantity.countries[${j}]`, c));
+    if (q.kind === 'public_spending') {
+      const known = new Set(dataset.funders.map((f) => f.id));
+      q.funders?.forEach((f, j) => {
+        if (!known.has(f)) issues.push({ path: `nearOptimal.terms[${i}].quantity.funders[${j}]`, message: `unknown funder '${f}'` });
+      });
+    }
+  });
   const controlIds = new Set(dataset.exportControls.map((c) => c.id));
   o.applyExportControls.forEach((id, i) => {
     if (!controlIds.has(id)) issues.push({ path: `overrides.applyExportControls[${i}]`, message: `unknown export control '${id}'` });
@@ -347,7 +400,10 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
       for (const [product, share] of Object.entries(d.gradeMix)) {
         if (share <= 0) continue;
         const key = `${d.country}|${product}|${y}`;
-        demand.set(key, (demand.get(key) ?? 0) + total * share);
+        const factor = (o.demandChanges ?? [])
+          .filter((c) => y >= c.fromYear && y <= c.toYear && (!c.countries || c.countries.includes(d.country)) && (!c.products || c.products.includes(product)))
+          .reduce((f, c) => f * c.factor, 1);
+        demand.set(key, (demand.get(key) ?? 0) + total * share * factor);
         demandCountries.add(d.country);
       }
     }
@@ -360,6 +416,16 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
       .map((c) => ({ products: c.products, fromYear: c.fromYear, toYear: c.toYear })),
     ...o.exportControls,
   ];
+  const rivalPrice = (product: string, year: number): number | undefined => {
+    const record = priceByProduct.get(product);
+    if (!record) return undefined;
+    let price = stepValue(record.priceUsdPerT, year);
+    for (const change of o.priceChanges ?? []) {
+      if (!change.products.includes(product) || year < change.fromYear || year > change.toYear) continue;
+      price = change.usdPerT !== undefined ? change.usdPerT : price * (change.factor ?? 1);
+    }
+    return price;
+  };
   const banned = (product: string, year: number) =>
     activeControls.some((c) => c.products.includes(product) && year >= c.fromYear && (c.toYear === undefined || year <= c.toYear));
 
@@ -377,8 +443,15 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
   for (const rule of activeRules) if (rule.kind === 'captive_feed') captiveBySource.set(rule.sourceId, [...(captiveBySource.get(rule.sourceId) ?? []), rule]);
   const concentrateRules = activeRules.filter((r) => r.kind === 'closed_lane' && r.products.includes(CONCENTRATE));
   const discountFactors = years.map((y) => Math.pow(1 + discountRate, -(y - startYear)));
-  const scenarioClosed = (from: string, to: string, product: string) =>
-    closed.some((l) => l.from === from && l.to === to && (!l.products || l.products.includes(product)));
+  const scenarioClosed = (from: string, to: string, product: string, year: number) =>
+    closed.some(
+      (l) =>
+        l.from === from &&
+        l.to === to &&
+        (!l.products || l.products.includes(product)) &&
+        (l.fromYear === undefined || year >= l.fromYear) &&
+        (l.toYear === undefined || year <= l.toYear),
+    );
   const ruleCloses = (rule: LaneRule, from: string, to: string, product: string, sourceId?: string) =>
     rule.kind === 'closed_lane' &&
     from !== to &&
@@ -430,8 +503,7 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
     demandCountries: [...demandCountries].sort(),
     priceUsdPerT(product, year) {
       if (banned(product, year)) return undefined;
-      const record = priceByProduct.get(product);
-      return record ? stepValue(record.priceUsdPerT, year) : undefined;
+      return rivalPrice(product, year);
     },
     transportUsdPerT(from, to) {
       if (from === to) return dataset.meta.defaults.domesticTransportUsdPerT;
@@ -441,7 +513,7 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
     },
     laneOpen(from, to, product, year) {
       if (!restrictedProducts.has(product)) return true;
-      if (scenarioClosed(from, to, product)) return false;
+      if (scenarioClosed(from, to, product, year)) return false;
       return !activeRules.some((rule) => inForce(rule, year) && ruleCloses(rule, from, to, product));
     },
     lanesRestricted(product) {
@@ -455,7 +527,7 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
         if (inForce(rule, year) && rule.kind === 'captive_feed' && !rule.plants.includes(plant.id)) return false;
       }
       if (!restrictedProducts.has(CONCENTRATE)) return true;
-      if (scenarioClosed(source.country, plant.country, CONCENTRATE)) return false;
+      if (scenarioClosed(source.country, plant.country, CONCENTRATE, year)) return false;
       return !concentrateRules.some((rule) => inForce(rule, year) && ruleCloses(rule, source.country, plant.country, CONCENTRATE, source.id));
     },
     feedTypes: new Map(dataset.feedTypes.map((f) => [f.id, f])),
@@ -463,8 +535,7 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
     contractBreachPenaltyUsdPerT: dataset.meta.defaults.contractBreachPenaltyUsdPerT ?? 250_000,
     worldMarketSales: dataset.meta.defaults.worldMarketSales ?? false,
     worldPriceUsdPerT(product, year) {
-      const record = priceByProduct.get(product);
-      return record ? stepValue(record.priceUsdPerT, year) : undefined;
+      return rivalPrice(product, year);
     },
     rampShare(plant, index) {
       const shares = plant.expansion?.rampUpShares ?? rampByStage[plant.stage] ?? [];
@@ -477,7 +548,14 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
     unservedPenaltyUsdPerT: dataset.meta.defaults.unservedPenaltyUsdPerT,
     solver: scenario.solver,
     noNewBuilds: options.noNewBuilds ?? false,
-    targetsEnforced: !(options.noTargets ?? false),
+    targetsEnforced: !(options.noTargets ?? false) && scenario.enforceTargets !== false,
+    fixedBuilds: scenario.fixedBuilds && !options.noNewBuilds ? fixedBuildMap(scenario.fixedBuilds) : null,
+    outage(plant, year) {
+      return (o.outages ?? []).some(
+        (x) => year >= x.fromYear && year <= x.toYear && (x.plants?.includes(plant.id) || x.countries?.includes(plant.country)),
+      );
+    },
+    nearOptimal: options.noNewBuilds ? null : (scenario.nearOptimal ?? null),
     discountFactor(year) {
       return discountFactors[year - startYear] ?? Math.pow(1 + discountRate, -(year - startYear));
     },

@@ -129,6 +129,10 @@ export const PortfolioSchema = z.object({
   production: z.array(ProductionSchema),
   flows: z.array(FlowSchema),
   unservedT: z.number(),
+  unserved: z
+    .array(z.object({ country: z.string(), product: z.string(), year: z.number().int(), tonnes: z.number() }))
+    .default([])
+    .describe('Demand left unserved, t, by market, product and year (only where above zero).'),
   dependency: z.array(DependencyTrajectorySchema),
   budgets: z.array(BudgetUseSchema),
   contracts: z

@@ -41,7 +41,17 @@ export const OverridesSchema = z
     excludeSources: z.array(IdSchema).default([]),
     /** Lanes that carry nothing: from → to, for all products unless listed. */
     closedLanes: z
-      .array(z.object({ from: IdSchema, to: IdSchema, products: z.array(IdSchema).optional() }).strict())
+      .array(
+        z
+          .object({
+            from: IdSchema,
+            to: IdSchema,
+            products: z.array(IdSchema).optional(),
+            fromYear: YearSchema.optional().describe('First year the lane is closed (default: always).'),
+            toYear: YearSchema.optional().describe('Last year the lane is closed (default: to the end of the horizon).'),
+          })
+          .strict(),
+      )
       .default([]),
     /** Export controls by the rival supplier: no sales of these products from `fromYear` (through `toYear`). */
     exportControls: z
@@ -53,8 +63,62 @@ export const OverridesSchema = z
       .default([]),
     /** Ids of dataset export controls to apply (in addition to those active by default). */
     applyExportControls: z.array(IdSchema).default([]),
+    /** Plants (by id, or every plant of a country) that produce nothing from `fromYear` through `toYear` (stress tests). */
+    outages: z
+      .array(
+        z
+          .object({ plants: z.array(IdSchema).optional(), countries: z.array(IdSchema).optional(), fromYear: YearSchema, toYear: YearSchema })
+          .strict(),
+      )
+      .optional(),
+    /** The rival's price of some products set (`usdPerT`) or scaled (`factor`) from `fromYear` through `toYear` (a price war, or a squeeze). */
+    priceChanges: z
+      .array(
+        z
+          .object({ products: z.array(IdSchema).min(1), fromYear: YearSchema, toYear: YearSchema, usdPerT: z.number().min(0).optional(), factor: z.number().min(0).optional() })
+          .strict(),
+      )
+      .optional(),
+    /** Demand scaled by `factor` from `fromYear` through `toYear`, for some countries and products (default all). */
+    demandChanges: z
+      .array(
+        z
+          .object({ countries: z.array(IdSchema).optional(), products: z.array(IdSchema).optional(), fromYear: YearSchema, toYear: YearSchema, factor: z.number().min(0) })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
+
+export const FixedBuildSchema = z
+  .object({ plant: IdSchema, buildYear: YearSchema, capacityTpa: z.number().min(0) })
+  .strict();
+
+/** A linear quantity of a solution that near-optimal alternatives minimise or maximise. */
+export const QuantitySchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('new_capacity'),
+      countries: z.array(IdSchema).optional().describe('Plants in these countries (default: all).'),
+      stages: z.array(StageSchema).optional().describe('Plants of these stages (default: all).'),
+    })
+    .strict()
+    .describe('New capacity built over the horizon, t/yr (Σ build).'),
+  z
+    .object({ kind: z.literal('public_spending'), funders: z.array(IdSchema).optional().describe('These funders (default: all).') })
+    .strict()
+    .describe('Public money paid towards builds, USD (Σ fund, undiscounted).'),
+]);
+export type Quantity = z.infer<typeof QuantitySchema>;
+
+export const NearOptimalSchema = z
+  .object({
+    maxTotalCostUsd: z.number().describe('The total discounted cost may not exceed this (the optimum × (1 + slack)).'),
+    sense: z.enum(['min', 'max']),
+    terms: z.array(z.object({ weight: z.number(), quantity: QuantitySchema }).strict()).min(1),
+  })
+  .strict()
+  .describe('Near-optimal alternative: instead of the cost, minimise or maximise Σ weight × quantity with the cost capped.');
 
 export const TargetSchema = z
   .object({
@@ -106,6 +170,12 @@ export const ScenarioSchema = z
       .default(0)
       .describe('Share of every new build capex that must be paid by the scenario funders (0: budgets never bind).'),
     solver: SolverOptionsSchema.default({ backend: 'highs', timeLimitSeconds: 60, lumpyBuilds: false, mipRelGap: 1e-6, algorithm: 'auto' }),
+    fixedBuilds: z
+      .array(FixedBuildSchema)
+      .optional()
+      .describe('Stress tests: the builds are exactly these (plant, construction start, t/yr) and nothing else; operations are re-optimised.'),
+    enforceTargets: z.boolean().optional().describe('false: the targets are reported (trajectories) but not enforced (stress tests of a fixed portfolio).'),
+    nearOptimal: NearOptimalSchema.optional(),
   })
   .strict();
 

@@ -83,6 +83,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX portfolios_job ON portfolios(job_id);
     `,
   },
+  {
+    version: 4,
+    name: 'analyses',
+    sql: `
+      CREATE TABLE analyses (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        id             TEXT NOT NULL UNIQUE,
+        kind           TEXT NOT NULL CHECK (kind IN ('frontier', 'stress_test', 'alternatives', 'comparison')),
+        scenario_id    TEXT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+        status         TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'cancelled')),
+        request        TEXT NOT NULL,
+        group_ids      TEXT NOT NULL,            -- JSON array of the group jobs it submitted
+        members        TEXT NOT NULL,            -- JSON array of { label, jobId }
+        planned_solves INTEGER NOT NULL,
+        result         TEXT,
+        error_code     TEXT,
+        error_message  TEXT,
+        created_at     TEXT NOT NULL,
+        finished_at    TEXT
+      );
+      CREATE INDEX analyses_status ON analyses(status);
+    `,
+  },
 ];
 
 /** Opens (creating the folder and file if needed) and migrates the database. `:memory:` works too. */
@@ -124,7 +147,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
 }
 
 /** Row counts of the data tables (tests use it to prove a rejected request changed nothing). */
-export function tableCounts(db: Db): Record<'scenarios' | 'jobs' | 'portfolios', number> {
+export function tableCounts(db: Db): Record<'scenarios' | 'jobs' | 'portfolios' | 'analyses', number> {
   const count = (table: string) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
-  return { scenarios: count('scenarios'), jobs: count('jobs'), portfolios: count('portfolios') };
+  return { scenarios: count('scenarios'), jobs: count('jobs'), portfolios: count('portfolios'), analyses: count('analyses') };
 }

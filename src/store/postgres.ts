@@ -17,8 +17,9 @@ import type { JobError } from '../schemas/api.js';
 import { jobFromRow, type JobRow } from './jobs.js';
 import { decodeCursor } from './paging.js';
 import { portfolioFromRow, summaryPage, type PortfolioDbRow, type PortfolioSummaryDbRow } from './portfolios.js';
-import type { JobOutcome, JobRepository, NewJob, PortfolioRepository, ScenarioRepository, SettleResult, Store } from './repository.js';
+import type { AnalysisRepository, JobOutcome, JobRepository, NewJob, PortfolioRepository, ScenarioRepository, SettleResult, Store } from './repository.js';
 import { scenarioFromRow, scenarioPage, type ScenarioDbRow } from './scenarios.js';
+import { analysisFromRow, type AnalysisDbRow } from './analyses.js';
 
 /** A connection inside a transaction (or the pool itself): whatever can run a query. */
 export interface Sql {
@@ -107,6 +108,29 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
         last_seen  TIMESTAMPTZ NOT NULL DEFAULT now()
       );
+    `,
+  },
+  {
+    version: 4,
+    name: 'analyses',
+    sql: `
+      CREATE TABLE analyses (
+        seq            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id             TEXT NOT NULL UNIQUE,
+        kind           TEXT NOT NULL CHECK (kind IN ('frontier', 'stress_test', 'alternatives', 'comparison')),
+        scenario_id    TEXT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+        status         TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'cancelled')),
+        request        TEXT NOT NULL,
+        group_ids      TEXT NOT NULL,
+        members        TEXT NOT NULL,
+        planned_solves INTEGER NOT NULL,
+        result         TEXT,
+        error_code     TEXT,
+        error_message  TEXT,
+        created_at     TEXT NOT NULL,
+        finished_at    TEXT
+      );
+      CREATE INDEX analyses_status ON analyses(status);
     `,
   },
 ];
@@ -418,6 +442,45 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     },
   };
 
+  const analyses: AnalysisRepository = {
+    async insert(record) {
+      const row = await one<AnalysisDbRow>(
+        pool,
+        `INSERT INTO analyses (id, kind, scenario_id, status, request, group_ids, members, planned_solves, created_at)
+         VALUES ($1, $2, $3, 'running', $4, '[]', '[]', $5, $6) RETURNING *`,
+        [record.id, record.kind, record.scenarioId, JSON.stringify(record.request), record.plannedSolves, record.createdAt],
+      );
+      return analysisFromRow(row!);
+    },
+    async findById(id) {
+      const row = await one<AnalysisDbRow>(pool, 'SELECT * FROM analyses WHERE id = $1', [id]);
+      return row ? analysisFromRow(row) : null;
+    },
+    async addMembers(id, groupId, members) {
+      await withTransaction(async (tx) => {
+        const row = await one<AnalysisDbRow>(tx, 'SELECT * FROM analyses WHERE id = $1 FOR UPDATE', [id]);
+        if (!row) return;
+        const current = analysisFromRow(row);
+        await tx.query('UPDATE analyses SET group_ids = $2, members = $3 WHERE id = $1', [
+          id,
+          JSON.stringify([...current.groupIds, groupId]),
+          JSON.stringify([...current.members, ...members]),
+        ]);
+      });
+    },
+    async finish(id, outcome, at) {
+      const result = await pool.query(
+        `UPDATE analyses SET status = $2, result = $3, error_code = $4, error_message = $5, finished_at = $6 WHERE id = $1 AND status = 'running'`,
+        [id, outcome.status, outcome.result === undefined ? null : JSON.stringify(outcome.result), outcome.error?.code ?? null, outcome.error?.message ?? null, at],
+      );
+      return (result.rowCount ?? 0) === 1;
+    },
+    async failInterrupted() {
+      // In a shared deployment another API process may be running them.
+      return 0;
+    },
+  };
+
   let closed = false;
   return {
     kind: 'postgres',
@@ -427,13 +490,14 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     scenarios,
     jobs,
     portfolios,
+    analyses,
     async ping() {
       await pool.query('SELECT 1');
     },
     async counts() {
-      const row = await one<{ scenarios: number; jobs: number; portfolios: number }>(
+      const row = await one<{ scenarios: number; jobs: number; portfolios: number; analyses: number }>(
         pool,
-        'SELECT (SELECT COUNT(*)::int FROM scenarios) AS scenarios, (SELECT COUNT(*)::int FROM jobs) AS jobs, (SELECT COUNT(*)::int FROM portfolios) AS portfolios',
+        'SELECT (SELECT COUNT(*)::int FROM scenarios) AS scenarios, (SELECT COUNT(*)::int FROM jobs) AS jobs, (SELECT COUNT(*)::int FROM portfolios) AS portfolios, (SELECT COUNT(*)::int FROM analyses) AS analyses',
         [],
       );
       return row!;

@@ -16,8 +16,9 @@ import type { Page, PageRequest } from './paging.js';
 import type { StoredScenario } from './scenarios.js';
 import type { StoredJob } from './jobs.js';
 import type { PortfolioSummaryRow, StoredPortfolio } from './portfolios.js';
+import type { AnalysisKind, AnalysisMemberRef, AnalysisStatus, StoredAnalysis } from './analyses.js';
 
-export type { StoredScenario, StoredJob, StoredPortfolio, PortfolioSummaryRow };
+export type { StoredScenario, StoredJob, StoredPortfolio, PortfolioSummaryRow, StoredAnalysis, AnalysisKind, AnalysisStatus, AnalysisMemberRef };
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -90,14 +91,27 @@ export interface PortfolioRepository {
   list(filter: { scenarioId?: string | undefined }, page: PageRequest): Promise<Page<PortfolioSummaryRow> | null>;
 }
 
+/** Analyses (frontiers, stress tests, alternatives, explained comparisons) and the member solves they submitted. */
+export interface AnalysisRepository {
+  insert(record: { id: string; kind: AnalysisKind; scenarioId: string; request: unknown; plannedSolves: number; createdAt: string }): Promise<StoredAnalysis>;
+  findById(id: string): Promise<StoredAnalysis | null>;
+  /** Records a group job the analysis submitted and its members (label and job id). */
+  addMembers(id: string, groupId: string, members: readonly AnalysisMemberRef[]): Promise<void>;
+  /** Finishes a running analysis; false when it had already finished (a cancel won the race). */
+  finish(id: string, outcome: { status: Exclude<AnalysisStatus, 'running'>; result?: unknown; error?: { code: string; message: string } }, at: string): Promise<boolean>;
+  /** Fails analyses a previous process left running (embedded mode: their orchestration died with it). */
+  failInterrupted(at: string): Promise<number>;
+}
+
 export interface Store {
   readonly kind: StoreKind;
   readonly scenarios: ScenarioRepository;
   readonly jobs: JobRepository;
   readonly portfolios: PortfolioRepository;
+  readonly analyses: AnalysisRepository;
   /** A round trip to the database; throws when it does not answer. */
   ping(): Promise<void>;
   /** Row counts of the data tables (tests use it to prove a rejected request changed nothing). */
-  counts(): Promise<Record<'scenarios' | 'jobs' | 'portfolios', number>>;
+  counts(): Promise<Record<'scenarios' | 'jobs' | 'portfolios' | 'analyses', number>>;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { createJobRepository } from './jobs.js';
 import { createPortfolioRepository } from './portfolios.js';
 import type { Store } from './repository.js';
 import { createScenarioRepository } from './scenarios.js';
+import { createAnalysisRepository } from './analyses.js';
 
 export interface SqliteStore extends Store {
   readonly kind: 'sqlite';
@@ -23,6 +24,7 @@ export function openSqliteStore(path: string): SqliteStore {
     scenarios: createScenarioRepository(db),
     jobs: createJobRepository(db),
     portfolios: createPortfolioRepository(db),
+    analyses: createAnalysisRepository(db),
     async ping() {
       ping.get();
     },

@@ -36,7 +36,7 @@ async function exercise(t: Test, url: string): Promise<void> {
     t.same(migrated.rows.map((r) => r.version), PG_MIGRATIONS.map((m) => m.version), 'every migration applied');
     const { created } = await store.scenarios.insertIfAbsent({ id: 'a'.repeat(64), name: 'x', datasetId: 'tiny', body: '{"name":"x"}', createdAt: new Date().toISOString() });
     t.ok(created, 'a scenario is stored');
-    t.same(await store.counts(), { scenarios: 1, jobs: 0, portfolios: 0 });
+    t.same(await store.counts(), { scenarios: 1, jobs: 0, portfolios: 0, analyses: 0 });
   } finally {
     await store.close();
   }

@@ -44,6 +44,7 @@ function portfolio(over: Partial<Portfolio>): Portfolio {
     production: [],
     flows: [],
     unservedT: 0,
+    unserved: [],
     dependency: [],
     budgets: [],
     contracts: [],

@@ -35,6 +35,7 @@ export function addBudgets(ctx: FormulationContext): void {
       for (const funder of eligible) {
         const fund = builder.addVariable('fund', [funder.id, plant.id, y]);
         publicShare.add(fund, 1);
+        ctx.fundColumns.push({ funder: funder.id, column: fund });
         builder.addConstraint('cofinancing', [funder.id, plant.id, y], new Expression().add(fund, 1).addExpression(spend, -funder.maxShareOfCapex), { upper: 0 });
         totals.get(funder.id)?.add(fund, 1);
         const key = `${funder.id}|${y}`;

@@ -12,6 +12,10 @@
  *     capacity[p,y]:      activity(p,y) − online[p,y] + Σ_{n<m} (1 − ρ_p(n)) · build[p,y−L_p−n] ≤ existing_p(y)
  *   (m the length of the ramp): each row then has ~m+2 terms instead of one per build alive, and
  *   both forms define the same feasible set (a test solves both).
+ *   fixed builds (stress tests, scenario `fixedBuilds`): every build column is fixed,
+ *     fixed_build[p,b]:  build[p,b] = B_{p,b}     (the listed t/yr, 0 for every other plant and year)
+ *   outages (scenario `overrides.outages`): a plant out of service produces nothing,
+ *     outage[p,y]:       activity(p,y) ≤ 0        for y in the outage's years
  *   lumpy builds (scenario option): build_on[p,b] ∈ {0,1},
  *     min_build[p,b]: build[p,b] − minSize_p · build_on[p,b] ≥ 0
  *     max_build[p,b]: build[p,b] − maxSize_p · build_on[p,b] ≤ 0
@@ -25,12 +29,15 @@
  * Duals: capacity[p,y] — USD saved per extra t/yr at p in y (≤ 0); max_size[p] — USD saved per
  * extra t/yr of maximum size (≤ 0). Reports state both as positive values. online_stock[p,y] —
  * USD (discounted) per t/yr of builds online in y, an accounting row with no limit of its own.
+ * fixed_build[p,b] — USD (discounted) per extra t/yr of the fixed build. outage[p,y] — USD
+ * (discounted) the outage costs per t of activity it stops (≤ 0).
  */
 import { Expression } from '../builder.js';
 import type { FormulationContext } from '../context.js';
 import { stepValue } from '../instance.js';
 import { discountedSpendFactor, salvageFactor } from './objective.js';
 import type { Plant } from '../../data/schema.js';
+import { ScenarioError } from '../instance.js';
 
 /** Adds build columns with their capex and fixed-opex costs (rows come later, in addCapacityLimits). */
 export function addBuilds(ctx: FormulationContext): void {
@@ -62,6 +69,20 @@ export function addBuilds(ctx: FormulationContext): void {
     ctx.buildColumns.set(plant.id, columns);
     builder.addConstraint('max_size', [plant.id], total, { upper: e.maxSizeTpa });
   }
+  const fixed = instance.fixedBuilds;
+  if (!fixed) return;
+  for (const [plantId, columns] of ctx.buildColumns) {
+    for (const [b, column] of columns) {
+      const value = fixed.get(`${plantId}|${b}`) ?? 0;
+      builder.addConstraint('fixed_build', [plantId, b], new Expression().add(column, 1), { lower: value, upper: value });
+    }
+  }
+  const issues = (instance.scenario.fixedBuilds ?? []).flatMap((b, i) =>
+    ctx.buildColumns.get(b.plant)?.has(b.buildYear) || b.capacityTpa === 0
+      ? []
+      : [{ path: `fixedBuilds[${i}].buildYear`, message: `plant '${b.plant}' cannot start a build in ${b.buildYear} in this scenario (earliest start, lead time or horizon)` }],
+  );
+  if (issues.length) throw new ScenarioError(issues);
 }
 
 /** Adds capacity[p,y] once every concept has added its throughput to activity(p,y). */
@@ -90,6 +111,7 @@ export function addCapacityLimits(ctx: FormulationContext, options: { readonly c
       const retired = plant.retirementYear !== undefined && y > plant.retirementYear;
       const existing = retired ? 0 : stepValue(plant.existingCapacityTpa, y);
       builder.addConstraint('capacity', [plant.id, y], row, { upper: existing });
+      if (instance.outage(plant, y)) builder.addConstraint('outage', [plant.id, y], new Expression().addExpression(ctx.peekActivity(plant.id, y)!), { upper: 0 });
     }
   }
 }

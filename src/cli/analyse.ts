@@ -1,0 +1,95 @@
+/**
+ * CLI: the planner's analyses without a server (member solves run one after another in this process).
+ *
+ *   npm run analyse -- frontier <scenario.json> --from 0.7 --to 0.1 --points 7 [--targets a,b] [--format markdown|json]
+ *
+ * Prints the analysis as Markdown (default) or its result as JSON. Exits 2 naming the failing
+ * fields for a bad request or scenario, 1 on other errors. Progress goes to stderr.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseScenario } from '../planner.js';
+import { loadDataset } from '../data/load.js';
+import { ScenarioError, resolveScenario } from '../model/instance.js';
+import type { FieldError } from '../errors.js';
+import { checkFrontier, runFrontier } from '../analysis/frontier.js';
+import { frontierMarkdown } from '../analysis/analysis-markdown.js';
+import { localMembers } from '../services/local-members.js';
+import type { Scenario } from '../schemas/scenario.js';
+
+const usage = [
+  'usage: npm run analyse -- <analysis> <scenario.json> [options] [--format markdown|json]',
+  '  frontier <scenario.json> --from <share> --to <share> --points <n> [--targets id,id]',
+].join('\n');
+
+class UsageError extends Error {}
+
+const number = (value: string | undefined, name: string): number => {
+  const n = Number(value);
+  if (value === undefined || !Number.isFinite(n)) throw new UsageError(`--${name} needs a number`);
+  return n;
+};
+
+function readScenario(file: string): Scenario {
+  const scenario = parseScenario(JSON.parse(readFileSync(file, 'utf8')));
+  resolveScenario(scenario, loadDataset(scenario.datasetId));
+  return scenario;
+}
+
+const failOn = (errors: FieldError[]) => {
+  if (errors.length) throw new ScenarioError(errors.map((e) => ({ path: e.path, message: e.message })));
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      points: { type: 'string' },
+      targets: { type: 'string' },
+      format: { type: 'string', default: 'markdown' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !positionals.length) {
+    process.stdout.write(usage + '\n');
+    return values.help ? 0 : 2;
+  }
+  const [kind, file] = positionals;
+  if (!file) throw new UsageError('expected a scenario file');
+  const scenario = readScenario(file);
+  const solve = localMembers(loadDataset, (m, i, n) => process.stderr.write(`member ${i + 1}/${n} ${m.label}: ${m.portfolio?.status ?? m.status}\n`));
+  const json = values.format === 'json';
+  if (kind === 'frontier') {
+    const input = {
+      scenario,
+      targets: values.targets ? values.targets.split(',') : undefined,
+      from: number(values.from, 'from'),
+      to: number(values.to, 'to'),
+      points: Math.round(number(values.points, 'points')),
+    };
+    failOn(checkFrontier(input));
+    const result = await runFrontier(input, solve);
+    process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : frontierMarkdown(result, { title: 'Cost-of-independence frontier', scenarioName: scenario.name }));
+    return 0;
+  }
+  throw new UsageError(`unknown analysis '${kind}'`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n${usage}\n`);
+      process.exit(2);
+    }
+    if (error instanceof ScenarioError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

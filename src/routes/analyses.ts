@@ -1,0 +1,214 @@
+/**
+ * The analyses as resources: `POST /frontiers` (and the other kinds) checks the request, starts the
+ * analysis and answers 202 with it; `GET /frontiers/{id}` reads it (with `format=markdown` for a
+ * brief); `DELETE /frontiers/{id}` cancels it and its member solves. Thin: the plans are built in
+ * src/services/analysis-plans.ts and run by src/services/analyses.ts.
+ */
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { AnalysisParamsSchema, AnalysisQuerySchema, FrontierRequestSchema, FrontierSchema } from '../schemas/analysis.js';
+import { examples } from '../schemas/api.js';
+import type { StoredAnalysis } from '../store/repository.js';
+import type { AnalysisKind } from '../store/analyses.js';
+import { frontierMarkdown, type AnalysisHeader } from '../analysis/analysis-markdown.js';
+import { frontierPlan } from '../services/analysis-plans.js';
+import type { AnalysisPlan } from '../services/analyses.js';
+import { json, problems } from './docs.js';
+import { links } from './views.js';
+
+const exampleAnalysisId = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+
+export async function analysisView(app: FastifyInstance, a: StoredAnalysis, path: string) {
+  const members = await app.services.analyses.members(a);
+  const finished = members.filter((m) => ['done', 'failed', 'cancelled'].includes(m.job.status)).length;
+  return {
+    id: a.id,
+    kind: a.kind,
+    status: a.status,
+    scenarioId: a.scenarioId,
+    request: a.request,
+    progress: {
+      solvesPlanned: a.plannedSolves,
+      solvesSubmitted: members.length,
+      solvesFinished: finished,
+      fraction: a.status === 'done' ? 1 : Math.min(1, a.plannedSolves ? finished / a.plannedSolves : 0),
+    },
+    members: members.map(({ label, job }) => ({
+      label,
+      jobId: job.id,
+      scenarioId: job.scenarioId,
+      status: job.status,
+      portfolioId: job.portfolioId,
+      links: { job: links.job(job.id), scenario: links.scenario(job.scenarioId), portfolio: job.portfolioId ? links.portfolio(job.portfolioId) : null },
+    })),
+    result: a.result,
+    error: a.error,
+    createdAt: a.createdAt,
+    finishedAt: a.finishedAt,
+    links: { self: `${path}/${a.id}`, markdown: `${path}/${a.id}?format=markdown`, groups: a.groupIds.map(links.job) },
+  };
+}
+
+interface KindSpec<Req extends z.ZodType> {
+  kind: AnalysisKind;
+  path: string;
+  noun: string;
+  operation: string;
+  summary: string;
+  description: string;
+  request: Req;
+  requestExample: z.infer<Req>;
+  resource: z.ZodType;
+  resultExample: unknown;
+  badField: { path: string; message: string };
+  plan(app: FastifyInstance, body: z.infer<Req>): Promise<AnalysisPlan>;
+  markdown(result: never, header: AnalysisHeader): string;
+}
+
+function registerKind<Req extends z.ZodType>(app: Parameters<FastifyPluginAsyncZod>[0], spec: KindSpec<Req>) {
+  const example = {
+    id: exampleAnalysisId,
+    kind: spec.kind,
+    status: 'done',
+    scenarioId: examples.ids.scenario,
+    request: spec.requestExample,
+    progress: { solvesPlanned: 2, solvesSubmitted: 2, solvesFinished: 2, fraction: 1 },
+    members: [],
+    result: spec.resultExample,
+    error: null,
+    createdAt: examples.ids.time,
+    finishedAt: examples.ids.time,
+    links: { self: `${spec.path}/${exampleAnalysisId}`, markdown: `${spec.path}/${exampleAnalysisId}?format=markdown`, groups: [] },
+  };
+  const running = { ...example, status: 'running', result: null, finishedAt: null, progress: { solvesPlanned: 2, solvesSubmitted: 2, solvesFinished: 0, fraction: 0 } };
+  const tags = ['analyses'];
+  const params = AnalysisParamsSchema;
+  const badId = [{ path: 'id', in: 'params' as const, message: 'an id is a UUID' }];
+  const self = `${spec.path}/${exampleAnalysisId}`;
+
+  app.post(
+    spec.path,
+    {
+      schema: {
+        tags,
+        operationId: `create${spec.operation}`,
+        summary: spec.summary,
+        description: `${spec.description} Answers 202 with the analysis (poll its \`links.self\`); its member solves are jobs with stored scenarios and portfolios, listed in \`members\`.`,
+        body: json(spec.request, spec.requestExample, `The ${spec.noun} to run.`),
+        response: {
+          202: json(spec.resource, running, `The ${spec.noun}, started.`),
+          400: problems.badRequest(spec.path, [{ path: 'scenarioId', in: 'body', message: 'a scenario id is 64 lower-case hex digits (a SHA-256)' }]),
+          413: problems.tooLarge(spec.path),
+          415: problems.unsupportedMediaType(spec.path),
+          422: problems.unprocessable(spec.path, [{ ...spec.badField, in: 'body' }], 'The request cannot be run (each field is named); nothing was started.', `the ${spec.noun} request cannot be run: ${spec.badField.path}`),
+          503: problems.unavailable(spec.path),
+        },
+      },
+    },
+    async (request, reply) => {
+      const plan = await spec.plan(app as unknown as FastifyInstance, request.body as z.infer<Req>);
+      const started = await app.services.analyses.start(plan);
+      const view = await analysisView(app as unknown as FastifyInstance, started, spec.path);
+      return reply.code(202).header('location', view.links.self).send(view as never);
+    },
+  );
+
+  app.get(
+    `${spec.path}/:id`,
+    {
+      schema: {
+        tags,
+        operationId: `get${spec.operation}`,
+        summary: `A ${spec.noun}: status, progress, member solves and, once done, the result`,
+        params,
+        querystring: AnalysisQuerySchema,
+        response: {
+          200: {
+            description: `The ${spec.noun}.`,
+            content: {
+              'application/json': { schema: spec.resource.meta({ examples: [example] }) },
+              'text/markdown': { schema: z.string().meta({ examples: [`# ${spec.summary}\n`] }) },
+            },
+          },
+          400: problems.badRequest(`${spec.path}/42`, badId),
+          404: problems.notFound(self, spec.noun),
+        },
+      },
+    },
+    async (request, reply) => {
+      const stored = await app.services.analyses.get(request.params.id, spec.kind);
+      if (request.query.format === 'markdown') {
+        const scenario = await app.services.scenarios.get(stored.scenarioId).catch(() => null);
+        const header: AnalysisHeader = { title: spec.summary, id: stored.id, status: stored.status, ...(scenario ? { scenarioName: scenario.name } : {}) };
+        const body = stored.result ? spec.markdown(stored.result as never, header) : `# ${spec.summary}\n\nAnalysis ${stored.id} is ${stored.status}${stored.error ? `: ${stored.error.message}` : ''}.\n`;
+        return reply.type('text/markdown; charset=utf-8').send(body);
+      }
+      return reply.send((await analysisView(app as unknown as FastifyInstance, stored, spec.path)) as never);
+    },
+  );
+
+  app.delete(
+    `${spec.path}/:id`,
+    {
+      schema: {
+        tags,
+        operationId: `cancel${spec.operation}`,
+        summary: `Cancel a running ${spec.noun} and its member solves`,
+        description: 'Every member solve still queued or running is cancelled (a running one is stopped). Cancelling a cancelled analysis is a no-op.',
+        params,
+        response: {
+          200: json(spec.resource, { ...running, status: 'cancelled', error: { code: 'cancelled', message: 'cancelled by a DELETE request' }, finishedAt: examples.ids.time }, `The ${spec.noun}, now cancelled.`),
+          400: problems.badRequest(`${spec.path}/42`, badId),
+          404: problems.notFound(self, spec.noun),
+          409: problems.conflict(self, `analysis '${exampleAnalysisId}' already finished (done); there is nothing to cancel`),
+        },
+      },
+    },
+    async (request) => (await analysisView(app as unknown as FastifyInstance, await app.services.analyses.cancel(request.params.id, spec.kind), spec.path)) as never,
+  );
+}
+
+export const exampleFrontierResult = {
+  targets: ['quad_magnets_2030'],
+  method: 'rebuild' as const,
+  points: [
+    { limit: 0.5, label: 'limit=0.5', status: 'optimal', totalCostUsd: 39.68e9, costPerPointUsd: null, bindingTargets: [], shortfallT: 0, bindingLimits: [], buildsEntering: [], buildsLeaving: [], portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
+    {
+      limit: 0.3,
+      label: 'limit=0.3',
+      status: 'optimal',
+      totalCostUsd: 39.71e9,
+      costPerPointUsd: 1.5e6,
+      bindingTargets: [{ target: 'quad_magnets_2030', years: [2030, 2031] }],
+      shortfallT: 0,
+      bindingLimits: ['capacity[lynas_malaysia,2030]'],
+      buildsEntering: [{ plant: 'my_greenfield_magnet', country: 'MY', stage: 'magnet', capacityTpa: 2000 }],
+      buildsLeaving: [],
+      portfolioId: examples.ids.portfolio,
+      jobId: examples.ids.job,
+    },
+  ],
+  monotone: true,
+  knees: [],
+};
+
+export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
+  registerKind(app, {
+    kind: 'frontier',
+    path: '/frontiers',
+    noun: 'frontier',
+    operation: 'Frontier',
+    summary: 'Cost-of-independence frontier',
+    description:
+      "Sweeps the limit of one or more of a scenario's targets from `from` (loose) to `to` (tight) in `points` evenly spaced steps, one member solve each, " +
+      'and reports the cost, the cost per percentage point between points, the binding limits, the builds that enter at each step, and the knees (models/analyses.md).',
+    request: FrontierRequestSchema,
+    requestExample: { scenarioId: examples.ids.scenario, targets: ['quad_magnets_2030'], from: 0.7, to: 0.1, points: 7 },
+    resource: FrontierSchema,
+    resultExample: exampleFrontierResult,
+    badField: { path: 'from', message: 'a limit is a share in [0, 1]; got 1.5' },
+    plan: (instance, body) => frontierPlan({ scenarios: instance.services.scenarios, datasets: instance.services.datasets.provider }, body),
+    markdown: frontierMarkdown as (result: never, header: AnalysisHeader) => string,
+  });
+};

@@ -1,0 +1,135 @@
+/**
+ * The analyses of issue 14 as the API states them (zod): requests, results, and the resource an
+ * analysis is (status, progress, member solves). Every analysis is computed by a pure function in
+ * src/analysis/ from its request and the portfolios of its member solves; what each computes is
+ * written down in models/analyses.md.
+ */
+import { z } from 'zod';
+import { IdSchema } from '../data/schema.js';
+
+const Uuid = z.uuid({ error: 'an id is a UUID' });
+const ScenarioId = z.string().regex(/^[0-9a-f]{64}$/, 'a scenario id is 64 lower-case hex digits (a SHA-256)');
+
+/** Solver options for every member solve (the same fields as a solve's options, without the baseline switch: members skip it). */
+export const MemberOptionsSchema = z
+  .object({
+    backend: z.enum(['highs', 'javascript-lp-solver']).optional(),
+    timeLimitSeconds: z.number().positive().max(3600).optional().describe('Wall-clock limit for each member solve, seconds.'),
+    algorithm: z.enum(['auto', 'simplex', 'ipm']).optional(),
+  })
+  .strict()
+  .describe("Overrides for the scenario's solver options in every member solve.");
+export type MemberOptions = z.infer<typeof MemberOptionsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Frontier
+// ---------------------------------------------------------------------------------------------
+
+export const FrontierRequestSchema = z
+  .object({
+    scenarioId: ScenarioId.describe('The stored scenario whose targets are swept.'),
+    targets: z
+      .array(IdSchema)
+      .min(1)
+      .optional()
+      .describe("Ids of the targets whose limit (maxUntrustedShare) is set to each value of the sweep; default: all of the scenario's targets."),
+    from: z.number().describe('Loosest limit of the sweep, a share in [0, 1].'),
+    to: z.number().describe('Tightest limit of the sweep, a share in [0, 1] (below `from`).'),
+    points: z.number().int().min(2).describe('Number of limits, evenly spaced from `from` to `to` inclusive.'),
+    options: MemberOptionsSchema.optional(),
+  })
+  .strict();
+export type FrontierRequest = z.infer<typeof FrontierRequestSchema>;
+
+const BuildChangeSchema = z.object({
+  plant: z.string(),
+  country: z.string(),
+  stage: z.string(),
+  capacityTpa: z.number().describe('Change of total capacity built at the plant against the previous (looser) point, t/yr.'),
+});
+
+const BindingTargetSchema = z.object({ target: z.string(), years: z.array(z.number().int()) });
+
+export const FrontierPointSchema = z.object({
+  limit: z.number().describe('The swept targets’ largest untrusted share at this point.'),
+  label: z.string(),
+  status: z.string().describe('The member solve’s outcome: a solve status (optimal, infeasible, …), or failed / cancelled.'),
+  totalCostUsd: z.number().nullable(),
+  costPerPointUsd: z
+    .number()
+    .nullable()
+    .describe('(cost here − cost at the previous, looser point) / (limit difference in percentage points): USD per point of independence on this step.'),
+  bindingTargets: z.array(BindingTargetSchema).describe('Swept targets whose untrusted share is at the limit (within 1e-6), with the years.'),
+  shortfallT: z.number().describe('Untrusted tonnes above the limits of the swept targets (soft targets: priced, not met).'),
+  bindingLimits: z.array(z.string()).describe('Other limits that bind in this solve (capacity, maximum size, feed, budgets), from its report, largest marginal value first (at most 8).'),
+  buildsEntering: z.array(BuildChangeSchema).describe('Plants whose total new capacity grew against the previous point.'),
+  buildsLeaving: z.array(BuildChangeSchema).describe('Plants whose total new capacity shrank against the previous point.'),
+  portfolioId: z.string().nullable(),
+  jobId: z.string().nullable(),
+});
+export type FrontierPoint = z.infer<typeof FrontierPointSchema>;
+
+export const FrontierResultSchema = z.object({
+  targets: z.array(z.string()).describe('The swept targets.'),
+  method: z.literal('rebuild').describe('Each point is a separate, cold member solve on the job queue (see models/analyses.md for why).'),
+  points: z.array(FrontierPointSchema).describe('From the loosest limit to the tightest.'),
+  monotone: z.boolean().describe('True when the cost never falls as the limit tightens (within 1e-6 relative), as it must for exact optima.'),
+  knees: z
+    .array(
+      z.object({
+        limit: z.number().describe('The point where the slope jumps.'),
+        slopeBeforeUsdPerPoint: z.number(),
+        slopeAfterUsdPerPoint: z.number(),
+        bindingBefore: z.array(z.string()),
+        bindingAfter: z.array(z.string()),
+        buildsEntering: z.array(BuildChangeSchema),
+      }),
+    )
+    .describe('Points after which a point of independence costs at least twice as much as before it.'),
+});
+export type FrontierResult = z.infer<typeof FrontierResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The resource
+// ---------------------------------------------------------------------------------------------
+
+export const AnalysisKindSchema = z.enum(['frontier', 'stress_test', 'alternatives', 'comparison']);
+export const AnalysisStatusSchema = z.enum(['running', 'done', 'failed', 'cancelled']);
+
+export const AnalysisMemberSchema = z.object({
+  label: z.string(),
+  jobId: Uuid,
+  scenarioId: z.string(),
+  status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+  portfolioId: z.string().nullable(),
+  links: z.object({ job: z.string(), scenario: z.string(), portfolio: z.string().nullable() }),
+});
+
+const analysisResource = <R extends z.ZodType, Q extends z.ZodType>(kind: z.infer<typeof AnalysisKindSchema>, request: Q, result: R) =>
+  z.object({
+    id: Uuid,
+    kind: z.literal(kind),
+    status: AnalysisStatusSchema,
+    scenarioId: z.string().describe('The scenario the analysis is about.'),
+    request,
+    progress: z.object({
+      solvesPlanned: z.number().int().describe('Member solves the analysis may need at most.'),
+      solvesSubmitted: z.number().int(),
+      solvesFinished: z.number().int(),
+      fraction: z.number().min(0).max(1),
+    }),
+    members: z.array(AnalysisMemberSchema).describe('Every member solve: a job on the queue with its stored scenario and, once done, its portfolio.'),
+    result: result.nullable().describe('Null until the analysis is done.'),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    links: z.object({ self: z.string(), markdown: z.string(), groups: z.array(z.string()).describe('The group jobs of the member solves (DELETE on the analysis cancels them).') }),
+  });
+
+export const FrontierSchema = analysisResource('frontier', FrontierRequestSchema, FrontierResultSchema);
+export type Frontier = z.infer<typeof FrontierSchema>;
+
+export const AnalysisParamsSchema = z.object({ id: Uuid }).strict();
+export const AnalysisQuerySchema = z
+  .object({ format: z.enum(['json', 'markdown']).default('json').describe('`markdown` renders the analysis for a brief.') })
+  .strict();

@@ -1,0 +1,92 @@
+/**
+ * Analyses as resources through the API: a frontier is created (202), its member solves are jobs
+ * of a group with stored scenarios and portfolios, it is read as JSON and Markdown; bad requests
+ * are 422 naming the field with nothing stored; cancelling a running analysis cancels its member
+ * solves. Runs on SQLite with the embedded queue, and on PostgreSQL with the pg-boss queue when
+ * PLANNER_TEST_STORE=postgres.
+ */
+import t from 'tap';
+import type { FastifyInstance } from 'fastify';
+import { build, counts, expectProblem } from '../helpers/app.js';
+import { frontierDataset, frontierScenario } from '../helpers/analysis-fixtures.js';
+
+const faultyWorker = { module: './fixtures/faulty-worker', base: import.meta.url };
+const datasets = () => new Map([['tiny', frontierDataset()]]);
+
+async function storeScenario(app: FastifyInstance, name: string): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/scenarios', payload: { ...frontierScenario(), name } });
+  return response.json().id;
+}
+
+export async function settle(app: FastifyInstance, url: string, timeoutMs = 120_000): Promise<Record<string, any>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = (await app.inject({ method: 'GET', url })).json();
+    if (body.status !== 'running' || Date.now() > deadline) return body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+t.test('a frontier is a resource with linked member solves', async (t) => {
+  const app = await build(t, { solver: true, datasets: datasets() });
+  const scenarioId = await storeScenario(app, 'frontier');
+  const created = await app.inject({ method: 'POST', url: '/frontiers', payload: { scenarioId, from: 1, to: 0, points: 3 } });
+  t.equal(created.statusCode, 202);
+  const body = created.json();
+  t.equal(created.headers.location, `/frontiers/${body.id}`);
+  t.match(body, { kind: 'frontier', status: 'running', progress: { solvesPlanned: 3 } });
+  const done = await settle(app, `/frontiers/${body.id}`);
+  t.equal(done.status, 'done', 'finished');
+  t.equal(done.progress.fraction, 1);
+  t.equal(done.members.length, 3, 'one member solve per point');
+  t.ok(done.members.every((m: any) => m.status === 'done' && m.portfolioId), 'each one a stored portfolio');
+  t.same(done.result.points.map((p: any) => p.portfolioId), done.members.map((m: any) => m.portfolioId), 'linked from the points');
+  const member = (await app.inject({ method: 'GET', url: `/jobs/${done.members[0].jobId}` })).json();
+  t.equal(member.parentId, done.links.groups[0].split('/').pop(), 'a member of the analysis’ group job');
+  const portfolio = (await app.inject({ method: 'GET', url: done.members[2].links.portfolio })).json();
+  t.equal(portfolio.totalCostUsd, done.result.points[2].totalCostUsd);
+  const markdown = await app.inject({ method: 'GET', url: `/frontiers/${body.id}?format=markdown` });
+  t.match(markdown.headers['content-type'], /^text\/markdown/);
+  t.match(markdown.body, /\| limit \| status \| total cost/);
+  t.equal((await app.inject({ method: 'GET', url: `/stress-tests/${body.id}` })).statusCode, 404, 'a frontier is not a stress test');
+});
+
+t.test('bad requests are 422 naming the field, and start nothing', async (t) => {
+  const app = await build(t, { datasets: datasets(), config: { analysisMaxSolves: 5 } });
+  const scenarioId = await storeScenario(app, 'frontier');
+  const before = await counts(app);
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ scenarioId, from: 1.5, to: 0, points: 3 }, 'from'],
+    [{ scenarioId, from: 1, to: -0.5, points: 3 }, 'to'],
+    [{ scenarioId, from: 1, to: 0, points: 6 }, 'points'],
+    [{ scenarioId, targets: ['nope'], from: 1, to: 0, points: 3 }, 'targets[0]'],
+    [{ scenarioId: 'a'.repeat(64), from: 1, to: 0, points: 3 }, 'scenarioId'],
+  ];
+  for (const [payload, path] of cases) {
+    const problem = expectProblem(t, await app.inject({ method: 'POST', url: '/frontiers', payload }), 422, path);
+    t.same(problem.errors.map((e: any) => e.path), [path]);
+  }
+  t.same(await counts(app), before, 'nothing stored');
+});
+
+t.test('cancelling a running analysis cancels its member solves', async (t) => {
+  const app = await build(t, { solver: { size: 1, worker: faultyWorker }, datasets: datasets(), config: { solverWorkers: 1 } });
+  const scenarioId = await storeScenario(app, 'hang-solving frontier');
+  const body = (await app.inject({ method: 'POST', url: '/frontiers', payload: { scenarioId, from: 1, to: 0, points: 2 } })).json();
+  const deadline = Date.now() + 60_000;
+  let view = body;
+  while (!view.members.some((m: any) => m.status === 'running') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    view = (await app.inject({ method: 'GET', url: `/frontiers/${body.id}` })).json();
+  }
+  t.ok(view.members.some((m: any) => m.status === 'running'), 'a member solve is running');
+  const cancelled = await app.inject({ method: 'DELETE', url: `/frontiers/${body.id}` });
+  t.equal(cancelled.statusCode, 200);
+  t.equal(cancelled.json().status, 'cancelled');
+  const after = await settle(app, `/frontiers/${body.id}`);
+  t.equal(after.status, 'cancelled', 'stays cancelled');
+  t.same(after.members.map((m: any) => m.status), ['cancelled', 'cancelled'], 'and so are its member solves');
+  const group = (await app.inject({ method: 'GET', url: after.links.groups[0] })).json();
+  t.equal(group.status, 'cancelled', 'with their group');
+  t.equal((await app.inject({ method: 'DELETE', url: `/frontiers/${body.id}` })).json().status, 'cancelled', 'cancelling again is a no-op');
+});
