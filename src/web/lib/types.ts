@@ -7,6 +7,7 @@ export type { Portfolio, DependencyTrajectory } from '../../schemas/portfolio.js
 export type { Comparison, Job, JobPhase, PortfolioRecord, Problem, ScenarioRecord } from '../../schemas/api.js';
 export type { Report } from '../../schemas/report.js';
 export type { Dataset } from '../../data/schema.js';
+export type { Frontier, FrontierPoint } from '../../schemas/analysis.js';
 
 import type { z } from 'zod';
 import type { PortfolioPageSchema, PortfolioRecord, PortfolioSummarySchema, ScenarioPageSchema, ScenarioSummarySchema } from '../../schemas/api.js';

@@ -1,0 +1,169 @@
+/**
+ * The analyses' pages in a real browser (Debian's headless Chromium, playwright-core), against the
+ * service on 127.0.0.1 with the frontier fixture of issue 14 (test/helpers/analysis-fixtures.ts:
+ * market AA, its own magnet plant up to 6 t, BB's beyond, the rival's magnets cheapest). The test
+ * stores the scenario from the scenarios page, starts a frontier from its form, waits for it, and
+ * checks the cost curve, the knees and the table of points against `GET /frontiers/{id}`; a bad
+ * range shows at its field; a running frontier is cancelled with its member solves. Every wait is
+ * for a condition.
+ */
+import t, { type Test } from 'tap';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { build } from '../helpers/app.js';
+import { frontierDataset, frontierScenario } from '../helpers/analysis-fixtures.js';
+import { launchChromium } from '../../src/scripts/browser.js';
+import { projectRoot } from '../../src/data/load.js';
+
+type Json = Record<string, any>;
+const LIMIT_MS = 180_000;
+
+const webRoot = join(projectRoot(), 'dist', 'web');
+if (!existsSync(join(webRoot, 'index.html'))) {
+  t.fail(`the web interface is not built in ${webRoot}: run \`npm run build:web\` (npm test does)`);
+  process.exit(1);
+}
+
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+let page: Page;
+
+t.before(async () => {
+  app = await build(t, {
+    datasets: new Map([['tiny', frontierDataset()]]),
+    // Scenarios named `hang-solving…` block in the solve phase until cancelled (and so do the
+    // frontier members made from them): a frontier long enough to watch and cancel.
+    solver: { size: 2, worker: { module: '../service/fixtures/faulty-worker', base: import.meta.url } },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(LIMIT_MS);
+  page.on('pageerror', (error) => t.fail(`error in the page: ${error.message}`));
+});
+t.teardown(async () => {
+  await browser?.close();
+});
+
+const api = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
+  const response = await app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as Json }) });
+  return { status: response.statusCode, body: response.json() as Json };
+};
+
+async function open(hash: string, pageName: string): Promise<void> {
+  await page.goto(`${base}/#${hash}`);
+  await page.waitForSelector(`body[data-page="${pageName}"][data-state="ready"]`);
+}
+
+const chartOption = (id: string) =>
+  page.evaluate((chartId) => JSON.parse(JSON.stringify((globalThis as any).plannerCharts.option(chartId))), id) as Promise<Json>;
+
+/** Stores a scenario from the scenarios page, as a planner would; answers its id. */
+async function storeFromPage(scenario: Json): Promise<string> {
+  await open('/scenarios', 'scenarios');
+  await page.fill('#scenario-json', JSON.stringify(scenario, null, 2));
+  await page.click('#store-scenario');
+  const stored = page.locator('#scenario-result [data-scenario]');
+  await stored.waitFor();
+  return (await stored.getAttribute('data-scenario'))!;
+}
+
+async function startFrontier(t: Test, scenarioId: string, range: { from: string; to: string; points: string }): Promise<void> {
+  await open(`/frontiers?scenario=${scenarioId}`, 'frontiers');
+  t.equal(await page.inputValue('#frontier-scenario'), scenarioId, 'the scenario asked for is selected');
+  await page.waitForSelector('#frontier-targets input[data-target]');
+  await page.fill('#frontier-from', range.from);
+  await page.fill('#frontier-to', range.to);
+  await page.fill('#frontier-points', range.points);
+  await page.click('#start-frontier');
+}
+
+let scenarioId = '';
+
+t.test('a bad range is shown at its field and starts nothing', async (t) => {
+  scenarioId = await storeFromPage({ ...frontierScenario(), name: 'Frontier fixture' });
+  t.equal(await page.locator('#scenario-list a[href^="#/frontiers?scenario="]').count(), 1, 'the scenario list links to its frontier');
+  await startFrontier(t, scenarioId, { from: '150', to: '0', points: '3' });
+  await page.waitForSelector('#frontier-problems .error');
+  const reference = await api('POST', '/frontiers', { scenarioId, from: 1.5, to: 0, points: 3 });
+  t.equal(reference.status, 422);
+  t.equal(await page.getAttribute('#frontier-from', 'aria-invalid'), 'true', 'the loosest limit is marked');
+  t.equal((await page.textContent('[data-error-for="from"]'))?.trim(), reference.body.errors[0].message, 'with the service’s message');
+  t.equal(await page.locator('body[data-page="frontiers"]').count(), 1, 'still on the form');
+});
+
+t.test('a frontier runs from its form and its curve is the API’s', async (t) => {
+  await startFrontier(t, scenarioId, { from: '100', to: '0', points: '6' });
+  await page.waitForSelector('body[data-page="frontier"][data-state="ready"]');
+  const id = /#\/frontiers\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  await page.waitForSelector(`#analysis-status[data-analysis="${id}"][data-status="done"]`);
+  await page.waitForSelector('#frontier-chart[data-chart="frontier"]');
+  const frontier = (await api('GET', `/frontiers/${id}`)).body;
+  t.equal(frontier.status, 'done');
+  t.match(frontier.request, { scenarioId, from: 1, to: 0, points: 6 }, 'the form asked for shares, not percent');
+  const points = frontier.result.points as Json[];
+  t.equal(points.length, 6);
+
+  const option = await chartOption('frontier');
+  const [curve, knees] = option.series as Json[];
+  t.equal(curve!.name, 'Total cost');
+  t.same(curve!.data, points.map((p) => [p.limit, p.totalCostUsd]), 'every point of the curve is the API’s (limit, total cost)');
+  t.ok(points.every((p) => typeof p.totalCostUsd === 'number'), 'every point has a cost');
+  t.equal(knees!.name, 'Knee');
+  t.same(
+    knees!.data,
+    frontier.result.knees.map((k: Json) => [k.limit, points.find((p) => p.limit === k.limit)!.totalCostUsd]),
+    'the knees are marked where the API puts them',
+  );
+  t.ok(frontier.result.knees.length >= 1, 'the fixture has a knee');
+  t.equal(option.xAxis[0].inverse, true, 'tighter limits to the right');
+  t.match(option.xAxis[0].name, /%/, 'the limit axis has its unit');
+  t.match(option.yAxis[0].name, /USD bn/, 'the cost axis has its unit');
+  t.same(option.legend[0].data, ['Total cost', 'Knee']);
+  t.ok(option.title[0].text, 'the chart has a title');
+
+  const cell = async (key: string) => page.getAttribute(`[data-cell="${key}"]`, 'data-value');
+  for (const [i, p] of points.entries()) {
+    t.equal(await cell(`limit:${i}`), String(p.limit), `row ${i}: limit`);
+    t.equal(await cell(`cost:${i}`), String(p.totalCostUsd), `row ${i}: total cost`);
+    t.equal(await cell(`per-point:${i}`), p.costPerPointUsd === null ? '' : String(p.costPerPointUsd), `row ${i}: cost per point`);
+  }
+  const linked = await page.locator('#points a[data-portfolio]').evaluateAll((as) => as.map((a) => (a as any).getAttribute('data-portfolio') as string));
+  t.same(linked, points.map((p) => p.portfolioId), 'each point links its member portfolio');
+  const knee = await page.locator('[data-knee]').evaluateAll((els) => els.map((e) => Number((e as any).getAttribute('data-knee'))));
+  t.same(knee, frontier.result.knees.map((k: Json) => k.limit), 'each knee in words');
+  const entering = points.flatMap((p) => p.buildsEntering.map((b: Json) => b.plant));
+  for (const plant of new Set(entering)) t.ok(await page.locator(`#points td:has-text("${plant}")`).count(), `${plant} is listed as entering`);
+
+  await page.click(`#points a[data-portfolio="${points[0]!.portfolioId}"]`);
+  await page.waitForSelector('body[data-page="portfolio"][data-state="ready"]');
+  t.match(await page.textContent('h1'), /frontier point/, 'a member portfolio opens on the portfolio page');
+
+  await open('/frontiers', 'frontiers');
+  t.equal(await page.locator(`a[href="#/frontiers/${id}"]`).count(), 1, 'the form lists the frontier started from this browser');
+});
+
+t.test('a running frontier shows its member solves and is cancelled with them', async (t) => {
+  const hanging = await storeFromPage({ ...frontierScenario(), name: 'hang-solving frontier' });
+  await startFrontier(t, hanging, { from: '100', to: '0', points: '2' });
+  await page.waitForSelector('body[data-page="frontier"][data-state="ready"]');
+  await page.waitForSelector('#analysis-status[data-status="running"]');
+  await page.waitForSelector('li.member[data-status="running"]');
+  const id = await page.getAttribute('#analysis-status', 'data-analysis');
+  await page.click('#cancel-analysis');
+  await page.waitForSelector(`#analysis-status[data-analysis="${id}"][data-status="cancelled"]`);
+  const deadline = Date.now() + LIMIT_MS;
+  let frontier = (await api('GET', `/frontiers/${id}`)).body;
+  while (frontier.members.some((m: Json) => m.status === 'running' || m.status === 'queued') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    frontier = (await api('GET', `/frontiers/${id}`)).body;
+  }
+  t.equal(frontier.status, 'cancelled');
+  t.same(frontier.members.map((m: Json) => m.status), frontier.members.map(() => 'cancelled'), 'its member solves are cancelled');
+  t.equal(await page.locator('#frontier-chart').count(), 0, 'no curve for a cancelled frontier');
+});
