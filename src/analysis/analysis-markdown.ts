@@ -2,7 +2,7 @@
  * Markdown renderings of the analyses, for a brief: a title, what was asked, the result as tables,
  * and links to the member portfolios. Pure functions of the analysis resource.
  */
-import type { FrontierResult } from '../schemas/analysis.js';
+import type { FrontierResult, StressTestResult } from '../schemas/analysis.js';
 
 export const usd = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v / 1e9).toFixed(3)} B`);
 export const usdPlain = (v: number | null | undefined) =>
@@ -59,5 +59,46 @@ export function frontierMarkdown(result: FrontierResult, h: AnalysisHeader): str
     );
   }
   lines.push('');
+  return lines.join('\n');
+}
+
+const years = (v: number | null) => (v === null ? 'never short' : `${v} yr`);
+
+export function stressTestMarkdown(result: StressTestResult, h: AnalysisHeader): string {
+  const lines = header(h);
+  lines.push(
+    `Builds fixed, operations re-optimised under each disruption; members scored: ${result.members.join(', ')}. ` +
+      'Time-to-survive: years from the start until demand first goes unserved; time-to-recover: until it is met again for good. ' +
+      'Score: mean over members of min(1, time-to-survive / duration).',
+    '',
+  );
+  for (const p of result.portfolios) {
+    lines.push(`## Portfolio ${p.portfolioId}`, '');
+    lines.push(`Undisrupted cost ${usd(p.referenceCostUsd)}; overall score **${p.overallScore === null ? '—' : p.overallScore.toFixed(2)}**; worst: ${p.worstDisruption ?? '—'}.`, '');
+    lines.push(
+      ...table(
+        ['disruption', 'years', 'status', 'extra cost', 'unserved t', 'score', 'risk exposure', 'members at risk (TTS / TTR)'],
+        p.disruptions.map((d) => [
+          d.name,
+          `${d.fromYear}-${d.toYear}`,
+          d.status,
+          usdPlain(d.extraCostUsd),
+          num(d.unservedT),
+          d.score === null ? '—' : d.score.toFixed(2),
+          d.riskExposureIndex === null ? '—' : d.riskExposureIndex.toFixed(2),
+          d.members.filter((m) => m.atRisk).map((m) => `${m.country} (${years(m.timeToSurviveYears)} / ${m.timeToRecoverYears} yr)`).join(', ') || '—',
+        ]),
+      ),
+    );
+  }
+  if (result.sideBySide) {
+    lines.push('## Side by side', '');
+    lines.push(
+      ...table(
+        ['disruption', ...result.portfolios.map((_, i) => `score ${i + 1}`), ...result.portfolios.map((_, i) => `extra cost ${i + 1}`)],
+        result.sideBySide.map((r) => [r.disruption, ...r.scores.map((s) => (s === null ? '—' : s.toFixed(2))), ...r.extraCostUsd.map(usdPlain)]),
+      ),
+    );
+  }
   return lines.join('\n');
 }

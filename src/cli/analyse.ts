@@ -8,18 +8,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseScenario } from '../planner.js';
+import { parseScenario, planScenario } from '../planner.js';
 import { loadDataset } from '../data/load.js';
 import { ScenarioError, resolveScenario } from '../model/instance.js';
 import type { FieldError } from '../errors.js';
 import { checkFrontier, runFrontier } from '../analysis/frontier.js';
-import { frontierMarkdown } from '../analysis/analysis-markdown.js';
+import { frontierMarkdown, stressTestMarkdown } from '../analysis/analysis-markdown.js';
+import { checkDisruption, defaultMembers, runStressTest } from '../analysis/stress-test.js';
+import { libraryFor } from '../analysis/disruption-library.js';
 import { localMembers } from '../services/local-members.js';
 import type { Scenario } from '../schemas/scenario.js';
 
 const usage = [
   'usage: npm run analyse -- <analysis> <scenario.json> [options] [--format markdown|json]',
   '  frontier <scenario.json> --from <share> --to <share> --points <n> [--targets id,id]',
+  '  stress-test <scenario.json> [--disruptions id,id] [--compare <other-scenario.json>] [--members US,JP]   (solves the scenario(s), fixes the builds)',
 ].join('\n');
 
 class UsageError extends Error {}
@@ -49,6 +52,9 @@ async function main(argv: string[]): Promise<number> {
       to: { type: 'string' },
       points: { type: 'string' },
       targets: { type: 'string' },
+      disruptions: { type: 'string' },
+      compare: { type: 'string' },
+      members: { type: 'string' },
       format: { type: 'string', default: 'markdown' },
       help: { type: 'boolean', default: false },
     },
@@ -73,6 +79,29 @@ async function main(argv: string[]): Promise<number> {
     failOn(checkFrontier(input));
     const result = await runFrontier(input, solve);
     process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : frontierMarkdown(result, { title: 'Cost-of-independence frontier', scenarioName: scenario.name }));
+    return 0;
+  }
+  if (kind === 'stress-test') {
+    const dataset = loadDataset(scenario.datasetId);
+    const library = libraryFor(dataset.meta.id);
+    const ids = values.disruptions ? values.disruptions.split(',') : library.map((d) => d.id);
+    const disruptions = ids.map((id, i) => {
+      const d = library.find((x) => x.id === id);
+      if (!d) throw new ScenarioError([{ path: `disruptions[${i}]`, message: `no disruption '${id}' in the library of '${dataset.meta.id}'` }]);
+      return d;
+    });
+    const scenarios = [scenario, ...(values.compare ? [readScenario(values.compare)] : [])];
+    const portfolios = [];
+    for (const [k, s] of scenarios.entries()) {
+      process.stderr.write(`solving ${s.name}\n`);
+      const portfolio = await planScenario(s, loadDataset(s.datasetId), { skipBaseline: true });
+      if (portfolio.status !== 'optimal') throw new Error(`${s.name}: ${portfolio.status}`);
+      portfolios.push({ portfolioId: `portfolio-${k + 1}`, scenarioId: `scenario-${k + 1}`, scenario: s, portfolio });
+    }
+    for (const [i, d] of disruptions.entries()) for (const p of portfolios) failOn(checkDisruption(d, dataset, p.portfolio.horizon, `disruptions[${i}]`));
+    const members = values.members ? values.members.split(',') : defaultMembers(scenario, dataset);
+    const result = await runStressTest({ portfolios, disruptions, members }, solve);
+    process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : stressTestMarkdown(result, { title: 'Stress test', scenarioName: scenario.name }));
     return 0;
   }
   throw new UsageError(`unknown analysis '${kind}'`);

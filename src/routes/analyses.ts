@@ -7,12 +7,14 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AnalysisParamsSchema, AnalysisQuerySchema, FrontierRequestSchema, FrontierSchema } from '../schemas/analysis.js';
+import { AnalysisParamsSchema, AnalysisQuerySchema, DisruptionSchema, FrontierRequestSchema, FrontierSchema, StressTestRequestSchema, StressTestSchema } from '../schemas/analysis.js';
+import { IdSchema } from '../data/schema.js';
+import { libraryFor } from '../analysis/disruption-library.js';
 import { examples } from '../schemas/api.js';
 import type { StoredAnalysis } from '../store/repository.js';
 import type { AnalysisKind } from '../store/analyses.js';
-import { frontierMarkdown, type AnalysisHeader } from '../analysis/analysis-markdown.js';
-import { frontierPlan } from '../services/analysis-plans.js';
+import { frontierMarkdown, stressTestMarkdown, type AnalysisHeader } from '../analysis/analysis-markdown.js';
+import { frontierPlan, stressTestPlan } from '../services/analysis-plans.js';
 import type { AnalysisPlan } from '../services/analyses.js';
 import { json, problems } from './docs.js';
 import { links } from './views.js';
@@ -193,7 +195,80 @@ export const exampleFrontierResult = {
   knees: [],
 };
 
+const planDeps = (instance: FastifyInstance) => ({ scenarios: instance.services.scenarios, datasets: instance.services.datasets.provider, portfolios: instance.services.store.portfolios });
+
+export const exampleStressResult = {
+  members: ['US', 'JP', 'IN', 'AU'],
+  portfolios: [
+    {
+      portfolioId: examples.ids.portfolio,
+      scenarioId: examples.ids.scenario,
+      referenceCostUsd: 39.6e9,
+      referencePortfolioId: examples.ids.portfolio,
+      overallScore: 0.75,
+      worstDisruption: 'magnet_ban_2027',
+      disruptions: [
+        {
+          disruption: 'magnet_ban_2027',
+          name: 'Full magnet ban from 2027 for 3 years',
+          fromYear: 2027,
+          toYear: 2029,
+          durationYears: 3,
+          status: 'optimal',
+          totalCostUsd: 60e9,
+          extraCostUsd: 20.4e9,
+          unservedT: 20400,
+          unserved: [{ country: 'US', year: 2027, tonnes: 6800 }],
+          dependency: [{ target: 'quad_magnets_2030', points: [{ year: 2030, limit: 0.5, share: 0.3, undisruptedShare: 0.4 }] }],
+          members: [{ country: 'US', timeToSurviveYears: 0, timeToRecoverYears: 3, recovered: true, unservedT: 20400, atRisk: true }],
+          score: 0,
+          riskExposureIndex: 1,
+          portfolioId: examples.ids.portfolio,
+          jobId: examples.ids.job,
+        },
+      ],
+    },
+  ],
+  sideBySide: null,
+};
+
 export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/disruptions',
+    {
+      schema: {
+        tags: ['analyses'],
+        operationId: 'listDisruptions',
+        summary: "A dataset's library of named disruptions for stress tests",
+        querystring: z.object({ datasetId: IdSchema.default('quad-2026') }).strict(),
+        response: {
+          200: json(z.object({ datasetId: z.string(), items: z.array(DisruptionSchema) }), { datasetId: 'quad-2026', items: [] }, 'The library (empty for a dataset without one).'),
+          400: problems.badRequest('/disruptions', [{ path: 'datasetId', in: 'query', message: 'Invalid string' }]),
+        },
+      },
+    },
+    async (request) => ({ datasetId: request.query.datasetId, items: [...libraryFor(request.query.datasetId)] }),
+  );
+
+  registerKind(app, {
+    kind: 'stress_test',
+    path: '/stress-tests',
+    noun: 'stress test',
+    operation: 'StressTest',
+    summary: 'Stress test of a portfolio against disruptions',
+    description:
+      "Fixes a solved portfolio's builds and re-optimises its operations under each disruption (the dataset's library by default, or your own), " +
+      'reporting unserved demand by country and year, extra cost, dependency trajectories, time-to-survive and time-to-recover per member, ' +
+      'a resilience score per disruption and overall; with `compareWith`, two portfolios side by side (models/analyses.md).',
+    request: StressTestRequestSchema,
+    requestExample: { portfolioId: examples.ids.portfolio, disruptions: ['magnet_ban_2027', 'lynas_malaysia_outage_2028'] },
+    resource: StressTestSchema,
+    resultExample: exampleStressResult,
+    badField: { path: 'custom[0].fromYear', message: 'year 2050 is outside the horizon 2026-2040' },
+    plan: (instance, body) => stressTestPlan(planDeps(instance), body),
+    markdown: stressTestMarkdown as (result: never, header: AnalysisHeader) => string,
+  });
+
   registerKind(app, {
     kind: 'frontier',
     path: '/frontiers',
@@ -208,7 +283,7 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
     resource: FrontierSchema,
     resultExample: exampleFrontierResult,
     badField: { path: 'from', message: 'a limit is a share in [0, 1]; got 1.5' },
-    plan: (instance, body) => frontierPlan({ scenarios: instance.services.scenarios, datasets: instance.services.datasets.provider }, body),
+    plan: (instance, body) => frontierPlan(planDeps(instance), body),
     markdown: frontierMarkdown as (result: never, header: AnalysisHeader) => string,
   });
 };

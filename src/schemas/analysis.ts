@@ -90,6 +90,106 @@ export const FrontierResultSchema = z.object({
 export type FrontierResult = z.infer<typeof FrontierResultSchema>;
 
 // ---------------------------------------------------------------------------------------------
+// Stress test
+// ---------------------------------------------------------------------------------------------
+
+export const DisruptionSchema = z
+  .object({
+    id: IdSchema,
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    facts: z.array(z.string()).optional().describe('Ids of the facts (shared/facts) the disruption is drawn from.'),
+    kind: z
+      .enum(['export_control', 'outage', 'lane_closed', 'price', 'demand'])
+      .describe(
+        'export_control: the rival sells none of `products`; outage: `plants` (or every plant of `countries`) produce nothing; ' +
+          'lane_closed: `lane` carries nothing; price: the rival’s price of `products` set to `usdPerT` or scaled by `factor`; demand: demand of `countries`/`products` scaled by `factor`.',
+      ),
+    fromYear: z.number().int().describe('First year of the disruption (inside the horizon).'),
+    years: z.number().int().min(1).describe('How many years it lasts (its last year inside the horizon).'),
+    products: z.array(IdSchema).optional(),
+    plants: z.array(IdSchema).optional(),
+    countries: z.array(IdSchema).optional(),
+    lane: z.object({ from: IdSchema, to: IdSchema, products: z.array(IdSchema).optional() }).strict().optional(),
+    usdPerT: z.number().min(0).optional(),
+    factor: z.number().min(0).optional(),
+  })
+  .strict();
+export type Disruption = z.infer<typeof DisruptionSchema>;
+
+export const StressTestRequestSchema = z
+  .object({
+    portfolioId: Uuid.describe('The solved portfolio whose builds are fixed.'),
+    compareWith: Uuid.optional().describe('A second portfolio run against the same disruptions, side by side.'),
+    disruptions: z
+      .array(IdSchema)
+      .optional()
+      .describe("Ids from the dataset's disruption library (GET /disruptions); default: the whole library unless `custom` is given."),
+    custom: z.array(DisruptionSchema).optional().describe('Disruptions of your own, run after the library ones.'),
+    members: z.array(IdSchema).min(1).optional().describe("Countries scored (default: the countries of the scenario's target blocs)."),
+    options: MemberOptionsSchema.optional(),
+  })
+  .strict();
+export type StressTestRequest = z.infer<typeof StressTestRequestSchema>;
+
+const MemberResilienceSchema = z.object({
+  country: z.string(),
+  timeToSurviveYears: z
+    .number()
+    .nullable()
+    .describe('Years from the disruption’s start until the first year with demand unserved beyond the undisrupted run; null: never within the horizon.'),
+  timeToRecoverYears: z.number().describe('Years from the disruption’s start until demand is met again in every later year (0: never short).'),
+  recovered: z.boolean().describe('False when demand is still short in the horizon’s last year.'),
+  unservedT: z.number().describe('Demand unserved beyond the undisrupted run over the horizon, t.'),
+  atRisk: z.boolean().describe('Time-to-survive shorter than the disruption’s duration (Simchi-Levi: TTS < TTR).'),
+});
+
+export const DisruptionOutcomeSchema = z.object({
+  disruption: z.string(),
+  name: z.string(),
+  fromYear: z.number().int(),
+  toYear: z.number().int(),
+  durationYears: z.number().int().describe('The disruption’s years inside the horizon: the time-to-recover of the disrupted node.'),
+  status: z.string(),
+  totalCostUsd: z.number().nullable(),
+  extraCostUsd: z.number().nullable().describe('Against the same fixed portfolio without the disruption (discounted USD 2026; includes the unserved-demand penalty).'),
+  unservedT: z.number().describe('Demand unserved beyond the undisrupted run, t.'),
+  unserved: z.array(z.object({ country: z.string(), year: z.number().int(), tonnes: z.number() })).describe('By market and year, beyond the undisrupted run.'),
+  dependency: z.array(
+    z.object({
+      target: z.string(),
+      points: z.array(z.object({ year: z.number().int(), limit: z.number().nullable(), share: z.number().nullable(), undisruptedShare: z.number().nullable() })),
+    }),
+  ),
+  members: z.array(MemberResilienceSchema),
+  score: z.number().nullable().describe('Mean over the members of min(1, time-to-survive / duration), a member never short counting 1.'),
+  riskExposureIndex: z.number().nullable().describe('Extra cost over the largest extra cost in the library (1: the worst disruption).'),
+  portfolioId: z.string().nullable(),
+  jobId: z.string().nullable(),
+});
+export type DisruptionOutcome = z.infer<typeof DisruptionOutcomeSchema>;
+
+export const PortfolioResilienceSchema = z.object({
+  portfolioId: z.string(),
+  scenarioId: z.string(),
+  referenceCostUsd: z.number().nullable().describe('The fixed portfolio re-solved without a disruption.'),
+  referencePortfolioId: z.string().nullable(),
+  overallScore: z.number().nullable().describe('Mean of the disruptions’ scores.'),
+  worstDisruption: z.string().nullable(),
+  disruptions: z.array(DisruptionOutcomeSchema),
+});
+
+export const StressTestResultSchema = z.object({
+  members: z.array(z.string()).describe('The countries scored.'),
+  portfolios: z.array(PortfolioResilienceSchema),
+  sideBySide: z
+    .array(z.object({ disruption: z.string(), scores: z.array(z.number().nullable()), extraCostUsd: z.array(z.number().nullable()), unservedT: z.array(z.number()) }))
+    .nullable()
+    .describe('With `compareWith`: per disruption, the two portfolios’ values in request order.'),
+});
+export type StressTestResult = z.infer<typeof StressTestResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // The resource
 // ---------------------------------------------------------------------------------------------
 
@@ -128,6 +228,8 @@ const analysisResource = <R extends z.ZodType, Q extends z.ZodType>(kind: z.infe
 
 export const FrontierSchema = analysisResource('frontier', FrontierRequestSchema, FrontierResultSchema);
 export type Frontier = z.infer<typeof FrontierSchema>;
+
+export const StressTestSchema = analysisResource('stress_test', StressTestRequestSchema, StressTestResultSchema);
 
 export const AnalysisParamsSchema = z.object({ id: Uuid }).strict();
 export const AnalysisQuerySchema = z

@@ -5,8 +5,10 @@
  */
 import type { Dataset } from '../data/schema.js';
 import { notFound, type FieldError } from '../errors.js';
-import type { FrontierRequest } from '../schemas/analysis.js';
-import type { StoredScenario } from '../store/repository.js';
+import type { Disruption, FrontierRequest, StressTestRequest } from '../schemas/analysis.js';
+import type { PortfolioRepository, StoredScenario } from '../store/repository.js';
+import { checkDisruption, defaultMembers, runStressTest, type StressedPortfolio } from '../analysis/stress-test.js';
+import { libraryFor } from '../analysis/disruption-library.js';
 import { checkFrontier, runFrontier, sweptTargets } from '../analysis/frontier.js';
 import type { AnalysisPlan } from './analyses.js';
 import { rejectRequest } from './analyses.js';
@@ -16,6 +18,27 @@ import type { DatasetProvider } from './datasets.js';
 export interface PlanDeps {
   scenarios: ScenarioService;
   datasets: DatasetProvider;
+  portfolios: PortfolioRepository;
+}
+
+/** A stored optimal portfolio with its scenario and dataset, or the problem on the request field. */
+async function portfolioField(deps: PlanDeps, id: string, path: string, errors: FieldError[]): Promise<(StressedPortfolio & { dataset: Dataset; stored: StoredScenario }) | null> {
+  const found = await deps.portfolios.findById(id);
+  if (!found) {
+    errors.push({ path, in: 'body', message: `portfolio '${id}' does not exist` });
+    return null;
+  }
+  if (found.portfolio.status !== 'optimal') {
+    errors.push({ path, in: 'body', message: `portfolio '${id}' is not optimal (${found.portfolio.status}): it has no builds to fix` });
+    return null;
+  }
+  const stored = await deps.scenarios.get(found.scenarioId).catch(() => null);
+  const dataset = stored ? deps.datasets.get(stored.datasetId) : null;
+  if (!stored || !dataset) {
+    errors.push({ path, in: 'body', message: `the scenario or dataset of portfolio '${id}' is no longer available` });
+    return null;
+  }
+  return { portfolioId: found.id, scenarioId: stored.id, scenario: stored.scenario, portfolio: found.portfolio, dataset, stored };
 }
 
 /** The stored scenario a request names; unknown → 422 on the field (it is part of the body). */
@@ -44,6 +67,50 @@ export async function frontierPlan(deps: PlanDeps, request: FrontierRequest): Pr
     capPath: 'points',
     options: request.options ?? {},
     run: (solve) => runFrontier(input, solve),
+  };
+}
+
+export async function stressTestPlan(deps: PlanDeps, request: StressTestRequest): Promise<AnalysisPlan> {
+  const errors: FieldError[] = [];
+  const first = await portfolioField(deps, request.portfolioId, 'portfolioId', errors);
+  const second = request.compareWith ? await portfolioField(deps, request.compareWith, 'compareWith', errors) : null;
+  if (!first) rejectRequest('stress test', errors);
+  const dataset = first.dataset;
+  if (second && second.dataset.meta.id !== dataset.meta.id) errors.push({ path: 'compareWith', in: 'body', message: `portfolio '${second.portfolioId}' is on dataset '${second.dataset.meta.id}', not '${dataset.meta.id}'` });
+  const library = libraryFor(dataset.meta.id);
+  const disruptions: Disruption[] = [];
+  const chosen = request.disruptions ?? (request.custom?.length ? [] : library.map((d) => d.id));
+  chosen.forEach((id, i) => {
+    const d = library.find((x) => x.id === id);
+    if (!d) errors.push({ path: `disruptions[${i}]`, in: 'body', message: `no disruption '${id}' in the library of dataset '${dataset.meta.id}' (it has: ${library.map((x) => x.id).join(', ') || 'none'})` });
+    else disruptions.push(d);
+  });
+  request.custom?.forEach((d, i) => {
+    if (disruptions.some((x) => x.id === d.id)) errors.push({ path: `custom[${i}].id`, in: 'body', message: `disruption id '${d.id}' is already used` });
+    for (const p of [first, ...(second ? [second] : [])]) errors.push(...checkDisruption(d, dataset, p.portfolio.horizon, `custom[${i}]`));
+    disruptions.push(d);
+  });
+  // Library entries can fall outside a short horizon too.
+  chosen.forEach((id, i) => {
+    const d = library.find((x) => x.id === id);
+    if (d) for (const p of [first, ...(second ? [second] : [])]) errors.push(...checkDisruption(d, dataset, p.portfolio.horizon, `disruptions[${i}]`).map((e) => ({ ...e, path: `disruptions[${i}]` })));
+  });
+  if (!disruptions.length && !errors.length) errors.push({ path: 'disruptions', in: 'body', message: `no disruptions to run (dataset '${dataset.meta.id}' has no library; give custom ones)` });
+  const countries = new Set(dataset.countries.map((c) => c.id));
+  request.members?.forEach((c, i) => countries.has(c) || errors.push({ path: `members[${i}]`, in: 'body', message: `unknown country '${c}'` }));
+  const unique = new Map(errors.map((e) => [`${e.path}|${e.message}`, e]));
+  if (unique.size) rejectRequest('stress test', [...unique.values()]);
+  const portfolios = [first, ...(second ? [second] : [])];
+  const members = request.members ?? defaultMembers(first.scenario, dataset);
+  const input = { portfolios: portfolios.map(({ dataset: _d, stored: _s, ...p }) => p), disruptions, members };
+  return {
+    kind: 'stress_test',
+    base: first.stored,
+    request: { ...request, disruptions: disruptions.map((d) => d.id), members },
+    plannedSolves: portfolios.length * (disruptions.length + 1),
+    capPath: request.custom?.length && !request.disruptions ? 'custom' : 'disruptions',
+    options: request.options ?? {},
+    run: (solve) => runStressTest(input, solve),
   };
 }
 

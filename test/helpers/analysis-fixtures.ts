@@ -19,3 +19,26 @@ export const frontierDataset = () =>
 export const frontierScenario = () =>
   parseScenario(tinyScenario({ name: 'frontier fixture', targets: [{ id: 'aa_mag', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 1, hard: true }] }));
 
+
+/**
+ * Stress-test fixture: AA's magnet demand is 10 t in 2026 growing 10 %/yr (11, 12.1, 13.31, 14.641
+ * t in 2027-2030); the rival sells no magnets (export control); AA's own magnet plant (1,000 t/yr,
+ * opex 1,000) serves it all, BB's (12 t/yr, opex 2,400) stands idle.
+ */
+export const stressDataset = () =>
+  tinyDataset({
+    add: {
+      plants: [
+        { id: 'magnet_bb', name: 'magnet BB', stage: 'magnet', country: 'BB', status: 'operating', existingCapacityTpa: { '2026': 12 }, fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 2400, processes: ['mag_from_met'], ...cite },
+      ],
+    },
+  });
+export const stressScenario = () =>
+  parseScenario(
+    tinyScenario({
+      name: 'stress fixture',
+      horizon: { startYear: 2026, endYear: 2030 },
+      overrides: { demand: { aa_mag: { growthRatePerYear: 0.1 } }, exportControls: [{ products: ['mag'], fromYear: 2026 }] },
+      targets: [{ id: 'aa_mag', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.5 }],
+    }),
+  );

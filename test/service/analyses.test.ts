@@ -8,7 +8,7 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { build, counts, expectProblem } from '../helpers/app.js';
-import { frontierDataset, frontierScenario } from '../helpers/analysis-fixtures.js';
+import { frontierDataset, frontierScenario, stressDataset, stressScenario } from '../helpers/analysis-fixtures.js';
 
 const faultyWorker = { module: './fixtures/faulty-worker', base: import.meta.url };
 const datasets = () => new Map([['tiny', frontierDataset()]]);
@@ -89,4 +89,27 @@ t.test('cancelling a running analysis cancels its member solves', async (t) => {
   const group = (await app.inject({ method: 'GET', url: after.links.groups[0] })).json();
   t.equal(group.status, 'cancelled', 'with their group');
   t.equal((await app.inject({ method: 'DELETE', url: `/frontiers/${body.id}` })).json().status, 'cancelled', 'cancelling again is a no-op');
+});
+
+t.test('a stress test of a stored portfolio through the API', async (t) => {
+  const app = await build(t, { solver: true, datasets: new Map([['tiny', stressDataset()]]) });
+  const solved = await app.inject({ method: 'POST', url: '/solve?wait=60', payload: { scenario: stressScenario(), options: { skipBaseline: true } } });
+  t.equal(solved.statusCode, 200);
+  const portfolioId = solved.json().id;
+  const outage = { id: 'aa_out', name: 'AA magnet plant out', kind: 'outage', fromYear: 2027, years: 3, plants: ['magnet'] };
+  const bad = await app.inject({ method: 'POST', url: '/stress-tests', payload: { portfolioId, custom: [{ ...outage, fromYear: 2035 }, { ...outage, id: 'x', plants: ['nope'] }] } });
+  t.same(expectProblem(t, bad, 422).errors.map((e: any) => e.path), ['custom[0].fromYear', 'custom[1].plants[0]'], 'years outside the horizon, unknown ids');
+  t.same(expectProblem(t, await app.inject({ method: 'POST', url: '/stress-tests', payload: { portfolioId, disruptions: ['nope'] } }), 422).errors.map((e: any) => e.path), ['disruptions[0]']);
+  const created = await app.inject({ method: 'POST', url: '/stress-tests', payload: { portfolioId, custom: [outage], members: ['AA'] } });
+  t.equal(created.statusCode, 202);
+  const done = await settle(app, `/stress-tests/${created.json().id}`);
+  t.equal(done.status, 'done');
+  t.same(done.members.map((m: any) => m.label), ['reference', 'aa_out'], 'the reference run and one per disruption');
+  const row = done.result.portfolios[0].disruptions[0];
+  t.match(row.members[0], { country: 'AA', timeToSurviveYears: 1, timeToRecoverYears: 3 }, 'as solved by hand (test/analysis/stress-test.test.ts)');
+  t.equal(row.portfolioId, done.members[1].portfolioId, 'linked to its member portfolio');
+  const member = (await app.inject({ method: 'GET', url: `/portfolios/${row.portfolioId}` })).json();
+  t.same(member.builds, [], 'the member solved with the portfolio’s builds fixed (none here)');
+  const markdown = await app.inject({ method: 'GET', url: `/stress-tests/${created.json().id}?format=markdown` });
+  t.match(markdown.body, /AA magnet plant out/);
 });
