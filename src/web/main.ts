@@ -12,6 +12,7 @@ import * as scenarios from './pages/scenarios.js';
 import * as portfolio from './pages/portfolio.js';
 import * as comparison from './pages/comparison.js';
 import * as frontier from './pages/frontier.js';
+import * as stressTest from './pages/stress-test.js';
 
 export interface PageContext {
   root: HTMLElement;
@@ -39,6 +40,8 @@ const ROUTES: Route[] = [
   { name: 'comparison', pattern: /^\/compare$/, title: 'Comparison', render: comparison.render },
   { name: 'frontiers', nav: 'frontier', pattern: /^\/frontiers$/, title: 'Frontier', render: frontier.renderStart },
   { name: 'frontier', pattern: /^\/frontiers\/([0-9a-fA-F-]{36})$/, title: 'Frontier', render: frontier.renderOne },
+  { name: 'stress-tests', nav: 'stress-test', pattern: /^\/stress-tests$/, title: 'Stress test', render: stressTest.renderStart },
+  { name: 'stress-test', pattern: /^\/stress-tests\/([0-9a-fA-F-]{36})$/, title: 'Stress test', render: stressTest.renderOne },
 ];
 
 const root = document.getElementById('page') as HTMLElement;

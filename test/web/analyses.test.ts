@@ -4,8 +4,11 @@
  * market AA, its own magnet plant up to 6 t, BB's beyond, the rival's magnets cheapest). The test
  * stores the scenario from the scenarios page, starts a frontier from its form, waits for it, and
  * checks the cost curve, the knees and the table of points against `GET /frontiers/{id}`; a bad
- * range shows at its field; a running frontier is cancelled with its member solves. Every wait is
- * for a condition.
+ * range shows at its field; a running frontier is cancelled with its member solves. Then the
+ * stress-test fixture (AA's own magnet plant, BB's as the backup): a portfolio solved from the page
+ * is stress-tested beside a second one against disruptions of one's own (the dataset has no
+ * library), and every score, time-to-survive and -recover, extra cost and unserved tonne on the
+ * page is checked against `GET /stress-tests/{id}`. Every wait is for a condition.
  */
 import t, { type Test } from 'tap';
 import { existsSync } from 'node:fs';
@@ -14,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { build } from '../helpers/app.js';
-import { frontierDataset, frontierScenario } from '../helpers/analysis-fixtures.js';
+import { frontierDataset, frontierScenario, stressDataset, stressScenario } from '../helpers/analysis-fixtures.js';
 import { launchChromium } from '../../src/scripts/browser.js';
 import { projectRoot } from '../../src/data/load.js';
 
@@ -27,6 +30,12 @@ if (!existsSync(join(webRoot, 'index.html'))) {
   process.exit(1);
 }
 
+/** The stress-test fixture under its own id, beside the frontier fixture (a dataset without a disruption library). */
+const stressDatasetAs = (id: string) => {
+  const d = stressDataset();
+  return { ...d, meta: { ...d.meta, id } };
+};
+
 let app: FastifyInstance;
 let base: string;
 let browser: Browser;
@@ -34,7 +43,10 @@ let page: Page;
 
 t.before(async () => {
   app = await build(t, {
-    datasets: new Map([['tiny', frontierDataset()]]),
+    datasets: new Map([
+      ['tiny', frontierDataset()],
+      ['stress', stressDatasetAs('stress')],
+    ]),
     // Scenarios named `hang-solving…` block in the solve phase until cancelled (and so do the
     // frontier members made from them): a frontier long enough to watch and cancel.
     solver: { size: 2, worker: { module: '../service/fixtures/faulty-worker', base: import.meta.url } },
@@ -166,4 +178,94 @@ t.test('a running frontier shows its member solves and is cancelled with them', 
   t.equal(frontier.status, 'cancelled');
   t.same(frontier.members.map((m: Json) => m.status), frontier.members.map(() => 'cancelled'), 'its member solves are cancelled');
   t.equal(await page.locator('#frontier-chart').count(), 0, 'no curve for a cancelled frontier');
+});
+
+t.test('a stress test runs from its form; its scores and unserved demand are the API’s', async (t) => {
+  await open('/scenarios', 'scenarios');
+  await page.fill('#scenario-json', JSON.stringify({ ...stressScenario(), datasetId: 'stress', name: 'Stress fixture' }, null, 2));
+  await page.click('#store-and-solve');
+  const link = page.locator('.job a[data-portfolio]');
+  await link.waitFor();
+  const a = (await link.getAttribute('data-portfolio'))!;
+  const solvedB = await api('POST', '/solve?wait=60', { scenario: { ...stressScenario(), datasetId: 'stress', name: 'Stress fixture, again' }, options: { skipBaseline: true } });
+  t.equal(solvedB.status, 200);
+  const b = solvedB.body.id as string;
+
+  const outage = (id: string, plant: string, extra: Json = {}) => ({ id, name: `${plant} out`, kind: 'outage', fromYear: 2027, years: 3, plants: [plant], ...extra });
+  const fill = async (custom: unknown[]) => {
+    await open(`/stress-tests?portfolio=${a}`, 'stress-tests');
+    t.equal(await page.inputValue('#stress-portfolio'), a, 'the portfolio asked for is selected');
+    await page.waitForSelector('#stress-library-empty');
+    await page.selectOption('#stress-compare', b);
+    await page.fill('#stress-custom', JSON.stringify(custom));
+    await page.fill('#stress-members', 'AA');
+    await page.click('#start-stress-test');
+  };
+
+  // A disruption outside the horizon: 422 at the field, nothing started.
+  await fill([outage('late', 'magnet', { fromYear: 2035 })]);
+  await page.waitForSelector('#stress-problems .error');
+  const reference = await api('POST', '/stress-tests', { portfolioId: a, custom: [outage('late', 'magnet', { fromYear: 2035 })], members: ['AA'] });
+  t.equal(reference.status, 422);
+  t.equal(await page.getAttribute('#stress-custom', 'aria-invalid'), 'true', 'the disruptions field is marked');
+  t.match(await page.textContent(`[data-error-for="${reference.body.errors[0].path}"]`), reference.body.errors[0].message, 'with the service’s message');
+
+  await fill([outage('aa_out', 'magnet'), outage('bb_out', 'magnet_bb')]);
+  await page.waitForSelector('body[data-page="stress-test"][data-state="ready"]');
+  const id = /#\/stress-tests\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  await page.waitForSelector(`#analysis-status[data-analysis="${id}"][data-status="done"]`);
+  await page.waitForSelector('#stress-0 table.stress-scores');
+  const test = (await api('GET', `/stress-tests/${id}`)).body;
+  t.equal(test.status, 'done');
+  t.match(test.request, { portfolioId: a, compareWith: b, members: ['AA'] });
+  const result = test.result as Json;
+  t.equal(result.portfolios.length, 2, 'both portfolios');
+
+  const cell = async (key: string) => page.getAttribute(`[data-cell="${key}"]`, 'data-value');
+  const text = (v: number | null) => (v === null ? '' : String(v));
+  let checked = 0;
+  for (const [i, p] of (result.portfolios as Json[]).entries()) {
+    t.equal(await page.getAttribute(`#stress-${i}`, 'data-portfolio'), p.portfolioId, `section ${i} is portfolio ${i + 1}`);
+    t.equal(await cell(`overall:${i}`), text(p.overallScore), `${i}: overall score`);
+    t.equal(await cell(`reference:${i}`), text(p.referenceCostUsd), `${i}: cost without a disruption`);
+    for (const d of p.disruptions as Json[]) {
+      const key = `${i}:${d.disruption}`;
+      t.equal(await cell(`score:${key}`), text(d.score), `${key}: score`);
+      t.equal(await cell(`extra:${key}`), text(d.extraCostUsd), `${key}: extra cost`);
+      t.equal(await cell(`unserved:${key}`), text(d.unservedT), `${key}: unserved`);
+      t.equal(await cell(`risk:${key}`), text(d.riskExposureIndex), `${key}: risk exposure`);
+      for (const m of d.members as Json[]) {
+        t.equal(await cell(`tts:${key}:${m.country}`), text(m.timeToSurviveYears), `${key} ${m.country}: time-to-survive`);
+        t.equal(await cell(`ttr:${key}:${m.country}`), text(m.timeToRecoverYears), `${key} ${m.country}: time-to-recover`);
+      }
+      for (const u of d.unserved as Json[]) {
+        t.equal(await cell(`unserved:${key}:${u.country}:${u.year}`), String(u.tonnes), `${key}: ${u.country} ${u.year} unserved`);
+        checked++;
+      }
+    }
+    t.equal(await page.locator(`#stress-${i} .unserved-table [data-cell]`).count(), p.disruptions.reduce((n: number, d: Json) => n + d.unserved.length, 0), `${i}: a cell for every unserved row, and only those`);
+    const short = (p.disruptions as Json[]).filter((d) => d.unserved.length);
+    const years = [...new Set(short.flatMap((d) => d.unserved.map((u: Json) => u.year as number)))].sort((x, y) => x - y);
+    const chart = await chartOption(`unserved-${i}`);
+    t.same(chart.xAxis[0].data, years.map(String), `${i}: the chart's years`);
+    t.same(
+      chart.series.map((s: Json) => [s.name, s.data]),
+      short.map((d) => [d.name, years.map((y) => d.unserved.filter((u: Json) => u.year === y).reduce((sum: number, u: Json) => sum + u.tonnes, 0))]),
+      `${i}: the chart's bars are the API's unserved tonnes by year`,
+    );
+  }
+  t.ok(checked >= 2, 'the outage of AA’s plant leaves demand unserved (2028 and 2029, test/analysis/stress-test.test.ts)');
+  const aa = result.portfolios[0].disruptions.find((d: Json) => d.disruption === 'aa_out');
+  t.match(aa.members[0], { country: 'AA', timeToSurviveYears: 1, timeToRecoverYears: 3 }, 'as solved by hand');
+
+  t.ok(result.sideBySide, 'two portfolios side by side');
+  for (const row of result.sideBySide as Json[]) {
+    for (const i of [0, 1]) {
+      t.equal(await cell(`side:${row.disruption}:score:${i}`), text(row.scores[i]), `side by side ${row.disruption}: score ${i}`);
+      t.equal(await cell(`side:${row.disruption}:extra:${i}`), text(row.extraCostUsd[i]), `side by side ${row.disruption}: extra cost ${i}`);
+      t.equal(await cell(`side:${row.disruption}:unserved:${i}`), text(row.unservedT[i]), `side by side ${row.disruption}: unserved ${i}`);
+    }
+  }
+  const linked = await page.locator('#stress-0 table.stress-scores a[data-portfolio]').evaluateAll((as) => as.map((x) => (x as any).getAttribute('data-portfolio') as string));
+  t.same(linked, result.portfolios[0].disruptions.map((d: Json) => d.portfolioId), 'each disruption links its member portfolio');
 });

@@ -7,9 +7,10 @@ export type { Portfolio, DependencyTrajectory } from '../../schemas/portfolio.js
 export type { Comparison, Job, JobPhase, PortfolioRecord, Problem, ScenarioRecord } from '../../schemas/api.js';
 export type { Report } from '../../schemas/report.js';
 export type { Dataset } from '../../data/schema.js';
-export type { Frontier, FrontierPoint } from '../../schemas/analysis.js';
+export type { Disruption, Frontier, FrontierPoint } from '../../schemas/analysis.js';
 
 import type { z } from 'zod';
+import type { StressTestSchema } from '../../schemas/analysis.js';
 import type { PortfolioPageSchema, PortfolioRecord, PortfolioSummarySchema, ScenarioPageSchema, ScenarioSummarySchema } from '../../schemas/api.js';
 
 export type Flow = PortfolioRecord['flows'][number];
@@ -23,3 +24,6 @@ export type ScenarioSummary = z.infer<typeof ScenarioSummarySchema>;
 export type PortfolioSummary = z.infer<typeof PortfolioSummarySchema>;
 export type ScenarioPage = z.infer<typeof ScenarioPageSchema>;
 export type PortfolioPage = z.infer<typeof PortfolioPageSchema>;
+
+/** A stress test as `GET /stress-tests/{id}` answers it. */
+export type StressTest = z.infer<typeof StressTestSchema>;
