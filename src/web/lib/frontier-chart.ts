@@ -31,13 +31,28 @@ export function kneePoints(points: readonly CurvePoint[], knees: readonly CurveK
   return out;
 }
 
+/** Consecutive years as ranges: [2030, 2031, 2032, 2035] → "2030–2032, 2035". */
+export function yearRanges(years: readonly number[]): string {
+  const sorted = [...new Set(years)].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    out.push(j > i ? `${sorted[i]}–${sorted[j]}` : String(sorted[i]));
+    i = j + 1;
+  }
+  return out.join(', ');
+}
+
 export const usdBn = (v: number) => `${(v / 1e9).toLocaleString('en-US', { maximumFractionDigits: 3 })}`;
 
 export function frontierOption(points: readonly CurvePoint[], knees: readonly CurveKnee[], title: string): ChartOption {
   const limits = points.map((p) => p.limit);
   const min = Math.min(...limits);
   const max = Math.max(...limits);
-  const pad = (max - min) * 0.04 || 0.01;
+  // Ticks on the swept limits when there are few enough to read; the axis spans exactly the sweep.
+  const step = points.length > 1 ? (max - min) / (points.length - 1) : 0;
+  const interval = step > 0 && points.length <= 11 ? step : undefined;
   const kneeData = kneePoints(points, knees);
   const tooltipFor = (limit: number): string => {
     const p = points.find((x) => x.limit === limit);
@@ -55,7 +70,7 @@ export function frontierOption(points: readonly CurvePoint[], knees: readonly Cu
   return {
     title: { text: title, left: 'center', top: 0, textStyle: { fontSize: 14, fontWeight: 600 } },
     grid: { left: 72, right: 28, top: 64, bottom: 52 },
-    legend: { top: 24, left: 'center', data: ['Total cost', 'Knee'] },
+    legend: { top: 24, left: 'center', data: kneeData.length ? ['Total cost', 'Knee'] : ['Total cost'] },
     tooltip: {
       trigger: 'item',
       formatter: (params: unknown) => {
@@ -69,8 +84,9 @@ export function frontierOption(points: readonly CurvePoint[], knees: readonly Cu
       nameLocation: 'middle',
       nameGap: 30,
       inverse: true,
-      min: Math.max(0, min - pad),
-      max: Math.min(1, max + pad),
+      min,
+      max: max > min ? max : min + 0.01,
+      ...(interval ? { interval } : {}),
       axisLabel: { formatter: (v: number) => `${Math.round(v * 1000) / 10} %`, hideOverlap: true },
     },
     yAxis: {

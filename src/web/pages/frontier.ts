@@ -12,7 +12,7 @@ import { followAnalysis, rememberAnalysis, rememberedAnalyses } from '../lib/ana
 import { mountChart } from '../lib/charts.js';
 import { append, clear, errorBox, h, num, table } from '../lib/dom.js';
 import { exact, formatNumber, formatShare, formatTonnes, formatUsd } from '../lib/format.js';
-import { frontierOption } from '../lib/frontier-chart.js';
+import { frontierOption, yearRanges } from '../lib/frontier-chart.js';
 import type { Frontier, FrontierPoint, ScenarioPage, ScenarioRecord } from '../lib/types.js';
 
 const pct = (share: number) => `${(Math.round(share * 1e6) / 1e4).toLocaleString('en-US')}`;
@@ -231,6 +231,18 @@ function resultSections(result: Result, name: string): HTMLElement[] {
 const builds = (list: FrontierPoint['buildsEntering'], sign: '+' | '−') =>
   list.length ? h('ul', { class: 'compact' }, list.map((b) => h('li', {}, `${b.plant} (${b.country}, ${b.stage}) ${sign}`, num(b.capacityTpa, formatNumber(Math.abs(b.capacityTpa), 't/yr'), exact(b.capacityTpa, 't/yr'))))) : '—';
 
+/** The first few binding limits (largest marginal value first), the rest on hover and in print. */
+function bindingList(limits: readonly string[]): HTMLElement | string {
+  if (!limits.length) return '—';
+  const shown = 3;
+  return h(
+    'small',
+    { class: 'binding', title: limits.join('\n') },
+    limits.slice(0, shown).join(', '),
+    limits.length > shown ? h('span', { class: 'muted' }, ` and ${limits.length - shown} more`) : null,
+  );
+}
+
 function kneesSection(result: Result): HTMLElement {
   const section = h('section', { id: 'knees', 'aria-labelledby': 'knees-h' }, h('h2', { id: 'knees-h' }, 'Knees'));
   if (!result.knees.length) {
@@ -279,13 +291,13 @@ function pointsSection(result: Result): HTMLElement {
         h(
           'span',
           {},
-          p.bindingTargets.length ? p.bindingTargets.map((b) => `${b.target} (${b.years.join(', ')})`).join('; ') : '—',
+          p.bindingTargets.length ? p.bindingTargets.map((b) => `${b.target} (${yearRanges(b.years)})`).join('; ') : '—',
           p.shortfallT > 0 ? h('br') : null,
           p.shortfallT > 0 ? h('small', {}, 'above the limit: ', num(p.shortfallT, formatTonnes(p.shortfallT), exact(p.shortfallT, 't'))) : null,
         ),
         builds(p.buildsEntering, '+'),
         builds(p.buildsLeaving, '−'),
-        p.bindingLimits.length ? h('small', {}, p.bindingLimits.join(', ')) : '—',
+        bindingList(p.bindingLimits),
         p.portfolioId ? h('a', { href: `#/portfolios/${p.portfolioId}`, 'data-portfolio': p.portfolioId }, 'open') : '—',
       ]),
       { class: 'frontier-points' },

@@ -23,7 +23,7 @@ type PortfolioResult = Result['portfolios'][number];
 
 const usd = (v: number | null, key?: string) => num(v, formatUsd(v), exact(v, 'USD'), key ? { 'data-cell': key } : {});
 const tonnes = (v: number, key?: string) => num(v, formatTonnes(v), exact(v, 't'), key ? { 'data-cell': key } : {});
-const score = (v: number | null, key?: string) => num(v, v === null ? '—' : formatNumber(Math.round(v * 100) / 100), exact(v), key ? { 'data-cell': key } : {});
+const score = (v: number | null, key?: string) => num(v, v === null ? '—' : v === 0 || v === 1 ? String(v) : v.toFixed(2), exact(v), key ? { 'data-cell': key } : {});
 const years = (v: number | null, key: string) => num(v, v === null ? 'never short' : `${formatNumber(v)} y`, v === null ? 'never short within the horizon' : exact(v, 'years'), { 'data-cell': key });
 const KIND_WORDS: Record<Disruption['kind'], string> = {
   export_control: 'export control',
