@@ -4,7 +4,7 @@
  * right, with the knees marked. The data keep the API's values (limit as a share 0-1, cost in
  * USD); the axes read in percent and USD bn. Pure, so the tests can check it without a browser.
  */
-import type { ChartOption } from './charts.js';
+import type { EChartsCoreOption as ChartOption } from 'echarts/core';
 import { exact, formatShare, formatUsd } from './format.js';
 import { OKABE_ITO } from './palette.js';
 

@@ -3,7 +3,7 @@
  * together), one bar series per disruption; the table beside it splits them by country. Values
  * stay the API's tonnes. Pure, so the tests can check it without a browser.
  */
-import type { ChartOption } from './charts.js';
+import type { EChartsCoreOption as ChartOption } from 'echarts/core';
 import { exact, formatTonnes } from './format.js';
 
 export interface UnservedSeries {
