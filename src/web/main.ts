@@ -13,6 +13,7 @@ import * as portfolio from './pages/portfolio.js';
 import * as comparison from './pages/comparison.js';
 import * as frontier from './pages/frontier.js';
 import * as stressTest from './pages/stress-test.js';
+import * as alternatives from './pages/alternatives.js';
 
 export interface PageContext {
   root: HTMLElement;
@@ -42,6 +43,8 @@ const ROUTES: Route[] = [
   { name: 'frontier', pattern: /^\/frontiers\/([0-9a-fA-F-]{36})$/, title: 'Frontier', render: frontier.renderOne },
   { name: 'stress-tests', nav: 'stress-test', pattern: /^\/stress-tests$/, title: 'Stress test', render: stressTest.renderStart },
   { name: 'stress-test', pattern: /^\/stress-tests\/([0-9a-fA-F-]{36})$/, title: 'Stress test', render: stressTest.renderOne },
+  { name: 'alternatives-start', nav: 'alternatives', pattern: /^\/alternatives$/, title: 'Alternatives', render: alternatives.renderStart },
+  { name: 'alternatives', pattern: /^\/alternatives\/([0-9a-fA-F-]{36})$/, title: 'Alternatives', render: alternatives.renderOne },
 ];
 
 const root = document.getElementById('page') as HTMLElement;

@@ -27,3 +27,38 @@ export type PortfolioPage = z.infer<typeof PortfolioPageSchema>;
 
 /** A stress test as `GET /stress-tests/{id}` answers it. */
 export type StressTest = z.infer<typeof StressTestSchema>;
+
+/**
+ * Near-optimal alternatives (`GET /alternatives/{id}`), written out by hand while issue 14's schema
+ * is not on this branch yet (mirrors AlternativesSchema in src/schemas/analysis.ts of issue 14).
+ */
+export type AlternativeQuantity =
+  | { id?: string; kind: 'capacity_share'; countries: string[]; stage: 'separation' | 'metal' | 'magnet' }
+  | { id?: string; kind: 'new_capacity'; countries?: string[]; stages?: Array<'separation' | 'metal' | 'magnet'> }
+  | { id?: string; kind: 'public_spending'; funders?: string[] };
+interface AlternativeExtreme {
+  value: number | null;
+  totalCostUsd: number | null;
+  status: string;
+  iterations: number;
+  converged: boolean;
+  portfolioId: string | null;
+  jobId: string | null;
+}
+export interface Alternatives {
+  id: string;
+  kind: 'alternatives';
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  scenarioId: string;
+  request: { scenarioId: string; slacks: number[]; quantities: AlternativeQuantity[]; senses?: Array<'min' | 'max'>; maxIterations?: number };
+  progress: { solvesPlanned: number; solvesSubmitted: number; solvesFinished: number; fraction: number };
+  members: Array<{ label: string; jobId: string; scenarioId: string; status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'; portfolioId: string | null }>;
+  result: {
+    optimum: { totalCostUsd: number | null; portfolioId: string | null; values: Array<{ quantity: string; value: number | null }> };
+    ranges: Array<{ quantity: string; slack: number; maxTotalCostUsd: number | null; optimumValue: number | null; min: AlternativeExtreme | null; max: AlternativeExtreme | null }>;
+  } | null;
+  error: { code: string; message: string } | null;
+  createdAt: string;
+  finishedAt: string | null;
+  links: { self: string; markdown: string };
+}
