@@ -179,7 +179,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     scenarios,
     jobs,
     analyses,
-    portfolios: createPortfolioService({ repo: store.portfolios }),
+    portfolios: createPortfolioService({ repo: store.portfolios, scenarios: store.scenarios }),
     system: createSystemService({ store, queue, pool, datasets: provider }),
     pool,
   };

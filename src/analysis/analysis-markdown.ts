@@ -2,7 +2,7 @@
  * Markdown renderings of the analyses, for a brief: a title, what was asked, the result as tables,
  * and links to the member portfolios. Pure functions of the analysis resource.
  */
-import type { FrontierResult, StressTestResult } from '../schemas/analysis.js';
+import type { AlternativesResult, ExplainedComparisonResult, FrontierResult, StressTestResult } from '../schemas/analysis.js';
 
 export const usd = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v / 1e9).toFixed(3)} B`);
 export const usdPlain = (v: number | null | undefined) =>
@@ -100,5 +100,48 @@ export function stressTestMarkdown(result: StressTestResult, h: AnalysisHeader):
       ),
     );
   }
+  return lines.join('\n');
+}
+
+const quantityValue = (v: number | null | undefined, share: boolean) => (v === null || v === undefined ? '—' : share ? pct(v) : num(v, 1));
+
+export function alternativesMarkdown(result: AlternativesResult, h: AnalysisHeader, shares: ReadonlySet<string> = new Set()): string {
+  const lines = header(h);
+  lines.push(`Least cost ${usd(result.optimum.totalCostUsd)}. Each range: the least and the most a quantity can be among plans costing at most (1 + slack) × the least cost.`, '');
+  lines.push(
+    ...table(
+      ['quantity', 'slack', 'cost cap', 'at the optimum', 'min', 'max', 'solves (min / max)'],
+      result.ranges.map((r) => {
+        const share = shares.has(r.quantity) || (r.optimumValue !== null && r.optimumValue <= 1 && (r.max?.value ?? 0) <= 1 && r.quantity.includes('share'));
+        return [
+          r.quantity,
+          pct(r.slack),
+          usd(r.maxTotalCostUsd),
+          quantityValue(r.optimumValue, share),
+          quantityValue(r.min?.value, share),
+          quantityValue(r.max?.value, share),
+          `${r.min?.iterations ?? '—'} / ${r.max?.iterations ?? '—'}`,
+        ];
+      }),
+    ),
+  );
+  return lines.join('\n');
+}
+
+const show = (v: unknown) => (v === null || v === undefined ? '—' : JSON.stringify(v).slice(0, 80));
+
+export function explainMarkdown(result: ExplainedComparisonResult, h: AnalysisHeader): string {
+  const lines = header(h);
+  const a = result.attribution;
+  lines.push('## What changed in the inputs', '');
+  lines.push(...table(['#', 'path', 'before', 'after'], result.inputDifference.map((c, i) => [String(i + 1), `\`${c.path}\``, show(c.before), show(c.after)])));
+  lines.push('## Cost difference by category (stored portfolios)', '');
+  lines.push(...table(['category', 'before', 'after', 'delta'], result.costDifference.filter((c) => c.deltaUsd !== 0).map((c) => [c.category, usdPlain(c.beforeUsd), usdPlain(c.afterUsd), usdPlain(c.deltaUsd)])));
+  lines.push(`## Attribution (${a.method === 'shapley' ? 'Shapley values' : 'one at a time, in order'})`, '');
+  if (a.note) lines.push(a.note, '');
+  lines.push(`Re-solved: ${usd(a.beforeCostUsd)} → ${usd(a.afterCostUsd)}, difference ${usdPlain(a.totalDifferenceUsd)} (stored portfolios: ${usdPlain(a.storedDifferenceUsd)}); ${a.solves} solves.`, '');
+  lines.push(...table(['#', 'change', 'USD'], a.parts.map((p) => [String(p.change), `\`${p.path}\``, usdPlain(p.usd)])));
+  lines.push(`The parts sum to the difference: residual ${a.residualUsd === null ? '—' : a.residualUsd.toExponential(2)} USD.`, '');
+  lines.push(`Builds that differ: ${result.decisionDifference.length}.`, '');
   return lines.join('\n');
 }

@@ -13,7 +13,11 @@ import { loadDataset } from '../data/load.js';
 import { ScenarioError, resolveScenario } from '../model/instance.js';
 import type { FieldError } from '../errors.js';
 import { checkFrontier, runFrontier } from '../analysis/frontier.js';
-import { frontierMarkdown, stressTestMarkdown } from '../analysis/analysis-markdown.js';
+import { alternativesMarkdown, explainMarkdown, frontierMarkdown, stressTestMarkdown } from '../analysis/analysis-markdown.js';
+import { diffInputs, runExplain, SHAPLEY_MAX_CHANGES, toInputChanges } from '../analysis/explain.js';
+import { comparePortfolios } from '../services/compare.js';
+import { checkAlternatives, DEFAULT_ITERATIONS, runAlternatives } from '../analysis/alternatives.js';
+import type { AlternativeQuantity } from '../schemas/analysis.js';
 import { checkDisruption, defaultMembers, runStressTest } from '../analysis/stress-test.js';
 import { libraryFor } from '../analysis/disruption-library.js';
 import { localMembers } from '../services/local-members.js';
@@ -22,6 +26,8 @@ import type { Scenario } from '../schemas/scenario.js';
 const usage = [
   'usage: npm run analyse -- <analysis> <scenario.json> [options] [--format markdown|json]',
   '  frontier <scenario.json> --from <share> --to <share> --points <n> [--targets id,id]',
+  '  alternatives <scenario.json> --slacks 0.02,0.05 [--share JP:magnet --share IN:magnet] [--capacity US:magnet] [--spending funder]',
+  '  compare <before.json> <after.json> [--attribution auto|shapley|one_at_a_time]   (solves both, explains the cost difference)',
   '  stress-test <scenario.json> [--disruptions id,id] [--compare <other-scenario.json>] [--members US,JP]   (solves the scenario(s), fixes the builds)',
 ].join('\n');
 
@@ -55,6 +61,11 @@ async function main(argv: string[]): Promise<number> {
       disruptions: { type: 'string' },
       compare: { type: 'string' },
       members: { type: 'string' },
+      slacks: { type: 'string' },
+      share: { type: 'string', multiple: true },
+      capacity: { type: 'string', multiple: true },
+      spending: { type: 'string', multiple: true },
+      attribution: { type: 'string', default: 'auto' },
       format: { type: 'string', default: 'markdown' },
       help: { type: 'boolean', default: false },
     },
@@ -79,6 +90,50 @@ async function main(argv: string[]): Promise<number> {
     failOn(checkFrontier(input));
     const result = await runFrontier(input, solve);
     process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : frontierMarkdown(result, { title: 'Cost-of-independence frontier', scenarioName: scenario.name }));
+    return 0;
+  }
+  if (kind === 'compare') {
+    const afterFile = positionals[2];
+    if (!afterFile) throw new UsageError('compare needs two scenario files');
+    const after = readScenario(afterFile);
+    const changes = diffInputs(scenario, after);
+    const method = values.attribution === 'auto' ? (changes.length <= SHAPLEY_MAX_CHANGES ? 'shapley' : 'one_at_a_time') : values.attribution;
+    if (method !== 'shapley' && method !== 'one_at_a_time') throw new UsageError(`--attribution is auto, shapley or one_at_a_time, not '${method}'`);
+    const [a, b] = await solve([{ label: 'before', scenario }, { label: 'after', scenario: after }]);
+    if (!a?.portfolio || !b?.portfolio) throw new Error('a scenario could not be solved');
+    const attribution = await runExplain({ before: { portfolioId: 'before', scenario, portfolio: a.portfolio }, after: { portfolioId: 'after', scenario: after, portfolio: b.portfolio }, method }, solve);
+    const comparison = comparePortfolios([{ id: 'before', scenarioId: 'before', portfolio: a.portfolio }, { id: 'after', scenarioId: 'after', portfolio: b.portfolio }]);
+    const result = {
+      inputDifference: toInputChanges(changes),
+      costDifference: comparison.costBreakdown.map((c) => ({ category: c.category, beforeUsd: c.values[0]!.usd, afterUsd: c.values[1]!.usd, deltaUsd: c.values[1]!.deltaUsd })),
+      decisionDifference: comparison.buildDifferences,
+      attribution,
+    };
+    process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : explainMarkdown(result, { title: 'Why the plan changed', scenarioName: `${scenario.name} → ${after.name}` }));
+    return 0;
+  }
+  if (kind === 'alternatives') {
+    const dataset = loadDataset(scenario.datasetId);
+    const stage = (v: string | undefined): 'separation' | 'metal' | 'magnet' => {
+      if (v !== 'separation' && v !== 'metal' && v !== 'magnet') throw new UsageError(`a stage is separation, metal or magnet, not '${v}'`);
+      return v;
+    };
+    const quantities: AlternativeQuantity[] = [
+      ...(values.share ?? []).map((v) => {
+        const [countries, st] = v.split(':');
+        return { id: `${countries!.replace(/,/g, '_')}_${st}_share`, kind: 'capacity_share' as const, countries: countries!.split(','), stage: stage(st) };
+      }),
+      ...(values.capacity ?? []).map((v) => {
+        const [countries, st] = v.split(':');
+        return { id: `${countries!.replace(/,/g, '_')}_${st}_capacity`, kind: 'new_capacity' as const, countries: countries!.split(','), stages: [stage(st)] };
+      }),
+      ...(values.spending ?? []).map((f) => ({ id: `${f}_spending`, kind: 'public_spending' as const, funders: [f] })),
+    ];
+    if (!quantities.length) throw new UsageError('name at least one --share, --capacity or --spending');
+    const input = { scenario, slacks: (values.slacks ?? '0.05').split(',').map(Number), quantities, senses: ['min', 'max'] as Array<'min' | 'max'>, maxIterations: DEFAULT_ITERATIONS };
+    failOn(checkAlternatives(input, dataset));
+    const result = await runAlternatives(input, solve);
+    process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : alternativesMarkdown(result, { title: 'Near-optimal alternatives', scenarioName: scenario.name }));
     return 0;
   }
   if (kind === 'stress-test') {

@@ -7,14 +7,14 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AnalysisParamsSchema, AnalysisQuerySchema, DisruptionSchema, FrontierRequestSchema, FrontierSchema, StressTestRequestSchema, StressTestSchema } from '../schemas/analysis.js';
+import { ExplainedComparisonSchema, ExplainRequestSchema, AlternativesRequestSchema, AlternativesSchema, AnalysisParamsSchema, AnalysisQuerySchema, DisruptionSchema, FrontierRequestSchema, FrontierSchema, StressTestRequestSchema, StressTestSchema } from '../schemas/analysis.js';
 import { IdSchema } from '../data/schema.js';
 import { libraryFor } from '../analysis/disruption-library.js';
 import { examples } from '../schemas/api.js';
 import type { StoredAnalysis } from '../store/repository.js';
 import type { AnalysisKind } from '../store/analyses.js';
-import { frontierMarkdown, stressTestMarkdown, type AnalysisHeader } from '../analysis/analysis-markdown.js';
-import { frontierPlan, stressTestPlan } from '../services/analysis-plans.js';
+import { alternativesMarkdown, explainMarkdown, frontierMarkdown, stressTestMarkdown, type AnalysisHeader } from '../analysis/analysis-markdown.js';
+import { alternativesPlan, explainPlan, frontierPlan, stressTestPlan } from '../services/analysis-plans.js';
 import type { AnalysisPlan } from '../services/analyses.js';
 import { json, problems } from './docs.js';
 import { links } from './views.js';
@@ -66,6 +66,8 @@ interface KindSpec<Req extends z.ZodType> {
   badField: { path: string; message: string };
   plan(app: FastifyInstance, body: z.infer<Req>): Promise<AnalysisPlan>;
   markdown(result: never, header: AnalysisHeader): string;
+  /** False when the POST lives elsewhere (comparisons: POST /comparisons with `attribution`). */
+  post?: boolean;
 }
 
 function registerKind<Req extends z.ZodType>(app: Parameters<FastifyPluginAsyncZod>[0], spec: KindSpec<Req>) {
@@ -89,7 +91,7 @@ function registerKind<Req extends z.ZodType>(app: Parameters<FastifyPluginAsyncZ
   const badId = [{ path: 'id', in: 'params' as const, message: 'an id is a UUID' }];
   const self = `${spec.path}/${exampleAnalysisId}`;
 
-  app.post(
+  if (spec.post !== false) app.post(
     spec.path,
     {
       schema: {
@@ -195,7 +197,28 @@ export const exampleFrontierResult = {
   knees: [],
 };
 
-const planDeps = (instance: FastifyInstance) => ({ scenarios: instance.services.scenarios, datasets: instance.services.datasets.provider, portfolios: instance.services.store.portfolios });
+export const exampleExplainResult = {
+  inputDifference: [{ path: 'targets[0].maxUntrustedShare', before: 0.5, after: 0.3 }],
+  costDifference: [{ category: 'capexUsd', beforeUsd: 2.1e9, afterUsd: 2.2e9, deltaUsd: 0.1e9 }],
+  decisionDifference: [],
+  attribution: {
+    method: 'shapley' as const,
+    storedDifferenceUsd: 25.1e6,
+    solves: 2,
+    members: [
+      { changes: [], totalCostUsd: 39.6779e9, portfolioId: examples.ids.portfolio },
+      { changes: [1], totalCostUsd: 39.703e9, portfolioId: examples.ids.portfolio },
+    ],
+    beforeCostUsd: 39.6779e9,
+    afterCostUsd: 39.703e9,
+    totalDifferenceUsd: 25.1e6,
+    parts: [{ change: 1, path: 'targets[0].maxUntrustedShare', usd: 25.1e6, byCategory: { capexUsd: 0.1e9 } }],
+    residualUsd: 0,
+    note: null,
+  },
+};
+
+export const planDeps = (instance: FastifyInstance) => ({ scenarios: instance.services.scenarios, datasets: instance.services.datasets.provider, portfolios: instance.services.store.portfolios });
 
 export const exampleStressResult = {
   members: ['US', 'JP', 'IN', 'AU'],
@@ -267,6 +290,60 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
     badField: { path: 'custom[0].fromYear', message: 'year 2050 is outside the horizon 2026-2040' },
     plan: (instance, body) => stressTestPlan(planDeps(instance), body),
     markdown: stressTestMarkdown as (result: never, header: AnalysisHeader) => string,
+  });
+
+  registerKind(app, {
+    kind: 'alternatives',
+    path: '/alternatives',
+    noun: 'alternatives analysis',
+    operation: 'Alternatives',
+    summary: 'Near-optimal alternatives',
+    description:
+      'Within each cost slack (plans costing at most (1 + slack) × the least cost), minimises and maximises each quantity — a country’s or bloc’s share of a stage’s new capacity, ' +
+      'new capacity of some countries or stages, public spending of some funders — and returns the range and the portfolio at each extreme (models/analyses.md).',
+    request: AlternativesRequestSchema,
+    requestExample: {
+      scenarioId: examples.ids.scenario,
+      slacks: [0.05],
+      quantities: [
+        { id: 'japan_magnet_share', kind: 'capacity_share', countries: ['JP'], stage: 'magnet' },
+        { id: 'india_magnet_share', kind: 'capacity_share', countries: ['IN'], stage: 'magnet' },
+      ],
+    },
+    resource: AlternativesSchema,
+    resultExample: {
+      optimum: { totalCostUsd: 39.68e9, portfolioId: examples.ids.portfolio, values: [{ quantity: 'japan_magnet_share', value: 0 }] },
+      ranges: [
+        {
+          quantity: 'japan_magnet_share',
+          slack: 0.05,
+          maxTotalCostUsd: 41.66e9,
+          optimumValue: 0,
+          min: { value: 0, totalCostUsd: 39.68e9, status: 'optimal', iterations: 1, converged: true, portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
+          max: { value: 0.62, totalCostUsd: 41.66e9, status: 'optimal', iterations: 4, converged: true, portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
+        },
+      ],
+    },
+    badField: { path: 'slacks[0]', message: 'a slack is a positive share of the least cost (0.05 for 5 %); got 0' },
+    plan: (instance, body) => alternativesPlan(planDeps(instance), body),
+    markdown: alternativesMarkdown as (result: never, header: AnalysisHeader) => string,
+  });
+
+  registerKind(app, {
+    kind: 'comparison',
+    path: '/comparisons',
+    noun: 'explained comparison',
+    operation: 'ExplainedComparison',
+    summary: 'Comparison that explains a cost difference',
+    description: 'Created by POST /comparisons with `attribution`.',
+    request: ExplainRequestSchema,
+    requestExample: { portfolioIds: [examples.ids.portfolio, '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'], attribution: 'auto' },
+    resource: ExplainedComparisonSchema,
+    resultExample: exampleExplainResult,
+    badField: { path: 'portfolioIds[1]', message: "portfolio '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' does not exist" },
+    plan: (instance, body) => explainPlan(planDeps(instance), body),
+    markdown: explainMarkdown as (result: never, header: AnalysisHeader) => string,
+    post: false,
   });
 
   registerKind(app, {

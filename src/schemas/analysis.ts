@@ -5,7 +5,7 @@
  * written down in models/analyses.md.
  */
 import { z } from 'zod';
-import { IdSchema } from '../data/schema.js';
+import { IdSchema, StageSchema } from '../data/schema.js';
 
 const Uuid = z.uuid({ error: 'an id is a UUID' });
 const ScenarioId = z.string().regex(/^[0-9a-f]{64}$/, 'a scenario id is 64 lower-case hex digits (a SHA-256)');
@@ -190,6 +190,113 @@ export const StressTestResultSchema = z.object({
 export type StressTestResult = z.infer<typeof StressTestResultSchema>;
 
 // ---------------------------------------------------------------------------------------------
+// Near-optimal alternatives
+// ---------------------------------------------------------------------------------------------
+
+export const AlternativeQuantitySchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      id: IdSchema.optional(),
+      kind: z.literal('capacity_share'),
+      countries: z.array(IdSchema).min(1).describe('The country or bloc.'),
+      stage: StageSchema,
+    })
+    .strict()
+    .describe("The countries' share of the new capacity of a stage (t/yr built there / t/yr built anywhere)."),
+  z
+    .object({ id: IdSchema.optional(), kind: z.literal('new_capacity'), countries: z.array(IdSchema).optional(), stages: z.array(StageSchema).optional() })
+    .strict()
+    .describe('New capacity built, t/yr (builds in a stage, or in some countries).'),
+  z
+    .object({ id: IdSchema.optional(), kind: z.literal('public_spending'), funders: z.array(IdSchema).optional() })
+    .strict()
+    .describe('Public money paid towards builds by some funders (default all), USD undiscounted.'),
+]);
+export type AlternativeQuantity = z.infer<typeof AlternativeQuantitySchema>;
+
+export const AlternativesRequestSchema = z
+  .object({
+    scenarioId: ScenarioId,
+    slacks: z.array(z.number()).min(1).max(10).describe('Cost slacks ε: plans within (1 + ε) × the least cost, e.g. [0.02, 0.05, 0.1].'),
+    quantities: z.array(AlternativeQuantitySchema).min(1).max(20),
+    senses: z.array(z.enum(['min', 'max'])).min(1).optional().describe('Default both.'),
+    maxIterations: z.number().int().min(1).max(20).optional().describe('Most solves per extreme of a share (Dinkelbach iterations, default 6).'),
+    options: MemberOptionsSchema.optional(),
+  })
+  .strict();
+export type AlternativesRequest = z.infer<typeof AlternativesRequestSchema>;
+
+const ExtremeSchema = z.object({
+  value: z.number().nullable().describe('The quantity at this extreme (a share in [0, 1], t/yr or USD); null when undefined (no capacity built in the stage).'),
+  totalCostUsd: z.number().nullable(),
+  status: z.string(),
+  iterations: z.number().int().describe('Member solves it took (1 for a linear quantity).'),
+  converged: z.boolean().describe('Shares: the last Dinkelbach step improved the share by less than 1e-6.'),
+  portfolioId: z.string().nullable(),
+  jobId: z.string().nullable(),
+});
+
+export const AlternativesResultSchema = z.object({
+  optimum: z.object({
+    totalCostUsd: z.number().nullable(),
+    portfolioId: z.string().nullable(),
+    values: z.array(z.object({ quantity: z.string(), value: z.number().nullable() })),
+  }),
+  ranges: z.array(
+    z.object({
+      quantity: z.string(),
+      slack: z.number(),
+      maxTotalCostUsd: z.number().nullable(),
+      optimumValue: z.number().nullable(),
+      min: ExtremeSchema.nullable(),
+      max: ExtremeSchema.nullable(),
+    }),
+  ),
+});
+export type AlternativesResult = z.infer<typeof AlternativesResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Comparisons that explain
+// ---------------------------------------------------------------------------------------------
+
+export const InputChangeSchema = z.object({
+  path: z.string().describe('JSON path in the scenario, e.g. `targets[0].maxUntrustedShare`.'),
+  before: z.unknown().describe('Value in the first scenario (null: absent).'),
+  after: z.unknown().describe('Value in the second scenario (null: absent).'),
+});
+export type InputChange = z.infer<typeof InputChangeSchema>;
+
+export const ExplainResultSchema = z.object({
+  method: z.enum(['shapley', 'one_at_a_time']),
+  storedDifferenceUsd: z.number().nullable().describe('Second stored portfolio’s cost − first’s.'),
+  solves: z.number().int(),
+  members: z.array(z.object({ changes: z.array(z.number().int()), totalCostUsd: z.number().nullable(), portfolioId: z.string().nullable() })).describe('Each subset of changes solved (1-based change numbers).'),
+  beforeCostUsd: z.number().nullable().describe('The first scenario re-solved (no change applied).'),
+  afterCostUsd: z.number().nullable().describe('The first scenario with every change applied, re-solved.'),
+  totalDifferenceUsd: z.number().nullable().describe('afterCostUsd − beforeCostUsd: what the parts add up to.'),
+  parts: z.array(z.object({ change: z.number().int(), path: z.string(), usd: z.number(), byCategory: z.record(z.string(), z.number()) })),
+  residualUsd: z.number().nullable().describe('Σ parts − total: zero up to round-off by construction.'),
+  note: z.string().nullable(),
+});
+export type ExplainResult = z.infer<typeof ExplainResultSchema>;
+
+export const ExplainedComparisonResultSchema = z.object({
+  inputDifference: z.array(InputChangeSchema),
+  costDifference: z.array(z.object({ category: z.string(), beforeUsd: z.number().nullable(), afterUsd: z.number().nullable(), deltaUsd: z.number().nullable() })),
+  decisionDifference: z.array(z.unknown()).describe('The builds that differ (as `buildDifferences` of a comparison).'),
+  attribution: ExplainResultSchema,
+});
+export type ExplainedComparisonResult = z.infer<typeof ExplainedComparisonResultSchema>;
+
+export const ExplainRequestSchema = z
+  .object({
+    portfolioIds: z.array(Uuid).length(2, 'an explained comparison has two portfolios').describe('Before and after.'),
+    attribution: z.enum(['auto', 'shapley', 'one_at_a_time']).describe('`auto`: Shapley values up to 4 changes, one at a time beyond.'),
+    options: MemberOptionsSchema.optional(),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------------------------
 // The resource
 // ---------------------------------------------------------------------------------------------
 
@@ -230,6 +337,10 @@ export const FrontierSchema = analysisResource('frontier', FrontierRequestSchema
 export type Frontier = z.infer<typeof FrontierSchema>;
 
 export const StressTestSchema = analysisResource('stress_test', StressTestRequestSchema, StressTestResultSchema);
+
+export const AlternativesSchema = analysisResource('alternatives', AlternativesRequestSchema, AlternativesResultSchema);
+
+export const ExplainedComparisonSchema = analysisResource('comparison', ExplainRequestSchema, ExplainedComparisonResultSchema);
 
 export const AnalysisParamsSchema = z.object({ id: Uuid }).strict();
 export const AnalysisQuerySchema = z

@@ -397,6 +397,17 @@ export const ComparisonRequestSchema = component(
         .max(20, 'compare at most 20 portfolios')
         .refine((ids) => new Set(ids).size === ids.length, 'portfolio ids must be distinct')
         .describe('Portfolios to compare; deltas are against the first.'),
+      attribution: z
+        .enum(['auto', 'shapley', 'one_at_a_time'])
+        .optional()
+        .describe(
+          'Explain the cost difference of two portfolios by re-solving with subsets of their input changes (202: an analysis at /comparisons/{id}); `auto`: Shapley values up to 4 changes, one at a time beyond.',
+        ),
+      options: z
+        .object({ backend: BackendSchema.optional(), timeLimitSeconds: z.number().positive().max(3600).optional(), algorithm: AlgorithmSchema.optional() })
+        .strict()
+        .optional()
+        .describe('Solver options of the attribution solves.'),
     })
     .strict(),
   'ComparisonRequest',
@@ -495,6 +506,15 @@ export const ComparisonSchema = component(
         years: z.array(z.object({ year: z.number().int(), values: z.array(z.object({ portfolioId: z.string(), usedUsd: nullableNumber })) })),
       }),
     ),
+    inputDifferences: z
+      .array(
+        z.object({
+          portfolioId: z.string(),
+          changes: z.array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })).describe('Scenario fields (JSON paths) that differ from the first portfolio’s scenario, with both values.'),
+        }),
+      )
+      .optional()
+      .describe('The input difference of each portfolio after the first (name and description left out).'),
   }),
   'Comparison',
 );

@@ -5,7 +5,11 @@
  */
 import type { Dataset } from '../data/schema.js';
 import { notFound, type FieldError } from '../errors.js';
-import type { Disruption, FrontierRequest, StressTestRequest } from '../schemas/analysis.js';
+import type { AlternativesRequest, Disruption, ExplainedComparisonResult, FrontierRequest, StressTestRequest } from '../schemas/analysis.js';
+import type { MemberOptions } from '../schemas/analysis.js';
+import { attributionSolves, diffInputs, runExplain, SHAPLEY_MAX_CHANGES, toInputChanges } from '../analysis/explain.js';
+import { comparePortfolios } from './compare.js';
+import { checkAlternatives, DEFAULT_ITERATIONS, plannedAlternativeSolves, quantityId, runAlternatives } from '../analysis/alternatives.js';
 import type { PortfolioRepository, StoredScenario } from '../store/repository.js';
 import { checkDisruption, defaultMembers, runStressTest, type StressedPortfolio } from '../analysis/stress-test.js';
 import { libraryFor } from '../analysis/disruption-library.js';
@@ -111,6 +115,63 @@ export async function stressTestPlan(deps: PlanDeps, request: StressTestRequest)
     capPath: request.custom?.length && !request.disruptions ? 'custom' : 'disruptions',
     options: request.options ?? {},
     run: (solve) => runStressTest(input, solve),
+  };
+}
+
+export async function alternativesPlan(deps: PlanDeps, request: AlternativesRequest): Promise<AnalysisPlan> {
+  const { stored, dataset } = await scenarioField(deps, request.scenarioId, 'scenarioId');
+  const input = {
+    scenario: stored.scenario,
+    slacks: request.slacks,
+    quantities: request.quantities,
+    senses: request.senses ?? (['min', 'max'] as Array<'min' | 'max'>),
+    maxIterations: request.maxIterations ?? DEFAULT_ITERATIONS,
+  };
+  const errors = checkAlternatives(input, dataset);
+  if (errors.length) rejectRequest('alternatives', errors);
+  return {
+    kind: 'alternatives',
+    base: stored,
+    request: { ...request, senses: input.senses, maxIterations: input.maxIterations, quantities: request.quantities.map((q, i) => ({ ...q, id: quantityId(q, i) })) },
+    plannedSolves: plannedAlternativeSolves(input),
+    capPath: 'quantities',
+    options: request.options ?? {},
+    run: (solve) => runAlternatives(input, solve),
+  };
+}
+
+export async function explainPlan(
+  deps: PlanDeps,
+  request: { portfolioIds: string[]; attribution: 'auto' | 'shapley' | 'one_at_a_time'; options?: MemberOptions | undefined },
+): Promise<AnalysisPlan> {
+  const errors: FieldError[] = [];
+  if (request.portfolioIds.length !== 2) rejectRequest('comparison', [{ path: 'portfolioIds', in: 'body', message: 'an attribution compares exactly two portfolios (before, after)' }]);
+  const before = await portfolioField(deps, request.portfolioIds[0]!, 'portfolioIds[0]', errors);
+  const after = await portfolioField(deps, request.portfolioIds[1]!, 'portfolioIds[1]', errors);
+  if (!before || !after) rejectRequest('comparison', errors);
+  if (before.dataset.meta.id !== after.dataset.meta.id) {
+    rejectRequest('comparison', [{ path: 'portfolioIds[1]', in: 'body', message: `the portfolios are on different datasets ('${before.dataset.meta.id}', '${after.dataset.meta.id}'): no attribution` }]);
+  }
+  const changes = diffInputs(before.scenario, after.scenario);
+  const method = request.attribution === 'auto' ? (changes.length <= SHAPLEY_MAX_CHANGES ? 'shapley' : 'one_at_a_time') : request.attribution;
+  const input = { before, after, method } as const;
+  return {
+    kind: 'comparison',
+    base: before.stored,
+    request: { ...request, attribution: method },
+    plannedSolves: changes.length ? attributionSolves(changes.length, method) : 0,
+    capPath: 'attribution',
+    options: request.options ?? {},
+    run: async (solve): Promise<ExplainedComparisonResult> => {
+      const attribution = await runExplain(input, solve);
+      const comparison = comparePortfolios([before, after].map((p) => ({ id: p.portfolioId, scenarioId: p.scenarioId, portfolio: p.portfolio })));
+      return {
+        inputDifference: toInputChanges(changes),
+        costDifference: comparison.costBreakdown.map((c) => ({ category: c.category, beforeUsd: c.values[0]!.usd, afterUsd: c.values[1]!.usd, deltaUsd: c.values[1]!.deltaUsd })),
+        decisionDifference: comparison.buildDifferences,
+        attribution,
+      };
+    },
   };
 }
 

@@ -1,17 +1,18 @@
 /** Stored portfolios: lookup, listing, CSV export and comparison. */
 import { HttpProblem, notFound, unprocessable } from '../errors.js';
 import type { PageRequest } from '../store/paging.js';
-import type { PortfolioRepository, StoredPortfolio } from '../store/repository.js';
+import type { PortfolioRepository, ScenarioRepository, StoredPortfolio } from '../store/repository.js';
 import type { Comparison } from '../schemas/api.js';
 import { badCursor } from './scenarios.js';
 import { comparePortfolios } from './compare.js';
+import { diffInputs, toInputChanges } from '../analysis/explain.js';
 import { portfolioCsv, type CsvTable } from './csv.js';
 import { reportMarkdown } from '../analysis/report-markdown.js';
 import type { Report } from '../schemas/report.js';
 
 export type PortfolioService = ReturnType<typeof createPortfolioService>;
 
-export function createPortfolioService(deps: { repo: PortfolioRepository }) {
+export function createPortfolioService(deps: { repo: PortfolioRepository; scenarios?: ScenarioRepository }) {
   async function get(id: string): Promise<StoredPortfolio> {
     const found = await deps.repo.findById(id);
     if (!found) throw notFound('portfolio', id);
@@ -46,9 +47,17 @@ export function createPortfolioService(deps: { repo: PortfolioRepository }) {
       const found = await Promise.all(ids.map((id) => deps.repo.findById(id)));
       const missing = ids.flatMap((id, i) => (found[i] ? [] : [{ path: `portfolioIds[${i}]`, in: 'body' as const, message: `portfolio '${id}' does not exist` }]));
       if (missing.length) throw unprocessable('unknown-reference', `no portfolio with id ${ids.filter((_, i) => !found[i]).join(', ')}`, missing);
-      return comparePortfolios(
-        (found as StoredPortfolio[]).map((p) => ({ id: p.id, scenarioId: p.scenarioId, portfolio: p.portfolio })),
-      );
+      const stored = found as StoredPortfolio[];
+      const comparison = comparePortfolios(stored.map((p) => ({ id: p.id, scenarioId: p.scenarioId, portfolio: p.portfolio })));
+      if (!deps.scenarios) return comparison;
+      const scenarios = await Promise.all(stored.map((p) => deps.scenarios!.findById(p.scenarioId)));
+      return {
+        ...comparison,
+        inputDifferences: stored.slice(1).map((p, i) => ({
+          portfolioId: p.id,
+          changes: scenarios[0] && scenarios[i + 1] ? toInputChanges(diffInputs(scenarios[0].scenario, scenarios[i + 1]!.scenario)) : [],
+        })),
+      };
     },
   };
 }

@@ -42,3 +42,22 @@ export const stressScenario = () =>
       targets: [{ id: 'aa_mag', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.5 }],
     }),
   );
+
+/**
+ * Alternatives fixture (one year, no discounting): AA needs 10 t of magnets and the rival sells
+ * none; magnet capacity must be built, in AA (capex 100 USD per t/yr) or BB (150, and 5 + 10 USD/t
+ * of transport for the metal in and the magnets out). The least cost builds 10 t/yr in AA:
+ * 10 × (500 upstream + 100 metal + 1,000 magnet opex) + 1,000 capex = 17,000 USD.
+ */
+const expansion = (capex: number) => ({ capexUsdPerTpa: capex, maxSizeTpa: 100, minSizeTpa: 0, leadTimeYears: 0, earliestStartYear: 2026, lifetimeYears: 1 });
+export const alternativesDataset = () =>
+  tinyDataset({
+    plants: { magnet: { status: 'candidate', existingCapacityTpa: { '2026': 0 }, expansion: expansion(100) } },
+    add: {
+      plants: [
+        { id: 'magnet_bb', name: 'magnet BB', stage: 'magnet', country: 'BB', status: 'candidate', existingCapacityTpa: { '2026': 0 }, expansion: expansion(150), fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 1000, processes: ['mag_from_met'], ...cite },
+      ],
+    },
+  });
+export const alternativesScenario = () =>
+  parseScenario(tinyScenario({ name: 'alternatives fixture', overrides: { exportControls: [{ products: ['mag'], fromYear: 2026 }] } }));

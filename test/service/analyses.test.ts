@@ -8,7 +8,7 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { build, counts, expectProblem } from '../helpers/app.js';
-import { frontierDataset, frontierScenario, stressDataset, stressScenario } from '../helpers/analysis-fixtures.js';
+import { alternativesDataset, alternativesScenario, frontierDataset, frontierScenario, stressDataset, stressScenario } from '../helpers/analysis-fixtures.js';
 
 const faultyWorker = { module: './fixtures/faulty-worker', base: import.meta.url };
 const datasets = () => new Map([['tiny', frontierDataset()]]);
@@ -112,4 +112,51 @@ t.test('a stress test of a stored portfolio through the API', async (t) => {
   t.same(member.builds, [], 'the member solved with the portfolio’s builds fixed (none here)');
   const markdown = await app.inject({ method: 'GET', url: `/stress-tests/${created.json().id}?format=markdown` });
   t.match(markdown.body, /AA magnet plant out/);
+});
+
+t.test('alternatives through the API: ranges linked to member portfolios; a slack ≤ 0 or too many solves is a 422', async (t) => {
+  const app = await build(t, { solver: true, datasets: new Map([['tiny', alternativesDataset()]]), config: { analysisMaxSolves: 8 } });
+  const scenarioId = (await app.inject({ method: 'POST', url: '/scenarios', payload: alternativesScenario() })).json().id;
+  const share = { id: 'aa_share', kind: 'capacity_share', countries: ['AA'], stage: 'magnet' };
+  const before = await counts(app);
+  t.same(expectProblem(t, await app.inject({ method: 'POST', url: '/alternatives', payload: { scenarioId, slacks: [0], quantities: [share] } }), 422).errors.map((e: any) => e.path), ['slacks[0]']);
+  t.same(
+    expectProblem(t, await app.inject({ method: 'POST', url: '/alternatives', payload: { scenarioId, slacks: [0.02], quantities: [share] } }), 422).errors.map((e: any) => e.path),
+    ['quantities'],
+    '1 + 2 × 6 solves is more than the cap of 8',
+  );
+  t.same(await counts(app), before, 'nothing stored');
+  const created = await app.inject({ method: 'POST', url: '/alternatives', payload: { scenarioId, slacks: [0.02], quantities: [{ id: 'bb', kind: 'new_capacity', countries: ['BB'] }] } });
+  t.equal(created.statusCode, 202);
+  const done = await settle(app, `/alternatives/${created.json().id}`);
+  t.equal(done.status, 'done');
+  t.equal(done.members.length, 3, 'the optimum, then one solve per extreme');
+  const range = done.result.ranges[0];
+  t.ok(range.max.value > 5.2 && range.max.value < 5.24, 'BB’s new capacity reaches 340/65 t/yr (test/analysis/alternatives.test.ts)');
+  const extreme = (await app.inject({ method: 'GET', url: `/portfolios/${range.max.portfolioId}` })).json();
+  t.ok(extreme.totalCostUsd <= range.maxTotalCostUsd * (1 + 1e-9), 'the extreme is a stored portfolio within the slack');
+});
+
+t.test('POST /comparisons: the input difference always; with attribution an analysis whose parts sum to the whole', async (t) => {
+  const app = await build(t, { solver: true, datasets: datasets() });
+  const before = frontierScenario();
+  const after = { ...structuredClone(before), name: 'after', overrides: { ...before.overrides, plants: { magnet: { variableOpexUsdPerT: 1500 } } } };
+  after.targets[0]!.maxUntrustedShare = 0.2;
+  const solve = async (scenario: unknown) => (await app.inject({ method: 'POST', url: '/solve?wait=60', payload: { scenario, options: { skipBaseline: true } } })).json().id;
+  const ids = [await solve(before), await solve(after)];
+  const plain = await app.inject({ method: 'POST', url: '/comparisons', payload: { portfolioIds: ids } });
+  t.equal(plain.statusCode, 200);
+  t.same(plain.json().inputDifferences[0].changes.map((c: any) => c.path), ['overrides.plants.magnet', 'targets[0].maxUntrustedShare']);
+  t.same(expectProblem(t, await app.inject({ method: 'POST', url: '/comparisons', payload: { portfolioIds: [ids[0], ids[1], ids[0]].slice(0, 2).concat(['1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d']), attribution: 'auto' } }), 422).errors.map((e: any) => e.path), ['portfolioIds']);
+  const created = await app.inject({ method: 'POST', url: '/comparisons', payload: { portfolioIds: ids, attribution: 'auto' } });
+  t.equal(created.statusCode, 202);
+  const done = await settle(app, `/comparisons/${created.json().id}`);
+  t.equal(done.status, 'done');
+  t.equal(done.members.length, 4, 'Shapley: 2^2 member solves');
+  const a = done.result.attribution;
+  t.equal(a.method, 'shapley');
+  t.ok(Math.abs(a.parts.reduce((s: number, p: any) => s + p.usd, 0) - a.totalDifferenceUsd) < 1e-6, 'the parts sum to the total difference');
+  t.ok(Math.abs(a.parts[1].usd - 10249.92) < 0.01, 'as solved by hand (test/analysis/explain.test.ts)');
+  t.ok(done.result.costDifference.length > 0 && Array.isArray(done.result.decisionDifference));
+  t.match((await app.inject({ method: 'GET', url: `/comparisons/${created.json().id}?format=markdown` })).body, /The parts sum to the difference/);
 });
