@@ -8,7 +8,9 @@
  * stress-test fixture (AA's own magnet plant, BB's as the backup): a portfolio solved from the page
  * is stress-tested beside a second one against disruptions of one's own (the dataset has no
  * library), and every score, time-to-survive and -recover, extra cost and unserved tonne on the
- * page is checked against `GET /stress-tests/{id}`. Every wait is for a condition.
+ * page is checked against `GET /stress-tests/{id}`. Last the alternatives fixture (10 t/yr of
+ * magnets built in AA or BB): the ranges on the page are those of `GET /alternatives/{id}`. Every
+ * wait is for a condition.
  */
 import t, { type Test } from 'tap';
 import { existsSync } from 'node:fs';
@@ -17,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { build } from '../helpers/app.js';
-import { frontierDataset, frontierScenario, stressDataset, stressScenario } from '../helpers/analysis-fixtures.js';
+import { alternativesDataset, alternativesScenario, frontierDataset, frontierScenario, stressDataset, stressScenario } from '../helpers/analysis-fixtures.js';
 import { launchChromium } from '../../src/scripts/browser.js';
 import { projectRoot } from '../../src/data/load.js';
 
@@ -30,11 +32,8 @@ if (!existsSync(join(webRoot, 'index.html'))) {
   process.exit(1);
 }
 
-/** The stress-test fixture under its own id, beside the frontier fixture (a dataset without a disruption library). */
-const stressDatasetAs = (id: string) => {
-  const d = stressDataset();
-  return { ...d, meta: { ...d.meta, id } };
-};
+/** A fixture under its own id, beside the frontier fixture (none has a disruption library). */
+const datasetAs = <D extends { meta: object }>(d: D, id: string): D => ({ ...d, meta: { ...d.meta, id } });
 
 let app: FastifyInstance;
 let base: string;
@@ -45,7 +44,8 @@ t.before(async () => {
   app = await build(t, {
     datasets: new Map([
       ['tiny', frontierDataset()],
-      ['stress', stressDatasetAs('stress')],
+      ['stress', datasetAs(stressDataset(), 'stress')],
+      ['alt', datasetAs(alternativesDataset(), 'alt')],
     ]),
     // Scenarios named `hang-solving…` block in the solve phase until cancelled (and so do the
     // frontier members made from them): a frontier long enough to watch and cancel.
@@ -268,4 +268,41 @@ t.test('a stress test runs from its form; its scores and unserved demand are the
   }
   const linked = await page.locator('#stress-0 table.stress-scores a[data-portfolio]').evaluateAll((as) => as.map((x) => (x as any).getAttribute('data-portfolio') as string));
   t.same(linked, result.portfolios[0].disruptions.map((d: Json) => d.portfolioId), 'each disruption links its member portfolio');
+});
+
+t.test('alternatives run from their form; the ranges on the page are the API’s', async (t) => {
+  const scenario = await storeFromPage({ ...alternativesScenario(), datasetId: 'alt', name: 'Alternatives fixture' });
+  await open(`/alternatives?scenario=${scenario}`, 'alternatives-start');
+  t.equal(await page.inputValue('#alt-scenario'), scenario, 'the scenario asked for is selected');
+  await page.waitForFunction(() => ((globalThis as any).document.querySelector('#alt-quantities')?.value ?? '').includes('new_capacity'));
+  t.match(await page.inputValue('#alt-quantities'), /public_spending/, 'quantities are suggested');
+  const quantities = [
+    { id: 'aa_share', kind: 'capacity_share', countries: ['AA'], stage: 'magnet' },
+    { id: 'bb_magnets', kind: 'new_capacity', countries: ['BB'], stages: ['magnet'] },
+  ];
+  await page.fill('#alt-slacks', '2');
+  await page.fill('#alt-quantities', JSON.stringify(quantities));
+  await page.click('#start-alternatives');
+  await page.waitForSelector('body[data-page="alternatives"][data-state="ready"]');
+  const id = /#\/alternatives\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  await page.waitForSelector(`#analysis-status[data-analysis="${id}"][data-status="done"]`);
+  await page.waitForSelector('table.alternative-ranges');
+  const alt = (await api('GET', `/alternatives/${id}`)).body;
+  t.match(alt.request, { scenarioId: scenario, slacks: [0.02] }, 'the slack in % was sent as a fraction');
+  const cell = async (key: string) => page.getAttribute(`[data-cell="${key}"]`, 'data-value');
+  const text = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+  t.equal(await cell('optimum'), text(alt.result.optimum.totalCostUsd), 'the least cost');
+  t.equal(alt.result.ranges.length, 2);
+  for (const r of alt.result.ranges as Json[]) {
+    const key = `${r.quantity}:${r.slack}`;
+    t.equal(await cell(`cap:${key}`), text(r.maxTotalCostUsd), `${key}: cost cap`);
+    t.equal(await cell(`optimum:${key}`), text(r.optimumValue), `${key}: at the optimum`);
+    t.equal(await cell(`min:${key}`), text(r.min?.value), `${key}: least`);
+    t.equal(await cell(`max:${key}`), text(r.max?.value), `${key}: most`);
+  }
+  const share = alt.result.ranges.find((r: Json) => r.quantity === 'aa_share');
+  t.ok(share.min.value < share.max.value, 'a share with room to move (test/analysis/alternatives.test.ts solves it by hand)');
+  t.match(await page.textContent(`[data-cell="max:aa_share:0.02"]`), /%/, 'a share reads in percent');
+  const linked = await page.locator('table.alternative-ranges a[data-portfolio]').evaluateAll((as) => as.map((x) => (x as any).getAttribute('data-portfolio') as string));
+  t.same(linked, (alt.result.ranges as Json[]).flatMap((r) => [r.min?.portfolioId, r.max?.portfolioId].filter(Boolean)), 'each extreme links its portfolio');
 });

@@ -7,10 +7,10 @@ export type { Portfolio, DependencyTrajectory } from '../../schemas/portfolio.js
 export type { Comparison, Job, JobPhase, PortfolioRecord, Problem, ScenarioRecord } from '../../schemas/api.js';
 export type { Report } from '../../schemas/report.js';
 export type { Dataset } from '../../data/schema.js';
-export type { Disruption, Frontier, FrontierPoint } from '../../schemas/analysis.js';
+export type { AlternativeQuantity, Disruption, Frontier, FrontierPoint } from '../../schemas/analysis.js';
 
 import type { z } from 'zod';
-import type { StressTestSchema } from '../../schemas/analysis.js';
+import type { AlternativesSchema, StressTestSchema } from '../../schemas/analysis.js';
 import type { PortfolioPageSchema, PortfolioRecord, PortfolioSummarySchema, ScenarioPageSchema, ScenarioSummarySchema } from '../../schemas/api.js';
 
 export type Flow = PortfolioRecord['flows'][number];
@@ -28,37 +28,5 @@ export type PortfolioPage = z.infer<typeof PortfolioPageSchema>;
 /** A stress test as `GET /stress-tests/{id}` answers it. */
 export type StressTest = z.infer<typeof StressTestSchema>;
 
-/**
- * Near-optimal alternatives (`GET /alternatives/{id}`), written out by hand while issue 14's schema
- * is not on this branch yet (mirrors AlternativesSchema in src/schemas/analysis.ts of issue 14).
- */
-export type AlternativeQuantity =
-  | { id?: string; kind: 'capacity_share'; countries: string[]; stage: 'separation' | 'metal' | 'magnet' }
-  | { id?: string; kind: 'new_capacity'; countries?: string[]; stages?: Array<'separation' | 'metal' | 'magnet'> }
-  | { id?: string; kind: 'public_spending'; funders?: string[] };
-interface AlternativeExtreme {
-  value: number | null;
-  totalCostUsd: number | null;
-  status: string;
-  iterations: number;
-  converged: boolean;
-  portfolioId: string | null;
-  jobId: string | null;
-}
-export interface Alternatives {
-  id: string;
-  kind: 'alternatives';
-  status: 'running' | 'done' | 'failed' | 'cancelled';
-  scenarioId: string;
-  request: { scenarioId: string; slacks: number[]; quantities: AlternativeQuantity[]; senses?: Array<'min' | 'max'>; maxIterations?: number };
-  progress: { solvesPlanned: number; solvesSubmitted: number; solvesFinished: number; fraction: number };
-  members: Array<{ label: string; jobId: string; scenarioId: string; status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'; portfolioId: string | null }>;
-  result: {
-    optimum: { totalCostUsd: number | null; portfolioId: string | null; values: Array<{ quantity: string; value: number | null }> };
-    ranges: Array<{ quantity: string; slack: number; maxTotalCostUsd: number | null; optimumValue: number | null; min: AlternativeExtreme | null; max: AlternativeExtreme | null }>;
-  } | null;
-  error: { code: string; message: string } | null;
-  createdAt: string;
-  finishedAt: string | null;
-  links: { self: string; markdown: string };
-}
+/** Near-optimal alternatives as `GET /alternatives/{id}` answers them. */
+export type Alternatives = z.infer<typeof AlternativesSchema>;
