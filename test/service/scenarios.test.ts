@@ -36,7 +36,7 @@ t.test('POST /scenarios stores a scenario once per content', async (t) => {
   const other = await app.inject({ method: 'POST', url: '/scenarios', payload: tinyScenario({ name: 'other' }) });
   t.equal(other.statusCode, 201);
   t.not(other.json().id, record.id, 'different content, different id');
-  t.same(await counts(app), { scenarios: 2, jobs: 0, portfolios: 0 });
+  t.same(await counts(app), { scenarios: 2, jobs: 0, portfolios: 0, analyses: 0 });
 });
 
 t.test('POST /scenarios rejects malformed scenarios with every failing field', async (t) => {
