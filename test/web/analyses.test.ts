@@ -306,3 +306,41 @@ t.test('alternatives run from their form; the ranges on the page are the API’s
   const linked = await page.locator('table.alternative-ranges a[data-portfolio]').evaluateAll((as) => as.map((x) => (x as any).getAttribute('data-portfolio') as string));
   t.same(linked, (alt.result.ranges as Json[]).flatMap((r) => [r.min?.portfolioId, r.max?.portfolioId].filter(Boolean)), 'each extreme links its portfolio');
 });
+
+t.test('the comparison page explains the cost difference of two portfolios as the API does', async (t) => {
+  const solve = async (limit: number) => {
+    const answer = await api('POST', '/solve?wait=60', { scenario: { ...frontierScenario(), name: 'Explain fixture', targets: [{ ...frontierScenario().targets[0], maxUntrustedShare: limit }] }, options: { skipBaseline: true } });
+    t.equal(answer.status, 200, `solved with the limit at ${limit}`);
+    return answer.body.id as string;
+  };
+  const a = await solve(1);
+  const b = await solve(0.3);
+  await open(`/compare?ids=${a},${b}`, 'comparison');
+  await page.click('#explain');
+  await page.waitForSelector('#explain-progress #analysis-status[data-status="done"]');
+  await page.waitForSelector('table.attribution');
+  const id = new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('explain')!;
+  const explained = (await api('GET', `/comparisons/${id}`)).body;
+  t.equal(explained.status, 'done');
+  t.same(explained.request.portfolioIds, [a, b]);
+  const attribution = explained.result.attribution as Json;
+  const shown = async () =>
+    new Map(
+      (await page.locator('[data-explain]').evaluateAll((els) => els.map((e) => [(e as any).getAttribute('data-explain'), (e as any).getAttribute('data-value')]))) as Array<[string, string]>,
+    );
+  const expected = new Map<string, string>([
+    ['before', String(attribution.beforeCostUsd)],
+    ['after', String(attribution.afterCostUsd)],
+    ['total', String(attribution.totalDifferenceUsd)],
+    ['residual', String(attribution.residualUsd)],
+    ...(attribution.parts as Json[]).map((p) => [`part:${p.change}`, String(p.usd)] as [string, string]),
+  ]);
+  t.same(await shown(), expected, 'the costs, the difference, each change’s part and the residual are the API’s');
+  t.ok((attribution.parts as Json[]).some((p) => p.path === 'targets[0].maxUntrustedShare'), 'the limit is the change');
+  t.ok(attribution.totalDifferenceUsd > 0, 'a tighter limit costs more');
+
+  await page.reload();
+  await page.waitForSelector('body[data-page="comparison"][data-state="ready"]');
+  await page.waitForSelector('table.attribution');
+  t.same(await shown(), expected, 'a reload shows the same explanation (its id is in the address)');
+});

@@ -10,7 +10,7 @@ export type { Dataset } from '../../data/schema.js';
 export type { AlternativeQuantity, Disruption, Frontier, FrontierPoint } from '../../schemas/analysis.js';
 
 import type { z } from 'zod';
-import type { AlternativesSchema, StressTestSchema } from '../../schemas/analysis.js';
+import type { AlternativesSchema, ExplainedComparisonSchema, StressTestSchema } from '../../schemas/analysis.js';
 import type { PortfolioPageSchema, PortfolioRecord, PortfolioSummarySchema, ScenarioPageSchema, ScenarioSummarySchema } from '../../schemas/api.js';
 
 export type Flow = PortfolioRecord['flows'][number];
@@ -30,3 +30,6 @@ export type StressTest = z.infer<typeof StressTestSchema>;
 
 /** Near-optimal alternatives as `GET /alternatives/{id}` answers them. */
 export type Alternatives = z.infer<typeof AlternativesSchema>;
+
+/** A comparison that explains a cost difference (`POST /comparisons` with `attribution`, `GET /comparisons/{id}`). */
+export type ExplainedComparison = z.infer<typeof ExplainedComparisonSchema>;
