@@ -9,7 +9,9 @@
  * - comparison.png: the three portfolios side by side;
  * - frontier.png: story 1's 2030 targets swept from 80 % to 20 % in 7 points, started from its form;
  *   frontier-print.png: its first page as printed;
- * - stress-test.png: story 1 beside its 30 % variant against the quad-2026 disruption library.
+ * - stress-test.png: story 1 beside its 30 % variant against the quad-2026 disruption library;
+ * - alternatives.png: the small scenario (US magnets, 2030) within 2, 5 and 10 % of its least cost:
+ *   the US share of new magnet capacity, new separation capacity and public money, least and most.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,6 +101,18 @@ async function main(): Promise<void> {
     await page.waitForSelector('#analysis-status[data-status="done"], #analysis-status[data-status="failed"]');
     await page.waitForSelector('#stress-0 table.stress-scores');
     await page.screenshot({ path: join(OUT, 'stress-test.png'), fullPage: true });
+
+    // The small scenario (one year): near-optimal solves of story 1 take longer than its 60 s limit here.
+    process.stdout.write('alternatives of the small scenario…\n');
+    const small = await service.app.inject({ method: 'POST', url: '/scenarios', payload: shippedScenario('small-us-magnets-2030') });
+    await open(`/alternatives?scenario=${small.json().id as string}`, 'alternatives-start');
+    await page.waitForFunction(() => ((globalThis as any).document.querySelector('#alt-quantities')?.value ?? '').includes('capacity_share'));
+    await page.fill('#alt-slacks', '2, 5, 10');
+    await page.click('#start-alternatives');
+    await page.waitForSelector('body[data-page="alternatives"][data-state="ready"]');
+    await page.waitForSelector('#analysis-status[data-status="done"], #analysis-status[data-status="failed"]');
+    await page.waitForSelector('table.alternative-ranges');
+    await page.screenshot({ path: join(OUT, 'alternatives.png'), fullPage: true });
     process.stdout.write(`written to ${OUT}\n`);
   } finally {
     await browser.close();
