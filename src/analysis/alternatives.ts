@@ -77,6 +77,12 @@ export function valueOf(p: Portfolio | null, q: AlternativeQuantity): number | n
   return d > 1e-9 ? n / d : null;
 }
 
+function ratioParts(p: Portfolio | null, q: AlternativeQuantity): { numerator: number | null; denominator: number | null } {
+  const { numerator, denominator } = parts(q);
+  if (!p || p.status !== 'optimal' || !denominator) return { numerator: null, denominator: null };
+  return { numerator: measure(p, numerator), denominator: measure(p, denominator) };
+}
+
 function variant(base: Scenario, maxCost: number, sense: 'min' | 'max', q: AlternativeQuantity, lambda: number, label: string): MemberSpec {
   const scenario = cloneScenario(base);
   const { numerator, denominator } = parts(q);
@@ -156,6 +162,7 @@ export async function runAlternatives(input: AlternativesInput, solve: SolveMemb
     s && s.best
       ? {
           value: s.bestValue,
+          ...ratioParts(s.best.portfolio, s.quantity),
           totalCostUsd: optimalCost(s.best),
           status: s.best.status === 'done' ? (s.best.portfolio?.status ?? 'error') : s.best.status,
           iterations: s.iterations,

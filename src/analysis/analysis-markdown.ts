@@ -37,13 +37,14 @@ export function frontierMarkdown(result: FrontierResult, h: AnalysisHeader): str
   lines.push(`Swept targets: ${result.targets.join(', ')}. Each point is a separate solve (method: ${result.method}). Money is discounted USD 2026.`, '');
   lines.push(
     ...table(
-      ['limit', 'status', 'total cost', 'USD per point', 'binding targets', 'builds entering', 'builds leaving'],
+      ['limit', 'status', 'total cost', 'USD per point', 'binding targets', 'newly binding', 'builds entering', 'builds leaving'],
       result.points.map((p) => [
         pct(p.limit),
         p.status,
         usd(p.totalCostUsd),
         p.costPerPointUsd === null ? '—' : usdPlain(p.costPerPointUsd),
         p.bindingTargets.map((b) => `${b.target} (${b.years.length} yr)`).join(', ') || '—',
+        p.newlyBinding.slice(0, 3).join(', ') || '—',
         builds(p.buildsEntering),
         builds(p.buildsLeaving),
       ]),
@@ -110,7 +111,7 @@ export function alternativesMarkdown(result: AlternativesResult, h: AnalysisHead
   lines.push(`Least cost ${usd(result.optimum.totalCostUsd)}. Each range: the least and the most a quantity can be among plans costing at most (1 + slack) × the least cost.`, '');
   lines.push(
     ...table(
-      ['quantity', 'slack', 'cost cap', 'at the optimum', 'min', 'max', 'solves (min / max)'],
+      ['quantity', 'slack', 'cost cap', 'at the optimum', 'min', 'max', 'new capacity at min / max (t/yr, of the stage)', 'solves (min / max)'],
       result.ranges.map((r) => {
         const share = shares.has(r.quantity) || (r.optimumValue !== null && r.optimumValue <= 1 && (r.max?.value ?? 0) <= 1 && r.quantity.includes('share'));
         return [
@@ -120,6 +121,7 @@ export function alternativesMarkdown(result: AlternativesResult, h: AnalysisHead
           quantityValue(r.optimumValue, share),
           quantityValue(r.min?.value, share),
           quantityValue(r.max?.value, share),
+          r.min?.denominator !== null && r.min?.denominator !== undefined ? `${num(r.min.numerator)} of ${num(r.min.denominator)} / ${num(r.max?.numerator)} of ${num(r.max?.denominator)}` : '—',
           `${r.min?.iterations ?? '—'} / ${r.max?.iterations ?? '—'}`,
         ];
       }),

@@ -110,13 +110,15 @@ function bindingTargets(p: Portfolio | null, swept: ReadonlySet<string>) {
   return { binding, shortfallT };
 }
 
-function otherBindingLimits(report: Report | null): string[] {
+function otherBindingLimits(report: Report | null, except: ReadonlySet<string> = new Set()): string[] {
   return [...(report?.binding ?? [])]
-    .filter((b) => b.family !== 'dependency')
+    .filter((b) => b.family !== 'dependency' && !except.has(b.constraint))
     .sort((a, b) => Math.abs(b.dual ?? 0) - Math.abs(a.dual ?? 0))
     .slice(0, BINDING_LIMITS)
     .map((b) => b.constraint);
 }
+
+const bindingSet = (report: Report | null) => new Set((report?.binding ?? []).map((b) => b.constraint));
 
 export function frontierResult(input: FrontierInput, outcomes: readonly MemberOutcome[]): FrontierResult {
   const swept = new Set(sweptTargets(input));
@@ -137,6 +139,7 @@ export function frontierResult(input: FrontierInput, outcomes: readonly MemberOu
       bindingTargets: binding,
       shortfallT,
       bindingLimits: otherBindingLimits(m.report),
+      newlyBinding: previous ? otherBindingLimits(m.report, bindingSet(previous.report)) : [],
       buildsEntering: changes.entering,
       buildsLeaving: changes.leaving,
       portfolioId: m.portfolioId,
@@ -153,7 +156,7 @@ export function frontierResult(input: FrontierInput, outcomes: readonly MemberOu
     const after = points[i + 1]!.costPerPointUsd;
     if (before === null || after === null) continue;
     if (after - before > tolerance && after >= KNEE_FACTOR * Math.max(0, before)) {
-      const names = (p: FrontierPoint) => [...p.bindingTargets.map((b) => `${b.target} (${b.years.join(', ')})`), ...p.bindingLimits];
+      const names = (p: FrontierPoint) => [...p.bindingTargets.map((b) => `${b.target} (${b.years.join(', ')})`), ...p.newlyBinding];
       knees.push({
         limit: points[i]!.limit,
         slopeBeforeUsdPerPoint: before,

@@ -25,8 +25,9 @@ import type { Scenario } from '../schemas/scenario.js';
 
 const usage = [
   'usage: npm run analyse -- <analysis> <scenario.json> [options] [--format markdown|json]',
+  '  every analysis: [--time-limit <seconds per member solve>]',
   '  frontier <scenario.json> --from <share> --to <share> --points <n> [--targets id,id]',
-  '  alternatives <scenario.json> --slacks 0.02,0.05 [--share JP:magnet --share IN:magnet] [--capacity US:magnet] [--spending funder]',
+  '  alternatives <scenario.json> --slacks 0.02,0.05 [--senses min,max] [--share JP:magnet --share IN:magnet] [--capacity US:magnet] [--spending funder]',
   '  compare <before.json> <after.json> [--attribution auto|shapley|one_at_a_time]   (solves both, explains the cost difference)',
   '  stress-test <scenario.json> [--disruptions id,id] [--compare <other-scenario.json>] [--members US,JP]   (solves the scenario(s), fixes the builds)',
 ].join('\n');
@@ -66,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
       capacity: { type: 'string', multiple: true },
       spending: { type: 'string', multiple: true },
       attribution: { type: 'string', default: 'auto' },
+      'time-limit': { type: 'string' },
+      senses: { type: 'string' },
       format: { type: 'string', default: 'markdown' },
       help: { type: 'boolean', default: false },
     },
@@ -77,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
   const [kind, file] = positionals;
   if (!file) throw new UsageError('expected a scenario file');
   const scenario = readScenario(file);
+  if (values['time-limit']) scenario.solver = { ...scenario.solver, timeLimitSeconds: number(values['time-limit'], 'time-limit') };
   const solve = localMembers(loadDataset, (m, i, n) => process.stderr.write(`member ${i + 1}/${n} ${m.label}: ${m.portfolio?.status ?? m.status}\n`));
   const json = values.format === 'json';
   if (kind === 'frontier') {
@@ -130,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
       ...(values.spending ?? []).map((f) => ({ id: `${f}_spending`, kind: 'public_spending' as const, funders: [f] })),
     ];
     if (!quantities.length) throw new UsageError('name at least one --share, --capacity or --spending');
-    const input = { scenario, slacks: (values.slacks ?? '0.05').split(',').map(Number), quantities, senses: ['min', 'max'] as Array<'min' | 'max'>, maxIterations: DEFAULT_ITERATIONS };
+    const input = { scenario, slacks: (values.slacks ?? '0.05').split(',').map(Number), quantities, senses: (values.senses ?? 'min,max').split(',') as Array<'min' | 'max'>, maxIterations: DEFAULT_ITERATIONS };
     failOn(checkAlternatives(input, dataset));
     const result = await runAlternatives(input, solve);
     process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : alternativesMarkdown(result, { title: 'Near-optimal alternatives', scenarioName: scenario.name }));

@@ -177,7 +177,7 @@ export const exampleFrontierResult = {
   targets: ['quad_magnets_2030'],
   method: 'rebuild' as const,
   points: [
-    { limit: 0.5, label: 'limit=0.5', status: 'optimal', totalCostUsd: 39.68e9, costPerPointUsd: null, bindingTargets: [], shortfallT: 0, bindingLimits: [], buildsEntering: [], buildsLeaving: [], portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
+    { limit: 0.5, label: 'limit=0.5', status: 'optimal', totalCostUsd: 39.68e9, costPerPointUsd: null, bindingTargets: [], shortfallT: 0, bindingLimits: [], newlyBinding: [], buildsEntering: [], buildsLeaving: [], portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
     {
       limit: 0.3,
       label: 'limit=0.3',
@@ -187,6 +187,7 @@ export const exampleFrontierResult = {
       bindingTargets: [{ target: 'quad_magnets_2030', years: [2030, 2031] }],
       shortfallT: 0,
       bindingLimits: ['capacity[lynas_malaysia,2030]'],
+      newlyBinding: ['capacity[lynas_malaysia,2030]'],
       buildsEntering: [{ plant: 'my_greenfield_magnet', country: 'MY', stage: 'magnet', capacityTpa: 2000 }],
       buildsLeaving: [],
       portfolioId: examples.ids.portfolio,
@@ -319,8 +320,8 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
           slack: 0.05,
           maxTotalCostUsd: 41.66e9,
           optimumValue: 0,
-          min: { value: 0, totalCostUsd: 39.68e9, status: 'optimal', iterations: 1, converged: true, portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
-          max: { value: 0.62, totalCostUsd: 41.66e9, status: 'optimal', iterations: 4, converged: true, portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
+          min: { value: 0, numerator: 0, denominator: 16527, totalCostUsd: 39.68e9, status: 'optimal', iterations: 1, converged: true, portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
+          max: { value: 0.62, numerator: 10000, denominator: 16130, totalCostUsd: 41.66e9, status: 'optimal', iterations: 4, converged: true, portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
         },
       ],
     },

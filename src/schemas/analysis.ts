@@ -62,6 +62,7 @@ export const FrontierPointSchema = z.object({
   bindingTargets: z.array(BindingTargetSchema).describe('Swept targets whose untrusted share is at the limit (within 1e-6), with the years.'),
   shortfallT: z.number().describe('Untrusted tonnes above the limits of the swept targets (soft targets: priced, not met).'),
   bindingLimits: z.array(z.string()).describe('Other limits that bind in this solve (capacity, maximum size, feed, budgets), from its report, largest marginal value first (at most 8).'),
+  newlyBinding: z.array(z.string()).describe('Limits that bind here but not at the previous (looser) point, largest marginal value first (at most 8): what the step runs into.'),
   buildsEntering: z.array(BuildChangeSchema).describe('Plants whose total new capacity grew against the previous point.'),
   buildsLeaving: z.array(BuildChangeSchema).describe('Plants whose total new capacity shrank against the previous point.'),
   portfolioId: z.string().nullable(),
@@ -228,6 +229,8 @@ export type AlternativesRequest = z.infer<typeof AlternativesRequestSchema>;
 
 const ExtremeSchema = z.object({
   value: z.number().nullable().describe('The quantity at this extreme (a share in [0, 1], t/yr or USD); null when undefined (no capacity built in the stage).'),
+  numerator: z.number().nullable().describe('Shares: the countries’ new capacity of the stage at this extreme, t/yr (null for a linear quantity).'),
+  denominator: z.number().nullable().describe('Shares: all new capacity of the stage at this extreme, t/yr.'),
   totalCostUsd: z.number().nullable(),
   status: z.string(),
   iterations: z.number().int().describe('Member solves it took (1 for a linear quantity).'),
