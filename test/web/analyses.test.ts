@@ -145,6 +145,12 @@ t.test('a frontier runs from its form and its curve is the API’s', async (t) =
     t.equal(await cell(`cost:${i}`), String(p.totalCostUsd), `row ${i}: total cost`);
     t.equal(await cell(`per-point:${i}`), p.costPerPointUsd === null ? '' : String(p.costPerPointUsd), `row ${i}: cost per point`);
   }
+  const binding = await page.locator('#points small.binding').allTextContents();
+  t.same(
+    binding.map((x) => x.replace(/ and \d+ more$/, '')),
+    points.map((p) => (p.newlyBinding.length ? p.newlyBinding.slice(0, 3).join(', ') : p.bindingLimits.length ? 'nothing new' : '—')),
+    'what each step runs into: the limits binding there and not at the looser point',
+  );
   const linked = await page.locator('#points a[data-portfolio]').evaluateAll((as) => as.map((a) => (a as any).getAttribute('data-portfolio') as string));
   t.same(linked, points.map((p) => p.portfolioId), 'each point links its member portfolio');
   const knee = await page.locator('[data-knee]').evaluateAll((els) => els.map((e) => Number((e as any).getAttribute('data-knee'))));

@@ -206,6 +206,9 @@ function rangesSection(result: Result, quantities: readonly AlternativeQuantity[
           'span',
           { class: 'pair' },
           value(q, e.value, key),
+          e.numerator !== null && e.denominator !== null
+            ? h('small', {}, ` (${formatNumber(e.numerator, 't/yr')} of ${formatNumber(e.denominator, 't/yr')})`)
+            : null,
           h('br'),
           h('small', {}, num(e.totalCostUsd, formatUsd(e.totalCostUsd), exact(e.totalCostUsd, 'USD')), ` · ${e.status}`, e.converged ? '' : ' · not converged', ` · ${e.iterations} solve${e.iterations === 1 ? '' : 's'}`),
           e.portfolioId ? [' ', h('a', { href: `#/portfolios/${e.portfolioId}`, 'data-portfolio': e.portfolioId }, 'open')] : null,

@@ -231,15 +231,19 @@ function resultSections(result: Result, name: string): HTMLElement[] {
 const builds = (list: FrontierPoint['buildsEntering'], sign: '+' | '−') =>
   list.length ? h('ul', { class: 'compact' }, list.map((b) => h('li', {}, `${b.plant} (${b.country}, ${b.stage}) ${sign}`, num(b.capacityTpa, formatNumber(Math.abs(b.capacityTpa), 't/yr'), exact(b.capacityTpa, 't/yr'))))) : '—';
 
-/** The first few binding limits (largest marginal value first), the rest on hover and in print. */
-function bindingList(limits: readonly string[]): HTMLElement | string {
-  if (!limits.length) return '—';
+/**
+ * What the step runs into: the limits binding here but not at the looser point (the first few,
+ * largest marginal value first); every limit binding at the point on hover.
+ */
+function bindingList(newly: readonly string[], all: readonly string[]): HTMLElement | string {
+  const title = all.length ? `Binding at this point (largest marginal value first):\n${all.join('\n')}` : 'No other limit binds at this point';
+  if (!newly.length) return h('small', { class: 'binding muted', title }, all.length ? 'nothing new' : '—');
   const shown = 3;
   return h(
     'small',
-    { class: 'binding', title: limits.join('\n') },
-    limits.slice(0, shown).join(', '),
-    limits.length > shown ? h('span', { class: 'muted' }, ` and ${limits.length - shown} more`) : null,
+    { class: 'binding', title },
+    newly.slice(0, shown).join(', '),
+    newly.length > shown ? h('span', { class: 'muted' }, ` and ${newly.length - shown} more`) : null,
   );
 }
 
@@ -282,7 +286,7 @@ function pointsSection(result: Result): HTMLElement {
     { id: 'points', 'aria-labelledby': 'points-h' },
     h('h2', { id: 'points-h' }, 'The points', h('span', { class: 'unit' }, ' · loosest first; cost per point is USD per percentage point on the step from the previous point')),
     table(
-      ['Limit', 'Status', 'Total cost', 'Cost per point', 'Targets at the limit', 'Builds entering', 'Builds leaving', 'Other binding limits', 'Portfolio'],
+      ['Limit', 'Status', 'Total cost', 'Cost per point', 'Targets at the limit', 'Builds entering', 'Builds leaving', 'Binding here, not at the looser point', 'Portfolio'],
       result.points.map((p, i) => [
         num(p.limit, `${pct(p.limit)} %`, exact(p.limit * 100, '%'), { 'data-cell': `limit:${i}` }),
         h('span', { class: `status status-${p.status}` }, p.status),
@@ -297,7 +301,7 @@ function pointsSection(result: Result): HTMLElement {
         ),
         builds(p.buildsEntering, '+'),
         builds(p.buildsLeaving, '−'),
-        bindingList(p.bindingLimits),
+        bindingList(p.newlyBinding, p.bindingLimits),
         p.portfolioId ? h('a', { href: `#/portfolios/${p.portfolioId}`, 'data-portfolio': p.portfolioId }, 'open') : '—',
       ]),
       { class: 'frontier-points' },
