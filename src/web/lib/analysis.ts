@@ -61,7 +61,9 @@ export async function followAnalysis<A extends AnalysisResource>(
       h(
         'p',
         { class: 'job-status', id: 'analysis-status', 'data-analysis': analysis.id, 'data-status': analysis.status },
-        `${analysis.status} · ${p.solvesFinished} of ${p.solvesPlanned} solves finished`,
+        analysis.status === 'running' || p.solvesFinished >= p.solvesPlanned
+          ? `${analysis.status} · ${p.solvesFinished} of ${p.solvesPlanned} solves finished`
+          : `${analysis.status} · ${p.solvesFinished} solves (${p.solvesPlanned} was the most it could have needed)`,
         analysis.status === 'running' ? ` · ${seconds} s` : '',
       ),
       analysis.status === 'running' ? h('progress', { max: 1, value: p.fraction, 'aria-label': 'progress' }) : null,
