@@ -6,7 +6,12 @@
  *
  * - scenarios.png: the scenario list, a validation error shown at its field, a solve in progress;
  * - portfolio.png: story 1's portfolio; portfolio-print.png: its first page as printed (A4 landscape);
- * - comparison.png: the three portfolios side by side.
+ * - comparison.png: the three portfolios side by side;
+ * - frontier.png: story 1's 2030 targets swept from 80 % to 20 % in 7 points, started from its form;
+ *   frontier-print.png: its first page as printed;
+ * - stress-test.png: story 1 beside its 30 % variant against the quad-2026 disruption library;
+ * - alternatives.png: the small scenario (US magnets, 2030) within 2, 5 and 10 % of its least cost:
+ *   the US share of new magnet capacity, new separation capacity and public money, least and most.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,6 +70,49 @@ async function main(): Promise<void> {
     process.stdout.write('comparison…\n');
     await open(`/compare?ids=${a},${b},${c}`, 'comparison');
     await page.screenshot({ path: join(OUT, 'comparison.png'), fullPage: true });
+
+    process.stdout.write('frontier (7 solves)…\n');
+    const scenario1 = (await service.app.inject({ method: 'GET', url: `/portfolios/${a}` })).json().scenarioId as string;
+    await open(`/frontiers?scenario=${scenario1}`, 'frontiers');
+    await page.waitForSelector('#frontier-targets input[data-target]');
+    for (const target of ['quad_magnets_2030', 'quad_magnets_ht_2030']) await page.check(`#frontier-targets input[data-target="${target}"]`);
+    await page.fill('#frontier-from', '80');
+    await page.fill('#frontier-to', '20');
+    await page.fill('#frontier-points', '7');
+    await page.click('#start-frontier');
+    await page.waitForSelector('body[data-page="frontier"][data-state="ready"]');
+    await page.waitForSelector('#analysis-status[data-status="done"], #analysis-status[data-status="failed"]');
+    await page.waitForSelector('#frontier-chart[data-chart="frontier"]');
+    const frontierHash = new URL(page.url()).hash.slice(1);
+    await page.screenshot({ path: join(OUT, 'frontier.png'), fullPage: true });
+    await page.setViewportSize({ width: 1032, height: 703 });
+    await page.emulateMedia({ media: 'print' });
+    await open(frontierHash, 'frontier');
+    await page.screenshot({ path: join(OUT, 'frontier-print.png') });
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 1400, height: 900 });
+
+    process.stdout.write('stress test (14 solves)…\n');
+    await open(`/stress-tests?portfolio=${a}`, 'stress-tests');
+    await page.waitForSelector('#stress-library input[data-disruption]');
+    await page.selectOption('#stress-compare', b);
+    await page.click('#start-stress-test');
+    await page.waitForSelector('body[data-page="stress-test"][data-state="ready"]');
+    await page.waitForSelector('#analysis-status[data-status="done"], #analysis-status[data-status="failed"]');
+    await page.waitForSelector('#stress-0 table.stress-scores');
+    await page.screenshot({ path: join(OUT, 'stress-test.png'), fullPage: true });
+
+    // The small scenario (one year): near-optimal solves of story 1 take longer than its 60 s limit here.
+    process.stdout.write('alternatives of the small scenario…\n');
+    const small = await service.app.inject({ method: 'POST', url: '/scenarios', payload: shippedScenario('small-us-magnets-2030') });
+    await open(`/alternatives?scenario=${small.json().id as string}`, 'alternatives-start');
+    await page.waitForFunction(() => ((globalThis as any).document.querySelector('#alt-quantities')?.value ?? '').includes('capacity_share'));
+    await page.fill('#alt-slacks', '2, 5, 10');
+    await page.click('#start-alternatives');
+    await page.waitForSelector('body[data-page="alternatives"][data-state="ready"]');
+    await page.waitForSelector('#analysis-status[data-status="done"], #analysis-status[data-status="failed"]');
+    await page.waitForSelector('table.alternative-ranges');
+    await page.screenshot({ path: join(OUT, 'alternatives.png'), fullPage: true });
     process.stdout.write(`written to ${OUT}\n`);
   } finally {
     await browser.close();

@@ -11,6 +11,9 @@ import { clear, errorBox, h } from './lib/dom.js';
 import * as scenarios from './pages/scenarios.js';
 import * as portfolio from './pages/portfolio.js';
 import * as comparison from './pages/comparison.js';
+import * as frontier from './pages/frontier.js';
+import * as stressTest from './pages/stress-test.js';
+import * as alternatives from './pages/alternatives.js';
 
 export interface PageContext {
   root: HTMLElement;
@@ -25,6 +28,8 @@ export interface PageContext {
 
 interface Route {
   name: string;
+  /** The navigation entry to mark (default: the name). */
+  nav?: string;
   pattern: RegExp;
   title: string;
   render(ctx: PageContext): Promise<void>;
@@ -34,6 +39,12 @@ const ROUTES: Route[] = [
   { name: 'scenarios', pattern: /^\/(?:scenarios)?$/, title: 'Scenarios', render: scenarios.render },
   { name: 'portfolio', pattern: /^\/portfolios\/([0-9a-fA-F-]{36})$/, title: 'Portfolio', render: portfolio.render },
   { name: 'comparison', pattern: /^\/compare$/, title: 'Comparison', render: comparison.render },
+  { name: 'frontiers', nav: 'frontier', pattern: /^\/frontiers$/, title: 'Frontier', render: frontier.renderStart },
+  { name: 'frontier', pattern: /^\/frontiers\/([0-9a-fA-F-]{36})$/, title: 'Frontier', render: frontier.renderOne },
+  { name: 'stress-tests', nav: 'stress-test', pattern: /^\/stress-tests$/, title: 'Stress test', render: stressTest.renderStart },
+  { name: 'stress-test', pattern: /^\/stress-tests\/([0-9a-fA-F-]{36})$/, title: 'Stress test', render: stressTest.renderOne },
+  { name: 'alternatives-start', nav: 'alternatives', pattern: /^\/alternatives$/, title: 'Alternatives', render: alternatives.renderStart },
+  { name: 'alternatives', pattern: /^\/alternatives\/([0-9a-fA-F-]{36})$/, title: 'Alternatives', render: alternatives.renderOne },
 ];
 
 const root = document.getElementById('page') as HTMLElement;
@@ -52,7 +63,7 @@ async function show(): Promise<void> {
   document.body.dataset.state = 'loading';
   document.body.dataset.page = route?.name ?? 'not-found';
   for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a[data-nav]')) {
-    if (link.dataset.nav === route?.name) link.setAttribute('aria-current', 'page');
+    if (link.dataset.nav === (route?.nav ?? route?.name)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   if (!route) {

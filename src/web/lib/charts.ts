@@ -1,16 +1,16 @@
 /**
- * Apache ECharts, only the parts the pages use (Sankey, line, bar; title, tooltip, legend, grid,
+ * Apache ECharts, only the parts the pages use (Sankey, line, bar, scatter; title, tooltip, legend, grid,
  * aria), drawn as SVG so charts stay sharp in a printed PDF. Every chart is kept in a registry by
  * id: the page resizes them for print, and the browser tests read the values a chart was drawn
  * with (`window.plannerCharts`).
  */
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, SankeyChart } from 'echarts/charts';
+import { BarChart, LineChart, SankeyChart, ScatterChart } from 'echarts/charts';
 import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption, EChartsType } from 'echarts/core';
 
-echarts.use([SankeyChart, LineChart, BarChart, TitleComponent, TooltipComponent, LegendComponent, GridComponent, MarkLineComponent, AriaComponent, SVGRenderer]);
+echarts.use([SankeyChart, LineChart, BarChart, ScatterChart, TitleComponent, TooltipComponent, LegendComponent, GridComponent, MarkLineComponent, AriaComponent, SVGRenderer]);
 
 export type ChartOption = EChartsCoreOption;
 

@@ -7,8 +7,10 @@ export type { Portfolio, DependencyTrajectory } from '../../schemas/portfolio.js
 export type { Comparison, Job, JobPhase, PortfolioRecord, Problem, ScenarioRecord } from '../../schemas/api.js';
 export type { Report } from '../../schemas/report.js';
 export type { Dataset } from '../../data/schema.js';
+export type { AlternativeQuantity, Disruption, Frontier, FrontierPoint } from '../../schemas/analysis.js';
 
 import type { z } from 'zod';
+import type { AlternativesSchema, ExplainedComparisonSchema, StressTestSchema } from '../../schemas/analysis.js';
 import type { PortfolioPageSchema, PortfolioRecord, PortfolioSummarySchema, ScenarioPageSchema, ScenarioSummarySchema } from '../../schemas/api.js';
 
 export type Flow = PortfolioRecord['flows'][number];
@@ -22,3 +24,12 @@ export type ScenarioSummary = z.infer<typeof ScenarioSummarySchema>;
 export type PortfolioSummary = z.infer<typeof PortfolioSummarySchema>;
 export type ScenarioPage = z.infer<typeof ScenarioPageSchema>;
 export type PortfolioPage = z.infer<typeof PortfolioPageSchema>;
+
+/** A stress test as `GET /stress-tests/{id}` answers it. */
+export type StressTest = z.infer<typeof StressTestSchema>;
+
+/** Near-optimal alternatives as `GET /alternatives/{id}` answers them. */
+export type Alternatives = z.infer<typeof AlternativesSchema>;
+
+/** A comparison that explains a cost difference (`POST /comparisons` with `attribution`, `GET /comparisons/{id}`). */
+export type ExplainedComparison = z.infer<typeof ExplainedComparisonSchema>;

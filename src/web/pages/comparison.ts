@@ -6,12 +6,13 @@
  */
 import type { PageContext } from '../main.js';
 import { api } from '../lib/api.js';
+import { followAnalysis } from '../lib/analysis.js';
 import { mountChart } from '../lib/charts.js';
-import { h, num, table } from '../lib/dom.js';
+import { append, clear, errorBox, h, num, table } from '../lib/dom.js';
 import { exact, formatDelta, formatNumber, formatPoints, formatShare, formatUsd } from '../lib/format.js';
 import { SERIES_COLOURS } from '../lib/palette.js';
 import { trajectoryOption } from '../lib/trajectory-chart.js';
-import type { Comparison, PortfolioPage } from '../lib/types.js';
+import type { Comparison, ExplainedComparison, PortfolioPage } from '../lib/types.js';
 import { costLabel } from './portfolio.js';
 import { portfolioPicker } from './scenarios.js';
 
@@ -93,6 +94,7 @@ export async function render(ctx: PageContext): Promise<void> {
       ),
     ),
 
+    ...(ids.length === 2 ? [explainSection(ctx, ids as [string, string], name)] : []),
     buildDifferences(c, heads),
     capacity(c, heads),
     dependency(c, name, shortName),
@@ -230,4 +232,96 @@ function budgets(c: Comparison, heads: string[]): HTMLElement {
     ),
   );
   return section;
+}
+
+/**
+ * Why the cost differs (two portfolios): `POST /comparisons` with `attribution` re-solves the first
+ * scenario with subsets of the input changes and splits the difference among them (Shapley values,
+ * or one change at a time). Started on request, since it costs solves; its id is kept in the page's
+ * address so a reload shows it again.
+ */
+function explainSection(ctx: PageContext, ids: [string, string], name: (id: string) => string): HTMLElement {
+  const panel = h('div', { id: 'explain-progress', class: 'job', 'aria-live': 'polite', hidden: true });
+  const body = h('div', { id: 'explain-result' });
+  const start = h('button', { type: 'button', id: 'explain' }, 'Explain the difference');
+  const section = h(
+    'section',
+    { id: 'explain-section', 'aria-labelledby': 'explain-h' },
+    h('h2', { id: 'explain-h' }, 'Why the cost differs', h('span', { class: 'unit' }, ` · from ${name(ids[0])} to ${name(ids[1])}`)),
+    h('p', { class: 'muted no-print' }, 'Re-solves the first scenario with each subset of the input changes (Shapley values up to 4 changes, one at a time beyond) and splits the cost difference among them.'),
+    h('p', { class: 'no-print' }, start),
+    panel,
+    body,
+  );
+  const follow = async (first: ExplainedComparison) => {
+    panel.hidden = false;
+    start.disabled = true;
+    const done = await followAnalysis(panel, first, ctx.signal);
+    if (!done) return;
+    clear(body);
+    if (done.status === 'done' && done.result) append(body, explanation(done.result));
+    start.disabled = false;
+  };
+  start.addEventListener('click', () =>
+    void (async () => {
+      start.disabled = true;
+      try {
+        const { body: started } = await api.post<ExplainedComparison>('/comparisons', { portfolioIds: ids, attribution: 'auto' });
+        const query = new URLSearchParams(ctx.query);
+        query.set('explain', started.id);
+        ctx.replaceQuery(query);
+        await follow(started);
+      } catch (error) {
+        body.append(errorBox(error));
+        start.disabled = false;
+      }
+    })(),
+  );
+  const known = ctx.query.get('explain');
+  if (known) {
+    void api
+      .get<ExplainedComparison>(`/comparisons/${known}`, ctx.signal)
+      .then(follow)
+      .catch((error: unknown) => ctx.signal.aborted || body.append(errorBox(error)));
+  }
+  return section;
+}
+
+const valueText = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+
+function explanation(r: NonNullable<ExplainedComparison['result']>): HTMLElement[] {
+  const a = r.attribution;
+  const usdCell = (v: number | null, key: string) => num(v, formatUsd(v), exact(v, 'USD'), { 'data-explain': key });
+  return [
+    h(
+      'p',
+      {},
+      `${a.method === 'shapley' ? 'Shapley values' : 'One change at a time, in order'} over ${r.inputDifference.length} input change${r.inputDifference.length === 1 ? '' : 's'} (${a.solves} solves): re-solved, the cost goes from `,
+      usdCell(a.beforeCostUsd, 'before'),
+      ' to ',
+      usdCell(a.afterCostUsd, 'after'),
+      ', a difference of ',
+      num(a.totalDifferenceUsd, formatDelta(a.totalDifferenceUsd, formatUsd), exact(a.totalDifferenceUsd, 'USD'), { 'data-explain': 'total' }),
+      ` (the stored portfolios differ by ${formatDelta(a.storedDifferenceUsd, formatUsd)}; the parts leave `,
+      usdCell(a.residualUsd, 'residual'),
+      ' unexplained).',
+    ),
+    a.note ? h('p', { class: 'muted' }, a.note) : h('span'),
+    table(
+      ['#', 'Input change', 'Before', 'After', 'Its part of the difference', 'Share'],
+      a.parts.map((p) => {
+        const change = r.inputDifference[p.change - 1];
+        const share = a.totalDifferenceUsd ? p.usd / a.totalDifferenceUsd : null;
+        return [
+          String(p.change),
+          h('code', {}, p.path),
+          h('small', {}, valueText(change?.before)),
+          h('small', {}, valueText(change?.after)),
+          num(p.usd, formatDelta(p.usd, formatUsd), exact(p.usd, 'USD'), { 'data-explain': `part:${p.change}` }),
+          share === null ? '—' : formatShare(share),
+        ];
+      }),
+      { class: 'attribution' },
+    ),
+  ];
 }

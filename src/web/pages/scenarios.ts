@@ -72,6 +72,8 @@ export async function render(ctx: PageContext): Promise<void> {
             { class: 'actions no-print' },
             h('button', { type: 'button', 'data-solve': s.id, onclick: () => void solve(s.id, s.name) }, 'Solve'),
             ' ',
+            h('a', { href: `#/frontiers?scenario=${s.id}`, title: 'What each point of independence costs' }, 'Frontier'),
+            ' ',
             h('a', { href: `/scenarios/${s.id}`, target: '_blank' }, 'JSON'),
           ),
         ]),
