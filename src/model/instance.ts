@@ -27,7 +27,7 @@ import {
   type Stage,
 } from '../data/schema.js';
 import type { Scenario, SolverOptions } from '../schemas/scenario.js';
-import { crossReferenceProblems } from '../data/load.js';
+import { crossReferenceProblems } from '../data/cross-reference.js';
 import { ExpressionError, parseConstraintExpression, type ParsedConstraint, type Vocabulary } from './expressions.js';
 
 export type Origin = 'trusted' | 'untrusted';
