@@ -27,6 +27,9 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 /** A problem lists at most this many failing fields; `errorsOmitted` counts the rest. */
 export const MAX_LISTED_ERRORS = 50;
+
+/** Fastify's `maxParamLength`: the longest path segment (characters) the router matches. */
+const MAX_PATH_SEGMENT = 100;
 /** A `detail` names at most this many paths (the `errors` list has the rest). */
 const MAX_PATHS_IN_DETAIL = 10;
 
@@ -230,6 +233,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       const allow = [...allowed].sort().join(', ');
       return sendProblem(request, reply, new HttpProblem(405, 'method-not-allowed', 'Method Not Allowed', `${request.method} is not allowed on ${clip(path, 200)}; allowed: ${allow}`, undefined, { allow }));
     }
+    // The router gives up on a segment over its 100-character parameter limit; whether it says so
+    // (FST_ERR_MAX_PARAM_LENGTH) or falls through to here depends on the routes beside it, so the
+    // length is checked here too: an overlong segment is a 414 either way.
+    if (path.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT)) return sendProblem(request, reply, toHttpProblem({ code: 'FST_ERR_MAX_PARAM_LENGTH' }));
     return sendProblem(request, reply, new HttpProblem(404, 'not-found', 'Not Found', `no route ${request.method} ${clip(path, 200)}`));
   });
 }

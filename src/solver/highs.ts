@@ -62,6 +62,12 @@ export function clearBasisCache(): void {
   basisCache.clear();
 }
 
+let reuseBases = true;
+/** Switches keeping and reusing bases off (or on again) for this thread: benches compare both. */
+export function setBasisReuse(on: boolean): void {
+  reuseBases = on;
+}
+
 function rememberBasis(key: string, basis: Basis): void {
   basisCache.delete(key);
   basisCache.set(key, { colStatus: Int32Array.from(basis.colStatus), rowStatus: Int32Array.from(basis.rowStatus) });
@@ -79,7 +85,7 @@ export async function solveWithHighs(model: LinearModel, options: SolveOptions):
   const isMip = stats.integerColumns > 0;
   // A kept basis of the same structure makes the dual simplex the faster way whatever the size;
   // an explicit `ipm` request is honoured.
-  const key = !isMip && options.reuseBasis !== false ? structureKey(model) : undefined;
+  const key = !isMip && reuseBases && options.reuseBasis !== false ? structureKey(model) : undefined;
   const kept = key && options.algorithm !== 'ipm' ? basisCache.get(key) : undefined;
   const algorithm = isMip ? 'choose' : kept ? 'simplex' : chooseAlgorithm(model, options.algorithm);
   // Interior point stops without crossover when nothing needs a vertex: no duals, ranging or probes

@@ -234,5 +234,5 @@ t.test('DELETE /scenarios/{id} removes its jobs and portfolios', async (t) => {
   t.equal((await app.inject({ method: 'DELETE', url: `/scenarios/${scenario.id}` })).statusCode, 204);
   expectProblem(t, await app.inject({ method: 'GET', url: `/portfolios/${portfolio.id}` }), 404, 'portfolio gone');
   expectProblem(t, await app.inject({ method: 'GET', url: `/jobs/${portfolio.jobId}` }), 404, 'job gone');
-  t.same(await counts(app), { scenarios: before.scenarios - 1, jobs: before.jobs - 1, portfolios: before.portfolios - 1 });
+  t.same(await counts(app), { ...before, scenarios: before.scenarios - 1, jobs: before.jobs - 1, portfolios: before.portfolios - 1 });
 });

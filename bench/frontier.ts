@@ -1,0 +1,55 @@
+/**
+ * The cost of a frontier against one solve (issue 14's bench): `npx tsx bench/frontier.ts [--points 20] [--scenario quad-magnets-50-by-2030]`.
+ * Both in this process, one after the other, on the same warm HiGHS runtime:
+ * - one solve: `planWithReport` of the scenario (report included, no baseline — as a member solve
+ *   runs), with the thread's kept bases cleared first, so it starts cold as a first request would;
+ *   best of three;
+ * - the frontier: `runFrontier` over `--points` limits from 80 % to 0 % with `localMembers` (the
+ *   same `planWithReport` per member), bases cleared once before it: every point after the first
+ *   starts from the basis the previous point left (the same model structure: issue 13).
+ * Prints both times and their ratio; also the frontier with basis reuse switched off, for what the
+ * kept basis buys. The suite asserts no timing; this is a command.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
+import { loadDataset, projectRoot } from '../src/data/load.js';
+import { parseScenario, planWithReport } from '../src/planner.js';
+import { runFrontier } from '../src/analysis/frontier.js';
+import { localMembers } from '../src/services/local-members.js';
+import { clearBasisCache, setBasisReuse } from '../src/solver/highs.js';
+
+const { values: args } = parseArgs({ options: { points: { type: 'string', default: '20' }, scenario: { type: 'string', default: 'quad-magnets-50-by-2030' } } });
+const points = Number(args.points);
+const scenario = parseScenario(JSON.parse(readFileSync(join(projectRoot(), 'models', 'scenarios', `${args.scenario}.json`), 'utf8')));
+const dataset = loadDataset(scenario.datasetId);
+
+await planWithReport(scenario, dataset, { skipBaseline: true }); // compile and warm the runtime
+const singles: number[] = [];
+for (let i = 0; i < 3; i++) {
+  clearBasisCache();
+  const t0 = performance.now();
+  await planWithReport(scenario, dataset, { skipBaseline: true });
+  singles.push(performance.now() - t0);
+}
+const single = Math.min(...singles);
+
+async function frontier(reuse: boolean): Promise<{ ms: number; monotone: boolean; costs: Array<number | null> }> {
+  clearBasisCache();
+  setBasisReuse(reuse);
+  const t0 = performance.now();
+  const result = await runFrontier({ scenario, from: 0.8, to: 0, points }, localMembers(() => dataset));
+  const ms = performance.now() - t0;
+  setBasisReuse(true);
+  return { ms, monotone: result.monotone, costs: result.points.map((p) => p.totalCostUsd) };
+}
+const warm = await frontier(true);
+const cold = await frontier(false);
+const same = warm.costs.every((c, i) => c === null ? cold.costs[i] === null : Math.abs(c - cold.costs[i]!) <= 1e-9 * Math.abs(c));
+const r = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+console.log(`one solve (report, no baseline, cold basis; best of 3): ${r(single)}`);
+console.log(`${points}-point frontier, bases kept:   ${r(warm.ms)}  = ${(warm.ms / single).toFixed(1)}x one solve (monotone: ${warm.monotone})`);
+console.log(`${points}-point frontier, bases cleared: ${r(cold.ms)}  = ${(cold.ms / single).toFixed(1)}x one solve`);
+console.log(`kept bases: ${(cold.ms / warm.ms).toFixed(2)}x faster; same costs at every point (1e-9): ${same}`);
