@@ -49,6 +49,14 @@ export interface PlanOptions {
   mipLimits?: Pick<SolveOptions, 'mipMaxNodes' | 'mipMaxImprovingSolutions'>;
   /** Most solves the diagnosis may run (default DEFAULT_DIAGNOSIS_SOLVES). */
   diagnosisSolves?: number;
+  /**
+   * An analysis member (a frontier point, a stress-test disruption, an alternative): the report keeps
+   * what the solve itself gives — duals, ranging, binding limits, metrics — and runs no extra solves
+   * (no reduced-cost probes, no diagnosis, no whole-point target costs); `report.memberReport` says
+   * so. The analyses read only those parts, and a sweep of N points then costs N solves, not N
+   * reports.
+   */
+  memberReport?: boolean;
   /** Called after each solve of the diagnosis (the service's watchdog restarts its allowance). */
   onProgress?: (step: number) => void;
 }
@@ -141,7 +149,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
     ...solveOptionsFor(scenario, options.backend),
     ...options.mipLimits,
     sensitivity: options.report,
-    ...(options.report ? { probes: (values: Float64Array, duals: Float64Array) => unbuiltCandidates(instance, model, values, duals) } : {}),
+    ...(options.report && !options.memberReport ? { probes: (values: Float64Array, duals: Float64Array) => unbuiltCandidates(instance, model, values, duals) } : {}),
   };
   const version = solveOptions.backend === 'highs' ? await highsVersion() : JSLP_VERSION;
   const overrun = (m: LinearModel): SolveResult => ({
@@ -183,7 +191,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   }
   const shortfallT = new Map<string, number>();
   for (const d of portfolio.dependency) shortfallT.set(d.target, d.points.reduce((sum, p) => sum + (p.shortfallT ?? 0), 0));
-  const needsDiagnosis = result.status === 'infeasible' || (hasSolution(result) && [...shortfallT.values()].some((v) => v > 1e-6));
+  const needsDiagnosis = !options.memberReport && (result.status === 'infeasible' || (hasSolution(result) && [...shortfallT.values()].some((v) => v > 1e-6)));
   const diagnosis = needsDiagnosis
     ? await diagnose({
         scenario,
@@ -197,7 +205,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
       })
     : null;
   const targetPoints =
-    hasSolution(result) && result.status === 'optimal' && instance.targets.length > 0
+    !options.memberReport && hasSolution(result) && result.status === 'optimal' && instance.targets.length > 0
       ? await wholePointCosts({ scenario, dataset, instance, objective: result.objective, solveOptions: { ...solveOptions, backend: 'highs' }, ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}) })
       : [];
   const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) =>
@@ -211,7 +219,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
     targetPoints,
     dependencyMetrics: { baseline: baseline ? metrics(baseline.instance, baseline.model, baseline.result) : null, portfolio: metrics(instance, model, result) },
   });
-  return { portfolio, report };
+  return { portfolio, report: options.memberReport ? { ...report, memberReport: true } : report };
 }
 
 /** Validates, loads the scenario's dataset and plans. */

@@ -187,6 +187,10 @@ export const ReportSchema = z.object({
   status: z.string(),
   totalCostUsd: z.number().nullable(),
   provenOptimal: z.boolean().optional().describe('False when the plan was found at a time, node or gap limit (status `time_limit`): its cost is not proven least.'),
+  memberReport: z
+    .boolean()
+    .optional()
+    .describe('True for a member solve of an analysis: duals, ranging and binding limits from the solve itself, no extra solves (no reduced-cost probes, diagnosis or whole-point target costs).'),
   currency: z.string(),
   /** Where the duals come from. */
   duals: z.object({

@@ -87,7 +87,7 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
     const jobId = randomUUID();
     return {
       row: { id: jobId, scenarioId: stored.id, options: effective, createdAt: now(), kind: 'solve', parentId },
-      task: { jobId, scenario: { ...stored.scenario, solver }, dataset, skipBaseline },
+      task: { jobId, scenario: { ...stored.scenario, solver }, dataset, skipBaseline, member: parentId !== null && parentId !== undefined },
     };
   }
 

@@ -37,6 +37,8 @@ export interface SolveInput {
   scenario: Scenario;
   dataset: Dataset;
   skipBaseline: boolean;
+  /** A member solve of an analysis: its report runs no extra solves. */
+  member?: boolean;
 }
 
 export type SolveOutcome =
@@ -342,6 +344,7 @@ export class SolvePool {
           datasetId: input.scenario.datasetId,
           ...(sendDataset ? { dataset: input.dataset } : {}),
           skipBaseline: input.skipBaseline,
+          member: input.member === true,
         },
       };
       slot.state = 'busy';

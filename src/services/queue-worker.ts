@@ -171,7 +171,7 @@ export async function startQueueWorker(deps: {
     }
     const { skipBaseline, ...solver } = row.options;
     const handle = pool.submit(
-      { jobId, scenario: { ...scenario.scenario, solver }, dataset, skipBaseline },
+      { jobId, scenario: { ...scenario.scenario, solver }, dataset, skipBaseline, member: row.parentId !== null },
       { onPhase: (phase) => void store.jobs.setPhase(jobId, phase).catch(() => {}) },
     );
     running.set(jobId, handle);

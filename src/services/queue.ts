@@ -24,6 +24,8 @@ export interface SolveTask {
   scenario: Scenario;
   dataset: Dataset;
   skipBaseline: boolean;
+  /** A member solve of an analysis (a job in a group): its report runs no extra solves (planner `memberReport`). */
+  member?: boolean;
 }
 
 /** A job row and, for a solve, its task; a group's parent row has no task of its own. */

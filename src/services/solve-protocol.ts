@@ -18,6 +18,8 @@ export interface SolveRequest {
   /** Sent the first time a worker sees this dataset id; the worker keeps it for later tasks. */
   dataset?: Dataset;
   skipBaseline: boolean;
+  /** A member solve of an analysis: its report runs no extra solves (planner `memberReport`). */
+  member?: boolean;
 }
 
 export type ToWorker = { type: 'solve'; task: SolveRequest };

@@ -21,12 +21,13 @@ export { OVERRUN_MESSAGE } from '../planner.js';
 export function runSolve(
   scenario: Scenario,
   dataset: Dataset,
-  options: { skipBaseline: boolean },
+  options: { skipBaseline: boolean; member?: boolean },
   onPhase: (phase: WorkerPhase, fallback?: Portfolio) => void,
   onProgress: (step: number) => void = () => {},
 ): Promise<{ portfolio: Portfolio; report: Report }> {
   return planWithReport(scenario, dataset, {
     skipBaseline: options.skipBaseline,
+    memberReport: options.member === true,
     onPhase: (phase, fallback) => onPhase(phase, fallback?.()),
     onProgress,
   });
@@ -78,7 +79,7 @@ export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): 
       const dataset = datasets.get(task.datasetId);
       if (!dataset) throw new Error(`the worker was not sent dataset '${task.datasetId}'`);
       await hooks.beforeSolve?.(task);
-      const { portfolio, report } = await runSolve(task.scenario, dataset, { skipBaseline: task.skipBaseline }, (phase, fallback) => {
+      const { portfolio, report } = await runSolve(task.scenario, dataset, { skipBaseline: task.skipBaseline, member: task.member === true }, (phase, fallback) => {
         send({ type: 'phase', jobId: task.jobId, phase, ...(fallback ? { fallback: portfolioResult(fallback) } : {}) });
         hooks.afterPhase?.(task, phase);
       }, (step) => send({ type: 'progress', jobId: task.jobId, step }));
