@@ -133,3 +133,30 @@ export function rememberAnalysis(entry: RememberedAnalysis): void {
     // Storage off (private window): the list is a convenience.
   }
 }
+
+/**
+ * Shows a refused request above a form (`problems`) and each failing field's message right after
+ * the form control whose `data-path` is the field (`fieldOf` maps an error's JSON path to it; by
+ * default its leading name). `withPath` prefixes the message with the full path when it is deeper
+ * than the field.
+ */
+export function showFieldProblems(
+  root: HTMLElement,
+  problems: HTMLElement,
+  error: unknown,
+  fieldOf: (path: string) => string = (path) => /^[A-Za-z]+/.exec(path)?.[0] ?? path,
+  withPath = true,
+): void {
+  clear(problems);
+  for (const el of root.querySelectorAll('[aria-invalid="true"]')) el.setAttribute('aria-invalid', 'false');
+  for (const el of root.querySelectorAll('.field-error')) el.remove();
+  problems.append(errorBox(error));
+  if (!(error instanceof ApiError)) return;
+  for (const e of error.problem?.errors ?? []) {
+    const key = fieldOf(e.path);
+    const field = root.querySelector<HTMLElement>(`form [data-path="${CSS.escape(key)}"]`);
+    if (!field) continue;
+    field.setAttribute('aria-invalid', 'true');
+    field.insertAdjacentElement('afterend', h('p', { class: 'field-error', 'data-error-for': e.path }, `${withPath && e.path !== key ? `${e.path}: ` : ''}${e.message}`));
+  }
+}

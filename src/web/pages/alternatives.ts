@@ -9,7 +9,7 @@
  */
 import type { PageContext } from '../main.js';
 import { api, ApiError } from '../lib/api.js';
-import { followAnalysis, rememberAnalysis, rememberedAnalyses } from '../lib/analysis.js';
+import { followAnalysis, rememberAnalysis, rememberedAnalyses, showFieldProblems } from '../lib/analysis.js';
 import { append, clear, errorBox, h, num, table } from '../lib/dom.js';
 import { exact, formatNumber, formatShare, formatUsd } from '../lib/format.js';
 import type { Alternatives, AlternativeQuantity, ScenarioPage, ScenarioRecord } from '../lib/types.js';
@@ -88,20 +88,7 @@ export async function renderStart(ctx: PageContext): Promise<void> {
   };
   select.addEventListener('change', () => void suggest().catch((e: unknown) => problems.append(errorBox(e))));
 
-  const showProblems = (error: unknown) => {
-    clear(problems);
-    for (const el of root.querySelectorAll('[aria-invalid="true"]')) el.setAttribute('aria-invalid', 'false');
-    for (const el of root.querySelectorAll('.field-error')) el.remove();
-    problems.append(errorBox(error));
-    if (!(error instanceof ApiError)) return;
-    for (const e of error.problem?.errors ?? []) {
-      const key = /^[A-Za-z]+/.exec(e.path)?.[0] ?? e.path;
-      const field = root.querySelector<HTMLElement>(`form [data-path="${CSS.escape(key)}"]`);
-      if (!field) continue;
-      field.setAttribute('aria-invalid', 'true');
-      field.insertAdjacentElement('afterend', h('p', { class: 'field-error', 'data-error-for': e.path }, `${e.path === key ? '' : `${e.path}: `}${e.message}`));
-    }
-  };
+  const showProblems = (error: unknown) => showFieldProblems(root, problems, error);
 
   const form = h(
     'form',
