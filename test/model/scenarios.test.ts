@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseScenario, planScenario } from '../../src/planner.js';
 import { loadDataset, projectRoot } from '../../src/data/load.js';
 import type { Portfolio } from '../../src/schemas/portfolio.js';
+import { checkGolden } from '../helpers/golden.js';
 
 const dir = join(projectRoot(), 'models', 'scenarios');
 const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
@@ -42,6 +43,15 @@ t.test('every shipped scenario is valid and solves with HiGHS', async (t) => {
       t.ok((p.verification?.maxRelativeViolation ?? 1) <= 1e-6, `${file}: rows hold when recomputed`, { worst: p.verification?.worst });
       assertTrajectories(t, p);
     }
+  }
+});
+
+t.test('every shipped scenario gives the portfolio in its golden file (test/golden/)', async (t) => {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  for (const file of files) {
+    const { written, differences } = checkGolden(file.replace(/\.json$/, ''), await solve(file));
+    if (written) t.comment(`${file}: golden file written`);
+    t.same(differences, [], `${file}: the portfolio matches test/golden/${file}`);
   }
 });
 
