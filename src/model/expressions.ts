@@ -15,7 +15,7 @@
  * their unit, and adding or comparing a tonnage with money is an error. Time exponents are used for
  * the conversion only: every quantity is per year, so `t` and `t/yr` are the same dimension.
  */
-import { all, create, type MathNode } from 'mathjs';
+import type { MathNode, create as CreateMath } from 'mathjs';
 
 /** Longest expression accepted, in characters. */
 export const MAX_EXPRESSION_LENGTH = 1000;
@@ -105,12 +105,28 @@ export class ExpressionError extends Error {
 }
 
 // ---------------------------------------------------------------------------------------------
-// mathjs: a private instance with the model's units; only parse and Unit are used.
+// mathjs: a private instance with the model's units; only parse and Unit are used. It is loaded
+// on first use: evaluating the mathjs module costs ~1.3 s of CPU (2.5 s as ESM), which every
+// process and solver worker paid at start although most never parse an expression.
 // ---------------------------------------------------------------------------------------------
 
-let mathInstance: ReturnType<typeof create> | undefined;
-function math(): ReturnType<typeof create> {
+/**
+ * Requires mathjs synchronously (parsing is called from zod refinements, which are synchronous).
+ * `process.getBuiltinModule` (Node >= 20.16) instead of an `import 'node:module'`: this file is
+ * type-checked with the browser code too (through the scenario schema), which has no Node types.
+ */
+function loadMathjs(): typeof import('mathjs') {
+  type NodeModule = { createRequire(url: string): (id: string) => unknown };
+  const host = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } };
+  const nodeModule = host.process?.getBuiltinModule?.('node:module') as NodeModule | undefined;
+  if (!nodeModule) throw new Error('custom expressions need Node.js >= 20.16 (process.getBuiltinModule)');
+  return nodeModule.createRequire(import.meta.url)('mathjs') as typeof import('mathjs');
+}
+
+let mathInstance: ReturnType<typeof CreateMath> | undefined;
+function math(): ReturnType<typeof CreateMath> {
   if (!mathInstance) {
+    const { create, all } = loadMathjs();
     const m = create(all!);
     m.createUnit('USD', { prefixes: 'short' });
     m.createUnit('yr', { definition: '1 year', prefixes: 'none' });

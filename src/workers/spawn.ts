@@ -11,5 +11,10 @@ export function spawnWorker(moduleName: string, callerUrl: string, options: Work
   if (!fromSource) return new Worker(target, options);
   const boot = new URL('./ts-boot.mjs', import.meta.url);
   const data = (options.workerData ?? {}) as Record<string, unknown>;
-  return new Worker(boot, { ...options, workerData: { ...data, __workerModule: target.href } });
+  // A worker inherits its parent's execArgv unless told otherwise. Under a test runner those are
+  // the runner's own hooks (tap: a ts-node loader, its mock and process-info imports): each worker
+  // thread then compiled every source file again with ts-node, beside tsx — seconds of CPU per
+  // worker, the largest single cost of the suite. The boot file registers tsx, which is all a
+  // worker started from sources needs.
+  return new Worker(boot, { execArgv: [], ...options, workerData: { ...data, __workerModule: target.href } });
 }
