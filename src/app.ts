@@ -37,6 +37,7 @@ import { exportRoutes } from './routes/exports.js';
 import { reportRoutes } from './routes/reports.js';
 import { declareResponseHeaders, declareSecurity, hoistMediaExamples, markOptionalBodies, pruneUnusedComponents, requestDefaultsAsDescriptions } from './routes/docs.js';
 import { analysisRoutes } from './routes/analyses.js';
+import { registerComponents } from './schemas/openapi.js';
 import { defaultWebRoot, webRoutes } from './routes/web.js';
 
 export interface Services {
@@ -261,6 +262,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
 
+  registerComponents();
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { ResponseSerializationError } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import type { Problem } from './schemas/api.js';
+import type { Problem } from './schemas/api/problem.js';
 
 export type FieldLocation = 'body' | 'query' | 'params' | 'headers';
 

@@ -3,7 +3,9 @@
  * example, and problem responses are declared as `application/problem+json`.
  */
 import type { z } from 'zod';
-import { documented, examples, ProblemSchema } from '../schemas/api.js';
+import { ProblemSchema } from '../schemas/api/problem.js';
+import { examples } from '../schemas/examples/common.js';
+import { documented } from '../schemas/openapi.js';
 
 type FieldErrors = Array<{ path: string; in?: 'body' | 'query' | 'params'; message: string }>;
 

@@ -1,7 +1,8 @@
 /** The model behind a portfolio as CPLEX LP or free MPS, for external solvers. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { examples, PortfolioParamsSchema } from '../schemas/api.js';
+import { PortfolioParamsSchema } from '../schemas/api/common.js';
+import { examples } from '../schemas/examples/common.js';
 import { createModelExportService } from '../services/model-export.js';
 import type { ExportFormat } from '../model/export/index.js';
 import { problem, problems } from './docs.js';

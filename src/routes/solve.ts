@@ -5,19 +5,13 @@
 import { ownerOf } from '../edge.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply } from 'fastify';
-import {
-  documented,
-  exampleJob,
-  examplePortfolio,
-  examples,
-  InlineSolveBodySchema,
-  JobSchema,
-  PortfolioRecordSchema,
-  ScenarioParamsSchema,
-  SolveOptionsSchema,
-  type SolveOptions,
-  SolveQuerySchema,
-} from '../schemas/api.js';
+import { ScenarioParamsSchema } from '../schemas/api/common.js';
+import { InlineSolveBodySchema, JobSchema, SolveOptionsSchema, type SolveOptions, SolveQuerySchema } from '../schemas/api/jobs.js';
+import { PortfolioRecordSchema } from '../schemas/api/portfolios.js';
+import { examples } from '../schemas/examples/common.js';
+import { exampleJob } from '../schemas/examples/jobs.js';
+import { examplePortfolio } from '../schemas/examples/portfolios.js';
+import { documented } from '../schemas/openapi.js';
 import type { StoredJob, StoredScenario } from '../store/repository.js';
 import { HttpProblem } from '../errors.js';
 import { TERMINAL } from '../services/jobs.js';

@@ -2,7 +2,7 @@
 import { HttpProblem, notFound, unprocessable } from '../errors.js';
 import type { PageRequest } from '../store/paging.js';
 import type { PortfolioRepository, RawPortfolio, ScenarioRepository, StoredPortfolio } from '../store/repository.js';
-import type { Comparison } from '../schemas/api.js';
+import type { Comparison } from '../schemas/api/comparisons.js';
 import { badCursor } from './scenarios.js';
 import { comparePortfolios } from './compare.js';
 import { diffInputs, toInputChanges } from '../analysis/explain.js';

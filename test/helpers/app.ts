@@ -18,7 +18,7 @@ import type { Dataset } from '../../src/data/schema.js';
 import { datasetsFromMap } from '../../src/services/datasets.js';
 import { SolvePool, type PoolOptions } from '../../src/services/pool.js';
 import { startQueueWorker, type QueueWorker } from '../../src/services/queue-worker.js';
-import { ProblemSchema } from '../../src/schemas/api.js';
+import { ProblemSchema } from '../../src/schemas/api/problem.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { tinyDataset } from './tiny-dataset.js';
 import { dropSchemas, schemaName, testPostgres } from './postgres.js';
