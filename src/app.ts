@@ -37,6 +37,8 @@ import { exportRoutes } from './routes/exports.js';
 import { reportRoutes } from './routes/reports.js';
 import { declareResponseHeaders, declareSecurity, hoistMediaExamples, markOptionalBodies, pruneUnusedComponents, requestDefaultsAsDescriptions } from './routes/docs.js';
 import { analysisRoutes } from './routes/analyses.js';
+import { registerComponents } from './schemas/openapi.js';
+import { problemCatalogueMarkdown } from './schemas/api/problem.js';
 import { defaultWebRoot, webRoutes } from './routes/web.js';
 
 export interface Services {
@@ -261,6 +263,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
 
+  registerComponents();
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -269,7 +272,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
         version: services.system.packageJson.version,
         description:
           'Least-cost rare-earth separation, metal and magnet plant portfolios. Store scenarios, solve them on a worker pool, ' +
-          'read and compare the portfolios. Errors are RFC 9457 problem documents.',
+          'read and compare the portfolios. Errors are RFC 9457 problem documents (`application/problem+json`); their `type` says ' +
+          'which kind of problem it is, and each kind has one status and title:\n\n' +
+          problemCatalogueMarkdown(),
       },
       tags: OPENAPI_TAGS,
     },

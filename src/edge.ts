@@ -69,7 +69,7 @@ export async function registerEdge(app: FastifyInstance, config: Config, store: 
       return sendProblem(
         request,
         reply,
-        new HttpProblem(421, 'host-not-allowed', 'Misdirected Request', `this service answers requests for ${[...allowed].join(', ')} only (ALLOWED_HOSTS), not for the Host this request named`),
+        new HttpProblem('host-not-allowed', `this service answers requests for ${[...allowed].join(', ')} only (ALLOWED_HOSTS), not for the Host this request named`),
       );
     });
   }
@@ -109,15 +109,13 @@ export async function registerEdge(app: FastifyInstance, config: Config, store: 
         request,
         reply,
         new HttpProblem(
-          401,
           'unauthorized',
-          'Unauthorized',
           key ? 'the API key is not valid (unknown or revoked)' : 'this service requires an API key: send `Authorization: Bearer <key>` (create keys with `npm run keys -- create`)',
         ),
       );
     }
     if (found.role === 'read' && !READ_METHODS.has(request.method)) {
-      return sendProblem(request, reply, new HttpProblem(403, 'forbidden', 'Forbidden', `the API key '${found.name}' may only read; ${request.method} needs a key with role write`));
+      return sendProblem(request, reply, new HttpProblem('forbidden', `the API key '${found.name}' may only read; ${request.method} needs a key with role write`));
     }
     request.apiKey = found;
   });
@@ -130,8 +128,8 @@ export async function registerEdge(app: FastifyInstance, config: Config, store: 
     hook: 'preHandler',
     keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, context) =>
-      new HttpProblem(429, 'rate-limited', 'Too Many Requests', `at most ${context.max} requests per minute per API key; retry in ${context.after}`, undefined, {
-        'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
+      new HttpProblem('rate-limited', `at most ${context.max} requests per minute per API key; retry in ${context.after}`, {
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
       }),
   });
 }

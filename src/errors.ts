@@ -2,14 +2,16 @@
  * Errors as RFC 9457 problem documents. Services throw `HttpProblem`; the zod validator throws
  * `RequestValidationError`; everything else Fastify raises (body too large, bad JSON, unknown
  * media type) is mapped here too, so every error leaves the service as `application/problem+json`
- * with a stable `type`, and only genuine bugs become 500s.
+ * with a stable `type`, and only genuine bugs become 500s. A problem is built from a slug of the
+ * catalogue (`PROBLEM_TYPES` in `schemas/api/problem.ts`), which alone fixes its type URI, title
+ * and status.
  */
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { ResponseSerializationError } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import type { Problem } from './schemas/api.js';
+import { PROBLEM_TYPES, problemTypeUri, type Problem, type ProblemSlug, type ProblemSlugOf, type ProblemTypeInfo } from './schemas/api/problem.js';
 
 export type FieldLocation = 'body' | 'query' | 'params' | 'headers';
 
@@ -39,41 +41,53 @@ export function listPaths(paths: readonly string[]): string {
   return paths.length > MAX_PATHS_IN_DETAIL ? `${shown.join(', ')}, … and ${paths.length - MAX_PATHS_IN_DETAIL} more` : shown.join(', ');
 }
 
-/** An error that already knows its HTTP answer. */
+/**
+ * An error that already knows its HTTP answer. Its kind is a slug of the catalogue
+ * (`PROBLEM_TYPES`), which fixes the `type` URI, the title and the status.
+ */
 export class HttpProblem extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly errors?: readonly FieldError[];
+  readonly headers: Readonly<Record<string, string>>;
   constructor(
-    readonly status: number,
     /** Last segment of the problem `type` URI, e.g. `not-found`. */
-    readonly slug: string,
-    readonly title: string,
+    readonly slug: ProblemSlug,
     detail: string,
-    readonly errors?: readonly FieldError[],
-    readonly headers: Readonly<Record<string, string>> = {},
+    options: {
+      errors?: readonly FieldError[];
+      headers?: Readonly<Record<string, string>>;
+      /** Only for a slug whose status varies (`client-error`): the status of the refusal it stands for. */
+      status?: number;
+    } = {},
   ) {
     super(detail);
     this.name = 'HttpProblem';
+    const info: ProblemTypeInfo = PROBLEM_TYPES[slug];
+    const status = info.statusVaries && options.status !== undefined ? options.status : info.status;
+    this.status = status;
+    this.title = status === info.status ? info.title : (STATUS_CODES[status] ?? 'Client Error');
+    if (options.errors) this.errors = options.errors;
+    this.headers = options.headers ?? {};
   }
 }
 
-export const notFound = (what: string, id: string) => new HttpProblem(404, 'not-found', 'Not Found', `${what} '${id}' does not exist`);
+export const notFound = (what: string, id: string) => new HttpProblem('not-found', `${what} '${id}' does not exist`);
 
-export const unprocessable = (slug: string, detail: string, errors: readonly FieldError[]) =>
-  new HttpProblem(422, slug, 'Unprocessable Content', detail, errors);
+export const unprocessable = (slug: ProblemSlugOf<422>, detail: string, errors: readonly FieldError[]) => new HttpProblem(slug, detail, { errors });
 
 /** A JSON body with a `__proto__` or `constructor.prototype` key: refused (prototype poisoning). */
 export const forbiddenKey = () =>
   new HttpProblem(
-    400,
     'forbidden-key',
-    'Bad Request',
     'the request body contains a key this API refuses: "__proto__", or "constructor" holding "prototype" (they could change the prototype of the objects the server builds)',
-    [{ path: '(root)', in: 'body', message: 'keys "__proto__" and "constructor.prototype" are not allowed anywhere in the body' }],
+    { errors: [{ path: '(root)', in: 'body', message: 'keys "__proto__" and "constructor.prototype" are not allowed anywhere in the body' }] },
   );
 
-export const conflict = (detail: string) => new HttpProblem(409, 'conflict', 'Conflict', detail);
+export const conflict = (detail: string) => new HttpProblem('conflict', detail);
 
 export const unavailable = (detail: string, retryAfterSeconds: number) =>
-  new HttpProblem(503, 'unavailable', 'Service Unavailable', detail, undefined, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  new HttpProblem('unavailable', detail, { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
 
 /** Renders a zod path the way the engine reports scenario paths: `targets[0].bloc[1]`, `overrides.plants.x`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -139,14 +153,15 @@ const LOCATIONS: Record<string, FieldLocation> = { body: 'body', querystring: 'q
 /** Long strings a client sent (paths, ids) are cut so that an error is never much larger than a page. */
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
 
-function problemBody(request: FastifyRequest, status: number, slug: string, title: string, detail: string, errors?: readonly FieldError[]): Problem {
+function problemBody(request: FastifyRequest, problem: HttpProblem): Problem {
+  const errors = problem.errors;
   const listed = (errors ?? []).slice(0, MAX_LISTED_ERRORS).map((e) => ({ ...e, path: clip(e.path, 300), message: clip(e.message, 500) }));
   const omitted = (errors?.length ?? 0) - listed.length;
   return {
-    type: `/problems/${slug}`,
-    title,
-    status,
-    detail: clip(detail, 2000),
+    type: problemTypeUri(problem.slug),
+    title: problem.title,
+    status: problem.status,
+    detail: clip(problem.message, 2000),
     instance: clip(request.url.split('?')[0] ?? request.url, 300),
     requestId: String(request.id),
     ...(listed.length ? { errors: listed } : {}),
@@ -162,8 +177,11 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
     .code(problem.status)
     .type(PROBLEM_CONTENT_TYPE)
     .serializer((body: unknown) => JSON.stringify(body))
-    .send(problemBody(request, problem.status, problem.slug, problem.title, problem.message, problem.errors));
+    .send(problemBody(request, problem));
 }
+
+const malformedJson = (message: string | undefined) =>
+  new HttpProblem('malformed-json', 'the request body is not valid JSON', { errors: [{ path: '(root)', in: 'body', message: message ?? 'not valid JSON' }] });
 
 /** Maps any error to the problem the client should see. Unknown errors become a 500 that hides internals. */
 export function toHttpProblem(error: unknown): HttpProblem {
@@ -171,32 +189,32 @@ export function toHttpProblem(error: unknown): HttpProblem {
   if (error instanceof RequestValidationError) {
     const location = LOCATIONS[error.validationContext ?? ''] ?? 'body';
     const errors = issuesToFieldErrors(error.issues, location);
-    return new HttpProblem(400, 'validation', 'Bad Request', `the request ${location} is not valid: ${listPaths(errors.map((e) => e.path))}`, errors);
+    return new HttpProblem('validation', `the request ${location} is not valid: ${listPaths(errors.map((e) => e.path))}`, { errors });
   }
   const e = error as Partial<FastifyError> & { statusCode?: number };
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpProblem(413, 'payload-too-large', 'Content Too Large', 'the request body is larger than the 1 MiB limit');
+      return new HttpProblem('payload-too-large', 'the request body is larger than the 1 MiB limit');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', 'send the body as application/json');
+      return new HttpProblem('unsupported-media-type', 'send the body as application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new HttpProblem(400, 'validation', 'Bad Request', 'the request body is empty', [{ path: '(root)', in: 'body', message: 'a JSON body is required' }]);
+      return new HttpProblem('validation', 'the request body is empty', { errors: [{ path: '(root)', in: 'body', message: 'a JSON body is required' }] });
     case 'FST_ERR_BAD_URL':
-      return new HttpProblem(400, 'bad-url', 'Bad Request', 'the request path is not a valid URL (a percent-encoding is broken)');
+      return new HttpProblem('bad-url', 'the request path is not a valid URL (a percent-encoding is broken)');
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new HttpProblem(414, 'uri-too-long', 'URI Too Long', 'a path segment of the request is longer than this API accepts (100 characters)');
+      return new HttpProblem('uri-too-long', 'a path segment of the request is longer than this API accepts (100 characters)');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new HttpProblem(400, 'malformed-json', 'Bad Request', 'the request body is not valid JSON', [{ path: '(root)', in: 'body', message: e.message ?? 'not valid JSON' }]);
+      return malformedJson(e.message);
     default:
       break;
   }
   if (error instanceof SyntaxError || (e.statusCode === 400 && /JSON|proto|constructor/i.test(e.message ?? ''))) {
-    return new HttpProblem(400, 'malformed-json', 'Bad Request', 'the request body is not valid JSON', [{ path: '(root)', in: 'body', message: e.message ?? 'not valid JSON' }]);
+    return malformedJson(e.message);
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new HttpProblem(e.statusCode, 'client-error', STATUS_CODES[e.statusCode] ?? 'Client Error', e.message ?? 'the request cannot be served');
+    return new HttpProblem('client-error', e.message ?? 'the request cannot be served', { status: e.statusCode });
   }
-  return new HttpProblem(500, 'internal', 'Internal Server Error', 'the server failed to answer this request; the request id identifies it in the logs');
+  return new HttpProblem('internal', 'the server failed to answer this request; the request id identifies it in the logs');
 }
 
 /** Installs the error and not-found handlers that answer with problem documents. */
@@ -231,13 +249,13 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     for (const route of routes) if (route.pattern.test(path)) for (const method of route.methods) allowed.add(method);
     if (allowed.size && !allowed.has(request.method)) {
       const allow = [...allowed].sort().join(', ');
-      return sendProblem(request, reply, new HttpProblem(405, 'method-not-allowed', 'Method Not Allowed', `${request.method} is not allowed on ${clip(path, 200)}; allowed: ${allow}`, undefined, { allow }));
+      return sendProblem(request, reply, new HttpProblem('method-not-allowed', `${request.method} is not allowed on ${clip(path, 200)}; allowed: ${allow}`, { headers: { allow } }));
     }
     // The router gives up on a segment over its 100-character parameter limit; whether it says so
     // (FST_ERR_MAX_PARAM_LENGTH) or falls through to here depends on the routes beside it, so the
     // length is checked here too: an overlong segment is a 414 either way.
     if (path.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT)) return sendProblem(request, reply, toHttpProblem({ code: 'FST_ERR_MAX_PARAM_LENGTH' }));
-    return sendProblem(request, reply, new HttpProblem(404, 'not-found', 'Not Found', `no route ${request.method} ${clip(path, 200)}`));
+    return sendProblem(request, reply, new HttpProblem('not-found', `no route ${request.method} ${clip(path, 200)}`));
   });
 }
 
@@ -247,16 +265,16 @@ export function registerProblemHandlers(app: FastifyInstance): void {
  */
 export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, slug, detail] =
+  const problem =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'request-timeout', 'the request was not received in time']
+      ? new HttpProblem('request-timeout', 'the request was not received in time')
       : error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'header-fields-too-large', 'the request line and headers are larger than the server accepts (16 KiB): a URL or a header is too long']
+        ? new HttpProblem('header-fields-too-large', 'the request line and headers are larger than the server accepts (16 KiB): a URL or a header is too long')
         : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
-          ? [413, 'payload-too-large', 'the chunk extensions of the request are too large']
-          : [400, 'bad-request', 'the request is not valid HTTP'];
-  const title = STATUS_CODES[status] ?? 'Client Error';
-  const body = JSON.stringify({ type: `/problems/${slug}`, title, status, detail, instance: '' });
+          ? new HttpProblem('payload-too-large', 'the chunk extensions of the request are too large')
+          : new HttpProblem('bad-request', 'the request is not valid HTTP');
+  const { status, title } = problem;
+  const body = JSON.stringify({ type: problemTypeUri(problem.slug), title, status, detail: problem.message, instance: '' });
   this.log.debug({ err: error, status }, 'client error');
   if (socket.writable) {
     socket.write(

@@ -10,7 +10,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ExplainedComparisonSchema, ExplainRequestSchema, AlternativesRequestSchema, AlternativesSchema, AnalysisParamsSchema, AnalysisQuerySchema, DisruptionSchema, FrontierRequestSchema, FrontierSchema, StressTestRequestSchema, StressTestSchema } from '../schemas/analysis.js';
 import { IdSchema } from '../data/schema.js';
 import { libraryFor } from '../analysis/disruption-library.js';
-import { examples } from '../schemas/api.js';
+import { examples } from '../schemas/examples/common.js';
 import type { StoredAnalysis } from '../store/repository.js';
 import type { AnalysisKind } from '../store/analyses.js';
 import { alternativesMarkdown, explainMarkdown, frontierMarkdown, stressTestMarkdown, type AnalysisHeader } from '../analysis/analysis-markdown.js';

@@ -1,6 +1,9 @@
 /** Side-by-side comparison of stored portfolios. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ComparisonRequestSchema, ComparisonSchema, documented, exampleComparison, examples } from '../schemas/api.js';
+import { ComparisonRequestSchema, ComparisonSchema } from '../schemas/api/comparisons.js';
+import { examples } from '../schemas/examples/common.js';
+import { exampleComparison } from '../schemas/examples/comparisons.js';
+import { documented } from '../schemas/openapi.js';
 import { json, problems } from './docs.js';
 import { ExplainedComparisonSchema } from '../schemas/analysis.js';
 import { analysisView, exampleExplainResult, planDeps } from './analyses.js';

@@ -1,6 +1,7 @@
 /** Reference datasets, with the citation of every record. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DatasetListSchema, DatasetParamsSchema, DatasetSchema } from '../schemas/api.js';
+import { DatasetParamsSchema } from '../schemas/api/common.js';
+import { DatasetListSchema, DatasetSchema } from '../schemas/api/datasets.js';
 import { CalibrationReportSchema } from '../schemas/calibration.js';
 import { json, problems } from './docs.js';
 import { links } from './views.js';

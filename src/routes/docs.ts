@@ -3,12 +3,15 @@
  * example, and problem responses are declared as `application/problem+json`.
  */
 import type { z } from 'zod';
-import { documented, examples, ProblemSchema } from '../schemas/api.js';
+import { ProblemSchema } from '../schemas/api/problem.js';
+import { exampleProblem } from '../schemas/examples/common.js';
+import { documented } from '../schemas/openapi.js';
 
 type FieldErrors = Array<{ path: string; in?: 'body' | 'query' | 'params'; message: string }>;
 
-/** A problem response (`application/problem+json`) with one example. */
-export function problem(status: number, description: string, example: ReturnType<typeof examples.problem>) {
+/** A problem response (`application/problem+json`) with one example, built by `exampleProblem` so its type, title and status are the catalogue's. */
+export function problem(status: number, description: string, example: ReturnType<typeof exampleProblem>) {
+  if (example.status !== status) throw new Error(`a ${example.type} problem is sent with status ${example.status}, not ${status}`);
   return {
     description,
     content: { 'application/problem+json': { schema: documented(ProblemSchema, example, description) } },
@@ -22,22 +25,22 @@ export function json<T extends z.ZodType>(schema: T, example: unknown, descripti
 
 export const problems = {
   badRequest: (instance: string, errors: FieldErrors, description = 'The request is malformed; `errors` names each failing field.') =>
-    problem(400, description, examples.problem(400, 'Bad Request', 'validation', `the request is not valid: ${errors.map((e) => e.path).join(', ')}`, instance, errors)),
+    problem(400, description, exampleProblem('validation', `the request is not valid: ${errors.map((e) => e.path).join(', ')}`, instance, errors)),
   notFound: (instance: string, what: string) =>
-    problem(404, `No ${what} with this id.`, examples.problem(404, 'Not Found', 'not-found', `${what} '…' does not exist`, instance)),
+    problem(404, `No ${what} with this id.`, exampleProblem('not-found', `${what} '…' does not exist`, instance)),
   tooLarge: (instance: string) =>
-    problem(413, 'The body is larger than 1 MiB.', examples.problem(413, 'Content Too Large', 'payload-too-large', 'the request body is larger than the 1 MiB limit', instance)),
+    problem(413, 'The body is larger than 1 MiB.', exampleProblem('payload-too-large', 'the request body is larger than the 1 MiB limit', instance)),
   unsupportedMediaType: (instance: string) =>
-    problem(415, 'The body is not JSON.', examples.problem(415, 'Unsupported Media Type', 'unsupported-media-type', 'send the body as application/json', instance)),
+    problem(415, 'The body is not JSON.', exampleProblem('unsupported-media-type', 'send the body as application/json', instance)),
   unprocessable: (instance: string, errors: FieldErrors, description: string, detail = `the scenario does not fit its dataset: ${errors.map((e) => e.path).join(', ')}`) =>
-    problem(422, description, examples.problem(422, 'Unprocessable Content', 'unknown-reference', detail, instance, errors)),
+    problem(422, description, exampleProblem('unknown-reference', detail, instance, errors)),
   unavailable: (instance: string) =>
     problem(
       503,
       'The solve queue is full (or the service is shutting down); retry after the `Retry-After` seconds.',
-      examples.problem(503, 'Service Unavailable', 'unavailable', 'the solve queue is full; try again later', instance),
+      exampleProblem('unavailable', 'the solve queue is full; try again later', instance),
     ),
-  conflict: (instance: string, detail: string) => problem(409, 'The resource is in a state that does not allow this.', examples.problem(409, 'Conflict', 'conflict', detail, instance)),
+  conflict: (instance: string, detail: string) => problem(409, 'The resource is in a state that does not allow this.', exampleProblem('conflict', detail, instance)),
 };
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,8 @@
 /** The model behind a portfolio as CPLEX LP or free MPS, for external solvers. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { examples, PortfolioParamsSchema } from '../schemas/api.js';
+import { PortfolioParamsSchema } from '../schemas/api/common.js';
+import { exampleProblem, examples } from '../schemas/examples/common.js';
 import { createModelExportService } from '../services/model-export.js';
 import type { ExportFormat } from '../model/export/index.js';
 import { problem, problems } from './docs.js';
@@ -74,7 +75,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
             503: problem(
               503,
               'Too many model exports are running (or the service is shutting down); retry after the `Retry-After` seconds.',
-              examples.problem(503, 'Service Unavailable', 'unavailable', 'too many model exports are running; try again shortly', instance),
+              exampleProblem('unavailable', 'too many model exports are running; try again shortly', instance),
             ),
           },
         },

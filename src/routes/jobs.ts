@@ -1,6 +1,9 @@
 /** Solve jobs: poll, cancel. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { exampleJob, examples, JobParamsSchema, JobSchema } from '../schemas/api.js';
+import { JobParamsSchema } from '../schemas/api/common.js';
+import { JobSchema } from '../schemas/api/jobs.js';
+import { examples } from '../schemas/examples/common.js';
+import { exampleJob } from '../schemas/examples/jobs.js';
 import { json, problems } from './docs.js';
 import { jobView } from './views.js';
 

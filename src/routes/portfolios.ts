@@ -1,16 +1,10 @@
 /** Portfolios: list, read, export as CSV. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  examplePortfolio,
-  examples,
-  ExportQuerySchema,
-  PortfolioListQuerySchema,
-  PortfolioPageSchema,
-  PortfolioParamsSchema,
-  PortfolioRecordSchema,
-  type PortfolioRecord,
-} from '../schemas/api.js';
+import { PortfolioParamsSchema } from '../schemas/api/common.js';
+import { ExportQuerySchema, PortfolioListQuerySchema, PortfolioPageSchema, PortfolioRecordSchema, type PortfolioRecord } from '../schemas/api/portfolios.js';
+import { examples } from '../schemas/examples/common.js';
+import { examplePortfolio } from '../schemas/examples/portfolios.js';
 import { json, problems } from './docs.js';
 import { portfolioRecordJson, portfolioSummaryView } from './views.js';
 

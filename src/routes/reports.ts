@@ -1,7 +1,8 @@
 /** The solver report of a portfolio: JSON, or Markdown for a brief. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { examples, PortfolioParamsSchema } from '../schemas/api.js';
+import { PortfolioParamsSchema } from '../schemas/api/common.js';
+import { examples } from '../schemas/examples/common.js';
 import { ReportSchema } from '../schemas/report.js';
 import { problems } from './docs.js';
 

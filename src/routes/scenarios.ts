@@ -2,16 +2,12 @@
 import { ownerOf } from '../edge.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  documented,
-  examples,
-  exampleScenarioRecord,
-  PageQuerySchema,
-  ScenarioPageSchema,
-  ScenarioParamsSchema,
-  ScenarioRecordSchema,
-  ScenarioSchema,
-} from '../schemas/api.js';
+import { PageQuerySchema, ScenarioParamsSchema } from '../schemas/api/common.js';
+import { ScenarioPageSchema, ScenarioRecordSchema } from '../schemas/api/scenarios.js';
+import { examples } from '../schemas/examples/common.js';
+import { exampleScenarioRecord } from '../schemas/examples/scenarios.js';
+import { documented } from '../schemas/openapi.js';
+import { ScenarioSchema } from '../schemas/scenario.js';
 import { json, problems } from './docs.js';
 import { scenarioRecordView, scenarioSummaryView } from './views.js';
 

@@ -5,21 +5,16 @@
 import { ownerOf } from '../edge.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply } from 'fastify';
-import {
-  documented,
-  exampleJob,
-  examplePortfolio,
-  examples,
-  InlineSolveBodySchema,
-  JobSchema,
-  PortfolioRecordSchema,
-  ScenarioParamsSchema,
-  SolveOptionsSchema,
-  type SolveOptions,
-  SolveQuerySchema,
-} from '../schemas/api.js';
+import { ScenarioParamsSchema } from '../schemas/api/common.js';
+import { InlineSolveBodySchema, JobSchema, SolveOptionsSchema, type SolveOptions, SolveQuerySchema } from '../schemas/api/jobs.js';
+import { PortfolioRecordSchema } from '../schemas/api/portfolios.js';
+import { exampleProblem, examples } from '../schemas/examples/common.js';
+import { exampleJob } from '../schemas/examples/jobs.js';
+import { examplePortfolio } from '../schemas/examples/portfolios.js';
+import { documented } from '../schemas/openapi.js';
 import type { StoredJob, StoredScenario } from '../store/repository.js';
 import { HttpProblem } from '../errors.js';
+import { problemTypeUri } from '../schemas/api/problem.js';
 import { TERMINAL } from '../services/jobs.js';
 import { json, OPTIONAL_BODY, problem, problems } from './docs.js';
 import { jobView, links, portfolioRecordJson } from './views.js';
@@ -44,10 +39,10 @@ function endedWithoutPortfolio(job: StoredJob): HttpProblem {
   const headers = { location: links.job(job.id) };
   const why = job.error ? `${job.error.code}: ${job.error.message}` : job.status;
   if (job.status === 'cancelled' && job.error?.code === 'shutdown') {
-    return new HttpProblem(503, 'unavailable', 'Service Unavailable', `job '${job.id}' was cancelled as the service shut down (${why}); solve again`, undefined, { ...headers, 'retry-after': '30' });
+    return new HttpProblem('unavailable', `job '${job.id}' was cancelled as the service shut down (${why}); solve again`, { headers: { ...headers, 'retry-after': '30' } });
   }
-  if (job.status === 'cancelled') return new HttpProblem(409, 'job-cancelled', 'Conflict', `job '${job.id}' was cancelled (${why})`, undefined, headers);
-  return new HttpProblem(422, 'solve-failed', 'Unprocessable Content', `job '${job.id}' failed (${why})`, undefined, headers);
+  if (job.status === 'cancelled') return new HttpProblem('job-cancelled', `job '${job.id}' was cancelled (${why})`, { headers });
+  return new HttpProblem('solve-failed', `job '${job.id}' failed (${why})`, { headers });
 }
 
 const ended = {
@@ -55,8 +50,8 @@ const ended = {
   422: problem(
     422,
     "The stored scenario's dataset is no longer available (`errors` names it), or the job ended `failed` within the wait " +
-      '(type `/problems/solve-failed`; `Location` is the job, whose `error` says why).',
-    examples.problem(422, 'Unprocessable Content', 'unknown-reference', "the scenario's dataset 'quad-2025' is no longer available", `/scenarios/${id}/solve`, [
+      `(type \`${problemTypeUri('solve-failed')}\`; \`Location\` is the job, whose \`error\` says why).`,
+    exampleProblem('unknown-reference', "the scenario's dataset 'quad-2025' is no longer available", `/scenarios/${id}/solve`, [
       { path: 'datasetId', message: "unknown dataset 'quad-2025'" },
     ]),
   ),
@@ -151,7 +146,7 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
             '/solve',
             [{ path: 'scenario.targets[0].product', in: 'body', message: "unknown product 'unobtainium'" }],
             'The scenario names ids its dataset does not have (each one is listed), or the job ended `failed` within the wait ' +
-              '(type `/problems/solve-failed`; `Location` is the job, whose `error` says why).',
+              `(type \`${problemTypeUri('solve-failed')}\`; \`Location\` is the job, whose \`error\` says why).`,
           ),
           503: problems.unavailable('/solve'),
         },

@@ -1,6 +1,6 @@
 /** Health and version: what a load balancer and an operator ask first. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { HealthSchema, VersionSchema } from '../schemas/api.js';
+import { HealthSchema, VersionSchema } from '../schemas/api/system.js';
 import { json } from './docs.js';
 
 const healthy = {

@@ -3,7 +3,9 @@
  * one place so every route that returns a scenario, job or portfolio returns the same shape.
  */
 import type { PortfolioSummaryRow, RawPortfolio, StoredJob, StoredPortfolio, StoredScenario } from '../store/repository.js';
-import type { Job, PortfolioRecord, ScenarioRecord } from '../schemas/api.js';
+import type { Job } from '../schemas/api/jobs.js';
+import type { PortfolioRecord } from '../schemas/api/portfolios.js';
+import type { ScenarioRecord } from '../schemas/api/scenarios.js';
 import { PHASE_FRACTION } from '../services/jobs.js';
 
 export const links = {

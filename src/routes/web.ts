@@ -17,7 +17,7 @@ export async function webRoutes(app: FastifyInstance, options: { root: string })
   if (!existsSync(join(options.root, 'index.html'))) {
     app.log.warn({ root: options.root }, 'the web interface is not built (npm run build:web); / answers 503');
     app.get('/', { schema: { hide: true } }, async () => {
-      throw new HttpProblem(503, 'web-not-built', 'Service Unavailable', 'the web interface is not built: run `npm run build:web` (or `npm start`, which builds it)');
+      throw new HttpProblem('web-not-built', 'the web interface is not built: run `npm run build:web` (or `npm start`, which builds it)');
     });
     return;
   }

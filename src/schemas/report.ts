@@ -6,7 +6,7 @@
  * (discounted to the horizon's first year at the scenario's rate) unless a field says otherwise.
  */
 import { z } from 'zod';
-import { DependencySummaryRowSchema } from '../analysis/dependency-metrics.js';
+import { DependencySummaryRowSchema } from './dependency-metrics.js';
 
 export const TargetPointCostSchema = z.object({
   target: z.string(),

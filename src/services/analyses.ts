@@ -12,7 +12,7 @@
  * finished member solves stay stored as portfolios.
  */
 import { randomUUID } from 'node:crypto';
-import { conflict, HttpProblem, notFound, unprocessable, type FieldError } from '../errors.js';
+import { conflict, HttpProblem, notFound, unavailable, unprocessable, type FieldError } from '../errors.js';
 import type { AnalysisKind, StoredAnalysis, StoredScenario, Store } from '../store/repository.js';
 import type { MemberOutcome, MemberSpec, SolveMembers } from '../analysis/members.js';
 import type { Report } from '../schemas/report.js';
@@ -167,7 +167,7 @@ export function createAnalysisService(deps: {
           { path: plan.capPath, in: 'body', message: `needs up to ${plan.plannedSolves} member solves, more than the configured limit of ${deps.maxSolves} (ANALYSIS_MAX_SOLVES)` },
         ]);
       }
-      if (stopping) throw new HttpProblem(503, 'unavailable', 'Service Unavailable', 'the service is shutting down', undefined, { 'retry-after': '5' });
+      if (stopping) throw unavailable('the service is shutting down', 5);
       const analysis = await deps.store.analyses.insert({
         id: randomUUID(),
         kind: plan.kind,

@@ -4,7 +4,7 @@
  * do not exist for a portfolio (a year outside its horizon, a cost of a solve that was not optimal)
  * are null, and so is any delta that needs them, rather than a misleading zero.
  */
-import type { Comparison } from '../schemas/api.js';
+import type { Comparison } from '../schemas/api/comparisons.js';
 import type { Portfolio } from '../schemas/portfolio.js';
 import { COST_CATEGORIES, costBreakdownKey } from '../model/cost-categories.js';
 

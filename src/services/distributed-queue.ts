@@ -23,7 +23,7 @@ import PgBoss from 'pg-boss';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { unavailable } from '../errors.js';
-import type { JobError } from '../schemas/api.js';
+import type { JobError } from '../schemas/api/jobs.js';
 import type { PostgresStore, Sql } from '../store/postgres.js';
 import type { JobQueue, QueueHealth, QueueWorkerInfo } from './queue.js';
 

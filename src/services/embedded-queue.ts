@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { unavailable } from '../errors.js';
-import type { JobError } from '../schemas/api.js';
+import type { JobError } from '../schemas/api/jobs.js';
 import type { JobOutcome, Store } from '../store/repository.js';
 import { PoolFullError, PoolUnavailableError, type SolveOutcome, type SolvePool, type TaskHandle } from './pool.js';
 import type { JobQueue, QueueHealth, Submission } from './queue.js';

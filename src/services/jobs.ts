@@ -11,12 +11,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StoredJob, StoredScenario, Store } from '../store/repository.js';
-import type { EffectiveSolverOptions, SolveOptions } from '../schemas/api.js';
+import type { EffectiveSolverOptions, SolveOptions } from '../schemas/api/jobs.js';
 import type { Scenario } from '../schemas/scenario.js';
 import { conflict, notFound, unavailable, unprocessable } from '../errors.js';
 import type { DatasetProvider } from './datasets.js';
 import type { JobQueue, Submission } from './queue.js';
-import type { JobPhase } from '../schemas/api.js';
+import type { JobPhase } from '../schemas/api/jobs.js';
 
 export const TERMINAL = new Set(['done', 'failed', 'cancelled']);
 

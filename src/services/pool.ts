@@ -25,7 +25,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { Portfolio } from '../schemas/portfolio.js';
-import type { JobError } from '../schemas/api.js';
+import type { JobError } from '../schemas/api/jobs.js';
 import type { PortfolioResult } from '../store/repository.js';
 import type { Dataset } from '../data/schema.js';
 import type { Scenario } from '../schemas/scenario.js';

@@ -2,7 +2,7 @@
 import { HttpProblem, notFound, unprocessable } from '../errors.js';
 import type { PageRequest } from '../store/paging.js';
 import type { PortfolioRepository, RawPortfolio, ScenarioRepository, StoredPortfolio } from '../store/repository.js';
-import type { Comparison } from '../schemas/api.js';
+import type { Comparison } from '../schemas/api/comparisons.js';
 import { badCursor } from './scenarios.js';
 import { comparePortfolios } from './compare.js';
 import { diffInputs, toInputChanges } from '../analysis/explain.js';
@@ -39,7 +39,7 @@ export function createPortfolioService(deps: { repo: PortfolioRepository; scenar
     async report(id: string, format: 'json' | 'markdown'): Promise<{ contentType: string; body: string }> {
       const stored = await get(id);
       const body = await deps.repo.findReportJson(id);
-      if (body === null) throw new HttpProblem(404, 'not-found', 'Not Found', `portfolio '${id}' has no solver report: its solve was stopped at the time limit before reporting`);
+      if (body === null) throw new HttpProblem('not-found', `portfolio '${id}' has no solver report: its solve was stopped at the time limit before reporting`);
       if (format === 'json') return { contentType: 'application/json; charset=utf-8', body };
       return { contentType: 'text/markdown; charset=utf-8', body: reportMarkdown(JSON.parse(body) as Report, stored.portfolio) };
     },

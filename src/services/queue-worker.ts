@@ -19,7 +19,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import type { Config } from '../config.js';
-import type { JobError } from '../schemas/api.js';
+import type { JobError } from '../schemas/api/jobs.js';
 import type { PostgresStore } from '../store/postgres.js';
 import type { DatasetProvider } from './datasets.js';
 import {

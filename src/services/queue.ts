@@ -11,7 +11,7 @@
  * written with its queue entry, and cancelling a job cancels its queue entry and its members.
  */
 import type { Dataset } from '../data/schema.js';
-import type { JobError } from '../schemas/api.js';
+import type { JobError } from '../schemas/api/jobs.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { NewJob, StoredJob } from '../store/repository.js';
 

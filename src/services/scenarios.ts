@@ -15,9 +15,9 @@ export type ScenarioService = ReturnType<typeof createScenarioService>;
 
 /** A cursor that decodes to nothing is a client error on the `cursor` field. */
 export const badCursor = () =>
-  new HttpProblem(400, 'validation', 'Bad Request', 'the request query is not valid: cursor', [
-    { path: 'cursor', in: 'query', message: 'not a cursor returned by this API' },
-  ]);
+  new HttpProblem('validation', 'the request query is not valid: cursor', {
+    errors: [{ path: 'cursor', in: 'query', message: 'not a cursor returned by this API' }],
+  });
 
 export function createScenarioService(deps: {
   repo: ScenarioRepository;
@@ -68,7 +68,7 @@ export function createScenarioService(deps: {
       if (owner && !(await deps.repo.findById(id))) {
         const stored = await deps.repo.countByOwner(owner.keyId);
         if (stored >= owner.quota) {
-          throw new HttpProblem(403, 'quota-exceeded', 'Forbidden', `this API key has stored ${stored} scenarios, its quota (SCENARIO_QUOTA_PER_KEY=${owner.quota}); delete some first`);
+          throw new HttpProblem('quota-exceeded', `this API key has stored ${stored} scenarios, its quota (SCENARIO_QUOTA_PER_KEY=${owner.quota}); delete some first`);
         }
       }
       return deps.repo.insertIfAbsent({

@@ -4,7 +4,7 @@
  */
 import type { Dataset } from '../data/schema.js';
 import type { Scenario } from '../schemas/scenario.js';
-import type { JobError } from '../schemas/api.js';
+import type { JobError } from '../schemas/api/jobs.js';
 import type { PortfolioResult } from '../store/repository.js';
 
 /** Phases a solve goes through inside the worker, in order. */

@@ -5,7 +5,7 @@
  * so nothing else can run in between).
  */
 import { randomUUID } from 'node:crypto';
-import type { EffectiveSolverOptions, JobError, JobErrorCode, JobPhase, JobStatus } from '../schemas/api.js';
+import type { EffectiveSolverOptions, JobError, JobErrorCode, JobPhase, JobStatus } from '../schemas/api/jobs.js';
 import type { Db } from './db.js';
 import type { JobOutcome, JobRepository, NewJob, SettleResult } from './repository.js';
 

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { JobError } from '../schemas/api.js';
+import type { JobError } from '../schemas/api/jobs.js';
 import { jobFromRow, type JobRow } from './jobs.js';
 import { decodeCursor } from './paging.js';
 import { portfolioFromRow, rawPortfolioFromRow, summaryPage, type PortfolioDbRow, type PortfolioSummaryDbRow } from './portfolios.js';

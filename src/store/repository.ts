@@ -9,7 +9,7 @@
  * written together; a cancelled job takes its members with it), so callers never hold a
  * transaction open across an `await` of their own.
  */
-import type { EffectiveSolverOptions, JobError, JobPhase } from '../schemas/api.js';
+import type { EffectiveSolverOptions, JobError, JobPhase } from '../schemas/api/jobs.js';
 import type { Portfolio } from '../schemas/portfolio.js';
 import type { Report } from '../schemas/report.js';
 import type { Page, PageRequest } from './paging.js';

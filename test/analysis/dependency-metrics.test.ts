@@ -12,13 +12,8 @@ import type { Dataset } from '../../src/data/schema.js';
 import { solveModel, type SolveResult } from '../../src/solver/index.js';
 import { rowActivities } from '../../src/analysis/evaluate.js';
 import { buildPortfolio } from '../../src/analysis/portfolio.js';
-import {
-  compareDependencyMetrics,
-  dependencyMetrics,
-  DependencyMetricsSchema,
-  type DependencyMetricPoint,
-  type DependencyMetrics,
-} from '../../src/analysis/dependency-metrics.js';
+import { compareDependencyMetrics, dependencyMetrics, type DependencyMetricPoint, type DependencyMetrics } from '../../src/analysis/dependency-metrics.js';
+import { DependencyMetricsSchema } from '../../src/schemas/dependency-metrics.js';
 import type { Instance } from '../../src/model/instance.js';
 import type { LinearModel } from '../../src/model/builder.js';
 import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';

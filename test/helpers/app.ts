@@ -18,7 +18,7 @@ import type { Dataset } from '../../src/data/schema.js';
 import { datasetsFromMap } from '../../src/services/datasets.js';
 import { SolvePool, type PoolOptions } from '../../src/services/pool.js';
 import { startQueueWorker, type QueueWorker } from '../../src/services/queue-worker.js';
-import { ProblemSchema } from '../../src/schemas/api.js';
+import { PROBLEM_TYPES, ProblemSchema, problemTypeUri, type ProblemSlug, type ProblemTypeInfo } from '../../src/schemas/api/problem.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { tinyDataset } from './tiny-dataset.js';
 import { dropSchemas, schemaName, testPostgres } from './postgres.js';
@@ -125,6 +125,11 @@ export function expectProblem(t: Test, response: LightMyRequestResponse, status:
   const body = response.json();
   const parsed = ProblemSchema.strict().safeParse(body);
   t.ok(parsed.success && body.status === status, `${label} problem document`.trim(), parsed.success ? {} : { issues: parsed.error.issues });
+  // Every problem the server sends is one of the catalogue's, with the catalogue's status and title.
+  const slug = typeof body.type === 'string' ? body.type.replace(/^\/problems\//, '') : '';
+  const entry: ProblemTypeInfo | undefined = Object.hasOwn(PROBLEM_TYPES, slug) ? PROBLEM_TYPES[slug as ProblemSlug] : undefined;
+  t.ok(entry && body.type === problemTypeUri(slug as ProblemSlug), `${label} type ${body.type} is in the problem catalogue`.trim());
+  if (entry && !entry.statusVaries) t.same([body.status, body.title], [entry.status, entry.title], `${label} status and title are the catalogue's`.trim());
   return body;
 }
 

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { comparePortfolios } from '../../src/services/compare.js';
 import { csvCell, portfolioCsv } from '../../src/services/csv.js';
-import { ComparisonSchema } from '../../src/schemas/api.js';
+import { ComparisonSchema } from '../../src/schemas/api/comparisons.js';
 import type { Portfolio } from '../../src/schemas/portfolio.js';
 import { COST_CATEGORIES, costBreakdownKey, type CostBreakdownKey } from '../../src/model/cost-categories.js';
 

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { build, expectProblem, testStore } from '../helpers/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { DatasetSchema } from '../../src/schemas/api.js';
+import { DatasetSchema } from '../../src/schemas/api/datasets.js';
 
 t.test('GET /health reports the store, the queue and the pool', async (t) => {
   const app = await build(t);

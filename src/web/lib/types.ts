@@ -4,14 +4,19 @@
  * the web type check instead of a page at run time.
  */
 export type { Portfolio, DependencyTrajectory } from '../../schemas/portfolio.js';
-export type { Comparison, Job, JobPhase, PortfolioRecord, Problem, ScenarioRecord } from '../../schemas/api.js';
+export type { Comparison } from '../../schemas/api/comparisons.js';
+export type { Job, JobPhase } from '../../schemas/api/jobs.js';
+export type { PortfolioRecord } from '../../schemas/api/portfolios.js';
+export type { Problem } from '../../schemas/api/problem.js';
+export type { ScenarioRecord } from '../../schemas/api/scenarios.js';
 export type { Report } from '../../schemas/report.js';
 export type { Dataset } from '../../data/schema.js';
 export type { AlternativeQuantity, Disruption, Frontier, FrontierPoint } from '../../schemas/analysis.js';
 
 import type { z } from 'zod';
 import type { AlternativesSchema, ExplainedComparisonSchema, StressTestSchema } from '../../schemas/analysis.js';
-import type { PortfolioPageSchema, PortfolioRecord, PortfolioSummarySchema, ScenarioPageSchema, ScenarioSummarySchema } from '../../schemas/api.js';
+import type { PortfolioPageSchema, PortfolioRecord, PortfolioSummarySchema } from '../../schemas/api/portfolios.js';
+import type { ScenarioPageSchema, ScenarioSummarySchema } from '../../schemas/api/scenarios.js';
 
 export type Flow = PortfolioRecord['flows'][number];
 export type Production = PortfolioRecord['production'][number];

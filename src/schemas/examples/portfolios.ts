@@ -1,0 +1,57 @@
+/** Documentation only: a stored portfolio (a test checks that every example in the OpenAPI document parses with its schema). */
+import { exampleJobId, examplePortfolioId, exampleScenarioId, exampleTime } from './common.js';
+
+export const examplePortfolio = {
+  id: examplePortfolioId,
+  scenarioId: exampleScenarioId,
+  jobId: exampleJobId,
+  createdAt: exampleTime,
+  links: {
+    self: `/portfolios/${examplePortfolioId}`,
+    scenario: `/scenarios/${exampleScenarioId}`,
+    export: `/portfolios/${examplePortfolioId}/export?format=csv`,
+  },
+  scenarioName: 'Quad magnets 2030',
+  datasetId: 'quad-2026',
+  horizon: { startYear: 2026, endYear: 2030 },
+  status: 'optimal',
+  totalCostUsd: 16000,
+  costBreakdown: {
+    capexUsd: 0,
+    salvageCreditUsd: 0,
+    fixedOpexUsd: 0,
+    variableOpexUsd: 12666.67,
+    feedstockUsd: 3333.33,
+    transportUsd: 0,
+    purchasesUsd: 0,
+    shortfallPenaltyUsd: 0,
+    unservedPenaltyUsd: 0,
+    originTieBreakUsd: 0,
+  },
+  builds: [
+    {
+      plant: 'us_greenfield_magnet',
+      name: 'US greenfield magnet plant',
+      country: 'US',
+      stage: 'magnet',
+      status: 'candidate',
+      capacityTpa: 2000,
+      buildYear: 2026,
+      onlineYear: 2028,
+      capexUsd: 180000000,
+      funding: [{ funder: 'dod_osc', usd: 60000000 }],
+      privateUsd: 120000000,
+    },
+  ],
+  production: [
+    { plant: 'us_greenfield_magnet', country: 'US', stage: 'magnet', year: 2026, throughputT: 10, capacityTpa: 1000, trustedOutputT: 10, untrustedOutputT: 0 },
+  ],
+  flows: [{ kind: 'ship', product: 'ndfeb_magnet_std', origin: 'trusted', from: 'US', to: 'JP', year: 2026, tonnes: 10 }],
+  unservedT: 0,
+  dependency: [],
+  budgets: [{ funder: 'dod_osc', year: 2026, usedUsd: 60000000, perYearUsd: null }],
+  model: { rows: 11, columns: 13, nonzeros: 27, integerColumns: 0, buildMs: 2.5 },
+  solver: { name: 'highs', version: '1.15.1', solveMs: 55, algorithm: 'simplex' },
+  verification: { maxRelativeViolation: 0, worst: [] },
+  baseline: { status: 'optimal', totalCostUsd: 16000 },
+};
