@@ -57,6 +57,7 @@ import type { LinearModel } from '../model/builder.js';
 import { parseName } from '../model/builder.js';
 import type { Instance } from '../model/instance.js';
 import { StageSchema } from '../data/schema.js';
+import { stageOrderOf } from '../data/chain.js';
 import { feedYields } from '../model/concepts/separation.js';
 
 /** Column values and tonnages at or below this are treated as zero (t). */
@@ -334,7 +335,7 @@ export function metricBlocs(instance: Instance): BlocSpec[] {
 export function dependencyMetrics(instance: Instance, model: LinearModel, columnValues: Float64Array): DependencyMetrics {
   const flows = collectFlows(instance, model, columnValues);
   const products = [...instance.products.values()];
-  const stageOrder = StageSchema.options;
+  const stageOrder = stageOrderOf(instance.dataset.meta.chain);
   products.sort((a, b) => stageOrder.indexOf(a.stage) - stageOrder.indexOf(b.stage));
   const blocs = metricBlocs(instance).map((spec) => {
     const members = new Set(spec.countries);
