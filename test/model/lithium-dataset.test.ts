@@ -10,6 +10,7 @@ import { loadDataset, parseDataset } from '../../src/data/load.js';
 import { DATASET_FILES } from '../../src/data/schema.js';
 import { feedStageOf } from '../../src/data/chain.js';
 import { parseScenario, planScenario } from '../../src/planner.js';
+import { resolveScenario, ScenarioError } from '../../src/model/instance.js';
 import { calibrate } from '../../src/analysis/calibration.js';
 import { solveModel } from '../../src/solver/index.js';
 import type { LinearModel } from '../../src/model/builder.js';
@@ -54,6 +55,32 @@ t.test('the loader checks records against the dataset vocabulary', async (t) => 
   withTreo.sources[0]!.supplyTreoTpa = withTreo.sources[0]!.supplyFeedTpa;
   delete withTreo.sources[0]!.supplyFeedTpa;
   t.throws(() => parseDataset(withTreo), /the feed unit is 't LCE'/, 'a t TREO field in a t LCE dataset is refused');
+});
+
+t.test('a scenario names only the dataset\'s own stages', async (t) => {
+  const withStages = (stages: string[]) =>
+    parseScenario({
+      name: 'stages',
+      datasetId: 'lithium-2026',
+      horizon: { startYear: 2025, endYear: 2026 },
+      nearOptimal: { maxTotalCostUsd: 1e12, sense: 'max', terms: [{ weight: 1, quantity: { kind: 'new_capacity', stages } }] },
+    });
+  t.doesNotThrow(() => resolveScenario(withStages(['cathode']), dataset), 'cathode is a lithium stage');
+  try {
+    resolveScenario(withStages(['magnet']), dataset);
+    t.fail('magnet is not a lithium stage');
+  } catch (error) {
+    t.ok(error instanceof ScenarioError);
+    t.same((error as ScenarioError).issues.map((i) => i.path), ['nearOptimal.terms[0].quantity.stages[0]'], 'refused at its path');
+  }
+  const quad = loadDataset('quad-2026');
+  try {
+    resolveScenario(parseScenario({ name: 'funder', datasetId: 'quad-2026', horizon: { startYear: 2026, endYear: 2027 }, overrides: { funders: { [quad.funders[0]!.id]: { eligibleStages: ['cathode'] } } } }), quad);
+    t.fail('cathode is not a rare-earth stage');
+  } catch (error) {
+    t.ok(error instanceof ScenarioError);
+    t.match((error as ScenarioError).issues[0], { path: `overrides.funders.${quad.funders[0]!.id}.eligibleStages[0]`, message: /unknown stage 'cathode'/ });
+  }
 });
 
 t.test('the shipped lithium scenario solves to optimal and reports its dependency', async (t) => {
