@@ -33,7 +33,8 @@ const root = projectRoot();
 const dataset = loadDataset('quad-2026');
 const shipped = readdirSync(join(root, 'models', 'scenarios'))
   .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(join(root, 'models', 'scenarios', f), 'utf8')) as Record<string, unknown>);
+  .map((f) => JSON.parse(readFileSync(join(root, 'models', 'scenarios', f), 'utf8')) as Record<string, unknown>)
+  .filter((s) => s.datasetId === 'quad-2026'); // the abuse mutates quad-2026's records
 
 const KINDS = ['plants', 'sources', 'demand', 'prices', 'funders', 'laneRules', 'contracts'] as const;
 const idsOf = (kind: (typeof KINDS)[number]) => (dataset[kind] as unknown as Array<Record<string, unknown>>).map((r) => String(r.id ?? r.product));

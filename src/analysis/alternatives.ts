@@ -41,6 +41,7 @@ export function checkAlternatives(input: AlternativesInput, dataset: Dataset): F
   });
   const countries = new Set(dataset.countries.map((c) => c.id));
   const funders = new Set(dataset.funders.map((f) => f.id));
+  const stages = new Set(dataset.meta.chain.stages.map((s) => s.id));
   const ids = new Set<string>();
   input.quantities.forEach((q, i) => {
     const id = quantityId(q, i);
@@ -48,6 +49,9 @@ export function checkAlternatives(input: AlternativesInput, dataset: Dataset): F
     ids.add(id);
     if (q.kind !== 'public_spending') q.countries?.forEach((c, j) => countries.has(c) || errors.push({ path: `quantities[${i}].countries[${j}]`, in: 'body', message: `unknown country '${c}'` }));
     else q.funders?.forEach((f, j) => funders.has(f) || errors.push({ path: `quantities[${i}].funders[${j}]`, in: 'body', message: `unknown funder '${f}'` }));
+    // Stages are the dataset's own (meta.chain.stages), no longer an enum of the API.
+    if (q.kind === 'capacity_share' && !stages.has(q.stage)) errors.push({ path: `quantities[${i}].stage`, in: 'body', message: `unknown stage '${q.stage}' (the dataset's stages: ${[...stages].join(', ')})` });
+    if (q.kind === 'new_capacity') q.stages?.forEach((s, j) => stages.has(s) || errors.push({ path: `quantities[${i}].stages[${j}]`, in: 'body', message: `unknown stage '${s}' (the dataset's stages: ${[...stages].join(', ')})` }));
   });
   return errors;
 }

@@ -6,6 +6,7 @@
  */
 import { parseName } from '../model/builder.js';
 import type { Instance } from '../model/instance.js';
+import { feedSupplyField } from '../data/chain.js';
 
 export interface ConstraintTerms {
   /** The row's name, e.g. `source_supply[mtweld,2030]`. */
@@ -39,8 +40,8 @@ export function constraintTerms(instance: Instance, name: string): ConstraintTer
       return {
         ...base,
         description: `feedstock available from ${source ? `${source.name} (${source.id}, ${source.country})` : sourceId} in ${y}`,
-        unit: 't TREO/yr',
-        path: `overrides.sources.${sourceId}.supplyTreoTpa`,
+        unit: `${instance.dataset.meta.chain.feedUnit}/yr`,
+        path: `overrides.sources.${sourceId}.${feedSupplyField(source)}`,
         year: year(y),
       };
     }

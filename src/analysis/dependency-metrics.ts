@@ -55,8 +55,8 @@
 import type { LinearModel } from '../model/builder.js';
 import { parseName } from '../model/builder.js';
 import type { Instance } from '../model/instance.js';
+import { stageOrderOf } from '../data/chain.js';
 import { feedYields } from '../model/concepts/separation.js';
-import { StageSchema } from '../data/schema.js';
 import type { BlocKind, DependencyMetricPoint, DependencyMetrics, DependencySummaryRow } from '../schemas/dependency-metrics.js';
 
 export type {
@@ -272,7 +272,7 @@ export function metricBlocs(instance: Instance): BlocSpec[] {
 export function dependencyMetrics(instance: Instance, model: LinearModel, columnValues: Float64Array): DependencyMetrics {
   const flows = collectFlows(instance, model, columnValues);
   const products = [...instance.products.values()];
-  const stageOrder = StageSchema.options;
+  const stageOrder = stageOrderOf(instance.dataset.meta.chain);
   products.sort((a, b) => stageOrder.indexOf(a.stage) - stageOrder.indexOf(b.stage));
   const blocs = metricBlocs(instance).map((spec) => {
     const members = new Set(spec.countries);

@@ -44,6 +44,7 @@
  * year new capacity of each stage can come online (start year + lead time) as the explanation.
  */
 import type { Dataset, LaneRule } from '../data/schema.js';
+import { stageOrderOf } from '../data/chain.js';
 import type { LinearModel } from '../model/builder.js';
 import { parseName } from '../model/builder.js';
 import { mergeDeep, type Instance } from '../model/instance.js';
@@ -55,7 +56,6 @@ import { formulateScenario } from '../planner.js';
 import { blocConsumptionT, consumptionByOrigin } from './portfolio.js';
 import { applyChanges, type ScenarioChange } from './scenario-edits.js';
 
-const STAGES = ['separation', 'metal', 'magnet'] as const;
 
 /** Default bound on the diagnosis' solves: enough for every step on the shipped stories (models/report.md). */
 export const DEFAULT_DIAGNOSIS_SOLVES = 400;
@@ -215,7 +215,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
 
   // Earliest year new capacity of each stage can produce (trusted countries only: that is what
   // lowers dependency).
-  const earliestOnline = STAGES.map((stage) => {
+  const earliestOnline = stageOrderOf(dataset.meta.chain).map((stage) => {
     let best: { year: number; plant: string; explanation: string } | null = null;
     for (const p of instance.plants) {
       if (p.stage !== stage || !p.expansion || !instance.trusted.has(p.country)) continue;

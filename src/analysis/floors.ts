@@ -8,6 +8,7 @@
  */
 import { parseName, type LinearModel } from '../model/builder.js';
 import type { Instance } from '../model/instance.js';
+import { feedStageOf, referenceProductOf, stageOrderOf } from '../data/chain.js';
 import { capitalRecoveryFactor, floorModel, type PlantEconomics } from '../model/concepts/price-floors.js';
 import { discountedSpendFactor } from '../model/concepts/objective.js';
 import { plantOutputs } from './plant-output.js';
@@ -24,11 +25,13 @@ const EPS = 1e-6;
  */
 function floorProduct(instance: Instance, stage: string, outputs: Iterable<string>): string | null {
   const made = new Set(outputs);
-  const light = [...instance.products.values()].filter((p) => p.stage === 'separation' && !p.heavy).map((p) => p.id).sort();
-  const oxide = light.includes('ndpr_oxide') ? 'ndpr_oxide' : light[0];
-  if (stage === 'separation') return oxide ?? null;
-  if (stage === 'metal' && oxide) {
-    const metal = [...instance.processes.values()].find((r) => r.stage === 'metal' && r.inputsTPerT[oxide] !== undefined)?.output;
+  const chain = instance.dataset.meta.chain;
+  const oxide = referenceProductOf(chain, instance.products.values()) || undefined;
+  if (stage === feedStageOf(chain)) return oxide ?? null;
+  // The stage right after the feed stage: the product made from the reference product there (NdPr metal).
+  const next = stageOrderOf(chain)[stageOrderOf(chain).indexOf(feedStageOf(chain)) + 1];
+  if (stage === next && oxide) {
+    const metal = [...instance.processes.values()].find((r) => r.stage === next && r.inputsTPerT[oxide] !== undefined)?.output;
     if (metal && made.has(metal)) return metal;
   }
   return null;

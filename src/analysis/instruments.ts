@@ -14,6 +14,7 @@
  */
 import { parseName, type LinearModel } from '../model/builder.js';
 import type { Instance } from '../model/instance.js';
+import { referenceProductOf } from '../data/chain.js';
 import type { Portfolio } from '../schemas/portfolio.js';
 import { consumptionByOrigin } from './portfolio.js';
 import { feedYields } from '../model/concepts/separation.js';
@@ -68,9 +69,7 @@ export function stockpileSection(instance: Instance, model: LinearModel, values:
 
 /** t of the light separation product (NdPr oxide) in one tonne of each product, through the recipes. */
 export function oxideEquivalents(instance: Instance): Map<string, number> {
-  const light = instance.products.has('ndpr_oxide')
-    ? 'ndpr_oxide'
-    : ([...instance.products.values()].find((p) => p.stage === 'separation' && !p.heavy)?.id ?? '');
+  const light = referenceProductOf(instance.dataset.meta.chain, instance.products.values());
   const eq = new Map<string, number>([[light, 1]]);
   for (let pass = 0; pass < 3; pass++) {
     for (const process of instance.processes.values()) {

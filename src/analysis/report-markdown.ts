@@ -38,7 +38,11 @@ function table(header: string[], rows: string[][]): string[] {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`), ''];
 }
 
-export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10): string {
+/**
+ * `feedUnit`: the dataset's feed unit (`meta.chain.feedUnit`), the unit of the feedstock marginal values;
+ * callers that know the dataset pass it (the text then says "t TREO" for quad-2026).
+ */
+export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, feedUnit = 'unit'): string {
   const lines: string[] = [];
   const title = portfolio ? portfolio.scenarioName : 'Solver report';
   lines.push(`# ${portfolio ? mdText(title) : title}`, '');
@@ -76,7 +80,7 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10):
   lines.push('## Marginal values', '', `Duals: ${report.duals.note}.`, '');
   if (mv) {
     const topBy = <T extends { dual: number }>(list: T[]) => [...list].sort((a, b) => a.dual - b.dual).slice(0, top);
-    lines.push('**Feedstock**: cost saved by one more t TREO of feed in that year.', '');
+    lines.push(`**Feedstock**: cost saved by one more ${feedUnit} of feed in that year.`, '');
     lines.push(...table(['constraint', 'USD per t', 'holds for limit in'], topBy(mv.feedstock).map((m) => [m.description, num(m.valueUsdPerT), range(m)])));
     lines.push('**Budgets**: present-value cost saved per extra nominal USD in the envelope (and per present-value USD, for a yearly envelope).', '');
     lines.push(...table(['constraint', 'PV USD per nominal USD', 'PV USD per PV USD', 'holds for limit in (nominal USD)'], topBy(mv.budgets).map((m) => [m.description, num(m.valueUsdPerUsd, 4), m.valuePvUsdPerPvUsd === null ? '–' : num(m.valuePvUsdPerPvUsd, 4), range(m)])));

@@ -118,8 +118,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (kind === 'alternatives') {
     const dataset = loadDataset(scenario.datasetId);
-    const stage = (v: string | undefined): 'separation' | 'metal' | 'magnet' => {
-      if (v !== 'separation' && v !== 'metal' && v !== 'magnet') throw new UsageError(`a stage is separation, metal or magnet, not '${v}'`);
+    const stages = dataset.meta.chain.stages.map((s) => s.id);
+    const stage = (v: string | undefined): string => {
+      if (v === undefined || !stages.includes(v)) throw new UsageError(`a stage of dataset ${dataset.meta.id} is ${stages.join(', ')}, not '${v}'`);
       return v;
     };
     const quantities: AlternativeQuantity[] = [

@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
       const scenario = parseScenario(input);
       const planned = await planWithReport(scenario, loadDataset(scenario.datasetId), options);
       portfolio = planned.portfolio;
-      process.stdout.write(reportMarkdown(planned.report, portfolio) + '\n');
+      process.stdout.write(reportMarkdown(planned.report, portfolio, 10, loadDataset(scenario.datasetId).meta.chain.feedUnit) + '\n');
     }
     return portfolio.status === 'optimal' || portfolio.status === 'infeasible' ? 0 : 1;
   } catch (error) {

@@ -3,7 +3,8 @@
  * (no file system), so the scenario resolver can run them on a dataset with overrides applied, and
  * the browser bundle's type check can follow the imports without Node's modules.
  */
-import { FEED_PRODUCT, StageSchema, type Dataset } from './schema.js';
+import { FEED_PRODUCT, type Dataset } from './schema.js';
+import { TREO_FEED_UNIT, feedStageOf } from './chain.js';
 
 /**
  * One dangling or inconsistent reference: the record (collection and index in it) and the field
@@ -66,7 +67,39 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
     if (!products.has(id)) add(collection, index, field, `unknown product '${id}'`);
   };
   country('meta', undefined, 'rivalSupplierCountry', data.meta.rivalSupplierCountry);
+  // The chain's vocabulary: every stage a record names is one the dataset declares.
+  const chain = data.meta.chain;
+  const stages = new Map(chain.stages.map((s) => [s.id, s]));
+  const seenStages = new Set<string>();
+  chain.stages.forEach((s, j) => {
+    if (seenStages.has(s.id)) add('meta', undefined, `chain.stages[${j}].id`, `duplicate stage '${s.id}'`);
+    seenStages.add(s.id);
+  });
+  const feedStages = chain.stages.filter((s) => s.role === 'feed');
+  if (feedStages.length !== 1) add('meta', undefined, 'chain.stages', `exactly one stage has role 'feed', not ${feedStages.length}`);
+  const feedStage = feedStageOf(chain);
+  const stage = (collection: string, index: number | undefined, field: string, id: string) => {
+    if (!stages.has(id)) add(collection, index, field, `unknown stage '${id}' (the dataset's stages: ${[...stages.keys()].join(', ')})`);
+  };
+  data.products.forEach((p, i) => {
+    stage('products', i, 'stage', p.stage);
+    if (p.heavy && chain.heavyCircuitName === undefined) add('products', i, 'heavy', 'the dataset names no circuit (meta.chain.heavyCircuitName) for heavy products to need');
+  });
+  if (chain.referenceProduct !== undefined) {
+    const ref = products.get(chain.referenceProduct);
+    if (!ref) add('meta', undefined, 'chain.referenceProduct', `unknown product '${chain.referenceProduct}'`);
+    else if (ref.stage !== feedStage) add('meta', undefined, 'chain.referenceProduct', `'${ref.id}' is not a ${feedStage} product`);
+  }
+  if (chain.recyclingStages) {
+    stage('meta', undefined, 'chain.recyclingStages.short_loop', chain.recyclingStages.short_loop);
+    stage('meta', undefined, 'chain.recyclingStages.long_loop', chain.recyclingStages.long_loop);
+  } else if (data.recyclingRoutes.length) {
+    add('meta', undefined, 'chain.recyclingStages', 'a dataset with recycling routes says which stage each kind of route yields');
+  }
+  const treoUnit = chain.feedUnit === TREO_FEED_UNIT;
   data.processes.forEach((process, i) => {
+    stage('processes', i, 'stage', process.stage);
+    if (stages.get(process.stage)?.role === 'feed') add('processes', i, 'stage', `'${process.stage}' takes feed and runs no recipes`);
     product('processes', i, 'output', process.output);
     Object.keys(process.inputsTPerT).forEach((k) => product('processes', i, `inputsTPerT.${k}`, k));
   });
@@ -79,14 +112,26 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
     if (source.feedType !== undefined && !feedTypes.has(source.feedType)) add('sources', i, 'feedType', `unknown feed type '${source.feedType}'`);
     for (const k of Object.keys(source.assay)) {
       if (!products.has(k)) add('sources', i, `assay.${k}`, `unknown product '${k}'`);
-      else if (products.get(k)?.stage !== 'separation') add('sources', i, `assay.${k}`, `'${k}' is not a separation product`);
+      else if (products.get(k)?.stage !== feedStage) add('sources', i, `assay.${k}`, `'${k}' is not a ${feedStage} product`);
     }
+    // Feed fields carry the feed unit in their names: …Treo… for t TREO, …Feed… for any other unit.
+    const pair = (treo: keyof typeof source, feed: keyof typeof source, required: boolean) => {
+      const t = source[treo] !== undefined;
+      const f = source[feed] !== undefined;
+      if (t && f) add('sources', i, String(feed), `give ${String(treo)} or ${String(feed)}, not both`);
+      else if (t && !treoUnit) add('sources', i, String(treo), `the feed unit is '${chain.feedUnit}', not '${TREO_FEED_UNIT}': use ${String(feed)}`);
+      else if (required && !t && !f) add('sources', i, treoUnit ? String(treo) : String(feed), 'required');
+    };
+    pair('supplyTreoTpa', 'supplyFeedTpa', true);
+    pair('committedTreoTpa', 'committedFeedTpa', false);
+    pair('costUsdPerTTreo', 'costUsdPerTFeed', true);
   });
   data.plants.forEach((plant, i) => {
     country('plants', i, 'country', plant.country);
-    if (plant.stage === 'separation') {
-      if (plant.recoveryRate === undefined) add('plants', i, 'recoveryRate', 'a separation plant needs recoveryRate');
-      if (plant.heavyCircuit === undefined) add('plants', i, 'heavyCircuit', 'a separation plant needs heavyCircuit');
+    stage('plants', i, 'stage', plant.stage);
+    if (plant.stage === feedStage) {
+      if (plant.recoveryRate === undefined) add('plants', i, 'recoveryRate', `a ${feedStage} plant needs recoveryRate`);
+      if (plant.heavyCircuit === undefined && chain.heavyCircuitName !== undefined) add('plants', i, 'heavyCircuit', `a ${feedStage} plant needs heavyCircuit (${chain.heavyCircuitName})`);
     } else {
       if (!plant.processes?.length) add('plants', i, 'processes', `a ${plant.stage} plant needs at least one process`);
       (plant.processes ?? []).forEach((id, j) => {
@@ -117,13 +162,14 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
   data.funders.forEach((funder, i) => {
     country('funders', i, 'country', funder.country);
     funder.eligibleCountries.forEach((c, j) => country('funders', i, `eligibleCountries[${j}]`, c));
+    funder.eligibleStages.forEach((s, j) => stage('funders', i, `eligibleStages[${j}]`, s));
   });
   data.exportControls.forEach((control, i) => {
     country('exportControls', i, 'country', control.country);
     control.products.forEach((p, j) => product('exportControls', i, `products[${j}]`, p));
   });
-  for (const stage of Object.keys(data.meta.defaults.rampUpSharesByStage ?? {})) {
-    if (!StageSchema.safeParse(stage).success) add('meta', undefined, `defaults.rampUpSharesByStage.${stage}`, `unknown stage '${stage}'`);
+  for (const id of Object.keys(data.meta.defaults.rampUpSharesByStage ?? {})) {
+    if (!stages.has(id)) add('meta', undefined, `defaults.rampUpSharesByStage.${id}`, `unknown stage '${id}'`);
   }
   const years = (collection: string, i: number, from: number, to: number | undefined) => {
     if (to !== undefined && to < from) add(collection, i, 'toYear', `${to} is before fromYear ${from}`);
@@ -135,7 +181,7 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
       rule.plants.forEach((id, j) => {
         const plant = plantById.get(id);
         if (!plant) add('laneRules', i, `plants[${j}]`, `unknown plant '${id}'`);
-        else if (plant.stage !== 'separation') add('laneRules', i, `plants[${j}]`, `'${id}' is a ${plant.stage} plant, not a separation plant`);
+        else if (plant.stage !== feedStage) add('laneRules', i, `plants[${j}]`, `'${id}' is a ${plant.stage} plant, not a ${feedStage} plant`);
       });
     } else {
       rule.from?.forEach((c, j) => country('laneRules', i, `from[${j}]`, c));
@@ -160,12 +206,12 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
   data.recyclingRoutes.forEach((route, i) => {
     route.inputProducts.forEach((k, j) => {
       product('recyclingRoutes', i, `inputProducts[${j}]`, k);
-      if (products.has(k) && !products.get(k)!.final) add('recyclingRoutes', i, `inputProducts[${j}]`, `'${k}' is not a final product (scrap is of magnets)`);
+      if (products.has(k) && !products.get(k)!.final) add('recyclingRoutes', i, `inputProducts[${j}]`, `'${k}' is not a final product (scrap is of ${chain.finalProductTerm}s)`);
     });
     Object.keys(route.yieldsTPerT).forEach((k) => product('recyclingRoutes', i, `yieldsTPerT.${k}`, k));
-    const stage = route.kind === 'short_loop' ? 'metal' : 'separation';
+    const yields = chain.recyclingStages?.[route.kind];
     for (const k of Object.keys(route.yieldsTPerT)) {
-      if (products.has(k) && products.get(k)!.stage !== stage) add('recyclingRoutes', i, `yieldsTPerT.${k}`, `a ${route.kind} yields ${stage} products, not '${k}'`);
+      if (yields !== undefined && products.has(k) && products.get(k)!.stage !== yields) add('recyclingRoutes', i, `yieldsTPerT.${k}`, `a ${route.kind} yields ${yields} products, not '${k}'`);
     }
   });
   data.scrapStreams.forEach((stream, i) => {
@@ -189,8 +235,8 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
     if (contract.product !== undefined) product('contracts', i, 'product', contract.product);
     if (plant && contract.product !== undefined && products.has(contract.product)) {
       const makes =
-        plant.stage === 'separation'
-          ? products.get(contract.product)?.stage === 'separation'
+        plant.stage === feedStage
+          ? products.get(contract.product)?.stage === feedStage
           : (plant.processes ?? []).some((id) => processes.get(id)?.output === contract.product);
       if (!makes) add('contracts', i, 'product', `plant '${plant.id}' does not make '${contract.product}'`);
     }
@@ -202,8 +248,8 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
     if (contract.minShareOfOutput !== undefined && contract.buyerCountry === undefined) {
       add('contracts', i, 'minShareOfOutput', 'a share of output needs a buyerCountry');
     }
-    if (contract.product === undefined && plant?.stage === 'separation') {
-      add('contracts', i, 'product', 'a contract on a separation plant names its product (its activity is t of feed)');
+    if (contract.product === undefined && plant?.stage === feedStage) {
+      add('contracts', i, 'product', `a contract on a ${feedStage} plant names its product (its activity is ${chain.feedUnit} of feed)`);
     }
     if (contract.product === undefined && contract.buyerCountry !== undefined && plant && contract.buyerCountry !== plant.country) {
       add('contracts', i, 'product', 'a contract delivered to another country names its product');

@@ -7,9 +7,12 @@
  * was derived rather than published). A record without a source is rejected.
  *
  * Units are in field names: `Tpa` = tonnes per year, `UsdPerT` = US dollars per tonne,
- * `UsdPerTpa` = US dollars per tonne-per-year of capacity. Capacity units depend on the stage
- * (see `StageSchema`): separation plants are sized in t TREO of feed per year, metal plants in
- * t of metal per year, magnet plants in t of finished magnet per year.
+ * `UsdPerTpa` = US dollars per tonne-per-year of capacity. Capacity units depend on the stage,
+ * and the stages themselves are the dataset's own (`meta.chain`, see `ChainSchema`): in quad-2026
+ * separation plants are sized in t TREO of feed per year, metal plants in t of metal per year,
+ * magnet plants in t of finished magnet per year. Nothing here names a rare earth: the chain's
+ * stages, its feed unit, the name of its restricted ("heavy") circuit and of its final products
+ * are declared by each dataset.
  */
 import { z } from 'zod';
 
@@ -57,20 +60,76 @@ export const CountrySchema = z.object({
   ...provenance,
 });
 
-export const StageSchema = z.enum(['separation', 'metal', 'magnet']);
+/**
+ * A stage id. Stages are declared by the dataset (`meta.chain.stages`, in chain order); the loader
+ * checks every stage a record or a scenario names against that list.
+ */
+export const StageSchema = IdSchema;
 export type Stage = z.infer<typeof StageSchema>;
+
+/**
+ * One stage of the chain. Role `feed`: its plants take feed from sources (capacity in the chain's
+ * feed unit) and yield products in the feed's proportions (assay × recovery); exactly one stage has
+ * it. Role `conversion`: its plants run recipes (processes.json), capacity in t of output.
+ */
+export const ChainStageSchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1),
+  role: z.enum(['feed', 'conversion']),
+  /** What a plant's capacity of this stage is counted in, per year (e.g. "t TREO of feed", "t magnet"). */
+  capacityUnit: z.string().min(1),
+});
+export type ChainStage = z.infer<typeof ChainStageSchema>;
+
+/**
+ * The dataset's vocabulary for its chain: what the engine would otherwise have to assume about the
+ * commodity. quad-2026 declares today's rare-earth values (separation → metal → magnet, t TREO,
+ * the heavy Dy/Tb circuit, magnet grades, NdPr oxide); another chain is another dataset.
+ */
+export const ChainSchema = z.object({
+  /** The chain in a few words, e.g. "rare-earth permanent magnets (mine to magnet)". */
+  name: z.string().min(1),
+  /** The stages in chain order, upstream first (reports list stages in this order). */
+  stages: z.array(ChainStageSchema).min(1),
+  /**
+   * The unit feed is counted in (source supply and cost, feed-stage capacity and activity), e.g.
+   * "t TREO" (total rare-earth oxide) or "t LCE" (lithium carbonate equivalent).
+   */
+  feedUnit: z.string().min(1),
+  /** What the feed is called in reports (the pseudo product `concentrate` of lane rules stands for it). */
+  feedName: z.string().min(1),
+  /**
+   * What a plant flag `heavyCircuit` and a product flag `heavy` mean in this chain, e.g. "heavy
+   * rare-earth circuit (Dy, Tb)"; absent when no product needs a circuit of its own.
+   */
+  heavyCircuitName: z.string().min(1).optional(),
+  /** What final products are (demand's `gradeMix` splits demand among them), e.g. "magnet grade". */
+  finalProductTerm: z.string().min(1),
+  /**
+   * The feed-stage product price floors sit on and recycled shares are counted in (t of it per t of
+   * each product through the recipes), e.g. "ndpr_oxide"; absent: the first product of the feed
+   * stage without a circuit of its own, by id.
+   */
+  referenceProduct: IdSchema.optional(),
+  /** Recycling routes: the stage whose products each kind of route yields (needed when the dataset has routes). */
+  recyclingStages: z.object({ short_loop: IdSchema, long_loop: IdSchema }).optional(),
+});
+export type Chain = z.infer<typeof ChainSchema>;
 
 export const ProductSchema = z.object({
   id: IdSchema,
   name: z.string(),
   /** Stage whose plants make this product. */
   stage: StageSchema,
-  /** Heavy products (Dy, Tb oxide) come out of separation only where a plant has a heavy circuit. */
+  /**
+   * Feed-stage products that need the chain's restricted circuit (`meta.chain.heavyCircuitName`;
+   * Dy and Tb oxide in quad-2026) come out only where a plant has that circuit.
+   */
   heavy: z.boolean().default(false),
-  /** True for products bought by end users (magnets): demand is stated in these. */
+  /** True for products bought by end users (magnets in quad-2026): demand is stated in these. */
   final: z.boolean().default(false),
   /**
-   * Separation products only: cost of separating one tonne of this product out of the mixed
+   * Feed-stage (separation) products only: cost of separating one tonne of this product out of the mixed
    * solution (solvent extraction and finishing), USD per t of product, charged on what a separation
    * plant yields. Heavy products carry the heavy circuit's cost here, so it falls on the heavy stream
    * only. Absent: 0 (the plant's `variableOpexUsdPerT` per t fed then carries the whole cost).
@@ -79,10 +138,11 @@ export const ProductSchema = z.object({
   ...provenance,
 });
 
-/** A metal or magnet recipe: one tonne of `output` consumes `inputsTPerT[k]` tonnes of each input k. */
+/** A recipe of a conversion stage: one tonne of `output` consumes `inputsTPerT[k]` tonnes of each input k. */
 export const ProcessSchema = z.object({
   id: IdSchema,
-  stage: z.enum(['metal', 'magnet']),
+  /** A stage of role `conversion` (metal or magnet in quad-2026). */
+  stage: StageSchema,
   output: IdSchema,
   inputsTPerT: z.record(IdSchema, z.number().positive()),
   ...provenance,
@@ -94,14 +154,21 @@ export const FeedstockSourceSchema = z.object({
   name: z.string(),
   country: IdSchema,
   status: SourceStatusSchema,
-  /** Concentrate available, t TREO per year (step series). */
-  supplyTreoTpa: StepSeriesSchema,
-  /** Tonnes TREO per year already committed to buyers outside the model (e.g. a Chinese offtake), step series. */
+  /**
+   * Feed available per year (step series), in the chain's feed unit. A dataset whose feed unit is
+   * t TREO (rare earths) gives it as `supplyTreoTpa`; any other as `supplyFeedTpa` (exactly one of
+   * the two, checked at load).
+   */
+  supplyTreoTpa: StepSeriesSchema.optional(),
+  supplyFeedTpa: StepSeriesSchema.optional(),
+  /** Feed per year already committed to buyers outside the model (e.g. a Chinese offtake), step series; `committedFeedTpa` when the feed unit is not t TREO. */
   committedTreoTpa: StepSeriesSchema.optional(),
-  /** Share of TREO that is each separable product (t product oxide per t TREO), e.g. { ndpr_oxide: 0.2 }. */
+  committedFeedTpa: StepSeriesSchema.optional(),
+  /** t of each feed-stage product per unit of feed, e.g. { ndpr_oxide: 0.2 } (t oxide per t TREO). */
   assay: z.record(IdSchema, z.number().min(0).max(1)),
-  /** Cost of one tonne TREO of concentrate at the mine gate, USD. */
-  costUsdPerTTreo: z.number().min(0),
+  /** Cost of one unit of feed at the mine (or brine field) gate, USD: `costUsdPerTTreo` for t TREO, else `costUsdPerTFeed`. */
+  costUsdPerTTreo: z.number().min(0).optional(),
+  costUsdPerTFeed: z.number().min(0).optional(),
   /** Kind of feed (an id in `feed-types.json`): sets the cracking cost and co-product credit per t fed. */
   feedType: IdSchema.optional(),
   ...provenance,
@@ -160,13 +227,13 @@ export const PlantSchema = z.object({
   expansion: ExpansionSchema.optional(),
   fixedOpexUsdPerTpaYear: z.number().min(0),
   variableOpexUsdPerT: z.number().min(0),
-  /** Separation only: share of each assayed product recovered as separated oxide. */
+  /** Feed stage (separation) only: share of each assayed product recovered. */
   recoveryRate: z.number().min(0).max(1).optional(),
-  /** Separation only: can it separate heavy products (Dy, Tb)? */
+  /** Feed stage only: does it have the chain's restricted circuit (`meta.chain.heavyCircuitName`: Dy, Tb in quad-2026)? */
   heavyCircuit: z.boolean().optional(),
-  /** Separation only: first year the heavy circuit yields heavy products (absent: every year it exists). */
+  /** Feed stage only: first year the circuit yields its products (absent: every year it exists). */
   heavyCircuitFromYear: YearSchema.optional(),
-  /** Metal and magnet only: recipes (process ids) the plant can run. */
+  /** Conversion stages (metal and magnet) only: recipes (process ids) the plant can run. */
   processes: z.array(IdSchema).optional(),
   ...provenance,
 });
@@ -174,11 +241,11 @@ export const PlantSchema = z.object({
 export const DemandSchema = z.object({
   id: IdSchema,
   country: IdSchema,
-  /** Total finished-magnet demand in `baseYear`, t. */
+  /** Total demand for the final products (finished magnets in quad-2026) in `baseYear`, t. */
   baseYear: YearSchema,
   baseTonnes: z.number().min(0),
   growthRatePerYear: z.number().min(-0.5).max(1),
-  /** Share of the demand in each final product (magnet grade); shares sum to 1. */
+  /** Share of the demand in each final product (`meta.chain.finalProductTerm`: magnet grade in quad-2026); shares sum to 1. */
   gradeMix: z.record(IdSchema, z.number().min(0).max(1)),
   ...provenance,
 });
@@ -404,6 +471,8 @@ export const DatasetMetaSchema = z.object({
   currency: z.string(),
   /** The country that sells every product at a price (China). */
   rivalSupplierCountry: IdSchema,
+  /** The chain's vocabulary: stages, feed unit, circuit and final-product names. */
+  chain: ChainSchema,
   defaults: z.object({
     discountRate: z.number().min(0).max(0.5),
     /** Penalty for a tonne of final demand left unserved, USD/t (prevents infeasibility under bans). */

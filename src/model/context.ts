@@ -14,6 +14,7 @@ import { stepValue } from './instance.js';
 import type { Plant } from '../data/schema.js';
 import type { TradeNetwork } from './trade-network.js';
 import { heavyInService } from './concepts/separation.js';
+import { feedStageOf } from '../data/chain.js';
 
 export interface Sets {
   /** Countries with a plant able to make each product. */
@@ -173,9 +174,10 @@ export function deriveSets(instance: Instance): Sets {
     if (!set) map.set(product, (set = new Set()));
     set.add(country);
   };
+  const feedStage = feedStageOf(instance.dataset.meta.chain);
   const separationOutputs = (plant: Plant) =>
     [...instance.products.values()]
-      .filter((p) => p.stage === 'separation' && (!p.heavy || plant.heavyCircuit))
+      .filter((p) => p.stage === feedStage && (!p.heavy || plant.heavyCircuit))
       .filter((p) => instance.sources.some((s) => (s.assay[p.id] ?? 0) > 0))
       .map((p) => p.id);
   const existingYears = (plant: Plant) =>
@@ -197,7 +199,7 @@ export function deriveSets(instance: Instance): Sets {
   };
   for (const plant of instance.plants) {
     if (!activeYears(plant).length) continue;
-    if (plant.stage === 'separation') {
+    if (plant.stage === feedStage) {
       for (const product of separationOutputs(plant)) add(producers, product, plant.country);
     } else {
       for (const processId of plant.processes ?? []) {

@@ -457,6 +457,13 @@ export function resolveScenario(scenario: Scenario, dataset: Dataset, options: R
   scenario.nearOptimal?.terms.forEach((term, i) => {
     const q = term.quantity;
     if (q.kind === 'new_capacity') q.countries?.forEach((c, j) => checkCountry(`nearOptimal.terms[${i}].quantity.countries[${j}]`, c));
+    // Stages are the dataset's own (meta.chain.stages).
+    if (q.kind === 'new_capacity') {
+      const stages = new Set(dataset.meta.chain.stages.map((s) => s.id));
+      q.stages?.forEach((s, j) => {
+        if (!stages.has(s)) issues.push({ path: `nearOptimal.terms[${i}].quantity.stages[${j}]`, message: `unknown stage '${s}' (the dataset's stages: ${[...stages].join(', ')})` });
+      });
+    }
     if (q.kind === 'public_spending') {
       const known = new Set(dataset.funders.map((f) => f.id));
       q.funders?.forEach((f, j) => {

@@ -52,7 +52,7 @@ export const DependencyTrajectorySchema = z.object({
 });
 
 export const FlowSchema = z.object({
-  kind: z.enum(['feed', 'ship', 'buy', 'sell']).describe("feed: concentrate to a separation plant; ship: between countries; buy: from the rival; sell: to the rest of the world (to = 'WORLD')."),
+  kind: z.enum(['feed', 'ship', 'buy', 'sell']).describe("feed: concentrate (the dataset's feed) to a plant of its feed stage (separation in quad-2026); ship: between countries; buy: from the rival; sell: to the rest of the world (to = 'WORLD')."),
   product: z.string(),
   origin: z.enum(['trusted', 'untrusted']),
   from: z.string(),

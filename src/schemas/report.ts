@@ -49,7 +49,7 @@ const MarginalBase = z.object({
 });
 
 export const MarginalValuesSchema = z.object({
-  feedstock: z.array(MarginalBase.extend({ source: z.string(), valueUsdPerT: z.number().describe('Cost saved by one more t TREO of this source in this year (≥ 0).') })),
+  feedstock: z.array(MarginalBase.extend({ source: z.string(), valueUsdPerT: z.number().describe('Cost saved by one more unit of feed (the dataset\'s meta.chain.feedUnit: t TREO in quad-2026) of this source in this year (≥ 0).') })),
   budgets: z.array(
     MarginalBase.extend({
       funder: z.string(),

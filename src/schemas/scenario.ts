@@ -221,7 +221,7 @@ export const BudgetSchema = z
     totalUsd: withUnit('USD', z.number().min(0), '3 GUSD').optional().describe('USD, or a string with a unit such as "3 GUSD" or "500 MUSD".'),
     perYearUsd: withUnit('USD', z.number().min(0), '500 MUSD').optional().describe('USD per year, or a string with a unit such as "500 MUSD".'),
     eligibleCountries: idList('countries').optional(),
-    eligibleStages: z.array(StageSchema).max(3).optional(),
+    eligibleStages: z.array(StageSchema).max(20).optional(),
     maxShareOfCapex: z.number().min(0).max(1).optional().describe('Co-financing: largest share of one build-year capex this funder may pay.'),
   })
   .strict();

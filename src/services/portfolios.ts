@@ -8,6 +8,16 @@ import { comparePortfolios } from './compare.js';
 import { diffInputs, toInputChanges } from '../analysis/explain.js';
 import { portfolioCsv, type CsvTable } from './csv.js';
 import { reportMarkdown } from '../analysis/report-markdown.js';
+import { loadDataset } from '../data/load.js';
+
+/** The feed unit of a portfolio's dataset, for the Markdown report ('unit' when the dataset is gone). */
+function feedUnitOf(datasetId: string): string {
+  try {
+    return loadDataset(datasetId).meta.chain.feedUnit;
+  } catch {
+    return 'unit';
+  }
+}
 import type { Report } from '../schemas/report.js';
 
 export type PortfolioService = ReturnType<typeof createPortfolioService>;
@@ -41,7 +51,7 @@ export function createPortfolioService(deps: { repo: PortfolioRepository; scenar
       const body = await deps.repo.findReportJson(id);
       if (body === null) throw new HttpProblem('not-found', `portfolio '${id}' has no solver report: its solve was stopped at the time limit before reporting`);
       if (format === 'json') return { contentType: 'application/json; charset=utf-8', body };
-      return { contentType: 'text/markdown; charset=utf-8', body: reportMarkdown(JSON.parse(body) as Report, stored.portfolio) };
+      return { contentType: 'text/markdown; charset=utf-8', body: reportMarkdown(JSON.parse(body) as Report, stored.portfolio, 10, feedUnitOf(stored.portfolio.datasetId)) };
     },
 
     async exportCsv(id: string, table: CsvTable): Promise<{ filename: string; csv: string }> {

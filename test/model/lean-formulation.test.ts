@@ -36,9 +36,9 @@ async function compare(t: Test, label: string, input: unknown, dataset: Dataset,
 }
 
 t.test('every shipped scenario: same optimum (or the same status), fewer nonzeros', async (t) => {
-  const dataset = loadDataset('quad-2026');
   const files = readdirSync(join(projectRoot(), 'models', 'scenarios')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
-  for (const name of files) await compare(t, name, scenarioFile(name), dataset, name !== 'small-us-magnets-2030');
+  // Each scenario on its own dataset (quad-2026 or lithium-2026).
+  for (const name of files) await compare(t, name, scenarioFile(name), loadDataset(scenarioFile(name).datasetId), name !== 'small-us-magnets-2030');
 });
 
 t.test('a lane closed for a product keeps its re-export routes, and the optimum', async (t) => {

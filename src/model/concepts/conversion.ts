@@ -1,5 +1,5 @@
 /**
- * Conversion: metal and magnet plants run recipes (processes) that turn inputs into one output.
+ * Conversion: plants of every stage but the feed stage (metal and magnet in quad-2026) run recipes (processes) that turn inputs into one output.
  *
  *   make[p,r,o,y] ≥ 0   t of recipe r's output made at plant p in year y with content of origin o
  *   balance[out_r, o, c_p, y]  += make                         (the output keeps the inputs' origin)
@@ -15,11 +15,13 @@
  */
 import type { FormulationContext } from '../context.js';
 import { UNTRUSTED_TIE_BREAK_USD_PER_T } from '../tie-break.js';
+import { feedStageOf } from '../../data/chain.js';
 
 export function addConversion(ctx: FormulationContext): void {
   const { instance, builder, sets } = ctx;
+  const feedStage = feedStageOf(instance.dataset.meta.chain);
   for (const plant of instance.plants) {
-    if (plant.stage === 'separation') continue;
+    if (plant.stage === feedStage) continue;
     const years = sets.activeYears(plant);
     for (const processId of plant.processes ?? []) {
       const process = instance.processes.get(processId);

@@ -1,10 +1,13 @@
 /**
- * Separation: concentrate in, separated oxides out, in the feed's proportions.
+ * Separation — the chain's feed stage (the stage of role `feed` in `meta.chain`; separation in
+ * quad-2026): feed in, products out, in the feed's proportions. Quantities of feed are in the chain's
+ * feed unit (`meta.chain.feedUnit`: t TREO in quad-2026, so read "t TREO" below as "unit of feed").
  *
  *   feed[s,p,y] ≥ 0   t TREO of source s separated at plant p in year y, where the feed may reach the
  *                     plant that year: no closed lane or lane rule (captive feed, a closed concentrate
  *                     lane) stops it, and no export control stops concentrate from the rival country
- *   yield of oxide k = assay_s(k) · recovery_p      (heavy k only where p's heavy circuit is in service)
+ *   yield of oxide k = assay_s(k) · recovery_p      (heavy k only where p's heavy circuit is in service;
+ *                                                    the circuit is `meta.chain.heavyCircuitName`)
  *   output of oxide k = Σ_s feed[s,p,y] · yield_{s,p,k}
  *
  * The output's origin is trusted only when both the source's and the plant's countries are trusted:
@@ -22,6 +25,7 @@
 import type { FeedstockSource, Plant } from '../../data/schema.js';
 import type { FormulationContext } from '../context.js';
 import { CONCENTRATE, type Instance, type Origin } from '../instance.js';
+import { feedCostUsdPerT, feedStageOf } from '../../data/chain.js';
 
 /** True when the plant separates heavy products in `year`: it has a heavy circuit, in service by then. */
 export function heavyInService(plant: Plant, year: number): boolean {
@@ -35,10 +39,11 @@ export function heavyInService(plant: Plant, year: number): boolean {
  */
 export function feedYields(instance: Instance, source: FeedstockSource, plant: Plant, year: number): Array<readonly [string, number]> {
   const heavy = heavyInService(plant, year);
+  const feedStage = feedStageOf(instance.dataset.meta.chain);
   const yields: Array<readonly [string, number]> = [];
   for (const [product, share] of Object.entries(source.assay)) {
     const info = instance.products.get(product);
-    if (!info || info.stage !== 'separation' || (info.heavy && !heavy)) continue;
+    if (!info || info.stage !== feedStage || (info.heavy && !heavy)) continue;
     const rate = share * (plant.recoveryRate ?? 0);
     if (rate > 0) yields.push([product, rate]);
   }
@@ -47,8 +52,9 @@ export function feedYields(instance: Instance, source: FeedstockSource, plant: P
 
 export function addSeparation(ctx: FormulationContext): void {
   const { instance, builder, sets } = ctx;
+  const feedStage = feedStageOf(instance.dataset.meta.chain);
   for (const plant of instance.plants) {
-    if (plant.stage !== 'separation') continue;
+    if (plant.stage !== feedStage) continue;
     const outputs = sets.separationOutputs(plant);
     const recovery = plant.recoveryRate ?? 0;
     for (const source of instance.sources) {
@@ -70,7 +76,7 @@ export function addSeparation(ctx: FormulationContext): void {
         if (fromRival && instance.exportControlled(CONCENTRATE, y)) continue;
         const column = builder.addVariable('feed', [source.id, plant.id, y]);
         const d = instance.discountFactor(y);
-        builder.addCost(column, source.costUsdPerTTreo * d, 'feedstock');
+        builder.addCost(column, feedCostUsdPerT(source) * d, 'feedstock');
         builder.addCost(column, instance.transportUsdPerT(source.country, plant.country) * d, 'transport');
         builder.addCost(column, processing(yields) * d, 'variableOpex');
         builder.addCost(column, -coProductCredit * d, 'coProductCredit');

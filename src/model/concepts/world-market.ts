@@ -15,16 +15,18 @@
  * Cost category `worldMarketSales` (negative: revenue).
  */
 import type { FormulationContext } from '../context.js';
+import { feedStageOf } from '../../data/chain.js';
 
 export function addWorldMarket(ctx: FormulationContext): void {
   const { instance, builder, sets } = ctx;
   if (!instance.worldMarketSales) return;
+  const feedStage = feedStageOf(instance.dataset.meta.chain);
   // Where and when each product can be made: product → country → years with an active plant.
   const made = new Map<string, Map<string, Set<number>>>();
   for (const plant of instance.plants) {
     if (plant.country === instance.rival) continue;
     const products =
-      plant.stage === 'separation'
+      plant.stage === feedStage
         ? sets.separationOutputs(plant)
         : (plant.processes ?? []).flatMap((id) => {
             const process = instance.processes.get(id);

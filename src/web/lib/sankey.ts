@@ -99,6 +99,14 @@ export const nodeId = (column: Column, country: string) => `${column}:${country}
 
 const STAGES: readonly Stage[] = ['separation', 'metal', 'magnet'];
 
+/**
+ * True for the stages the Sankey has columns for (the rare-earth chain of quad-2026). Datasets declare
+ * their own stages (`meta.chain`); products of other stages are not placed (the Sankey notes them).
+ */
+export function isSankeyStage(stage: string): stage is Stage {
+  return (STAGES as readonly string[]).includes(stage);
+}
+
 /** The column a product made at `stage` goes to: the market when it is final, else the next stage. */
 export function nextColumn(stage: Stage, final: boolean): Column {
   if (final) return 'market';

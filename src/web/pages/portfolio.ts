@@ -11,7 +11,7 @@ import { mountChart, type ChartOption } from '../lib/charts.js';
 import { clear, errorBox, h, num, table } from '../lib/dom.js';
 import { exact, formatNumber, formatShare, formatTonnes, formatUsd } from '../lib/format.js';
 import { OKABE_ITO, ORIGIN_COLOURS, SERIES_COLOURS, STAGE_COLOURS } from '../lib/palette.js';
-import { buildSankey, COLUMN_TITLES, COLUMNS, sankeyYears, WORLD, type ProductInfo, type SankeyLink, type SankeyYear } from '../lib/sankey.js';
+import { buildSankey, COLUMN_TITLES, COLUMNS, isSankeyStage, sankeyYears, WORLD, type ProductInfo, type SankeyLink, type SankeyYear } from '../lib/sankey.js';
 import { timelineRows } from '../lib/timeline.js';
 import { trajectoryOption } from '../lib/trajectory-chart.js';
 import type { Dataset, PortfolioRecord, Report, ScenarioRecord } from '../lib/types.js';
@@ -162,7 +162,7 @@ function header(p: PortfolioRecord, names: Names): HTMLElement {
 
 /** Which stage makes each product; without the dataset only feed links can be placed (the Sankey notes the rest). */
 function productsOf(dataset: Dataset | null): ProductInfo[] {
-  return dataset?.products.map((x) => ({ id: x.id, stage: x.stage, final: x.final })) ?? [];
+  return dataset?.products.flatMap((x) => (isSankeyStage(x.stage) ? [{ id: x.id, stage: x.stage, final: x.final }] : [])) ?? [];
 }
 
 function defaultYear(p: PortfolioRecord, years: number[]): number | undefined {
