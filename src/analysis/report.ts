@@ -234,6 +234,7 @@ function formatUsd(value: number): string {
 export function unbuiltCandidates(instance: Instance, model: LinearModel, values: Float64Array, columnDuals: Float64Array): Array<{ plant: string; column: number; amount: number; fraction: number }> {
   const byPlant = new Map<string, number[]>();
   model.colNames.forEach((name, j) => {
+    if (!name.startsWith('build[')) return; // cheap test first: every column of the model passes here
     const parsed = parseName(name);
     if (parsed.family !== 'build') return;
     const { plant } = parsed.index;

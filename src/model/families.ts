@@ -553,43 +553,78 @@ export class NameError extends Error {
   override readonly name = 'NameError';
 }
 
-const YEAR_TEXT = /^(0|[1-9][0-9]*)$/;
+/** Per family, what parsing needs: field names, which are years or origins, and how many fields a name may have. */
+interface ParseRule {
+  readonly family: FamilyName;
+  readonly names: readonly string[];
+  readonly kinds: readonly ('year' | 'origin' | 'id')[];
+  readonly least: number;
+}
+
+const PARSE_RULES = new Map<string, ParseRule>(
+  FAMILY_NAMES.map((family) => {
+    const fields: readonly IndexField[] = FAMILIES[family].index;
+    const last = fields[fields.length - 1];
+    return [
+      family,
+      {
+        family,
+        names: fields.map((f) => f.name),
+        kinds: fields.map((f) => (f.role === 'year' ? 'year' : f.role === 'origin' ? 'origin' : 'id')),
+        least: last?.optionalWhen !== undefined ? fields.length - 1 : fields.length,
+      },
+    ];
+  }),
+);
+
+/** The year a name writes (digits, no leading zero), or -1. */
+function yearOf(part: string): number {
+  const n = part.length;
+  if (n === 0 || n > 9 || (n > 1 && part.charCodeAt(0) === 48)) return -1;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const d = part.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
 
 /**
  * A name turned back into its family and a typed record of its index fields. Throws a `NameError`
  * for text the model does not write: an unknown family, the wrong number of indices, a year that is
- * not an integer as the model writes it, an empty id or an id with a bracket.
+ * not an integer as the model writes it, an origin other than `trusted` / `untrusted`, an empty id or
+ * a bracket inside the index.
  */
 export function parseName(text: string): ParsedName {
   const open = text.indexOf('[');
-  if (open <= 0 || text.charCodeAt(text.length - 1) !== 93 /* ] */) throw new NameError(`'${text}' is not a name of the form family[index,…]`);
-  const family = text.slice(0, open);
-  const declared = familyOf(family);
-  if (!declared) throw new NameError(`'${text}': no family '${family}' is declared in src/model/families.ts`);
-  const inner = text.slice(open + 1, -1);
-  const parts = inner === '' ? [] : inner.split(',');
-  const fields = declared.index;
-  const last = fields[fields.length - 1];
-  const least = last?.optionalWhen !== undefined ? fields.length - 1 : fields.length;
-  if (parts.length < least || parts.length > fields.length) {
-    throw new NameError(`'${text}': ${family} names have ${least === fields.length ? fields.length : `${least} or ${fields.length}`} indices (${nameForm(family as FamilyName)}), not ${parts.length}`);
+  const end = text.length - 1;
+  if (open <= 0 || text.charCodeAt(end) !== 93 /* ] */) throw new NameError(`'${text}' is not a name of the form family[index,…]`);
+  const rule = PARSE_RULES.get(text.slice(0, open));
+  if (!rule) throw new NameError(`'${text}': no family '${text.slice(0, open)}' is declared in src/model/families.ts`);
+  if (text.indexOf('[', open + 1) >= 0 || text.indexOf(']', open) !== end) throw new NameError(`'${text}': an index cannot contain a bracket`);
+  const parts = end === open + 1 ? [] : text.slice(open + 1, end).split(',');
+  const { names, kinds, least } = rule;
+  if (parts.length < least || parts.length > names.length) {
+    throw new NameError(`'${text}': ${rule.family} names have ${least === names.length ? names.length : `${least} or ${names.length}`} indices (${nameForm(rule.family)}), not ${parts.length}`);
   }
   const index: Record<string, string | number> = {};
   for (let i = 0; i < parts.length; i++) {
-    const field = fields[i]!;
     const part = parts[i]!;
-    if (field.role === 'year') {
-      if (!YEAR_TEXT.test(part)) throw new NameError(`'${text}': ${field.name} '${part}' is not a year`);
-      index[field.name] = Number(part);
-    } else if (field.role === 'origin') {
+    const kind = kinds[i];
+    if (kind === 'year') {
+      const year = yearOf(part);
+      if (year < 0) throw new NameError(`'${text}': ${names[i]} '${part}' is not a year`);
+      index[names[i]!] = year;
+    } else if (kind === 'origin') {
       if (part !== 'trusted' && part !== 'untrusted') throw new NameError(`'${text}': origin '${part}' is neither ${ORIGIN_VALUES.join(' nor ')}`);
-      index[field.name] = part;
+      index[names[i]!] = part;
     } else {
-      if (part === '' || part.includes('[') || part.includes(']')) throw new NameError(`'${text}': ${field.name} '${part}' is not an id`);
-      index[field.name] = part;
+      if (part.length === 0) throw new NameError(`'${text}': ${names[i]} is empty`);
+      index[names[i]!] = part;
     }
   }
-  return { family, index } as ParsedName;
+  return { family: rule.family, index } as ParsedName;
 }
 
 /** `parseName` for names that may not be the model's (another tool's columns): null instead of an error. */
