@@ -527,10 +527,6 @@ export function familyOf(family: string): FamilyDeclaration | undefined {
   return Object.prototype.hasOwnProperty.call(FAMILIES, family) ? (FAMILIES as Readonly<Record<string, FamilyDeclaration>>)[family] : undefined;
 }
 
-export function isFamily(family: string): family is FamilyName {
-  return familyOf(family) !== undefined;
-}
-
 /** The declared families, in declaration order. */
 export const FAMILY_NAMES = Object.keys(FAMILIES) as FamilyName[];
 
