@@ -4,7 +4,7 @@
  * would edit to move its limit. Reports, binding limits and the infeasibility diagnosis all use
  * this one translation, keyed by the row's stable name (`family[id,…]`).
  */
-import { parseName } from '../model/builder.js';
+import { familyOf, parseName, unitIn, type IndexField } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
 import { feedSupplyField } from '../data/chain.js';
 
@@ -14,7 +14,7 @@ export interface ConstraintTerms {
   family: string;
   /** Plain words, e.g. "feedstock available from Mount Weld (AU) in 2030". */
   description: string;
-  /** Unit of the row's limit, e.g. `t TREO/yr`, `USD`, `t`. */
+  /** Unit of the row's limit, as its family declares it (`t TREO/yr`, `USD`, `t`), or the custom constraint's own. */
   unit: string;
   /** Scenario JSON path whose value sets the limit, when one exists. */
   path: string | null;
@@ -22,95 +22,96 @@ export interface ConstraintTerms {
 }
 
 export function constraintTerms(instance: Instance, name: string): ConstraintTerms {
-  const { family, indices } = parseName(name);
+  const parsed = parseName(name);
+  const { family } = parsed;
   const base = { constraint: name, family };
-  const year = (s: string | undefined) => (s !== undefined && /^\d{4}$/.test(s) ? Number(s) : null);
-  const plant = (id: string | undefined) => instance.plants.find((p) => p.id === id);
-  const plantText = (id: string | undefined) => {
+  const unit = unitIn(familyOf(family)!.unit, instance.dataset.meta.chain.feedUnit);
+  const plant = (id: string) => instance.plants.find((p) => p.id === id);
+  const plantText = (id: string) => {
     const p = plant(id);
-    return p ? `${p.name} (${p.id}, ${p.country}, ${p.stage})` : String(id);
+    return p ? `${p.name} (${p.id}, ${p.country}, ${p.stage})` : id;
   };
-  const budgetIndex = (funder: string | undefined) => instance.scenario.budgets.findIndex((b) => b.funder === funder);
-  const targetOf = (id: string | undefined) => instance.targets.find((t) => t.id === id);
+  const budgetIndex = (funder: string) => instance.scenario.budgets.findIndex((b) => b.funder === funder);
+  const targetOf = (id: string) => instance.targets.find((t) => t.id === id);
 
-  switch (family) {
+  switch (parsed.family) {
     case 'source_supply': {
-      const [sourceId, y] = indices;
+      const { source: sourceId, year } = parsed.index;
       const source = instance.sources.find((s) => s.id === sourceId);
       return {
         ...base,
-        description: `feedstock available from ${source ? `${source.name} (${source.id}, ${source.country})` : sourceId} in ${y}`,
-        unit: `${instance.dataset.meta.chain.feedUnit}/yr`,
+        description: `feedstock available from ${source ? `${source.name} (${source.id}, ${source.country})` : sourceId} in ${year}`,
+        unit,
         path: `overrides.sources.${sourceId}.${feedSupplyField(source)}`,
-        year: year(y),
+        year,
       };
     }
     case 'capacity': {
-      const [plantId, y] = indices;
+      const { plant: plantId, year } = parsed.index;
       return {
         ...base,
-        description: `capacity of ${plantText(plantId)} in ${y}`,
-        unit: 't/yr',
+        description: `capacity of ${plantText(plantId)} in ${year}`,
+        unit,
         path: `overrides.plants.${plantId}.existingCapacityTpa`,
-        year: year(y),
+        year,
       };
     }
     case 'max_size': {
-      const [plantId] = indices;
+      const { plant: plantId } = parsed.index;
       return {
         ...base,
         description: `largest total expansion of ${plantText(plantId)} over the horizon`,
-        unit: 't/yr',
+        unit,
         path: `overrides.plants.${plantId}.expansion.maxSizeTpa`,
         year: null,
       };
     }
     case 'budget_year': {
-      const [funder, y] = indices;
+      const { funder, year } = parsed.index;
       const i = budgetIndex(funder);
-      return { ...base, description: `${funder} budget in ${y}`, unit: 'USD', path: i >= 0 ? `budgets[${i}].perYearUsd` : null, year: year(y) };
+      return { ...base, description: `${funder} budget in ${year}`, unit, path: i >= 0 ? `budgets[${i}].perYearUsd` : null, year };
     }
     case 'budget_total': {
-      const [funder] = indices;
+      const { funder } = parsed.index;
       const i = budgetIndex(funder);
-      return { ...base, description: `${funder} budget over the horizon`, unit: 'USD', path: i >= 0 ? `budgets[${i}].totalUsd` : null, year: null };
+      return { ...base, description: `${funder} budget over the horizon`, unit, path: i >= 0 ? `budgets[${i}].totalUsd` : null, year: null };
     }
     case 'cofinancing': {
-      const [funder, plantId, y] = indices;
+      const { funder, plant: plantId, year } = parsed.index;
       const i = budgetIndex(funder);
       return {
         ...base,
-        description: `${funder} may pay at most its co-financing share of ${plantText(plantId)}'s ${y} capex`,
-        unit: 'USD',
+        description: `${funder} may pay at most its co-financing share of ${plantText(plantId)}'s ${year} capex`,
+        unit,
         path: i >= 0 ? `budgets[${i}].maxShareOfCapex` : null,
-        year: year(y),
+        year,
       };
     }
     case 'public_share': {
-      const [plantId, y] = indices;
-      return { ...base, description: `public funders must pay their share of ${plantText(plantId)}'s ${y} capex`, unit: 'USD', path: 'capexPublicShare', year: year(y) };
+      const { plant: plantId, year } = parsed.index;
+      return { ...base, description: `public funders must pay their share of ${plantText(plantId)}'s ${year} capex`, unit, path: 'capexPublicShare', year };
     }
     case 'dependency': {
-      const [targetId, y] = indices;
+      const { target: targetId, year } = parsed.index;
       const t = targetOf(targetId);
       return {
         ...base,
         description: t
-          ? `target ${t.id}: untrusted share of ${t.bloc.join('+')} ${t.product} consumption ≤ ${(t.maxUntrustedShare * 100).toFixed(1)} % in ${y}`
-          : `target ${targetId} in ${y}`,
-        unit: 't',
+          ? `target ${t.id}: untrusted share of ${t.bloc.join('+')} ${t.product} consumption ≤ ${(t.maxUntrustedShare * 100).toFixed(1)} % in ${year}`
+          : `target ${targetId} in ${year}`,
+        unit,
         path: t ? `targets[${t.index}].maxUntrustedShare` : null,
-        year: year(y),
+        year,
       };
     }
     case 'demand': {
-      const [country, product, y] = indices;
-      return { ...base, description: `${country} demand for ${product} in ${y}`, unit: 't', path: `overrides.demand`, year: year(y) };
+      const { country, product, year } = parsed.index;
+      return { ...base, description: `${country} demand for ${product} in ${year}`, unit, path: `overrides.demand`, year };
     }
     case 'contract':
     case 'contract_delivery':
     case 'contract_share': {
-      const [contractId, y] = indices;
+      const { contract: contractId, year } = parsed.index;
       const c = instance.contracts.find((x) => x.id === contractId);
       const what =
         family === 'contract_share'
@@ -118,35 +119,41 @@ export function constraintTerms(instance: Instance, name: string): ConstraintTer
           : family === 'contract_delivery'
             ? `firm volume of ${c?.product ?? ''} owed to ${c?.buyerCountry ?? '?'}`
             : `firm volume of ${c?.product ?? ''} from ${c?.plant.id ?? '?'}`;
-      return { ...base, description: `contract ${contractId}: ${what} in ${y}`, unit: 't', path: `overrides.contracts.${contractId}`, year: year(y) };
+      return { ...base, description: `contract ${contractId}: ${what} in ${year}`, unit, path: `overrides.contracts.${contractId}`, year };
     }
     case 'balance': {
-      const [product, origin, country, y] = indices;
-      return { ...base, description: `${origin} ${product} available in ${country} in ${y}`, unit: 't', path: null, year: year(y) };
+      const { product, origin, country, year } = parsed.index;
+      return { ...base, description: `${origin} ${product} available in ${country} in ${year}`, unit, path: null, year };
     }
     case 'min_build':
     case 'max_build': {
-      const [plantId, y] = indices;
+      const { plant: plantId, buildYear } = parsed.index;
       return {
         ...base,
-        description: `${family === 'min_build' ? 'minimum efficient' : 'largest'} size of a ${y} build of ${plantText(plantId)}`,
-        unit: 't/yr',
+        description: `${family === 'min_build' ? 'minimum efficient' : 'largest'} size of a ${buildYear} build of ${plantText(plantId)}`,
+        unit,
         path: `overrides.plants.${plantId}.expansion.${family === 'min_build' ? 'minSizeTpa' : 'maxSizeTpa'}`,
-        year: year(y),
+        year: buildYear,
       };
     }
     case 'custom': {
-      const [id, y] = indices;
+      // The family's unit is a phrase ("t/yr, t or USD"): each custom constraint has its own.
+      const { constraint: id, year } = parsed.index;
       const c = instance.customConstraints.find((x) => x.id === id);
       return {
         ...base,
-        description: `${c?.description ?? `custom constraint ${id}`}: ${c?.expression ?? ''}${y !== undefined ? ` (in ${y})` : ''}`,
+        description: `${c?.description ?? `custom constraint ${id}`}: ${c?.expression ?? ''}${year !== undefined ? ` (in ${year})` : ''}`,
         unit: c?.parsed.unit ?? '',
         path: c ? `constraints[${c.index}].expression` : null,
-        year: year(y),
+        year: year ?? null,
       };
     }
-    default:
-      return { ...base, description: name, unit: '', path: null, year: year(indices.at(-1)) };
+    default: {
+      // The last year field, when the family has one.
+      const fields: readonly IndexField[] = familyOf(family)!.index;
+      const yearField = fields.findLast((f) => f.role === 'year');
+      const year = yearField ? (parsed.index as Readonly<Record<string, string | number | undefined>>)[yearField.name] : undefined;
+      return { ...base, description: name, unit, path: null, year: typeof year === 'number' ? year : null };
+    }
   }
 }

@@ -12,7 +12,8 @@
  *   presentValue   = δ_y · (floorPayment + supportPayment)
  * Pure: reads the instance, the model's column names and a vector of column values.
  */
-import { parseName, type LinearModel } from '../model/builder.js';
+import type { LinearModel } from '../model/builder.js';
+import { parseName } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
 import { plantOutputs } from './plant-output.js';
 import type { ContractUse } from '../schemas/portfolio.js';
@@ -26,12 +27,12 @@ export function contractUse(instance: Instance, model: LinearModel, values: Floa
   model.colNames.forEach((name, j) => {
     const value = values[j] ?? 0;
     if (value <= 1e-9) return;
-    const { family, indices } = parseName(name);
-    if (family === 'ship') {
-      const [product, , from, to, year] = indices as [string, string, string, string, string];
+    const parsed = parseName(name);
+    if (parsed.family === 'ship') {
+      const { product, from, to, year } = parsed.index;
       add(shipped, `${product}|${from}|${to}|${year}`, value);
-    } else if (family === 'contract_shortfall') {
-      const [contract, year] = indices as [string, string];
+    } else if (parsed.family === 'contract_shortfall') {
+      const { contract, year } = parsed.index;
       add(shortfall, `${contract}|${year}`, value);
     }
   });

@@ -53,7 +53,7 @@
  * for the portfolio and once for the "no new builds" baseline (its own instance and model).
  */
 import type { LinearModel } from '../model/builder.js';
-import { parseName } from '../model/builder.js';
+import { parseName } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
 import { stageOrderOf } from '../data/chain.js';
 import { feedYields } from '../model/concepts/separation.js';
@@ -102,18 +102,18 @@ export function collectFlows(instance: Instance, model: LinearModel, columnValue
   model.colNames.forEach((name, j) => {
     const value = columnValues[j] ?? 0;
     if (Math.abs(value) <= EPS) return;
-    const { family, indices } = parseName(name);
-    switch (family) {
+    const parsed = parseName(name);
+    switch (parsed.family) {
       case 'feed': {
-        const [sourceId, plantId, year] = indices as [string, string, string];
+        const { source: sourceId, plant: plantId, year } = parsed.index;
         const source = sources.get(sourceId);
         const plant = plants.get(plantId);
         if (!source || !plant) return;
-        for (const [product, rate] of feedYields(instance, source, plant, Number(year))) add(at(product, year).production, plant.country, value * rate);
+        for (const [product, rate] of feedYields(instance, source, plant, year)) add(at(product, year).production, plant.country, value * rate);
         return;
       }
       case 'make': {
-        const [plantId, processId, origin, year] = indices as [string, string, string, string];
+        const { plant: plantId, process: processId, origin, year } = parsed.index;
         const plant = plants.get(plantId);
         const process = instance.processes.get(processId);
         if (!plant || !process) return;
@@ -122,27 +122,27 @@ export function collectFlows(instance: Instance, model: LinearModel, columnValue
         return;
       }
       case 'ship': {
-        const [product, , from, to, year] = indices as [string, string, string, string, string];
+        const { product, from, to, year } = parsed.index;
         add(at(product, year).ships, `${from}|${to}`, value);
         return;
       }
       case 'buy': {
-        const [product, country, year] = indices as [string, string, string];
+        const { product, country, year } = parsed.index;
         add(at(product, year).buys, country, value);
         return;
       }
       case 'sell': {
-        const [product, , country, year] = indices as [string, string, string, string];
+        const { product, country, year } = parsed.index;
         add(at(product, year).sells, country, value);
         return;
       }
       case 'deliver': {
-        const [country, product, origin, year] = indices as [string, string, string, string];
+        const { country, product, origin, year } = parsed.index;
         add(at(product, year).use, `${origin}|${country}`, value);
         return;
       }
       case 'unserved': {
-        const [country, product, year] = indices as [string, string, string];
+        const { country, product, year } = parsed.index;
         add(at(product, year).unserved, country, value);
         return;
       }

@@ -46,7 +46,7 @@
 import type { Dataset, LaneRule } from '../data/schema.js';
 import { stageOrderOf } from '../data/chain.js';
 import type { LinearModel } from '../model/builder.js';
-import { parseName } from '../model/builder.js';
+import { parseName } from '../model/families.js';
 import { mergeDeep, type Instance } from '../model/instance.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { Diagnosis, Remedy } from '../schemas/report.js';
@@ -279,8 +279,8 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       for (const c of instance.customConstraints) {
         const rows = new Set<number>();
         model.rowNames.forEach((name, i) => {
-          const { family, indices } = parseName(name);
-          if (family === 'custom' && indices[0] === c.id) rows.add(i);
+          const row = parseName(name);
+          if (row.family === 'custom' && row.index.constraint === c.id) rows.add(i);
         });
         if (!rows.size) continue;
         const elastic = withElasticBothWays(model, rows);
@@ -429,8 +429,8 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       const { instance: inst, model } = formulateScenario(withTargets(base, (x) => x), dataset);
       const rows = new Map<number, number>();
       model.rowNames.forEach((name, i) => {
-        const { family, indices } = parseName(name);
-        if (family === 'dependency' && indices[0] === t.id) rows.set(i, 1);
+        const row = parseName(name);
+        if (row.family === 'dependency' && row.index.target === t.id) rows.set(i, 1);
       });
       const elastic = withElastic(withCosts(model, () => 0), rows);
       const result = await solve(elastic.model);
@@ -439,7 +439,9 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       const use = consumptionByOrigin(inst, model, values.subarray(0, model.colNames.length));
       let needed = t.maxUntrustedShare;
       for (const [i, j] of elastic.columns) {
-        const year = Number(parseName(model.rowNames[i]!).indices[1]);
+        const row = parseName(model.rowNames[i]!);
+        if (row.family !== 'dependency') continue;
+        const year = row.index.year;
         const total = blocConsumptionT(use, t.bloc, t.product, year);
         if (total > 1e-9) needed = Math.max(needed, t.maxUntrustedShare + (values[j] ?? 0) / total);
       }
@@ -470,8 +472,9 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
         for (const [i, j] of elastic.columns) {
           const v = result.columnValues[j] ?? 0;
           if (v <= 1) continue;
-          const { family, indices } = parseName(forced.rowNames[i]!);
-          const key = `${indices[0]}|${family === 'budget_total' ? 'totalUsd' : 'perYearUsd'}`;
+          const row = parseName(forced.rowNames[i]!);
+          if (row.family !== 'budget_year' && row.family !== 'budget_total') continue;
+          const key = `${row.index.funder}|${row.family === 'budget_total' ? 'totalUsd' : 'perYearUsd'}`;
           extra.set(key, Math.max(extra.get(key) ?? 0, v));
         }
         const parts: Array<{ change: ScenarioChange; words: string; from: number | null }> = [];

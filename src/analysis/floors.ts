@@ -6,7 +6,8 @@
  * the public pays in present value against the capex-only alternative.
  * Pure apart from the solver function it is handed.
  */
-import { parseName, type LinearModel } from '../model/builder.js';
+import type { LinearModel } from '../model/builder.js';
+import { parseName } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
 import { feedStageOf, referenceProductOf, stageOrderOf } from '../data/chain.js';
 import { capitalRecoveryFactor, floorModel, type PlantEconomics } from '../model/concepts/price-floors.js';
@@ -47,22 +48,22 @@ export function plantEconomics(instance: Instance, model: LinearModel, values: F
   model.colNames.forEach((name, j) => {
     const value = values[j] ?? 0;
     if (value <= 1e-9) return;
-    const { family, indices } = parseName(name);
-    if (family === 'feed' || family === 'make') {
-      const plantId = (family === 'feed' ? indices[1] : indices[0])!;
-      const year = Number(indices[indices.length - 1]);
+    const parsed = parseName(name);
+    if (parsed.family === 'feed' || parsed.family === 'make') {
+      const { plant: plantId, year } = parsed.index;
       const d = instance.discountFactor(year);
       const parts = model.colCostParts.get(j) ?? [];
       const perUnit = parts.filter(([category]) => category !== 'originTieBreak').reduce((sum, [, amount]) => sum + amount, 0) / d;
       add(`${plantId}|${year}`, perUnit * value);
-      if (family === 'make') {
-        const process = instance.processes.get(indices[1]!);
+      if (parsed.family === 'make') {
+        const process = instance.processes.get(parsed.index.process);
         for (const [input, perT] of Object.entries(process?.inputsTPerT ?? {})) add(`${plantId}|${year}`, perT * (instance.worldPriceUsdPerT(input, year) ?? 0) * value);
       }
-    } else if (family === 'build') {
-      const list = builds.get(indices[0]!) ?? [];
-      list.push([Number(indices[1]), value]);
-      builds.set(indices[0]!, list);
+    } else if (parsed.family === 'build') {
+      const { plant: plantId, buildYear } = parsed.index;
+      const list = builds.get(plantId) ?? [];
+      list.push([buildYear, value]);
+      builds.set(plantId, list);
     }
   });
   const contracts = new Map<string, number>();
@@ -137,15 +138,17 @@ async function solveFloors(instance: Instance, economics: PlantEconomics[], supp
   model.colNames.forEach((name, j) => {
     const value = result.columnValues![j] ?? 0;
     if (value <= 1e-9) return;
-    const { family, indices } = parseName(name);
-    if (family === 'floor_support') {
-      add(solved.support, `${indices[1]}|${indices[2]}`, value);
-      solved.publicPv += value * instance.discountFactor(Number(indices[2]));
-    } else if (family === 'floor_grant') {
-      add(solved.grant, indices[1]!, value);
+    const parsed = parseName(name);
+    if (parsed.family === 'floor_support') {
+      const { plant, year } = parsed.index;
+      add(solved.support, `${plant}|${year}`, value);
+      solved.publicPv += value * instance.discountFactor(year);
+    } else if (parsed.family === 'floor_grant') {
+      add(solved.grant, parsed.index.plant, value);
       solved.publicPv += value;
-    } else if (family === 'floor_unviable') {
-      add(solved.unviable, indices[0]!, value * instance.discountFactor(Number(indices[1])));
+    } else if (parsed.family === 'floor_unviable') {
+      const { plant, year } = parsed.index;
+      add(solved.unviable, plant, value * instance.discountFactor(year));
     }
   });
   return solved;

@@ -12,7 +12,8 @@
  * separated from mined feed in trusted countries + NdPr content trusted countries buy from the rival
  * (oxide, metal and magnets, through the recipes' inputs).
  */
-import { parseName, type LinearModel } from '../model/builder.js';
+import type { LinearModel } from '../model/builder.js';
+import { parseName } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
 import { referenceProductOf } from '../data/chain.js';
 import type { Portfolio } from '../schemas/portfolio.js';
@@ -31,10 +32,10 @@ export function stockpileSection(instance: Instance, model: LinearModel, values:
   model.colNames.forEach((name, j) => {
     const value = values[j] ?? 0;
     if (Math.abs(value) <= EPS) return;
-    const { family, indices } = parseName(name);
-    if (family === 'stock') add(stock, indices.join('|'), value);
-    else if (family === 'fill') add(fills, `${indices[0]}|${indices[1]}|${indices[4]}`, value);
-    else if (family === 'draw') add(draws, `${indices[0]}|${indices[1]}|${indices[4]}`, value);
+    const parsed = parseName(name);
+    if (parsed.family === 'stock') add(stock, `${parsed.index.holder}|${parsed.index.product}|${parsed.index.origin}|${parsed.index.year}`, value);
+    else if (parsed.family === 'fill') add(fills, `${parsed.index.holder}|${parsed.index.product}|${parsed.index.year}`, value);
+    else if (parsed.family === 'draw') add(draws, `${parsed.index.holder}|${parsed.index.product}|${parsed.index.year}`, value);
   });
   const use = consumptionByOrigin(instance, model, values);
   const consumption = (country: string, product: string, year: number) => get(use, `${product}|trusted|${country}|${year}`) + get(use, `${product}|untrusted|${country}|${year}`);
@@ -94,16 +95,15 @@ export function recyclingSection(instance: Instance, model: LinearModel, values:
   model.colNames.forEach((name, j) => {
     const value = values[j] ?? 0;
     if (value <= EPS) return;
-    const { family, indices } = parseName(name);
-    if (family === 'recycle') {
-      const [stream, plant, route, yearText] = indices as [string, string, string, string];
-      const year = Number(yearText);
+    const parsed = parseName(name);
+    if (parsed.family === 'recycle') {
+      const { stream, plant, route, year } = parsed.index;
       flows.push({ stream, plant, route, year, scrapT: value });
       add(scrap, year, value);
       for (const [k, share] of Object.entries(routes.get(route)?.yieldsTPerT ?? {})) add(recycled, year, value * share * (eq.get(k) ?? 0));
-    } else if (family === 'buy') {
-      const [product, country, yearText] = indices as [string, string, string];
-      if (instance.trusted.has(country)) add(purchased, Number(yearText), value * (eq.get(product) ?? 0));
+    } else if (parsed.family === 'buy') {
+      const { product, country, year } = parsed.index;
+      if (instance.trusted.has(country)) add(purchased, year, value * (eq.get(product) ?? 0));
     }
   });
   // Separated NdPr from trusted plants: mined feed is primary; feed of a recycled feed type (Caremag's
@@ -114,13 +114,12 @@ export function recyclingSection(instance: Instance, model: LinearModel, values:
   model.colNames.forEach((name, j) => {
     const value = values[j] ?? 0;
     if (value <= EPS) return;
-    const { family, indices } = parseName(name);
-    if (family !== 'feed') return;
-    const [sourceId, plantId, yearText] = indices as [string, string, string];
+    const parsed = parseName(name);
+    if (parsed.family !== 'feed') return;
+    const { source: sourceId, plant: plantId, year } = parsed.index;
     const source = sources.get(sourceId);
     const plant = plants.get(plantId);
     if (!source || !plant || !instance.trusted.has(plant.country)) return;
-    const year = Number(yearText);
     const recycledFeed = source.feedType !== undefined && instance.feedTypes.get(source.feedType)?.recycled === true;
     for (const [product, rate] of feedYields(instance, source, plant, year)) {
       if (eq.get(product) === 1) add(recycledFeed ? recycled : primary, year, value * rate);

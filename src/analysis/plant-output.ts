@@ -3,7 +3,8 @@
  * separation yields (`feed` × the feed-yield rule) and conversion output (`make`). Keyed
  * `plant|product|year`. The contracts report and the calibration both read it.
  */
-import { parseName, type LinearModel } from '../model/builder.js';
+import type { LinearModel } from '../model/builder.js';
+import { parseName } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
 import { feedYields } from '../model/concepts/separation.js';
 
@@ -15,15 +16,15 @@ export function plantOutputs(instance: Instance, model: LinearModel, values: Flo
   model.colNames.forEach((name, j) => {
     const value = values[j] ?? 0;
     if (value <= 1e-9) return;
-    const { family, indices } = parseName(name);
-    if (family === 'feed') {
-      const [sourceId, plantId, year] = indices as [string, string, string];
+    const parsed = parseName(name);
+    if (parsed.family === 'feed') {
+      const { source: sourceId, plant: plantId, year } = parsed.index;
       const source = sources.get(sourceId);
       const plant = plants.get(plantId);
       if (!source || !plant) return;
-      for (const [product, rate] of feedYields(instance, source, plant, Number(year))) add(`${plantId}|${product}|${year}`, value * rate);
-    } else if (family === 'make') {
-      const [plantId, processId, , year] = indices as [string, string, string, string];
+      for (const [product, rate] of feedYields(instance, source, plant, year)) add(`${plantId}|${product}|${year}`, value * rate);
+    } else if (parsed.family === 'make') {
+      const { plant: plantId, process: processId, year } = parsed.index;
       const process = instance.processes.get(processId);
       if (process) add(`${plantId}|${process.output}|${year}`, value);
     }

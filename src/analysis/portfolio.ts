@@ -1,10 +1,10 @@
 /**
  * Turns a solved model back into a portfolio a planner reads. Everything is read from column
- * names (`build[plant,year]`, `ship[product,origin,from,to,year]`, …) parsed back into data ids,
- * so the solver's column order never leaks out.
+ * names (`build[plant,buildYear]`, `ship[product,origin,from,to,year]`, …) parsed back into data
+ * ids by `parseName` (model/families.ts), so the solver's column order never leaks out.
  */
 import type { LinearModel, ModelStats } from '../model/builder.js';
-import { parseName } from '../model/builder.js';
+import { parseName, type ParsedName } from '../model/families.js';
 import { COST_CATEGORIES, costBreakdownKey, type CostBreakdownKey, type CostCategory } from '../model/cost-categories.js';
 import type { Instance, Origin } from '../model/instance.js';
 import { stepValue } from '../model/instance.js';
@@ -22,11 +22,8 @@ const EPS = 1e-6;
 /** The `to` of a sale to the rest of the world (world-market.ts): not a country. */
 export const WORLD_MARKET = 'WORLD';
 
-interface Parsed {
-  family: string;
-  indices: string[];
-  value: number;
-}
+/** A non-zero column: its parsed name (narrow on `family` to read the index fields) and value. */
+type Parsed = ParsedName & { readonly value: number };
 
 function nonZero(model: LinearModel, values: Float64Array): Parsed[] {
   const out: Parsed[] = [];
@@ -45,15 +42,16 @@ export function consumptionByOrigin(instance: Instance, model: LinearModel, valu
   const use = new Map<string, number>();
   const add = (key: string, v: number) => use.set(key, (use.get(key) ?? 0) + v);
   const plantCountry = new Map(instance.plants.map((p) => [p.id, p.country]));
-  for (const { family, indices, value } of nonZero(model, values)) {
-    if (family === 'deliver') {
-      const [country, product, origin, year] = indices as [string, string, string, string];
+  for (const p of nonZero(model, values)) {
+    const value = p.value;
+    if (p.family === 'deliver') {
+      const { country, product, origin, year } = p.index;
       add(`${product}|${origin}|${country}|${year}`, value);
-    } else if (family === 'unserved') {
-      const [country, product, year] = indices as [string, string, string];
+    } else if (p.family === 'unserved') {
+      const { country, product, year } = p.index;
       add(`${product}|untrusted|${country}|${year}`, value);
-    } else if (family === 'make') {
-      const [plant, processId, origin, year] = indices as [string, string, string, string];
+    } else if (p.family === 'make') {
+      const { plant, process: processId, origin, year } = p.index;
       const process = instance.processes.get(processId);
       for (const [input, perTonne] of Object.entries(process?.inputsTPerT ?? {})) {
         add(`${input}|${origin}|${plantCountry.get(plant)}|${year}`, perTonne * value);
@@ -95,15 +93,14 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
   const parsed = values ? nonZero(model, values) : [];
 
   const funding = new Map<string, number>(); // funder|plant|year → USD
-  for (const p of parsed) if (p.family === 'fund') funding.set(p.indices.join('|'), p.value);
+  for (const p of parsed) if (p.family === 'fund') funding.set(`${p.index.funder}|${p.index.plant}|${p.index.year}`, p.value);
+  const buildColumns = parsed.filter((p): p is Extract<Parsed, { family: 'build' }> => p.family === 'build');
 
-  const builds = parsed
-    .filter((p) => p.family === 'build')
-    .map(({ indices, value }) => {
-      const [plantId, yearText] = indices as [string, string];
+  const builds = buildColumns
+    .map(({ index, value }) => {
+      const { plant: plantId, buildYear } = index;
       const plant = plants.get(plantId)!;
       const e = plant.expansion!;
-      const buildYear = Number(yearText);
       const capexUsd = value * e.capexUsdPerTpa;
       const byFunder = new Map<string, number>();
       for (const funder of instance.funders) {
@@ -111,9 +108,9 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
         for (let y = buildYear; y < buildYear + Math.max(1, e.leadTimeYears); y++) {
           const paid = funding.get(`${funder.id}|${plantId}|${y}`) ?? 0;
           if (!paid) continue;
-          const spendAll = parsed
-            .filter((q) => q.family === 'build' && q.indices[0] === plantId)
-            .reduce((sum, q) => sum + q.value * e.capexUsdPerTpa * constructionSpendShare(e.leadTimeYears, Number(q.indices[1]), y), 0);
+          const spendAll = buildColumns
+            .filter((q) => q.index.plant === plantId)
+            .reduce((sum, q) => sum + q.value * e.capexUsdPerTpa * constructionSpendShare(e.leadTimeYears, q.index.buildYear, y), 0);
           const mine = capexUsd * constructionSpendShare(e.leadTimeYears, buildYear, y);
           if (spendAll > 0) byFunder.set(funder.id, (byFunder.get(funder.id) ?? 0) + (paid * mine) / spendAll);
         }
@@ -148,31 +145,32 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
   const flows: Portfolio['flows'] = [];
   let unservedT = 0;
   const unserved: Portfolio['unserved'] = [];
-  for (const { family, indices, value } of parsed) {
-    if (family === 'feed') {
-      const [sourceId, plantId, year] = indices as [string, string, string];
+  for (const p of parsed) {
+    const value = p.value;
+    if (p.family === 'feed') {
+      const { source: sourceId, plant: plantId, year } = p.index;
       const source = instance.sources.find((s) => s.id === sourceId)!;
       const plant = plants.get(plantId)!;
       const origin: Origin = instance.trusted.has(source.country) && instance.trusted.has(plant.country) ? 'trusted' : 'untrusted';
-      const recovered = feedYields(instance, source, plant, Number(year)).reduce((sum, [, rate]) => sum + rate, 0);
-      addProduction(plantId, Number(year), value, origin, value * recovered);
-      flows.push({ kind: 'feed', product: 'concentrate', origin: instance.trusted.has(source.country) ? 'trusted' : 'untrusted', from: source.country, to: plant.country, year: Number(year), tonnes: value, source: sourceId, plant: plantId });
-    } else if (family === 'make') {
-      const [plantId, , origin, year] = indices as [string, string, Origin, string];
-      addProduction(plantId, Number(year), value, origin, value);
-    } else if (family === 'ship') {
-      const [product, origin, from, to, year] = indices as [string, Origin, string, string, string];
-      flows.push({ kind: 'ship', product, origin, from, to, year: Number(year), tonnes: value });
-    } else if (family === 'buy') {
-      const [product, to, year] = indices as [string, string, string];
-      flows.push({ kind: 'buy', product, origin: 'untrusted', from: instance.rival, to, year: Number(year), tonnes: value });
-    } else if (family === 'sell') {
-      const [product, origin, from, year] = indices as [string, Origin, string, string];
-      flows.push({ kind: 'sell', product, origin, from, to: WORLD_MARKET, year: Number(year), tonnes: value });
-    } else if (family === 'unserved') {
+      const recovered = feedYields(instance, source, plant, year).reduce((sum, [, rate]) => sum + rate, 0);
+      addProduction(plantId, year, value, origin, value * recovered);
+      flows.push({ kind: 'feed', product: 'concentrate', origin: instance.trusted.has(source.country) ? 'trusted' : 'untrusted', from: source.country, to: plant.country, year, tonnes: value, source: sourceId, plant: plantId });
+    } else if (p.family === 'make') {
+      const { plant: plantId, origin, year } = p.index;
+      addProduction(plantId, year, value, origin, value);
+    } else if (p.family === 'ship') {
+      const { product, origin, from, to, year } = p.index;
+      flows.push({ kind: 'ship', product, origin, from, to, year, tonnes: value });
+    } else if (p.family === 'buy') {
+      const { product, country: to, year } = p.index;
+      flows.push({ kind: 'buy', product, origin: 'untrusted', from: instance.rival, to, year, tonnes: value });
+    } else if (p.family === 'sell') {
+      const { product, origin, country: from, year } = p.index;
+      flows.push({ kind: 'sell', product, origin, from, to: WORLD_MARKET, year, tonnes: value });
+    } else if (p.family === 'unserved') {
       unservedT += value;
-      const [country, product, year] = indices as [string, string, string];
-      if (value > 1e-9) unserved.push({ country, product, year: Number(year), tonnes: value });
+      const { country, product, year } = p.index;
+      if (value > 1e-9) unserved.push({ country, product, year, tonnes: value });
     }
   }
   const builtOnline = (plantId: string, year: number) => {
@@ -201,7 +199,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
   const baselineValues = baseline && hasSolution(baseline.result) ? baseline.result.columnValues : undefined;
   const baselineUse = baseline && baselineValues ? consumptionByOrigin(instance, baseline.model, baselineValues) : undefined;
   const shortfalls = new Map<string, number>();
-  for (const p of parsed) if (p.family === 'shortfall') shortfalls.set(p.indices.join('|'), p.value);
+  for (const p of parsed) if (p.family === 'shortfall') shortfalls.set(`${p.index.target}|${p.index.year}`, p.value);
   const share = (map: Map<string, number> | undefined, bloc: readonly string[], product: string, year: number) => {
     if (!map) return { share: null, total: 0, untrusted: 0 };
     let total = 0;

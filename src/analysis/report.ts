@@ -23,7 +23,7 @@
  * bound of column j) equals the primal objective at an optimum; both are reported.
  */
 import type { LinearModel } from '../model/builder.js';
-import { parseName } from '../model/builder.js';
+import { parseName } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
 import { hasSolution, type SolveResult } from '../solver/types.js';
 import type { BindingLimit, MarginalValues, ReducedCost, Report } from '../schemas/report.js';
@@ -117,7 +117,8 @@ export function computeReport(input: ReportInput): Report {
   if (values) {
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const { family, indices } = parseName(row.name);
+      const parsed = parseName(row.name);
+      const { family } = parsed;
       if (!limitFamilies.has(family)) continue;
       const dual = duals?.[i] ?? null;
       const upper = row.upper;
@@ -133,14 +134,14 @@ export function computeReport(input: ReportInput): Report {
       if (atLimit && (priced || (used && alwaysListed))) {
         binding.push({ constraint: row.name, family, description: terms.description, path: terms.path, unit: terms.unit, activity: row.activity, limit, slack: Math.max(0, row.slack), dual });
       }
-      if (marginalValues && dual !== null && family === 'custom') {
+      if (marginalValues && dual !== null && parsed.family === 'custom') {
         // Every custom row is listed, priced or not: a planner wants to see each of their conditions.
-        const custom = instance.customConstraints.find((c) => c.id === indices[0]);
+        const custom = instance.customConstraints.find((c) => c.id === parsed.index.constraint);
         if (custom) {
           const { sense, unit } = custom.parsed;
           const value = Math.abs(dual) <= DUAL_TOLERANCE ? 0 : dual;
           const costUsdPerUnit = sense === '<=' ? -value : value;
-          const when = indices[1] ? ` in ${indices[1]}` : '';
+          const when = parsed.index.year !== undefined ? ` in ${parsed.index.year}` : '';
           marginalValues.customConstraints!.push({
             constraint: row.name,
             description: terms.description,
@@ -165,34 +166,34 @@ export function computeReport(input: ReportInput): Report {
       }
       if (!marginalValues || dual === null || Math.abs(dual) <= DUAL_TOLERANCE) continue;
       const base = { constraint: row.name, description: terms.description, path: terms.path, year: terms.year, limit, activity: row.activity, dual, range: rangeOf(result, i, limit) };
-      switch (family) {
+      switch (parsed.family) {
         case 'source_supply':
-          marginalValues.feedstock.push({ ...base, source: indices[0]!, valueUsdPerT: -dual });
+          marginalValues.feedstock.push({ ...base, source: parsed.index.source, valueUsdPerT: -dual });
           break;
         case 'budget_year':
         case 'budget_total':
           marginalValues.budgets.push({
             ...base,
-            funder: indices[0]!,
+            funder: parsed.index.funder,
             valueUsdPerUsd: -dual,
             // One nominal USD of year y is discountFactor(y) present-value USD.
-            valuePvUsdPerPvUsd: family === 'budget_year' ? -dual / instance.discountFactor(Number(indices[1])) : null,
+            valuePvUsdPerPvUsd: parsed.family === 'budget_year' ? -dual / instance.discountFactor(parsed.index.year) : null,
             envelopeUnit: 'nominal USD',
           });
           break;
         case 'max_size':
-          marginalValues.plantSize.push({ ...base, plant: indices[0]!, valueUsdPerTpa: -dual });
+          marginalValues.plantSize.push({ ...base, plant: parsed.index.plant, valueUsdPerTpa: -dual });
           break;
         case 'capacity':
-          marginalValues.plantCapacity.push({ ...base, plant: indices[0]!, valueUsdPerTpa: -dual });
+          marginalValues.plantCapacity.push({ ...base, plant: parsed.index.plant, valueUsdPerTpa: -dual });
           break;
         case 'dependency': {
-          const target = instance.targets.find((t) => t.id === indices[0]);
-          const y = Number(indices[1]);
+          const { target: targetId, year: y } = parsed.index;
+          const target = instance.targets.find((t) => t.id === targetId);
           const consumptionT = target
             ? blocConsumptionT(consumption!, target.bloc, target.product, y)
             : 0;
-          marginalValues.targets.push({ ...base, target: indices[0]!, consumptionT, costUsdPerT: -dual, costUsdPerPoint: (-dual * consumptionT) / 100 });
+          marginalValues.targets.push({ ...base, target: targetId, consumptionT, costUsdPerT: -dual, costUsdPerPoint: (-dual * consumptionT) / 100 });
           break;
         }
         default:
@@ -233,8 +234,10 @@ function formatUsd(value: number): string {
 export function unbuiltCandidates(instance: Instance, model: LinearModel, values: Float64Array, columnDuals: Float64Array): Array<{ plant: string; column: number; amount: number; fraction: number }> {
   const byPlant = new Map<string, number[]>();
   model.colNames.forEach((name, j) => {
-    if (!name.startsWith('build[')) return;
-    const plant = parseName(name).indices[0]!;
+    if (!name.startsWith('build[')) return; // cheap test first: every column of the model passes here
+    const parsed = parseName(name);
+    if (parsed.family !== 'build') return;
+    const { plant } = parsed.index;
     byPlant.set(plant, [...(byPlant.get(plant) ?? []), j]);
   });
   const out: Array<{ plant: string; column: number; amount: number; fraction: number }> = [];
@@ -271,7 +274,9 @@ function reducedCosts(instance: Instance, model: LinearModel, values: Float64Arr
     const part = capexPart(model, j);
     const fraction = part > 0 ? d / part : d <= DUAL_TOLERANCE ? 0 : null;
     const capex = plant.expansion!.capexUsdPerTpa;
-    const buildYear = Number(parseName(model.colNames[j]!).indices[1]);
+    const column = parseName(model.colNames[j]!);
+    if (column.family !== 'build') throw new Error(`column ${model.colNames[j]} is not a build`);
+    const { buildYear } = column.index;
     const enters = fraction !== null && fraction <= 1;
     const pct = enters ? fraction * 100 : null;
     const usd = enters ? fraction * capex : null;

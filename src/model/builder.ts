@@ -1,7 +1,8 @@
 /**
  * The LP builder: the only way rows and columns come into existence. Every column and row has
  * a name of the form `family[index1,index2,…]` built from data ids and years (never positions),
- * and every family must be declared in `families.ts` before use, so the catalogue in
+ * and every family must be declared in `families.ts` before use, with the index tuple declared
+ * there (readers turn names back with `parseName` in families.ts), so the catalogue in
  * `models/catalog.json` and the code cannot drift apart unnoticed.
  *
  * Built for speed (issue 13): columns, costs and the row matrix live in growable typed arrays, a
@@ -13,8 +14,8 @@
  * All columns have lower bound 0 (quantities and money are never negative here); this keeps the
  * two backends' inputs identical, since javascript-lp-solver has no native bounds.
  */
-import type { CostCategory } from './families.js';
-import { COST_CATEGORIES, FAMILIES } from './families.js';
+import type { ConstraintFamily, CostCategory, IndexTuple, VariableFamily } from './families.js';
+import { COST_CATEGORIES, FAMILY_NAMES, familyOf, formatName } from './families.js';
 
 export interface ColumnOptions {
   readonly upper?: number;
@@ -66,16 +67,6 @@ export function modelStats(model: LinearModel): ModelStats {
   };
 }
 
-export function formatName(family: string, indices: ReadonlyArray<string | number>): string {
-  return `${family}[${indices.join(',')}]`;
-}
-
-/** Splits `family[a,b,2030]` into its family and index strings. */
-export function parseName(name: string): { family: string; indices: string[] } {
-  const open = name.indexOf('[');
-  if (open < 0 || !name.endsWith(']')) return { family: name, indices: [] };
-  return { family: name.slice(0, open), indices: name.slice(open + 1, -1).split(',') };
-}
 
 /**
  * A linear expression under construction: parallel lists of columns and coefficients. A column
@@ -134,8 +125,7 @@ const i32 = (n: number) => new Int32Array(n);
 const u8 = (n: number) => new Uint8Array(n);
 const u16 = (n: number) => new Uint16Array(n);
 
-const FAMILY_NAMES = Object.keys(FAMILIES);
-const FAMILY_ID = new Map(FAMILY_NAMES.map((name, i) => [name, i]));
+const FAMILY_ID = new Map<string, number>(FAMILY_NAMES.map((name, i) => [name, i]));
 const CATEGORY_ID = new Map(COST_CATEGORIES.map((c, i) => [c, i]));
 
 export class LpBuilder {
@@ -165,10 +155,10 @@ export class LpBuilder {
     this.rowStarts.push(0);
   }
 
-  addVariable(family: string, indices: ReadonlyArray<string | number>, options: ColumnOptions = {}): number {
+  addVariable<F extends VariableFamily>(family: F, indices: IndexTuple<F>, options: ColumnOptions = {}): number {
     const index = this.colCost.push(0);
     this.colFamily.push(familyId(family, 'variable'));
-    this.colIndices.push(indices);
+    this.colIndices.push(indices as ReadonlyArray<string | number>);
     this.colUpper.push(options.upper ?? Infinity);
     this.colInteger.push(options.integer ? 1 : 0);
     return index;
@@ -178,11 +168,11 @@ export class LpBuilder {
     return this.colCost.length;
   }
 
-  /** Columns of one family so far, with their indices (custom constraints look quantities up by name). */
-  columnsOf(family: string): Array<readonly [number, ReadonlyArray<string | number>]> {
+  /** Columns of one family so far, with their index tuples (custom constraints look quantities up by name). */
+  columnsOf<F extends VariableFamily>(family: F): Array<readonly [number, IndexTuple<F>]> {
     const id = familyId(family, 'variable');
-    const out: Array<readonly [number, ReadonlyArray<string | number>]> = [];
-    for (let c = 0; c < this.colFamily.length; c++) if (this.colFamily.data[c] === id) out.push([c, this.colIndices[c]!]);
+    const out: Array<readonly [number, IndexTuple<F>]> = [];
+    for (let c = 0; c < this.colFamily.length; c++) if (this.colFamily.data[c] === id) out.push([c, this.colIndices[c]! as IndexTuple<F>]);
     return out;
   }
 
@@ -226,12 +216,12 @@ export class LpBuilder {
   }
 
   /** Adds a named row `lower ≤ Σ coef·x ≤ upper`. Empty expressions are skipped (returns -1). */
-  addConstraint(family: string, indices: ReadonlyArray<string | number>, expression: Expression, bounds: RowBounds): number {
+  addConstraint<F extends ConstraintFamily>(family: F, indices: IndexTuple<F>, expression: Expression, bounds: RowBounds): number {
     const id = familyId(family, 'constraint');
     if (expression.empty) return -1;
     const lower = bounds.lower ?? -Infinity;
     const upper = bounds.upper ?? Infinity;
-    if (lower > upper) throw new Error(`constraint ${formatName(family, indices)} has lower bound ${lower} above upper bound ${upper}`);
+    if (lower > upper) throw new Error(`constraint ${formatName(family, indices as ReadonlyArray<string | number>)} has lower bound ${lower} above upper bound ${upper}`);
     this.ensureScratch();
     const { cols, coefs } = expression;
     const touched: number[] = [];
@@ -256,7 +246,7 @@ export class LpBuilder {
     const index = this.rowLower.push(lower);
     this.rowUpper.push(upper);
     this.rowFamily.push(id);
-    this.rowIndicesOf.push(indices);
+    this.rowIndicesOf.push(indices as ReadonlyArray<string | number>);
     this.rowStarts.push(this.matIndex.length);
     return index;
   }
@@ -342,7 +332,7 @@ function costParts(column: Int32Array, category: Uint8Array, amount: Float64Arra
 
 function familyId(family: string, kind: 'variable' | 'constraint'): number {
   const id = FAMILY_ID.get(family);
-  const declared = FAMILIES[family];
+  const declared = familyOf(family);
   if (id === undefined || !declared) throw new Error(`family '${family}' is not declared in src/model/families.ts`);
   if (declared.kind !== kind) throw new Error(`family '${family}' is a ${declared.kind}, not a ${kind}`);
   return id;

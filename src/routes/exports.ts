@@ -58,8 +58,8 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
           summary: `The model this portfolio solved, as ${FORMAT_NAMES[format]}`,
           description:
             `The linear model rebuilt from the portfolio's scenario with the solver options its job ran with, as ${FORMAT_NAMES[format]} ` +
-            'for any external solver. Rows and columns keep the model\'s names (`ship[AU,US,ndpr_oxide,trusted,2030]` is written ' +
-            '`ship(AU,US,ndpr_oxide,trusted,2030)`; any other character outside letters, digits and `_ . ,` as `%HH`), the same ' +
+            'for any external solver. Rows and columns keep the model\'s names (`ship[ndpr_oxide,trusted,AU,US,2030]` is written ' +
+            '`ship(ndpr_oxide,trusted,AU,US,2030)`; any other character outside letters, digits and `_ . ,` as `%HH`), the same ' +
             'in the LP and the MPS file; the objective `total_cost` is minimised and its optimum is the portfolio\'s `totalCostUsd`. ' +
             'The comment lines at the top name the portfolio, the scenario, the solver options and the stored objective. ' +
             '409 when the model can no longer be rebuilt as it was solved (its dataset changed or is gone).',

@@ -7,7 +7,8 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import { readFileSync } from 'node:fs';
-import { parseName, type LinearModel } from '../../src/model/builder.js';
+import type { LinearModel } from '../../src/model/builder.js';
+import { parseName } from '../../src/model/families.js';
 import { loadDataset } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/schema.js';
 import { formulateScenario, parseScenario, planScenario, planWithReport, solveOptionsFor } from '../../src/planner.js';

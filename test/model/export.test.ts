@@ -228,7 +228,7 @@ t.test('the LP file is readable: brackets become parentheses, the sections are i
 
 t.test('name escaping', async (t) => {
   const cases: Array<[string, string]> = [
-    ['ship[AU,US,ndpr_oxide,trusted,2030]', 'ship(AU,US,ndpr_oxide,trusted,2030)'],
+    ['ship[ndpr_oxide,trusted,AU,US,2030]', 'ship(ndpr_oxide,trusted,AU,US,2030)'],
     ['capacity[sep-2,2031]', 'capacity(sep%2D2,2031)'],
     ['a b', 'a%20b'],
     ['(x)%', '%28x%29%25'],

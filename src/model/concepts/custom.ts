@@ -30,6 +30,7 @@ import { Expression } from '../builder.js';
 import type { FormulationContext } from '../context.js';
 import { ORIGINS, ScenarioError, stepValue, type ResolvedCustomConstraint } from '../instance.js';
 import type { QuantityCall } from '../expressions.js';
+import { indexRecord, type IndexRecord, type IndexTuple, type VariableFamily } from '../families.js';
 
 /** True when some custom constraint reads flows (formulate then keeps every candidate trade arc). */
 export function customReadsFlows(constraints: readonly ResolvedCustomConstraint[]): boolean {
@@ -39,11 +40,12 @@ export function customReadsFlows(constraints: readonly ResolvedCustomConstraint[
 export function addCustomConstraints(ctx: FormulationContext): void {
   const { instance, builder } = ctx;
   if (!instance.targetsEnforced || !instance.customConstraints.length) return;
-  const columnCache = new Map<string, Array<readonly [number, ReadonlyArray<string | number>]>>();
-  const columnsOf = (family: string) => {
+  // Columns of a family with their index as a record (`{ product, origin, from, to, year }` for ship), once per family.
+  const columnCache = new Map<VariableFamily, Array<readonly [number, unknown]>>();
+  const columnsOf = <F extends VariableFamily>(family: F): Array<readonly [number, IndexRecord<F>]> => {
     let list = columnCache.get(family);
-    if (!list) columnCache.set(family, (list = builder.columnsOf(family)));
-    return list;
+    if (!list) columnCache.set(family, (list = builder.columnsOf(family).map(([column, index]) => [column, indexRecord(family, index)] as const)));
+    return list as Array<readonly [number, IndexRecord<F>]>;
   };
   const expand = (call: QuantityCall, rowYear: number | null, into: Expression, coefficient: number): number => {
     const years = call.years ?? (rowYear !== null ? [rowYear] : instance.years);
@@ -90,20 +92,20 @@ export function addCustomConstraints(ctx: FormulationContext): void {
         break;
       case 'flow': {
         const to = new Set(call.to);
-        for (const [column, [product, , from, dest, year]] of columnsOf('ship')) {
-          if (products.has(String(product)) && countries.has(String(from)) && to.has(String(dest)) && yearSet.has(Number(year))) into.add(column, coefficient);
+        for (const [column, { product, from, to: dest, year }] of columnsOf('ship')) {
+          if (products.has(product) && countries.has(from) && to.has(dest) && yearSet.has(year)) into.add(column, coefficient);
         }
         break;
       }
       case 'purchases':
-        for (const [column, [product, country, year]] of columnsOf('buy')) {
-          if (products.has(String(product)) && countries.has(String(country)) && yearSet.has(Number(year))) into.add(column, coefficient);
+        for (const [column, { product, country, year }] of columnsOf('buy')) {
+          if (products.has(product) && countries.has(country) && yearSet.has(year)) into.add(column, coefficient);
         }
         break;
       case 'spending': {
         const funders = new Set(call.funders);
-        for (const [column, [funder, , year]] of columnsOf('fund')) {
-          if (funders.has(String(funder)) && yearSet.has(Number(year))) into.add(column, coefficient);
+        for (const [column, { funder, year }] of columnsOf('fund')) {
+          if (funders.has(funder) && yearSet.has(year)) into.add(column, coefficient);
         }
         break;
       }
@@ -137,7 +139,7 @@ export function addCustomConstraints(ctx: FormulationContext): void {
       for (const term of parsed.terms) constant += expand(term.call, y, row, term.coefficient);
       const rhs = -constant + 0; // + 0: no −0 in files and reports
       const merged = [...row.terms.values()].some((v) => Math.abs(v) > 0);
-      const indices = y === null ? [constraint.id] : [constraint.id, y];
+      const indices: IndexTuple<'custom'> = y === null ? [constraint.id] : [constraint.id, y];
       if (!merged) {
         const holds = parsed.sense === '>=' ? 0 >= rhs - 1e-9 : parsed.sense === '<=' ? 0 <= rhs + 1e-9 : Math.abs(rhs) <= 1e-9;
         if (!holds) {

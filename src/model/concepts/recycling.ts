@@ -8,7 +8,7 @@
  * t of scrap:
  *   recycle[s,p,r,y] ≥ 0      t of scrap of stream s processed at p on route r in year y (r takes g_s)
  *   balance[k, o_p, c_p, y]  += a_{r,k} · recycle            o_p = trusted when c_p is trusted
- *   scrap_supply[s,y]:         Σ_{p,r} recycle[s,p,r,y] ≤ A_s(y)                               (t scrap)
+ *   scrap_supply[s,y]:         Σ_{p,r} recycle[s,p,r,y] ≤ A_s(y)                               (t scrap/yr)
  *   recycle_build[p,b] ≥ 0     t/yr of recycling capacity added, construction from b (b ≥ earliest
  *                              start, online b + L_p inside the horizon)
  *   recycle_capacity[p,y]:     Σ_{s,r} recycle[s,p,r,y] − Σ_{b : b+L ≤ y < b+L+T} recycle_build[p,b] ≤ existing_p(y)

@@ -1,12 +1,13 @@
 /**
  * Names in exported LP and MPS files, and the way back.
  *
- * The model's names (`ship[AU,US,ndpr_oxide,trusted,2030]`) use `[` and `]`, which the CPLEX LP
- * format does not allow in a name, and dataset ids may contain `-`, an operator in LP. Both files
+ * The model's names (`ship[ndpr_oxide,trusted,AU,US,2030]`: product, origin, from, to, year; the
+ * forms of all families are in models/names.md) use `[` and `]`, which the CPLEX LP format does not
+ * allow in a name, and dataset ids may contain `-`, an operator in LP. Both files
  * therefore carry the same escaped form of every name, so a row or column can be looked up by one
  * string in either file and in an external solver's solution file:
  *
- *     ship[AU,US,ndpr_oxide,trusted,2030]   →   ship(AU,US,ndpr_oxide,trusted,2030)
+ *     ship[ndpr_oxide,trusted,AU,US,2030]   →   ship(ndpr_oxide,trusted,AU,US,2030)
  *     capacity[sep-2,2031]                  →   capacity(sep%2D2,2031)
  *
  * Encoding, character by character:
