@@ -18,9 +18,12 @@ import { loadDataset, projectRoot } from '../src/data/load.js';
 import { parseScenario, planScenario, planWithReport } from '../src/planner.js';
 import { runFrontier } from '../src/analysis/frontier.js';
 import { localMembers } from '../src/services/local-members.js';
+import type { MemberOutcome } from '../src/analysis/members.js';
 import { clearBasisCache, setBasisReuse } from '../src/solver/highs.js';
 
-const { values: args } = parseArgs({ options: { points: { type: 'string', default: '20' }, scenario: { type: 'string', default: 'quad-magnets-50-by-2030' } } });
+const { values: args } = parseArgs({
+  options: { points: { type: 'string', default: '20' }, scenario: { type: 'string', default: 'quad-magnets-50-by-2030' }, 'per-point': { type: 'boolean', default: false } },
+});
 const points = Number(args.points);
 const scenario = parseScenario(JSON.parse(readFileSync(join(projectRoot(), 'models', 'scenarios', `${args.scenario}.json`), 'utf8')));
 const dataset = loadDataset(scenario.datasetId);
@@ -47,7 +50,14 @@ async function frontier(reuse: boolean): Promise<{ ms: number; monotone: boolean
   clearBasisCache();
   setBasisReuse(reuse);
   const t0 = performance.now();
-  const result = await runFrontier({ scenario, from: 0.8, to: 0, points }, localMembers(() => dataset));
+  let last = t0;
+  const perPoint = (outcome: MemberOutcome) => {
+    const now = performance.now();
+    const s = outcome.portfolio?.solver;
+    if (args['per-point'] && s) console.log(`  ${outcome.label}: ${(now - last).toFixed(0)} ms (model ${outcome.portfolio!.model.buildMs.toFixed(0)} ms, HiGHS ${s.solveMs.toFixed(0)} ms, ${s.iterations ?? '?'} iterations${s.warmStart ? ', warm' : ''})`);
+    last = now;
+  };
+  const result = await runFrontier({ scenario, from: 0.8, to: 0, points }, localMembers(() => dataset, perPoint));
   const ms = performance.now() - t0;
   setBasisReuse(true);
   return { ms, monotone: result.monotone, costs: result.points.map((p) => p.totalCostUsd) };
