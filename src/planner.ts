@@ -100,6 +100,11 @@ export function formulateScenario(scenario: Scenario, dataset: Dataset, noNewBui
 const TEMPLATE_CACHE_ENTRIES = 2;
 const templateCache = new WeakMap<Dataset, Map<string, LimitTemplate | null>>();
 
+/** How many scenarios this thread keeps a template for, on a dataset (tests read it). */
+export function keptTemplates(dataset: Dataset): number {
+  return [...(templateCache.get(dataset)?.values() ?? [])].filter(Boolean).length;
+}
+
 /** Forgets this thread's kept templates (benches that want every member formulated from scratch). */
 export function clearFormulationTemplates(dataset: Dataset): void {
   templateCache.delete(dataset);
