@@ -360,10 +360,18 @@ function mipBoundOf(handle: ReturnType<Highs['createModel']>, objective: number,
 
 /** Copies HiGHS ranging into plain arrays with HiGHS' infinity mapped to ±Infinity. */
 function readRanging(r: ReturnType<ReturnType<Highs['createModel']>['getRanging']>, inf: number): Ranging {
-  const side = (record: { value: Float64Array; objective: Float64Array }) => ({
-    value: Float64Array.from(record.value, (v) => (v >= inf ? Infinity : v <= -inf ? -Infinity : v)),
-    objective: Float64Array.from(record.objective, (v) => (v >= inf ? Infinity : v <= -inf ? -Infinity : v)),
-  });
+  // A copy, then a plain loop: `Float64Array.from` with a mapping function took ~100 ms a solve on
+  // the reference model's eight ranging arrays (issue 14's profile of a frontier point).
+  const finite = (values: Float64Array) => {
+    const out = Float64Array.from(values);
+    for (let i = 0; i < out.length; i++) {
+      const v = out[i]!;
+      if (v >= inf) out[i] = Infinity;
+      else if (v <= -inf) out[i] = -Infinity;
+    }
+    return out;
+  };
+  const side = (record: { value: Float64Array; objective: Float64Array }) => ({ value: finite(record.value), objective: finite(record.objective) });
   return { rowUp: side(r.rowBoundUp), rowDown: side(r.rowBoundDown), costUp: side(r.colCostUp), costDown: side(r.colCostDown) };
 }
 
