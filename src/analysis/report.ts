@@ -124,14 +124,16 @@ export function computeReport(input: ReportInput): Report {
       const lower = row.lower;
       const limit = Number.isFinite(upper) ? upper : lower;
       const atLimit = row.slack <= 1e-6 * Math.max(1, Math.abs(limit));
-      const terms = constraintTerms(instance, row.name);
+      // Described only when listed (most limit rows are neither binding nor priced).
+      let described: ReturnType<typeof constraintTerms> | undefined;
+      const terms = () => (described ??= constraintTerms(instance, row.name));
       // Rows that only hold at zero activity (a plant not built, a fund not used) are not limits anyone
       // would move; they are listed only when they carry a marginal value.
       const priced = dual !== null && Math.abs(dual) > DUAL_TOLERANCE;
       const used = Math.abs(row.activity) > 1e-9;
       const alwaysListed = PLANNING_LIMITS.has(family) || dual === null;
       if (atLimit && (priced || (used && alwaysListed))) {
-        binding.push({ constraint: row.name, family, description: terms.description, path: terms.path, unit: terms.unit, activity: row.activity, limit, slack: Math.max(0, row.slack), dual });
+        binding.push({ constraint: row.name, family, description: terms().description, path: terms().path, unit: terms().unit, activity: row.activity, limit, slack: Math.max(0, row.slack), dual });
       }
       if (marginalValues && dual !== null && family === 'custom') {
         // Every custom row is listed, priced or not: a planner wants to see each of their conditions.
@@ -143,9 +145,9 @@ export function computeReport(input: ReportInput): Report {
           const when = indices[1] ? ` in ${indices[1]}` : '';
           marginalValues.customConstraints!.push({
             constraint: row.name,
-            description: terms.description,
-            path: terms.path,
-            year: terms.year,
+            description: terms().description,
+            path: terms().path,
+            year: terms().year,
             limit,
             activity: row.activity,
             dual: value,
@@ -164,7 +166,7 @@ export function computeReport(input: ReportInput): Report {
         continue;
       }
       if (!marginalValues || dual === null || Math.abs(dual) <= DUAL_TOLERANCE) continue;
-      const base = { constraint: row.name, description: terms.description, path: terms.path, year: terms.year, limit, activity: row.activity, dual, range: rangeOf(result, i, limit) };
+      const base = { constraint: row.name, description: terms().description, path: terms().path, year: terms().year, limit, activity: row.activity, dual, range: rangeOf(result, i, limit) };
       switch (family) {
         case 'source_supply':
           marginalValues.feedstock.push({ ...base, source: indices[0]!, valueUsdPerT: -dual });
