@@ -5,10 +5,12 @@
  *   kept bases cleared first, so it starts cold as a first request would; best of three; and one
  *   plain solve (`planScenario`: the portfolio without a report), likewise;
  * - the frontier: `runFrontier` over `--points` limits from 80 % to 0 % with `localMembers` (the
- *   same `planWithReport` per member), bases cleared once before it: every point after the first
- *   starts from the basis the previous point left (the same model structure: issue 13).
- * Prints both times and their ratio; also the frontier with basis reuse switched off, for what the
- * kept basis buys. The suite asserts no timing; this is a command.
+ *   same `planWithReport` per member), bases cleared once before it: the first point formulates the
+ *   scenario once (its template), every later point changes only the target rows' coefficients
+ *   and re-solves the kept HiGHS model from the basis the previous point left (issue 14).
+ * Prints both times and their ratio; also the frontier with basis reuse switched off (still made
+ * in place, each point solved cold), for what the kept basis buys; `--per-point` prints each
+ * point's time, HiGHS time and iterations. The suite asserts no timing; this is a command.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
