@@ -92,8 +92,8 @@ export function formulateScenario(scenario: Scenario, dataset: Dataset, noNewBui
 }
 
 /**
- * Templates for members that differ only in their target limits (a frontier's points, the points of
- * a diagnosis or a comparison that move limits): per thread, per dataset object, for the last few
+ * Templates for analysis members that differ only in their target limits (a frontier's points; an
+ * attribution's subsets that move only limits): per thread, per dataset object, for the last few
  * scenarios (keyed without name, description and limits). A scenario whose template cannot be made
  * (a coefficient 0 at the template's limit) is kept as null and formulated each time.
  */
