@@ -7,7 +7,8 @@
  */
 import type { Dataset } from './data/schema.js';
 import { loadDataset } from './data/load.js';
-import { formulate } from './model/formulate.js';
+import { formulate, formulateWithTargetRows } from './model/formulate.js';
+import { limitTemplate, limitTemplateKey, templateScenario, withTargetLimits, type LimitTemplate } from './model/target-limits.js';
 import { ScenarioError, resolveScenario, type Instance } from './model/instance.js';
 import { modelStats, type LinearModel } from './model/builder.js';
 import { buildPortfolio } from './analysis/portfolio.js';
@@ -57,6 +58,13 @@ export interface PlanOptions {
    * reports.
    */
   memberReport?: boolean;
+  /**
+   * Make the model from this thread's kept template of the same scenario with other target limits,
+   * changing only the target rows' coefficients (src/model/target-limits.ts), instead of formulating
+   * it again. Default: on for analysis members (`memberReport`), off otherwise; `false` formulates
+   * afresh (the test that compares the two).
+   */
+  reuseFormulation?: boolean;
   /** Called after each solve of the diagnosis (the service's watchdog restarts its allowance). */
   onProgress?: (step: number) => void;
 }
@@ -80,6 +88,49 @@ export function formulateScenario(scenario: Scenario, dataset: Dataset, noNewBui
   const base = noNewBuilds ? { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } } : scenario;
   const instance = resolveScenario(base, dataset, { noNewBuilds, noTargets: noNewBuilds });
   const model = formulate(instance);
+  return { instance, model, buildMs: performance.now() - started };
+}
+
+/**
+ * Templates for analysis members that differ only in their target limits (a frontier's points; an
+ * attribution's subsets that move only limits): per thread, per dataset object, for the last few
+ * scenarios (keyed without name, description and limits). A scenario whose template cannot be made
+ * (a coefficient 0 at the template's limit) is kept as null and formulated each time.
+ */
+const TEMPLATE_CACHE_ENTRIES = 2;
+const templateCache = new WeakMap<Dataset, Map<string, LimitTemplate | null>>();
+
+/** How many scenarios this thread keeps a template for, on a dataset (tests read it). */
+export function keptTemplates(dataset: Dataset): number {
+  return [...(templateCache.get(dataset)?.values() ?? [])].filter(Boolean).length;
+}
+
+/** Forgets this thread's kept templates (benches that want every member formulated from scratch). */
+export function clearFormulationTemplates(dataset: Dataset): void {
+  templateCache.delete(dataset);
+}
+
+/**
+ * The member's model: made from the kept template of its scenario with its own target limits, or,
+ * on the first member of a scenario, from a template formulated now (every target at
+ * TEMPLATE_LIMIT). `buildMs` is the time spent here either way.
+ */
+export function formulateFromTemplate(scenario: Scenario, dataset: Dataset): FormulatedScenario {
+  const started = performance.now();
+  const key = limitTemplateKey(scenario);
+  const entries = templateCache.get(dataset) ?? new Map<string, LimitTemplate | null>();
+  templateCache.set(dataset, entries);
+  let template = entries.get(key);
+  if (template === undefined) {
+    const instance = resolveScenario(templateScenario(scenario), dataset);
+    const { model, targetRows } = formulateWithTargetRows(instance);
+    template = limitTemplate(instance, model, targetRows);
+    entries.delete(key);
+    entries.set(key, template);
+    while (entries.size > TEMPLATE_CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
+  }
+  if (!template) return formulateScenario(scenario, dataset);
+  const { instance, model } = withTargetLimits(template, scenario);
   return { instance, model, buildMs: performance.now() - started };
 }
 
@@ -144,7 +195,8 @@ export async function planWithReport(scenario: Scenario, dataset: Dataset, optio
 async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions & { report: boolean }): Promise<{ portfolio: Portfolio; report?: Report }> {
   const onPhase = options.onPhase ?? (() => {});
   onPhase('formulating');
-  const { instance, model, buildMs } = formulateScenario(scenario, dataset);
+  const reuse = options.reuseFormulation ?? options.memberReport === true;
+  const { instance, model, buildMs } = reuse ? formulateFromTemplate(scenario, dataset) : formulateScenario(scenario, dataset);
   const solveOptions: SolveOptions = {
     ...solveOptionsFor(scenario, options.backend),
     ...options.mipLimits,

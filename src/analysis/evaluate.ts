@@ -50,21 +50,35 @@ export function evaluateRows(model: LinearModel, values: Float64Array): RowEvalu
 }
 
 export function verifySolution(model: LinearModel, values: Float64Array): Verification {
-  const violations: Array<{ name: string; relativeViolation: number }> = [];
-  for (const row of evaluateRows(model, values)) violations.push({ name: row.name, relativeViolation: row.relativeViolation });
-  model.colNames.forEach((name, j) => {
+  // The largest violations, kept as a stable sort would order them (ties in row-then-column order),
+  // without sorting every row and column: a frontier builds one portfolio per point.
+  const top: Array<{ name: string; relativeViolation: number }> = [];
+  let max = -Infinity;
+  const consider = (name: () => string, relativeViolation: number) => {
+    if (relativeViolation > max) max = relativeViolation;
+    if (top.length === WORST && !(relativeViolation > top[WORST - 1]!.relativeViolation)) return;
+    let at = top.length;
+    while (at > 0 && relativeViolation > top[at - 1]!.relativeViolation) at--;
+    top.splice(at, 0, { name: name(), relativeViolation });
+    if (top.length > WORST) top.pop();
+  };
+  const rows = evaluateRows(model, values);
+  for (const row of rows) consider(() => row.name, row.relativeViolation);
+  const colNames = model.colNames;
+  for (let j = 0; j < colNames.length; j++) {
     const value = values[j] ?? 0;
     const upper = model.colUpper[j] ?? Infinity;
     const integerGap = model.colInteger[j] ? Math.abs(value - Math.round(value)) : 0;
-    const relativeViolation = Math.max(0, -value / 1, Number.isFinite(upper) ? (value - upper) / Math.max(1, Math.abs(upper)) : 0, integerGap);
-    violations.push({ name, relativeViolation });
-  });
-  violations.sort((a, b) => b.relativeViolation - a.relativeViolation);
+    consider(() => colNames[j]!, Math.max(0, -value / 1, Number.isFinite(upper) ? (value - upper) / Math.max(1, Math.abs(upper)) : 0, integerGap));
+  }
   let objective = 0;
   values.forEach((v, j) => (objective += v * (model.colCost[j] ?? 0)));
   return {
-    maxRelativeViolation: violations[0]?.relativeViolation ?? 0,
-    worst: violations.slice(0, 5).filter((v) => v.relativeViolation > 0),
+    maxRelativeViolation: top.length ? max : 0,
+    worst: top.filter((v) => v.relativeViolation > 0),
     objective,
   };
 }
+
+/** How many of the largest violations a verification names. */
+const WORST = 5;

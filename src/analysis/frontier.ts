@@ -1,8 +1,9 @@
 /**
  * Cost-of-independence frontier: the least cost as a function of the swept targets' limit (their
  * largest untrusted share), from a loose limit to a tight one. Pure: the member solves come from
- * the `SolveMembers` callback; models/analyses.md states what is computed and why each point is a
- * separate (cold) solve.
+ * the `SolveMembers` callback; models/analyses.md states what is computed, and how a member that
+ * differs only in its limits is made from the formulated scenario in place (planner
+ * `formulateFromTemplate`, src/model/target-limits.ts) and re-solved from the previous basis.
  *
  * Per point: the cost; the cost per percentage point of the step from the previous (looser) point;
  * the swept targets that bind (share at the limit) and their priced shortfall; the other limits
@@ -167,7 +168,7 @@ export function frontierResult(input: FrontierInput, outcomes: readonly MemberOu
       });
     }
   }
-  return { targets: [...swept], method: 'rebuild', points, monotone, knees };
+  return { targets: [...swept], method: 'in_place', points, monotone, knees };
 }
 
 export async function runFrontier(input: FrontierInput, solve: SolveMembers): Promise<FrontierResult> {

@@ -35,6 +35,22 @@ export interface Sets {
   origins(plant: Plant): readonly Origin[];
 }
 
+/**
+ * The terms of one `dependency[t,y]` row before the limit is applied: the row is
+ * Σ_j (untrusted_j − α_t · total_j) · x_j (− shortfall[t,y]), with untrusted_j the column's
+ * coefficient in the bloc's untrusted use (and unserved demand) and total_j in its whole use. Kept so
+ * a formulated model can take another limit by changing exactly these coefficients
+ * (src/model/target-limits.ts) instead of being formulated again.
+ */
+export interface TargetRowTerms {
+  readonly target: string;
+  readonly year: number;
+  /** Column indices, ascending, each once. */
+  readonly columns: Int32Array;
+  readonly untrusted: Float64Array;
+  readonly total: Float64Array;
+}
+
 /** A (product, origin, country, year) node numbered densely, so accumulators need no string keys. */
 export interface BalanceNode {
   readonly product: string;
@@ -72,6 +88,8 @@ export class FormulationContext {
   readonly buildColumns = new Map<string, Map<number, number>>();
   /** fund[f,p,y] column indices with their funder (near-optimal alternatives read public spending). */
   readonly fundColumns: Array<{ funder: string; column: number }> = [];
+  /** The dependency target rows' terms, in the order they were added (dependency-target.ts fills it). */
+  readonly targetRows: TargetRowTerms[] = [];
   /** The ship, buy and downgrade arcs to create (set by formulate before trade; see trade-network.ts). */
   tradeNetwork: TradeNetwork = { ships: [], buys: [], downgrades: [] };
 

@@ -5,7 +5,7 @@
  * Pure: no I/O, no solver.
  */
 import type { LinearModel } from './builder.js';
-import { FormulationContext, deriveSets } from './context.js';
+import { FormulationContext, deriveSets, type TargetRowTerms } from './context.js';
 import type { Instance } from './instance.js';
 import { addBuilds, addCapacityLimits } from './concepts/capacity.js';
 import { addSeparation } from './concepts/separation.js';
@@ -44,6 +44,11 @@ export interface FormulateOptions {
 }
 
 export function formulate(instance: Instance, options: FormulateOptions = {}): LinearModel {
+  return formulateWithTargetRows(instance, options).model;
+}
+
+/** `formulate`, also returning the dependency target rows' terms (to change their limits in place: target-limits.ts). */
+export function formulateWithTargetRows(instance: Instance, options: FormulateOptions = {}): { model: LinearModel; targetRows: readonly TargetRowTerms[] } {
   const ctx = new FormulationContext(instance, deriveSets(instance));
   // Columns: decisions and flows.
   addBuilds(ctx);
@@ -74,5 +79,5 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   addCustomConstraints(ctx);
   // Last: it caps the cost that every concept above has added.
   addNearOptimal(ctx);
-  return ctx.builder.build();
+  return { model: ctx.builder.build(), targetRows: ctx.targetRows };
 }

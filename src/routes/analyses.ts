@@ -175,7 +175,7 @@ function registerKind<Req extends z.ZodType>(app: Parameters<FastifyPluginAsyncZ
 
 export const exampleFrontierResult = {
   targets: ['quad_magnets_2030'],
-  method: 'rebuild' as const,
+  method: 'in_place' as const,
   points: [
     { limit: 0.5, label: 'limit=0.5', status: 'optimal', totalCostUsd: 39.68e9, costPerPointUsd: null, bindingTargets: [], shortfallT: 0, bindingLimits: [], newlyBinding: [], buildsEntering: [], buildsLeaving: [], portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
     {

@@ -72,7 +72,11 @@ export type FrontierPoint = z.infer<typeof FrontierPointSchema>;
 
 export const FrontierResultSchema = z.object({
   targets: z.array(z.string()).describe('The swept targets.'),
-  method: z.literal('rebuild').describe('Each point is a separate, cold member solve on the job queue (see models/analyses.md for why).'),
+  method: z
+    .enum(['in_place', 'rebuild'])
+    .describe(
+      "`in_place`: each point is a member solve on the job queue; a worker formulates the scenario once and makes each point's model by changing only the swept target rows' coefficients, then re-solves the kept HiGHS model from the previous point's basis (models/analyses.md says why not parametric ranging). `rebuild`: a result stored before that (each point formulated again).",
+    ),
   points: z.array(FrontierPointSchema).describe('From the loosest limit to the tightest.'),
   monotone: z.boolean().describe('True when the cost never falls as the limit tightens (within 1e-6 relative), as it must for exact optima.'),
   knees: z

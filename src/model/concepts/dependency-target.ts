@@ -16,7 +16,7 @@
  * Per percentage point: dual × Σ consumption / 100.
  */
 import { Expression } from '../builder.js';
-import type { FormulationContext } from '../context.js';
+import type { FormulationContext, TargetRowTerms } from '../context.js';
 import { ORIGINS } from '../instance.js';
 
 export function addDependencyTargets(ctx: FormulationContext): void {
@@ -25,14 +25,23 @@ export function addDependencyTargets(ctx: FormulationContext): void {
   for (const target of instance.targets) {
     for (const y of target.years) {
       const row = new Expression();
+      // The same terms before the limit: untrusted content and whole consumption (ctx.targetRows).
+      const untrusted = new Expression();
+      const total = new Expression();
       for (const country of target.bloc) {
         for (const origin of ORIGINS) {
           const use = ctx.peekUse(target.product, origin, country, y);
           if (!use) continue;
           row.addExpression(use, (origin === 'untrusted' ? 1 : 0) - target.maxUntrustedShare);
+          if (origin === 'untrusted') untrusted.addExpression(use);
+          total.addExpression(use);
         }
         const unserved = ctx.unservedColumns.get(`${country}|${target.product}|${y}`);
-        if (unserved !== undefined) row.add(unserved, 1 - target.maxUntrustedShare);
+        if (unserved !== undefined) {
+          row.add(unserved, 1 - target.maxUntrustedShare);
+          untrusted.add(unserved, 1);
+          total.add(unserved, 1);
+        }
       }
       if (row.empty) continue;
       if (!target.hard) {
@@ -41,6 +50,14 @@ export function addDependencyTargets(ctx: FormulationContext): void {
         row.add(shortfall, -1);
       }
       builder.addConstraint('dependency', [target.id, y], row, { upper: 0 });
+      ctx.targetRows.push(rowTerms(target.id, y, untrusted, total));
     }
   }
+}
+
+function rowTerms(target: string, year: number, untrusted: Expression, total: Expression): TargetRowTerms {
+  const u = untrusted.terms;
+  const w = total.terms;
+  const columns = Int32Array.from(new Set([...u.keys(), ...w.keys()])).sort();
+  return { target, year, columns, untrusted: Float64Array.from(columns, (c) => u.get(c) ?? 0), total: Float64Array.from(columns, (c) => w.get(c) ?? 0) };
 }
