@@ -7,8 +7,8 @@
  */
 import type { Dataset } from './data/schema.js';
 import { loadDataset } from './data/load.js';
-import { formulate } from './model/formulate.js';
-import { ScenarioError, resolveScenario, type Instance } from './model/instance.js';
+import { ScenarioError, baselineInstance, type Instance } from './model/instance.js';
+import { formulateInstance, formulateScenario } from './model/formulate-scenario.js';
 import { modelStats, type LinearModel } from './model/builder.js';
 import { buildPortfolio } from './analysis/portfolio.js';
 import { ScenarioSchema, type Backend, type Scenario } from './schemas/scenario.js';
@@ -67,22 +67,6 @@ export type PlanPhase = 'formulating' | 'solving' | 'baseline' | 'reporting';
 /** Placeholder message of an overrun outcome; the service replaces it with the limit that was overrun. */
 export const OVERRUN_MESSAGE = 'the solve ran past its time limit and the worker was terminated';
 
-export interface FormulatedScenario {
-  instance: Instance;
-  model: LinearModel;
-  buildMs: number;
-}
-
-export function formulateScenario(scenario: Scenario, dataset: Dataset, noNewBuilds = false): FormulatedScenario {
-  const started = performance.now();
-  // The baseline is the target-free, no-new-builds world: existing and committed capacity only, no
-  // dependency targets (a penalised baseline would show what the penalties buy, not today's world).
-  const base = noNewBuilds ? { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } } : scenario;
-  const instance = resolveScenario(base, dataset, { noNewBuilds, noTargets: noNewBuilds });
-  const model = formulate(instance);
-  return { instance, model, buildMs: performance.now() - started };
-}
-
 export function solveOptionsFor(scenario: Scenario, backend?: Backend): SolveOptions {
   return {
     backend: backend ?? scenario.solver.backend,
@@ -112,15 +96,15 @@ export function baselineKey(scenario: Scenario, options: SolveOptions): string {
   return JSON.stringify({ ...rest, solver: { ...solver, timeLimitSeconds: 0, lumpyBuilds: false }, backend: options.backend, algorithm: options.algorithm });
 }
 
-async function solveBaseline(scenario: Scenario, dataset: Dataset, options: SolveOptions): Promise<{ instance: Instance; model: LinearModel; result: SolveResult; cached: boolean }> {
-  const key = baselineKey(scenario, options);
+/** Solves (or finds kept) the baseline of a resolved instance; its instance is derived from the solve's, not resolved again. */
+async function solveBaseline(solved: Instance, options: SolveOptions): Promise<{ instance: Instance; model: LinearModel; result: SolveResult; cached: boolean }> {
+  const dataset = solved.dataset;
+  const key = baselineKey(solved.scenario, options);
   const kept = baselineCache.get(dataset)?.get(key);
-  if (kept) {
-    // The instance carries the targets (resolved, not enforced) that the baseline shares are read for.
-    const base = { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } };
-    return { instance: resolveScenario(base, dataset, { noNewBuilds: true, noTargets: true }), model: kept.model, result: kept.result, cached: true };
-  }
-  const base = formulateScenario(scenario, dataset, true);
+  // The instance carries the targets (resolved, not enforced) that the baseline shares are read for.
+  const instance = baselineInstance(solved);
+  if (kept) return { instance, model: kept.model, result: kept.result, cached: true };
+  const base = formulateInstance(instance);
   const result = await solveModel(base.model, { ...options, sensitivity: false });
   if (result.status === 'optimal') {
     const entries = baselineCache.get(dataset) ?? new Map<string, { model: LinearModel; result: SolveResult }>();
@@ -165,7 +149,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   if (!options.skipBaseline && hasSolution(result)) {
     onPhase('baseline', () => buildPortfolio({ instance, model, result, buildMs, baseline: { model, result: overrun(model) } }));
     const { probes: _probes, ...plain } = solveOptions;
-    const solved = await solveBaseline(scenario, dataset, plain);
+    const solved = await solveBaseline(instance, plain);
     baseline = { instance: solved.instance, model: solved.model, result: solved.result };
   }
   // Price floors (issue 15): a second-stage model on the solved plan, always on HiGHS (it is small).
@@ -206,7 +190,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
     : null;
   const targetPoints =
     !options.memberReport && hasSolution(result) && result.status === 'optimal' && instance.targets.length > 0
-      ? await wholePointCosts({ scenario, dataset, instance, objective: result.objective, solveOptions: { ...solveOptions, backend: 'highs' }, ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}) })
+      ? await wholePointCosts({ scenario, instance, objective: result.objective, solveOptions: { ...solveOptions, backend: 'highs' }, ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}) })
       : [];
   const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) =>
     r && hasSolution(r) ? dependencyMetrics(i, m, r.columnValues).summary : null;

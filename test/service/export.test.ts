@@ -7,7 +7,8 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import type { Dataset } from '../../src/data/schema.js';
-import { formulateScenario, parseScenario } from '../../src/planner.js';
+import { parseScenario } from '../../src/planner.js';
+import { formulateScenario } from '../../src/model/formulate-scenario.js';
 import { solveModel, type SolveOptions } from '../../src/solver/index.js';
 import { build, expectProblem } from '../helpers/app.js';
 import { readExport } from '../helpers/read-export.js';
