@@ -57,7 +57,7 @@ import type { LinearModel } from '../model/builder.js';
 import { parseName } from '../model/builder.js';
 import type { Instance } from '../model/instance.js';
 import { StageSchema } from '../data/schema.js';
-import { feedYields } from '../model/concepts/separation.js';
+import { feedYields } from '../model/feed-yield.js';
 
 /** Column values and tonnages at or below this are treated as zero (t). */
 const EPS = 1e-6;
