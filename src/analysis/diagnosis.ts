@@ -49,7 +49,7 @@ import { parseName } from '../model/builder.js';
 import { mergeDeep, type Instance } from '../model/instance.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { Diagnosis, Remedy } from '../schemas/report.js';
-import type { SolveOptions, SolveResult } from '../solver/types.js';
+import type { SolverRunOptions, SolveResult } from '../solver/types.js';
 import { solveModel } from '../solver/index.js';
 import { formulateVariant } from '../model/formulate-scenario.js';
 import { blocConsumptionT, consumptionByOrigin } from './portfolio.js';
@@ -67,7 +67,7 @@ export interface DiagnosisInput {
   status: 'infeasible' | 'shortfall';
   /** Shortfall tonnes per target id (soft targets), from the first solve. */
   shortfallT: ReadonlyMap<string, number>;
-  solveOptions: SolveOptions;
+  solveOptions: SolverRunOptions;
   /** Most solves the diagnosis may run; past it, it stops and reports what it found so far. */
   maxSolves?: number;
   /** Called after each solve (progress; the service's watchdog restarts its allowance). */
@@ -195,7 +195,7 @@ const musd = (v: number) => `${(v / 1e6).toFixed(0)} M USD`;
 export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   const { scenario, dataset, instance, solveOptions } = input;
   const maxSolves = input.maxSolves ?? DEFAULT_DIAGNOSIS_SOLVES;
-  const lp: SolveOptions = { backend: 'highs', timeLimitSeconds: solveOptions.timeLimitSeconds, mipRelGap: solveOptions.mipRelGap, algorithm: solveOptions.algorithm, sensitivity: false };
+  const lp: SolverRunOptions = { backend: 'highs', timeLimitSeconds: solveOptions.timeLimitSeconds, mipRelGap: solveOptions.mipRelGap, algorithm: solveOptions.algorithm, sensitivity: false };
   let solves = 0;
   let stopReason = '';
   const solve = async (model: LinearModel): Promise<SolveResult> => {

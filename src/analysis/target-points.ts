@@ -14,7 +14,7 @@
 import type { Scenario } from '../schemas/scenario.js';
 import type { TargetPointCost } from '../schemas/report.js';
 import type { Instance } from '../model/instance.js';
-import type { SolveOptions } from '../solver/types.js';
+import type { SolverRunOptions } from '../solver/types.js';
 import { solveModel } from '../solver/index.js';
 import { formulateVariant } from '../model/formulate-scenario.js';
 
@@ -25,12 +25,12 @@ export async function wholePointCosts(input: {
   /** The resolved instance of `scenario`: each variant is derived from it (`formulateVariant`). */
   instance: Instance;
   objective: number;
-  solveOptions: SolveOptions;
+  solveOptions: SolverRunOptions;
   onSolve?: () => void;
 }): Promise<TargetPointCost[]> {
   const { scenario, instance, objective } = input;
   const { probes: _probes, ...plain } = input.solveOptions;
-  const options: SolveOptions = { ...plain, sensitivity: false };
+  const options: SolverRunOptions = { ...plain, sensitivity: false };
   const at = async (index: number, share: number) => {
     const variant = { ...scenario, targets: scenario.targets.map((x, i) => (i === index ? { ...x, maxUntrustedShare: share } : x)) };
     const result = await solveModel(formulateVariant(instance, variant).model, options);
