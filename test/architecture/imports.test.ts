@@ -104,7 +104,9 @@ const graph = importGraph();
 
 t.test('the checker reads imports and finds circles and upward arrows', async (t) => {
   t.ok(graph.size > 100, `${graph.size} modules read`);
-  t.ok(graph.get('planner.ts')?.includes('model/formulate.ts'), 'planner.ts → model/formulate.ts is seen');
+  t.ok(graph.get('planner.ts')?.includes('model/formulate-scenario.ts'), 'planner.ts → model/formulate-scenario.ts is seen');
+  t.ok(graph.get('store/repository.ts')?.includes('store/records.ts'), 'a type-only import is seen');
+  t.notOk(graph.get('analysis/diagnosis.ts')?.includes('planner.ts'), 'the diagnosis does not import the planner');
   t.same(cycles(new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]])), [['a.ts', 'b.ts', 'c.ts']], 'a three-module circle is found');
   t.same(cycles(new Map([['a.ts', ['a.ts']]])), [['a.ts']], 'a module importing itself is a circle');
   t.same(cycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]])), [], 'a chain is not a circle');

@@ -5,7 +5,7 @@
  * timeline, the cost breakdown, budget use per funder, the solver report in plain words, and links
  * to the CSV, the Markdown brief and the model as LP and MPS.
  */
-import type { PageContext } from '../main.js';
+import type { PageContext } from '../lib/page.js';
 import { api } from '../lib/api.js';
 import { mountChart, type ChartOption } from '../lib/charts.js';
 import { clear, errorBox, h, num, table } from '../lib/dom.js';
