@@ -5,7 +5,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { formulateScenario, parseScenario, solveOptionsFor } from '../src/planner.js';
+import { parseScenario, solveOptionsFor } from '../src/planner.js';
+import { formulateScenario } from '../src/model/formulate-scenario.js';
 import { loadDataset, projectRoot } from '../src/data/load.js';
 import { solveModel } from '../src/solver/index.js';
 import { highsModule } from '../src/solver/highs.js';

@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, projectRoot } from '../src/data/load.js';
 import { diagnose } from '../src/analysis/diagnosis.js';
-import { formulateScenario, parseScenario, planScenario, planWithReport } from '../src/planner.js';
+import { parseScenario, planScenario, planWithReport } from '../src/planner.js';
+import { formulateScenario } from '../src/model/formulate-scenario.js';
 import type { Portfolio } from '../src/schemas/portfolio.js';
 
 const expression = process.argv[2] ?? 'capacity("IN", "magnet", 2030) >= 0.25 * capacity(bloc("QUAD"), "magnet", 2030)';

@@ -7,21 +7,23 @@
  */
 import type { Dataset } from './data/schema.js';
 import { loadDataset } from './data/load.js';
-import { formulate, formulateWithTargetRows } from './model/formulate.js';
+import { formulateWithTargetRows } from './model/formulate.js';
 import { limitTemplate, limitTemplateKey, templateScenario, withTargetLimits, type LimitTemplate } from './model/target-limits.js';
-import { ScenarioError, resolveScenario, type Instance } from './model/instance.js';
+import { ScenarioError, baselineInstance, resolveScenario, type Instance } from './model/instance.js';
+import { formulateInstance, formulateScenario, type FormulatedScenario } from './model/formulate-scenario.js';
 import { modelStats, type LinearModel } from './model/builder.js';
 import { buildPortfolio } from './analysis/portfolio.js';
 import { ScenarioSchema, type Backend, type Scenario } from './schemas/scenario.js';
 import type { Portfolio } from './schemas/portfolio.js';
 import { highsVersion } from './solver/highs.js';
 import { JSLP_VERSION } from './solver/jslp.js';
-import { hasSolution, solveModel, type SolveOptions, type SolveResult } from './solver/index.js';
+import { hasSolution, solveModel, type SolverRunOptions, type SolveResult } from './solver/index.js';
 import { computeReport, unbuiltCandidates } from './analysis/report.js';
 import { diagnose } from './analysis/diagnosis.js';
 import { wholePointCosts } from './analysis/target-points.js';
 import { dependencyMetrics } from './analysis/dependency-metrics.js';
 import type { Report } from './schemas/report.js';
+import type { PlanPhase, SolveRequest } from './solve-request.js';
 import { sizeFloors } from './analysis/floors.js';
 
 /** Validates raw scenario JSON; throws ScenarioError naming every failing field path. */
@@ -35,61 +37,43 @@ export function parseScenario(input: unknown): Scenario {
   return parsed.data;
 }
 
-export interface PlanOptions {
-  /** Overrides the scenario's backend (CLI flag, API option). */
-  backend?: Backend;
-  /** Skip the no-new-builds baseline solve (faster; baseline shares come back null). */
-  skipBaseline?: boolean;
+/** What a caller of the planner hooks into a plan; the solve itself is a `SolveRequest`. */
+export interface PlanHooks {
   /**
    * Called as the plan enters each phase. `fallback`, when given, builds the portfolio to report
    * if this phase overruns and the caller has to abandon it (the service's worker pool sends it
    * ahead, because a terminated worker can no longer build it).
    */
   onPhase?: (phase: PlanPhase, fallback?: () => Portfolio) => void;
-  /** Deterministic MIP limits for the main solve (tests, reproducible early stops): see SolveOptions. */
-  mipLimits?: Pick<SolveOptions, 'mipMaxNodes' | 'mipMaxImprovingSolutions'>;
+  /** Deterministic MIP limits for the main solve (tests, reproducible early stops): see SolverRunOptions. */
+  mipLimits?: Pick<SolverRunOptions, 'mipMaxNodes' | 'mipMaxImprovingSolutions'>;
   /** Most solves the diagnosis may run (default DEFAULT_DIAGNOSIS_SOLVES). */
   diagnosisSolves?: number;
   /**
-   * An analysis member (a frontier point, a stress-test disruption, an alternative): the report keeps
-   * what the solve itself gives — duals, ranging, binding limits, metrics — and runs no extra solves
-   * (no reduced-cost probes, no diagnosis, no whole-point target costs); `report.memberReport` says
-   * so. The analyses read only those parts, and a sweep of N points then costs N solves, not N
-   * reports.
-   */
-  memberReport?: boolean;
-  /**
    * Make the model from this thread's kept template of the same scenario with other target limits,
    * changing only the target rows' coefficients (src/model/target-limits.ts), instead of formulating
-   * it again. Default: on for analysis members (`memberReport`), off otherwise; `false` formulates
-   * afresh (the test that compares the two).
+   * it again. Default: on for analysis members (`SolveRequest.member`), off otherwise; `false`
+   * formulates afresh (the test that compares the two).
    */
   reuseFormulation?: boolean;
   /** Called after each solve of the diagnosis (the service's watchdog restarts its allowance). */
   onProgress?: (step: number) => void;
 }
 
-/** Phases of `planScenario`, in order. */
-export type PlanPhase = 'formulating' | 'solving' | 'baseline' | 'reporting';
+/** `planScenario` and `planWithReport`: a scenario with a few overrides (CLI flags, tests), made into a `SolveRequest`. */
+export interface PlanOptions extends PlanHooks {
+  /** Overrides the scenario's backend (CLI flag, API option). */
+  backend?: Backend;
+  /** Skip the no-new-builds baseline solve (faster; baseline shares come back null). */
+  skipBaseline?: boolean;
+  /** An analysis member: see `SolveRequest.member`. */
+  memberReport?: boolean;
+}
+
+export type { PlanPhase, SolveRequest } from './solve-request.js';
 
 /** Placeholder message of an overrun outcome; the service replaces it with the limit that was overrun. */
 export const OVERRUN_MESSAGE = 'the solve ran past its time limit and the worker was terminated';
-
-export interface FormulatedScenario {
-  instance: Instance;
-  model: LinearModel;
-  buildMs: number;
-}
-
-export function formulateScenario(scenario: Scenario, dataset: Dataset, noNewBuilds = false): FormulatedScenario {
-  const started = performance.now();
-  // The baseline is the target-free, no-new-builds world: existing and committed capacity only, no
-  // dependency targets (a penalised baseline would show what the penalties buy, not today's world).
-  const base = noNewBuilds ? { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } } : scenario;
-  const instance = resolveScenario(base, dataset, { noNewBuilds, noTargets: noNewBuilds });
-  const model = formulate(instance);
-  return { instance, model, buildMs: performance.now() - started };
-}
 
 /**
  * Templates for analysis members that differ only in their target limits (a frontier's points; an
@@ -134,7 +118,7 @@ export function formulateFromTemplate(scenario: Scenario, dataset: Dataset): For
   return { instance, model, buildMs: performance.now() - started };
 }
 
-export function solveOptionsFor(scenario: Scenario, backend?: Backend): SolveOptions {
+export function solveOptionsFor(scenario: Scenario, backend?: Backend): SolverRunOptions {
   return {
     backend: backend ?? scenario.solver.backend,
     timeLimitSeconds: scenario.solver.timeLimitSeconds,
@@ -158,20 +142,20 @@ export function keptBaselines(dataset: Dataset): number {
   return baselineCache.get(dataset)?.size ?? 0;
 }
 
-export function baselineKey(scenario: Scenario, options: SolveOptions): string {
+export function baselineKey(scenario: Scenario, options: SolverRunOptions): string {
   const { targets: _targets, name: _name, description: _description, solver, ...rest } = scenario;
   return JSON.stringify({ ...rest, solver: { ...solver, timeLimitSeconds: 0, lumpyBuilds: false }, backend: options.backend, algorithm: options.algorithm });
 }
 
-async function solveBaseline(scenario: Scenario, dataset: Dataset, options: SolveOptions): Promise<{ instance: Instance; model: LinearModel; result: SolveResult; cached: boolean }> {
-  const key = baselineKey(scenario, options);
+/** Solves (or finds kept) the baseline of a resolved instance; its instance is derived from the solve's, not resolved again. */
+async function solveBaseline(solved: Instance, options: SolverRunOptions): Promise<{ instance: Instance; model: LinearModel; result: SolveResult; cached: boolean }> {
+  const dataset = solved.dataset;
+  const key = baselineKey(solved.scenario, options);
   const kept = baselineCache.get(dataset)?.get(key);
-  if (kept) {
-    // The instance carries the targets (resolved, not enforced) that the baseline shares are read for.
-    const base = { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } };
-    return { instance: resolveScenario(base, dataset, { noNewBuilds: true, noTargets: true }), model: kept.model, result: kept.result, cached: true };
-  }
-  const base = formulateScenario(scenario, dataset, true);
+  // The instance carries the targets (resolved, not enforced) that the baseline shares are read for.
+  const instance = baselineInstance(solved);
+  if (kept) return { instance, model: kept.model, result: kept.result, cached: true };
+  const base = formulateInstance(instance);
   const result = await solveModel(base.model, { ...options, sensitivity: false });
   if (result.status === 'optimal') {
     const entries = baselineCache.get(dataset) ?? new Map<string, { model: LinearModel; result: SolveResult }>();
@@ -182,26 +166,47 @@ async function solveBaseline(scenario: Scenario, dataset: Dataset, options: Solv
   return { instance: base.instance, model: base.model, result, cached: false };
 }
 
+/** The request `planScenario` and `planWithReport` solve: the scenario with the backend override applied. */
+function requestOf(scenario: Scenario, options: PlanOptions): SolveRequest {
+  return {
+    scenario: options.backend ? { ...scenario, solver: { ...scenario.solver, backend: options.backend } } : scenario,
+    skipBaseline: options.skipBaseline ?? false,
+    member: options.memberReport ?? false,
+  };
+}
+
 export async function planScenario(scenario: Scenario, dataset: Dataset, options: PlanOptions = {}): Promise<Portfolio> {
-  return (await plan(scenario, dataset, { ...options, report: false })).portfolio;
+  return (await plan(requestOf(scenario, options), dataset, options, false)).portfolio;
 }
 
 /** Plans and builds the solver report (marginal values, reduced costs, binding limits, diagnosis, metrics). */
 export async function planWithReport(scenario: Scenario, dataset: Dataset, options: PlanOptions = {}): Promise<{ portfolio: Portfolio; report: Report }> {
-  const { portfolio, report } = await plan(scenario, dataset, { ...options, report: true });
+  return planRequest(requestOf(scenario, options), dataset, options);
+}
+
+/** Plans one solve request with its report: what a solve worker runs (src/services/solve-runner.ts). */
+export async function planRequest(request: SolveRequest, dataset: Dataset, hooks: PlanHooks = {}): Promise<{ portfolio: Portfolio; report: Report }> {
+  const { portfolio, report } = await plan(request, dataset, hooks, true);
   return { portfolio, report: report! };
 }
 
-async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions & { report: boolean }): Promise<{ portfolio: Portfolio; report?: Report }> {
+/**
+ * The plan of one request. The scenario is resolved once, here; the baseline, the price floors,
+ * the portfolio, the report, the whole-point costs and the diagnosis all read that instance (the
+ * baseline and the diagnosis probes derive theirs from it: src/model/instance.ts).
+ */
+async function plan(request: SolveRequest, dataset: Dataset, options: PlanHooks, withReport: boolean): Promise<{ portfolio: Portfolio; report?: Report }> {
+  const { scenario } = request;
+  const memberReport = request.member;
   const onPhase = options.onPhase ?? (() => {});
   onPhase('formulating');
-  const reuse = options.reuseFormulation ?? options.memberReport === true;
+  const reuse = options.reuseFormulation ?? memberReport === true;
   const { instance, model, buildMs } = reuse ? formulateFromTemplate(scenario, dataset) : formulateScenario(scenario, dataset);
-  const solveOptions: SolveOptions = {
-    ...solveOptionsFor(scenario, options.backend),
+  const solveOptions: SolverRunOptions = {
+    ...solveOptionsFor(scenario),
     ...options.mipLimits,
-    sensitivity: options.report,
-    ...(options.report && !options.memberReport ? { probes: (values: Float64Array, duals: Float64Array) => unbuiltCandidates(instance, model, values, duals) } : {}),
+    sensitivity: withReport,
+    ...(withReport && !memberReport ? { probes: (values: Float64Array, duals: Float64Array) => unbuiltCandidates(instance, model, values, duals) } : {}),
   };
   const version = solveOptions.backend === 'highs' ? await highsVersion() : JSLP_VERSION;
   const overrun = (m: LinearModel): SolveResult => ({
@@ -214,10 +219,10 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   onPhase('solving', () => buildPortfolio({ instance, model, result: overrun(model), buildMs }));
   const result = await solveModel(model, solveOptions);
   let baseline: { instance: Instance; model: LinearModel; result: SolveResult } | undefined;
-  if (!options.skipBaseline && hasSolution(result)) {
+  if (!request.skipBaseline && hasSolution(result)) {
     onPhase('baseline', () => buildPortfolio({ instance, model, result, buildMs, baseline: { model, result: overrun(model) } }));
     const { probes: _probes, ...plain } = solveOptions;
-    const solved = await solveBaseline(scenario, dataset, plain);
+    const solved = await solveBaseline(instance, plain);
     baseline = { instance: solved.instance, model: solved.model, result: solved.result };
   }
   // Price floors (issue 15): a second-stage model on the solved plan, always on HiGHS (it is small).
@@ -227,7 +232,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
       : undefined;
   const portfolio = buildPortfolio({ instance, model, result, buildMs, ...(baseline ? { baseline } : {}), ...(floors ? { floors } : {}) });
   onPhase('reporting', () => portfolio);
-  if (!options.report) return { portfolio };
+  if (!withReport) return { portfolio };
 
   // Duals: javascript-lp-solver has none, so HiGHS solves the same model; its duals are used only
   // when its objective agrees with the first solve's.
@@ -243,7 +248,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
   }
   const shortfallT = new Map<string, number>();
   for (const d of portfolio.dependency) shortfallT.set(d.target, d.points.reduce((sum, p) => sum + (p.shortfallT ?? 0), 0));
-  const needsDiagnosis = !options.memberReport && (result.status === 'infeasible' || (hasSolution(result) && [...shortfallT.values()].some((v) => v > 1e-6)));
+  const needsDiagnosis = !memberReport && (result.status === 'infeasible' || (hasSolution(result) && [...shortfallT.values()].some((v) => v > 1e-6)));
   const diagnosis = needsDiagnosis
     ? await diagnose({
         scenario,
@@ -257,8 +262,8 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
       })
     : null;
   const targetPoints =
-    !options.memberReport && hasSolution(result) && result.status === 'optimal' && instance.targets.length > 0
-      ? await wholePointCosts({ scenario, dataset, instance, objective: result.objective, solveOptions: { ...solveOptions, backend: 'highs' }, ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}) })
+    !memberReport && hasSolution(result) && result.status === 'optimal' && instance.targets.length > 0
+      ? await wholePointCosts({ scenario, instance, objective: result.objective, solveOptions: { ...solveOptions, backend: 'highs' }, ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}) })
       : [];
   const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) =>
     r && hasSolution(r) ? dependencyMetrics(i, m, r.columnValues).summary : null;
@@ -271,7 +276,7 @@ async function plan(scenario: Scenario, dataset: Dataset, options: PlanOptions &
     targetPoints,
     dependencyMetrics: { baseline: baseline ? metrics(baseline.instance, baseline.model, baseline.result) : null, portfolio: metrics(instance, model, result) },
   });
-  return { portfolio, report: options.memberReport ? { ...report, memberReport: true } : report };
+  return { portfolio, report: memberReport ? { ...report, memberReport: true } : report };
 }
 
 /** Validates, loads the scenario's dataset and plans. */

@@ -56,7 +56,7 @@ import type { LinearModel } from '../model/builder.js';
 import { parseName } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
 import { stageOrderOf } from '../data/chain.js';
-import { feedYields } from '../model/concepts/separation.js';
+import { feedYields } from '../model/feed-yield.js';
 import type { BlocKind, DependencyMetricPoint, DependencyMetrics, DependencySummaryRow } from '../schemas/dependency-metrics.js';
 
 export type {

@@ -50,9 +50,9 @@ import { parseName } from '../model/families.js';
 import { mergeDeep, type Instance } from '../model/instance.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { Diagnosis, Remedy } from '../schemas/report.js';
-import type { SolveOptions, SolveResult } from '../solver/types.js';
+import type { SolverRunOptions, SolveResult } from '../solver/types.js';
 import { solveModel } from '../solver/index.js';
-import { formulateScenario } from '../planner.js';
+import { formulateVariant } from '../model/formulate-scenario.js';
 import { blocConsumptionT, consumptionByOrigin } from './portfolio.js';
 import { applyChanges, type ScenarioChange } from './scenario-edits.js';
 
@@ -67,7 +67,7 @@ export interface DiagnosisInput {
   status: 'infeasible' | 'shortfall';
   /** Shortfall tonnes per target id (soft targets), from the first solve. */
   shortfallT: ReadonlyMap<string, number>;
-  solveOptions: SolveOptions;
+  solveOptions: SolverRunOptions;
   /** Most solves the diagnosis may run; past it, it stops and reports what it found so far. */
   maxSolves?: number;
   /** Called after each solve (progress; the service's watchdog restarts its allowance). */
@@ -195,7 +195,7 @@ const musd = (v: number) => `${(v / 1e6).toFixed(0)} M USD`;
 export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   const { scenario, dataset, instance, solveOptions } = input;
   const maxSolves = input.maxSolves ?? DEFAULT_DIAGNOSIS_SOLVES;
-  const lp: SolveOptions = { backend: 'highs', timeLimitSeconds: solveOptions.timeLimitSeconds, mipRelGap: solveOptions.mipRelGap, algorithm: solveOptions.algorithm, sensitivity: false };
+  const lp: SolverRunOptions = { backend: 'highs', timeLimitSeconds: solveOptions.timeLimitSeconds, mipRelGap: solveOptions.mipRelGap, algorithm: solveOptions.algorithm, sensitivity: false };
   let solves = 0;
   let stopReason = '';
   const solve = async (model: LinearModel): Promise<SolveResult> => {
@@ -237,12 +237,12 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   /** The scenario the remedies change: the problem targets hard (the gap to close), nothing else changed. */
   let base = scenario;
   const feasible = async (changes: readonly ScenarioChange[]) => {
-    const { model } = formulateScenario({ ...applyChanges(base, changes), solver: { ...base.solver, lumpyBuilds: false } }, dataset);
+    const { model } = formulateVariant(instance, { ...applyChanges(base, changes), solver: { ...base.solver, lumpyBuilds: false } });
     return (await solve(withCosts(model, () => 0))).status === 'optimal';
   };
   /** The cost of the plan a remedy leads to (its real objective, the problem targets hard); null when that solve is not optimal. */
   const costWith = async (changes: readonly ScenarioChange[]) => {
-    const result = await solve(formulateScenario(applyChanges(base, changes), dataset).model);
+    const result = await solve(formulateVariant(instance, applyChanges(base, changes)).model);
     return result.status === 'optimal' ? (result.objective ?? null) : null;
   };
   const remedy = async (lever: Remedy['lever'], parts: Array<{ change: ScenarioChange; words: string; from: number | null }>, undercuts: ScenarioChange[][], explanation: string) => {
@@ -275,7 +275,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   const diagnoseCustom = async () => {
     if (input.status === 'infeasible') {
       const lpScenario: Scenario = { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } };
-      const { model } = formulateScenario(lpScenario, dataset);
+      const { model } = formulateVariant(instance, lpScenario);
       for (const c of instance.customConstraints) {
         const rows = new Set<number>();
         model.rowNames.forEach((name, i) => {
@@ -304,7 +304,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
         let resultingCostUsd: number | null = null;
         let outOfSolves = false;
         try {
-          const check = await solve(formulateScenario(relaxed, dataset).model);
+          const check = await solve(formulateVariant(instance, relaxed).model);
           resultingCostUsd = check.status === 'optimal' ? (check.objective ?? null) : null;
         } catch (error) {
           if (!(error instanceof OutOfSolves)) throw error;
@@ -338,7 +338,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       // Without hard targets nothing else can make the scenario infeasible (every other shortfall is priced).
       if (!instance.targets.some((t) => t.hard)) customAtFault = true;
       else {
-        const { model } = formulateScenario(withTargets(scenario, (x) => ({ ...x, hard: false })), dataset);
+        const { model } = formulateVariant(instance, withTargets(scenario, (x) => ({ ...x, hard: false })));
         customAtFault = (await solve(withCosts(model, () => 0))).status !== 'optimal';
       }
       // They are the cause: say by how much each must give way before the (longer) target probes.
@@ -352,7 +352,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       const until = original.untilYear ?? instance.endYear;
       const feasibleFrom = async (year: number) => {
         const variant = withTargets(probeBase, (x, i) => (i === t.index ? { ...x, year, untilYear: until, hard: true } : { ...x, hard: false }));
-        const { model } = formulateScenario(variant, dataset);
+        const { model } = formulateVariant(instance, variant);
         return (await solve(withCosts(model, () => 0))).status === 'optimal';
       };
       let earliest: number | null = null;
@@ -426,7 +426,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
     // 3. Target limits, by elastic relaxation of the target's rows.
     for (const t of problem) {
       const original = scenario.targets[t.index]!;
-      const { instance: inst, model } = formulateScenario(withTargets(base, (x) => x), dataset);
+      const { instance: inst, model } = formulateVariant(instance, withTargets(base, (x) => x));
       const rows = new Map<number, number>();
       model.rowNames.forEach((name, i) => {
         const row = parseName(name);
@@ -459,7 +459,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
 
     // 4. Budgets: the least extra money, by elastic relaxation of every budget row.
     if (problem.length && scenario.budgets.length && scenario.capexPublicShare > 0) {
-      const { model: forced } = formulateScenario(withTargets(base, (x) => x), dataset);
+      const { model: forced } = formulateVariant(instance, withTargets(base, (x) => x));
       const rows = new Map<number, number>();
       forced.rowNames.forEach((name, i) => {
         const { family } = parseName(name);

@@ -17,14 +17,14 @@ import { parseName } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
 import { referenceProductOf } from '../data/chain.js';
 import type { Portfolio } from '../schemas/portfolio.js';
-import { consumptionByOrigin } from './portfolio.js';
-import { feedYields } from '../model/concepts/separation.js';
+import { feedYields } from '../model/feed-yield.js';
 
 const EPS = 1e-9;
 
-export function stockpileSection(instance: Instance, model: LinearModel, values: Float64Array): NonNullable<Portfolio['stockpiles']> | null {
+/** `use`: tonnes consumed by origin, keyed `product|origin|country|year` (the portfolio's `consumptionByOrigin`). */
+export function stockpileSection(instance: Instance, model: LinearModel, values: Float64Array, use: ReadonlyMap<string, number>): NonNullable<Portfolio['stockpiles']> | null {
   if (!instance.stockpiles.length) return null;
-  const get = (map: Map<string, number>, key: string) => map.get(key) ?? 0;
+  const get = (map: ReadonlyMap<string, number>, key: string) => map.get(key) ?? 0;
   const stock = new Map<string, number>(); // holder|product|origin|year
   const fills = new Map<string, number>(); // holder|product|year
   const draws = new Map<string, number>();
@@ -37,7 +37,6 @@ export function stockpileSection(instance: Instance, model: LinearModel, values:
     else if (parsed.family === 'fill') add(fills, `${parsed.index.holder}|${parsed.index.product}|${parsed.index.year}`, value);
     else if (parsed.family === 'draw') add(draws, `${parsed.index.holder}|${parsed.index.product}|${parsed.index.year}`, value);
   });
-  const use = consumptionByOrigin(instance, model, values);
   const consumption = (country: string, product: string, year: number) => get(use, `${product}|trusted|${country}|${year}`) + get(use, `${product}|untrusted|${country}|${year}`);
   const years: NonNullable<Portfolio['stockpiles']>['years'] = [];
   const cover: NonNullable<Portfolio['stockpiles']>['cover'] = [];

@@ -6,7 +6,7 @@
 import type { LinearModel } from '../model/builder.js';
 import { parseName } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
-import { feedYields } from '../model/concepts/separation.js';
+import { feedYields } from '../model/feed-yield.js';
 
 export function plantOutputs(instance: Instance, model: LinearModel, values: Float64Array): Map<string, number> {
   const plants = new Map(instance.plants.map((p) => [p.id, p]));

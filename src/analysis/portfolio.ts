@@ -9,7 +9,7 @@ import { COST_CATEGORIES, costBreakdownKey, type CostBreakdownKey, type CostCate
 import type { Instance, Origin } from '../model/instance.js';
 import { stepValue } from '../model/instance.js';
 import { constructionSpendShare } from '../model/concepts/objective.js';
-import { feedYields } from '../model/concepts/separation.js';
+import { feedYields } from '../model/feed-yield.js';
 import type { Portfolio } from '../schemas/portfolio.js';
 import { hasSolution, type SolveResult } from '../solver/types.js';
 import { verifySolution } from './evaluate.js';
@@ -273,7 +273,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
     budgets,
     contracts: values ? contractUse(instance, model, values) : [],
     floors: floors ?? null,
-    stockpiles: values ? stockpileSection(instance, model, values) : null,
+    stockpiles: values && use ? stockpileSection(instance, model, values, use) : null,
     recycling: values ? recyclingSection(instance, model, values) : null,
     model: { ...stats, buildMs },
     solver: { ...result.solver },

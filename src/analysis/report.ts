@@ -25,6 +25,7 @@
 import type { LinearModel } from '../model/builder.js';
 import { parseName } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
+import { CONSTRUCTION_COST_CATEGORIES } from '../model/cost-categories.js';
 import { hasSolution, type SolveResult } from '../solver/types.js';
 import type { BindingLimit, MarginalValues, ReducedCost, Report } from '../schemas/report.js';
 import { evaluateRows } from './evaluate.js';
@@ -263,7 +264,7 @@ export function unbuiltCandidates(instance: Instance, model: LinearModel, values
 
 /** Discounted capex minus salvage credit per t/yr of a build column: the part a capex cut lowers. */
 function capexPart(model: LinearModel, j: number): number {
-  return (model.colCostParts.get(j) ?? []).reduce((sum, [category, c]) => (category === 'capex' || category === 'salvageCredit' ? sum + c : sum), 0);
+  return (model.colCostParts.get(j) ?? []).reduce((sum, [category, c]) => (CONSTRUCTION_COST_CATEGORIES.has(category) ? sum + c : sum), 0);
 }
 
 function reducedCosts(instance: Instance, model: LinearModel, values: Float64Array, columnDuals: Float64Array, probeCosts: Float64Array | undefined): ReducedCost[] {

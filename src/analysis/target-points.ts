@@ -11,30 +11,29 @@
  * is already 0 (or 1), or a re-solve did not end optimal. Lumpy scenarios re-solve the MIP at the
  * scenario's gap, so the differences carry that gap's noise.
  */
-import type { Dataset } from '../data/schema.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { TargetPointCost } from '../schemas/report.js';
 import type { Instance } from '../model/instance.js';
-import type { SolveOptions } from '../solver/types.js';
+import type { SolverRunOptions } from '../solver/types.js';
 import { solveModel } from '../solver/index.js';
-import { formulateScenario } from '../planner.js';
+import { formulateVariant } from '../model/formulate-scenario.js';
 
 export const POINT = 0.01;
 
 export async function wholePointCosts(input: {
   scenario: Scenario;
-  dataset: Dataset;
+  /** The resolved instance of `scenario`: each variant is derived from it (`formulateVariant`). */
   instance: Instance;
   objective: number;
-  solveOptions: SolveOptions;
+  solveOptions: SolverRunOptions;
   onSolve?: () => void;
 }): Promise<TargetPointCost[]> {
-  const { scenario, dataset, instance, objective } = input;
+  const { scenario, instance, objective } = input;
   const { probes: _probes, ...plain } = input.solveOptions;
-  const options: SolveOptions = { ...plain, sensitivity: false };
+  const options: SolverRunOptions = { ...plain, sensitivity: false };
   const at = async (index: number, share: number) => {
     const variant = { ...scenario, targets: scenario.targets.map((x, i) => (i === index ? { ...x, maxUntrustedShare: share } : x)) };
-    const result = await solveModel(formulateScenario(variant, dataset).model, options);
+    const result = await solveModel(formulateVariant(instance, variant).model, options);
     input.onSolve?.();
     return result;
   };

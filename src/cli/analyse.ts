@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseScenario, planScenario } from '../planner.js';
 import { loadDataset } from '../data/load.js';
-import { ScenarioError, resolveScenario } from '../model/instance.js';
+import { ScenarioError, checkScenario } from '../model/instance.js';
 import type { FieldError } from '../errors.js';
 import { checkFrontier, runFrontier } from '../analysis/frontier.js';
 import { alternativesMarkdown, explainMarkdown, frontierMarkdown, stressTestMarkdown } from '../analysis/analysis-markdown.js';
@@ -42,7 +42,7 @@ const number = (value: string | undefined, name: string): number => {
 
 function readScenario(file: string): Scenario {
   const scenario = parseScenario(JSON.parse(readFileSync(file, 'utf8')));
-  resolveScenario(scenario, loadDataset(scenario.datasetId));
+  checkScenario(scenario, loadDataset(scenario.datasetId));
   return scenario;
 }
 

@@ -12,9 +12,35 @@ import { Expression, LpBuilder } from './builder.js';
 import type { Instance, Origin } from './instance.js';
 import { stepValue } from './instance.js';
 import type { Plant } from '../data/schema.js';
-import type { TradeNetwork } from './trade-network.js';
-import { heavyInService } from './concepts/separation.js';
+import { heavyInService, separationProducts } from './feed-yield.js';
 import { feedStageOf } from '../data/chain.js';
+
+/** Arcs of the trade network (src/model/trade-network.ts chooses them; the trade concept adds their columns). */
+export interface ShipArc {
+  readonly product: string;
+  readonly origin: Origin;
+  readonly from: string;
+  readonly to: string;
+  readonly year: number;
+  readonly costUsdPerT: number;
+}
+export interface BuyArc {
+  readonly product: string;
+  readonly country: string;
+  readonly year: number;
+  readonly priceUsdPerT: number;
+}
+export interface DowngradeArc {
+  readonly product: string;
+  readonly country: string;
+  readonly year: number;
+}
+
+export interface TradeNetwork {
+  readonly ships: readonly ShipArc[];
+  readonly buys: readonly BuyArc[];
+  readonly downgrades: readonly DowngradeArc[];
+}
 
 export interface Sets {
   /** Countries with a plant able to make each product. */
@@ -192,12 +218,7 @@ export function deriveSets(instance: Instance): Sets {
     if (!set) map.set(product, (set = new Set()));
     set.add(country);
   };
-  const feedStage = feedStageOf(instance.dataset.meta.chain);
-  const separationOutputs = (plant: Plant) =>
-    [...instance.products.values()]
-      .filter((p) => p.stage === feedStage && (!p.heavy || plant.heavyCircuit))
-      .filter((p) => instance.sources.some((s) => (s.assay[p.id] ?? 0) > 0))
-      .map((p) => p.id);
+  const separationOutputs = (plant: Plant) => separationProducts(instance, plant);
   const existingYears = (plant: Plant) =>
     instance.years.filter(
       (y) => stepValue(plant.existingCapacityTpa, y) > 0 && (plant.retirementYear === undefined || y <= plant.retirementYear),
@@ -215,6 +236,7 @@ export function deriveSets(instance: Instance): Sets {
     }
     return instance.years.filter((y) => years.has(y));
   };
+  const feedStage = feedStageOf(instance.dataset.meta.chain);
   for (const plant of instance.plants) {
     if (!activeYears(plant).length) continue;
     if (plant.stage === feedStage) {

@@ -21,34 +21,11 @@
  * ones. It reads the balances that separation, conversion and demand have filled, so it runs after
  * them and before trade.
  */
-import type { FormulationContext } from './context.js';
+import type { BuyArc, DowngradeArc, FormulationContext, ShipArc, TradeNetwork } from './context.js';
 import type { Origin } from './instance.js';
 
-export interface ShipArc {
-  readonly product: string;
-  readonly origin: Origin;
-  readonly from: string;
-  readonly to: string;
-  readonly year: number;
-  readonly costUsdPerT: number;
-}
-export interface BuyArc {
-  readonly product: string;
-  readonly country: string;
-  readonly year: number;
-  readonly priceUsdPerT: number;
-}
-export interface DowngradeArc {
-  readonly product: string;
-  readonly country: string;
-  readonly year: number;
-}
-
-export interface TradeNetwork {
-  readonly ships: readonly ShipArc[];
-  readonly buys: readonly BuyArc[];
-  readonly downgrades: readonly DowngradeArc[];
-}
+// The arc types live with the formulation context that holds the chosen network.
+export type { BuyArc, DowngradeArc, ShipArc, TradeNetwork } from './context.js';
 
 /**
  * Numbers the nodes (product, origin, country, year) so the passes below work on typed arrays: a

@@ -249,7 +249,7 @@ export async function createDistributedQueue(deps: { store: PostgresStore; confi
             id: task.jobId,
             retryLimit: config.jobRetryLimit,
             deadLetter: DEAD_LETTER_QUEUE,
-            expireInSeconds: expireInSeconds(task.scenario.solver.timeLimitSeconds, config.solverGraceSeconds),
+            expireInSeconds: expireInSeconds(task.request.scenario.solver.timeLimitSeconds, config.solverGraceSeconds),
             ...inTransaction(tx),
           });
         }

@@ -59,7 +59,7 @@ export function createEmbeddedQueue(deps: { store: Store; pool: SolvePool | null
       if (!task) continue;
       const jobId = task.jobId;
       const handle = pool.submit(
-        { jobId, scenario: task.scenario, dataset: task.dataset, skipBaseline: task.skipBaseline, member: task.member === true },
+        task,
         {
           onStart: () => {
             if (!closed) void deps.store.jobs.markRunning(jobId, now(), null);

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { StoredJob, StoredScenario, Store } from '../store/repository.js';
 import type { EffectiveSolverOptions, SolveOptions } from '../schemas/api/jobs.js';
 import type { Scenario } from '../schemas/scenario.js';
+import { effectiveOptions as optionsOf, solveRequest } from '../solve-request.js';
 import { conflict, notFound, unavailable, unprocessable } from '../errors.js';
 import type { DatasetProvider } from './datasets.js';
 import type { JobQueue, Submission } from './queue.js';
@@ -35,7 +36,7 @@ const RECHECK_MS = 2000;
 
 export type JobService = ReturnType<typeof createJobService>;
 
-/** One solve of a stored scenario with option overrides. */
+/** One solve of a stored scenario with the request's option overrides (the HTTP body); the service forms its `SolveRequest`. */
 export interface SolveRequestSpec {
   scenario: StoredScenario;
   options: SolveOptions;
@@ -63,8 +64,7 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
   deps.queue.onSettled(notify);
 
   function effectiveOptions(scenario: Scenario, options: SolveOptions): EffectiveSolverOptions {
-    const { skipBaseline, ...solver } = options;
-    return { ...scenario.solver, ...solver, skipBaseline: skipBaseline ?? false };
+    return optionsOf(solveRequest(scenario, options));
   }
 
   async function get(id: string): Promise<StoredJob> {
@@ -82,12 +82,12 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
         { path: 'datasetId', message: `unknown dataset '${stored.datasetId}'` },
       ]);
     }
-    const effective = effectiveOptions(stored.scenario, spec.options);
-    const { skipBaseline, ...solver } = effective;
+    // The one request this solve carries to the planner; a member of a group reports no extra solves.
+    const request = solveRequest(stored.scenario, spec.options, parentId !== null && parentId !== undefined);
     const jobId = randomUUID();
     return {
-      row: { id: jobId, scenarioId: stored.id, options: effective, createdAt: now(), kind: 'solve', parentId },
-      task: { jobId, scenario: { ...stored.scenario, solver }, dataset, skipBaseline, member: parentId !== null && parentId !== undefined },
+      row: { id: jobId, scenarioId: stored.id, options: optionsOf(request), createdAt: now(), kind: 'solve', parentId },
+      task: { jobId, request, dataset },
     };
   }
 

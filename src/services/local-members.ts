@@ -1,10 +1,10 @@
 /**
  * Member solves in this process, one after another (the CLI and the analyses' unit tests): the same
- * `planWithReport` the queue's workers run for a member (no baseline; a member report without extra
+ * `planRequest` the queue's workers run for a member (no baseline; a member report without extra
  * solves). No ids: nothing is stored.
  */
 import type { Dataset } from '../data/schema.js';
-import { planWithReport } from '../planner.js';
+import { planRequest } from '../planner.js';
 import type { MemberOutcome, SolveMembers } from '../analysis/members.js';
 
 export function localMembers(datasetFor: (id: string) => Dataset, onSolved?: (outcome: MemberOutcome, index: number, total: number) => void): SolveMembers {
@@ -13,7 +13,7 @@ export function localMembers(datasetFor: (id: string) => Dataset, onSolved?: (ou
     for (const [i, member] of members.entries()) {
       let outcome: MemberOutcome;
       try {
-        const { portfolio, report } = await planWithReport(member.scenario, datasetFor(member.scenario.datasetId), { skipBaseline: true, memberReport: true });
+        const { portfolio, report } = await planRequest({ scenario: member.scenario, skipBaseline: true, member: true }, datasetFor(member.scenario.datasetId));
         outcome = { label: member.label, scenarioId: null, jobId: null, portfolioId: null, status: 'done', error: null, portfolio, report };
       } catch (error) {
         outcome = { label: member.label, scenarioId: null, jobId: null, portfolioId: null, status: 'failed', error: error instanceof Error ? error.message : String(error), portfolio: null, report: null };

@@ -9,7 +9,7 @@ import { modelStats, type ModelStats } from '../model/builder.js';
 import { exportHeader } from '../model/export/header.js';
 import { writeLp, writeMps, type ExportFormat } from '../model/export/index.js';
 import { ScenarioError } from '../model/instance.js';
-import { formulateScenario } from '../planner.js';
+import { formulateScenario } from '../model/formulate-scenario.js';
 import type { Scenario } from '../schemas/scenario.js';
 
 export interface ModelExportRequest {

@@ -27,19 +27,10 @@ import type { Worker } from 'node:worker_threads';
 import type { Portfolio } from '../schemas/portfolio.js';
 import type { JobError } from '../schemas/api/jobs.js';
 import type { PortfolioResult } from '../store/repository.js';
-import type { Dataset } from '../data/schema.js';
-import type { Scenario } from '../schemas/scenario.js';
+import type { PlanPhase } from '../solve-request.js';
 import { spawnWorker } from '../workers/spawn.js';
-import type { FromWorker, ToWorker, WorkerPhase } from './solve-protocol.js';
-
-export interface SolveInput {
-  jobId: string;
-  scenario: Scenario;
-  dataset: Dataset;
-  skipBaseline: boolean;
-  /** A member solve of an analysis: its report runs no extra solves. */
-  member?: boolean;
-}
+import type { SolveTask } from './queue.js';
+import type { FromWorker, ToWorker } from './solve-protocol.js';
 
 export type SolveOutcome =
   /** Serialised by the worker; `reportJson` is absent when the solve was cut short (its portfolio is then the overrun fallback). */
@@ -50,7 +41,7 @@ export type SolveOutcome =
 export interface TaskListener {
   /** The task left the queue and a worker started on it. */
   onStart?(): void;
-  onPhase?(phase: WorkerPhase): void;
+  onPhase?(phase: PlanPhase): void;
 }
 
 export interface TaskHandle {
@@ -94,7 +85,7 @@ export class PoolUnavailableError extends Error {
 }
 
 interface Entry {
-  input: SolveInput;
+  input: SolveTask;
   listener: TaskListener;
   settled: boolean;
   resolve(outcome: SolveOutcome): void;
@@ -110,7 +101,7 @@ interface Slot {
   bootFailures: number;
   lastError: Error | null;
   entry: Entry | null;
-  phase: WorkerPhase | null;
+  phase: PlanPhase | null;
   fallback: PortfolioResult | null;
   started: number;
   timer: NodeJS.Timeout | null;
@@ -174,7 +165,7 @@ export class SolvePool {
   }
 
   /** Queues a solve. Throws PoolFullError when the queue is full, PoolUnavailableError when closing or without workers. */
-  submit(input: SolveInput, listener: TaskListener = {}): TaskHandle {
+  submit(input: SolveTask, listener: TaskListener = {}): TaskHandle {
     this.assertCanAccept();
     let resolve!: (outcome: SolveOutcome) => void;
     const done = new Promise<SolveOutcome>((r) => (resolve = r));
@@ -335,17 +326,11 @@ export class SolvePool {
       if (!slot) return;
       const entry = this.queue.shift()!;
       const { input } = entry;
-      const sendDataset = !slot.datasets.has(input.scenario.datasetId);
+      const datasetId = input.request.scenario.datasetId;
+      const sendDataset = !slot.datasets.has(datasetId);
       const message: ToWorker = {
         type: 'solve',
-        task: {
-          jobId: input.jobId,
-          scenario: input.scenario,
-          datasetId: input.scenario.datasetId,
-          ...(sendDataset ? { dataset: input.dataset } : {}),
-          skipBaseline: input.skipBaseline,
-          member: input.member === true,
-        },
+        task: { jobId: input.jobId, request: input.request, datasetId, ...(sendDataset ? { dataset: input.dataset } : {}) },
       };
       slot.state = 'busy';
       slot.entry = entry;
@@ -354,7 +339,7 @@ export class SolvePool {
       slot.fallback = null;
       slot.started = performance.now();
       slot.worker.postMessage(message);
-      slot.datasets.add(input.scenario.datasetId);
+      slot.datasets.add(datasetId);
       this.arm(slot);
       entry.listener.onStart?.();
     }
@@ -367,12 +352,12 @@ export class SolvePool {
     if (!entry || !slot.phase) return;
     const phase = slot.phase;
     const solving = phase === 'solving' || phase === 'baseline';
-    const limit = solving ? entry.input.scenario.solver.timeLimitSeconds : this.setupLimitSeconds;
+    const limit = solving ? entry.input.request.scenario.solver.timeLimitSeconds : this.setupLimitSeconds;
     const allowed = limit + this.options.graceSeconds;
     slot.timer = setTimeout(() => this.overrun(slot, phase, limit), allowed * 1000);
   }
 
-  private overrun(slot: Slot, phase: WorkerPhase, limit: number): void {
+  private overrun(slot: Slot, phase: PlanPhase, limit: number): void {
     const entry = slot.entry;
     if (!entry || slot.state !== 'busy') return;
     const grace = this.options.graceSeconds;

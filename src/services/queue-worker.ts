@@ -37,6 +37,7 @@ import {
 } from './distributed-queue.js';
 import { outcomeOf } from './embedded-queue.js';
 import type { SolvePool, TaskHandle } from './pool.js';
+import { requestFromRow } from '../solve-request.js';
 
 class StopTaking extends Error {}
 
@@ -169,9 +170,8 @@ export async function startQueueWorker(deps: {
       await finish(jobId, { kind: 'failed', error });
       return;
     }
-    const { skipBaseline, ...solver } = row.options;
     const handle = pool.submit(
-      { jobId, scenario: { ...scenario.scenario, solver }, dataset, skipBaseline, member: row.parentId !== null },
+      { jobId, request: requestFromRow(scenario.scenario, row.options, row.parentId !== null), dataset },
       { onPhase: (phase) => void store.jobs.setPhase(jobId, phase).catch(() => {}) },
     );
     running.set(jobId, handle);

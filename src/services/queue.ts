@@ -12,20 +12,16 @@
  */
 import type { Dataset } from '../data/schema.js';
 import type { JobError } from '../schemas/api/jobs.js';
-import type { Scenario } from '../schemas/scenario.js';
+import type { SolveRequest } from '../solve-request.js';
 import type { NewJob, StoredJob } from '../store/repository.js';
 
 export type QueueMode = 'embedded' | 'distributed';
 
-/** The work of one solve job, as a worker needs it. */
+/** The work of one solve job, as a worker needs it: the job, its request and the dataset the request's scenario names. */
 export interface SolveTask {
   jobId: string;
-  /** The scenario with the job's solver options applied. */
-  scenario: Scenario;
+  request: SolveRequest;
   dataset: Dataset;
-  skipBaseline: boolean;
-  /** A member solve of an analysis (a job in a group): its report runs no extra solves (planner `memberReport`). */
-  member?: boolean;
 }
 
 /** A job row and, for a solve, its task; a group's parent row has no task of its own. */

@@ -2,7 +2,7 @@
  * Scenarios: checked against their dataset before they are stored (so a stored scenario can always
  * be solved), identified by the hash of their canonical JSON, listed newest first.
  */
-import { resolveScenario, ScenarioError } from '../model/instance.js';
+import { checkScenario, ScenarioError } from '../model/instance.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { Dataset } from '../data/schema.js';
 import { HttpProblem, listPaths, notFound, prefixPath, unprocessable } from '../errors.js';
@@ -29,8 +29,9 @@ export function createScenarioService(deps: {
   const now = deps.now ?? (() => new Date());
 
   /**
-   * Resolves every id the scenario mentions against its dataset. `pathPrefix` places the engine's
-   * paths inside the request body (`scenario.` for an inline solve).
+   * Checks every id the scenario mentions against its dataset (`checkScenario`: nothing is built;
+   * the solve resolves it once, in its worker). `pathPrefix` places the engine's paths inside the
+   * request body (`scenario.` for an inline solve).
    */
   function check(scenario: Scenario, pathPrefix = ''): Dataset {
     const dataset = deps.datasets.get(scenario.datasetId);
@@ -41,7 +42,7 @@ export function createScenarioService(deps: {
       ]);
     }
     try {
-      resolveScenario(scenario, dataset);
+      checkScenario(scenario, dataset);
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       const errors = error.issues.map((issue) => ({

@@ -3,26 +3,20 @@
  * `ready` names its job, so a late message from a task that was already settled can be ignored.
  */
 import type { Dataset } from '../data/schema.js';
-import type { Scenario } from '../schemas/scenario.js';
 import type { JobError } from '../schemas/api/jobs.js';
+import type { PlanPhase, SolveRequest } from '../solve-request.js';
 import type { PortfolioResult } from '../store/repository.js';
 
-/** Phases a solve goes through inside the worker, in order. */
-export type WorkerPhase = 'formulating' | 'solving' | 'baseline' | 'reporting';
-
-export interface SolveRequest {
+/** A solve as the pool sends it to a worker thread: the job's request, and the dataset the first time this worker sees its id. */
+export interface WorkerTask {
   jobId: string;
-  /** The scenario with the job's solver options already applied. */
-  scenario: Scenario;
+  request: SolveRequest;
   datasetId: string;
   /** Sent the first time a worker sees this dataset id; the worker keeps it for later tasks. */
   dataset?: Dataset;
-  skipBaseline: boolean;
-  /** A member solve of an analysis: its report runs no extra solves (planner `memberReport`). */
-  member?: boolean;
 }
 
-export type ToWorker = { type: 'solve'; task: SolveRequest };
+export type ToWorker = { type: 'solve'; task: WorkerTask };
 
 export type FromWorker =
   | { type: 'ready'; highsVersion: string }
@@ -30,7 +24,7 @@ export type FromWorker =
    * `fallback` is the portfolio to report if this phase overruns and the pool has to terminate the
    * worker: the solve's outcome as `time_limit`, built while the worker could still build it.
    */
-  | { type: 'phase'; jobId: string; phase: WorkerPhase; fallback?: PortfolioResult }
+  | { type: 'phase'; jobId: string; phase: PlanPhase; fallback?: PortfolioResult }
   /** A step of a long phase finished (a diagnosis solve): the watchdog restarts the phase's allowance. */
   | { type: 'progress'; jobId: string; step: number }
   /** The portfolio and report checked and serialised in the worker (solve-result.ts). */

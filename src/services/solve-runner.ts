@@ -1,33 +1,30 @@
 /**
- * The worker side of solving: `planScenario` (src/planner.ts) run with a phase hook so the pool can
+ * The worker side of solving: `planRequest` (src/planner.ts) run with a phase hook so the pool can
  * see which phase a solve is in, plus the message loop a worker thread runs. A service test checks
  * that a pool solve and a direct `planScenario` call give the same portfolio.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Dataset } from '../data/schema.js';
 import { ScenarioError } from '../model/instance.js';
-import { planWithReport } from '../planner.js';
+import { planRequest } from '../planner.js';
 import type { Report } from '../schemas/report.js';
 import type { Portfolio } from '../schemas/portfolio.js';
-import type { Scenario } from '../schemas/scenario.js';
+import type { PlanPhase, SolveRequest } from '../solve-request.js';
 import { highsModule, highsVersion } from '../solver/highs.js';
 import { warmUpHighs } from '../solver/warm-up.js';
-import type { FromWorker, SolveRequest, ToWorker, WorkerPhase } from './solve-protocol.js';
+import type { FromWorker, ToWorker, WorkerTask } from './solve-protocol.js';
 import { portfolioResult } from './solve-result.js';
 
 export { OVERRUN_MESSAGE } from '../planner.js';
 
-/** Runs `planWithReport`, reporting each phase (with its overrun fallback built eagerly) to `onPhase`. */
+/** Runs `planRequest`, reporting each phase (with its overrun fallback built eagerly) to `onPhase`. */
 export function runSolve(
-  scenario: Scenario,
+  request: SolveRequest,
   dataset: Dataset,
-  options: { skipBaseline: boolean; member?: boolean },
-  onPhase: (phase: WorkerPhase, fallback?: Portfolio) => void,
+  onPhase: (phase: PlanPhase, fallback?: Portfolio) => void,
   onProgress: (step: number) => void = () => {},
 ): Promise<{ portfolio: Portfolio; report: Report }> {
-  return planWithReport(scenario, dataset, {
-    skipBaseline: options.skipBaseline,
-    memberReport: options.member === true,
+  return planRequest(request, dataset, {
     onPhase: (phase, fallback) => onPhase(phase, fallback?.()),
     onProgress,
   });
@@ -36,9 +33,9 @@ export function runSolve(
 /** Extension points for tests that need a worker to hang or crash on purpose. */
 export interface RunnerHooks {
   /** Runs before each solve. */
-  beforeSolve?(task: SolveRequest): void | Promise<void>;
+  beforeSolve?(task: WorkerTask): void | Promise<void>;
   /** Runs after a phase has been reported to the pool, before the phase's work starts. */
-  afterPhase?(task: SolveRequest, phase: WorkerPhase): void;
+  afterPhase?(task: WorkerTask, phase: PlanPhase): void;
 }
 
 /**
@@ -73,13 +70,13 @@ export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): 
     });
   };
 
-  const handle = async (task: SolveRequest) => {
+  const handle = async (task: WorkerTask) => {
     try {
       if (task.dataset) datasets.set(task.datasetId, task.dataset);
       const dataset = datasets.get(task.datasetId);
       if (!dataset) throw new Error(`the worker was not sent dataset '${task.datasetId}'`);
       await hooks.beforeSolve?.(task);
-      const { portfolio, report } = await runSolve(task.scenario, dataset, { skipBaseline: task.skipBaseline, member: task.member === true }, (phase, fallback) => {
+      const { portfolio, report } = await runSolve(task.request, dataset, (phase, fallback) => {
         send({ type: 'phase', jobId: task.jobId, phase, ...(fallback ? { fallback: portfolioResult(fallback) } : {}) });
         hooks.afterPhase?.(task, phase);
       }, (step) => send({ type: 'progress', jobId: task.jobId, step }));

@@ -9,7 +9,7 @@ import highsPackage from 'highs';
 import type { Basis, Highs } from 'highs';
 import type { LinearModel } from '../model/builder.js';
 import { modelStats } from '../model/builder.js';
-import { IPM_ROW_THRESHOLD, type Ranging, type SolveOptions, type SolveResult, type SolveStatus } from './types.js';
+import { IPM_ROW_THRESHOLD, type Ranging, type SolverRunOptions, type SolveResult, type SolveStatus } from './types.js';
 
 // The package ships CommonJS typings for an ESM build: at run time the default import is the
 // loader itself, while the typings describe it as `module.exports.default`. Accept both.
@@ -132,12 +132,12 @@ function updateLive(highs: Highs, kept: LiveModel, model: LinearModel): number {
   return changed;
 }
 
-export function chooseAlgorithm(model: LinearModel, requested: SolveOptions['algorithm']): 'simplex' | 'ipm' {
+export function chooseAlgorithm(model: LinearModel, requested: SolverRunOptions['algorithm']): 'simplex' | 'ipm' {
   if (requested !== 'auto') return requested;
   return model.rowNames.length > IPM_ROW_THRESHOLD ? 'ipm' : 'simplex';
 }
 
-export async function solveWithHighs(model: LinearModel, options: SolveOptions): Promise<SolveResult> {
+export async function solveWithHighs(model: LinearModel, options: SolverRunOptions): Promise<SolveResult> {
   const highs = await highsModule();
   const stats = modelStats(model);
   const isMip = stats.integerColumns > 0;

@@ -2,9 +2,9 @@
 import type { LinearModel } from '../model/builder.js';
 import { solveWithHighs } from './highs.js';
 import { solveWithJslp } from './jslp.js';
-import type { SolveOptions, SolveResult } from './types.js';
+import type { SolverRunOptions, SolveResult } from './types.js';
 
-export function solveModel(model: LinearModel, options: SolveOptions): Promise<SolveResult> {
+export function solveModel(model: LinearModel, options: SolverRunOptions): Promise<SolveResult> {
   return options.backend === 'highs' ? solveWithHighs(model, options) : solveWithJslp(model, options);
 }
 

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import type { LinearModel } from '../model/builder.js';
 import { modelStats } from '../model/builder.js';
 import { toJslpModel } from './jslp-model.js';
-import { JSLP_MAX_COLUMNS, JSLP_MAX_ROWS, type SolveOptions, type SolveResult } from './types.js';
+import { JSLP_MAX_COLUMNS, JSLP_MAX_ROWS, type SolverRunOptions, type SolveResult } from './types.js';
 
 const require = createRequire(import.meta.url);
 export const JSLP_VERSION: string = (() => {
@@ -23,7 +23,7 @@ export const JSLP_VERSION: string = (() => {
   }
 })();
 
-export async function solveWithJslp(model: LinearModel, options: SolveOptions): Promise<SolveResult> {
+export async function solveWithJslp(model: LinearModel, options: SolverRunOptions): Promise<SolveResult> {
   const stats = modelStats(model);
   const info = (solveMs: number) => ({ name: 'javascript-lp-solver' as const, version: JSLP_VERSION, solveMs });
   if (stats.columns > JSLP_MAX_COLUMNS || stats.rows > JSLP_MAX_ROWS) {

@@ -7,7 +7,8 @@ import type { Backend } from '../schemas/scenario.js';
 
 export type SolveStatus = 'optimal' | 'infeasible' | 'unbounded' | 'time_limit' | 'error';
 
-export interface SolveOptions {
+/** The options of one solver call (backend, limits, sensitivity, probes): derived by the planner from a `SolveRequest` (src/solve-request.ts). */
+export interface SolverRunOptions {
   readonly backend: Backend;
   readonly timeLimitSeconds: number;
   /** Relative MIP gap at which a MIP counts as optimal (set explicitly; HiGHS' default is 1e-4). */

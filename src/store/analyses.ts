@@ -7,31 +7,9 @@
  */
 import type { Db } from './db.js';
 import type { AnalysisRepository } from './repository.js';
+import type { AnalysisKind, AnalysisMemberRef, AnalysisStatus, StoredAnalysis } from './records.js';
 
-export type AnalysisKind = 'frontier' | 'stress_test' | 'alternatives' | 'comparison';
-export type AnalysisStatus = 'running' | 'done' | 'failed' | 'cancelled';
-
-export interface AnalysisMemberRef {
-  label: string;
-  jobId: string;
-}
-
-export interface StoredAnalysis {
-  id: string;
-  kind: AnalysisKind;
-  scenarioId: string;
-  status: AnalysisStatus;
-  request: unknown;
-  /** The group jobs submitted so far (one per batch of member solves). */
-  groupIds: string[];
-  members: AnalysisMemberRef[];
-  /** Upper bound on the member solves, fixed when the analysis was accepted. */
-  plannedSolves: number;
-  result: unknown | null;
-  error: { code: string; message: string } | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+export type { AnalysisKind, AnalysisMemberRef, AnalysisStatus, StoredAnalysis } from './records.js';
 
 export interface AnalysisDbRow {
   id: string;

@@ -8,23 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { EffectiveSolverOptions, JobError, JobErrorCode, JobPhase, JobStatus } from '../schemas/api/jobs.js';
 import type { Db } from './db.js';
 import type { JobOutcome, JobRepository, NewJob, SettleResult } from './repository.js';
+import type { StoredJob } from './records.js';
 
-export interface StoredJob {
-  id: string;
-  scenarioId: string;
-  kind: 'solve' | 'group';
-  parentId: string | null;
-  status: JobStatus;
-  phase: JobPhase;
-  options: EffectiveSolverOptions;
-  error: JobError | null;
-  portfolioId: string | null;
-  /** How many times a worker started this job (more than one after a retry). */
-  attempts: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type { StoredJob } from './records.js';
 
 export interface JobRow {
   id: string;

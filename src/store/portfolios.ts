@@ -6,19 +6,9 @@ import type { Portfolio } from '../schemas/portfolio.js';
 import type { Db } from './db.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './paging.js';
 import type { PortfolioRepository } from './repository.js';
+import type { PortfolioSummaryRow, RawPortfolio, StoredPortfolio } from './records.js';
 
-export interface StoredPortfolio {
-  id: string;
-  scenarioId: string;
-  jobId: string | null;
-  portfolio: Portfolio;
-  createdAt: string;
-}
-
-/** A stored portfolio with its body as the JSON text the solve worker wrote. */
-export interface RawPortfolio extends Omit<StoredPortfolio, 'portfolio'> {
-  body: string;
-}
+export type { PortfolioSummaryRow, RawPortfolio, StoredPortfolio } from './records.js';
 
 export const rawPortfolioFromRow = (row: PortfolioDbRow): RawPortfolio => ({
   id: row.id,
@@ -27,17 +17,6 @@ export const rawPortfolioFromRow = (row: PortfolioDbRow): RawPortfolio => ({
   body: row.body,
   createdAt: row.created_at,
 });
-
-export interface PortfolioSummaryRow {
-  id: string;
-  scenarioId: string;
-  jobId: string | null;
-  scenarioName: string;
-  datasetId: string;
-  status: Portfolio['status'];
-  totalCostUsd: number | null;
-  createdAt: string;
-}
 
 export interface PortfolioDbRow {
   seq: number;

@@ -13,10 +13,17 @@ import type { EffectiveSolverOptions, JobError, JobPhase } from '../schemas/api/
 import type { Portfolio } from '../schemas/portfolio.js';
 import type { Report } from '../schemas/report.js';
 import type { Page, PageRequest } from './paging.js';
-import type { StoredScenario } from './scenarios.js';
-import type { StoredJob } from './jobs.js';
-import type { PortfolioSummaryRow, RawPortfolio, StoredPortfolio } from './portfolios.js';
-import type { AnalysisKind, AnalysisMemberRef, AnalysisStatus, StoredAnalysis } from './analyses.js';
+import type {
+  AnalysisKind,
+  AnalysisMemberRef,
+  AnalysisStatus,
+  PortfolioSummaryRow,
+  RawPortfolio,
+  StoredAnalysis,
+  StoredJob,
+  StoredPortfolio,
+  StoredScenario,
+} from './records.js';
 
 export type { StoredScenario, StoredJob, StoredPortfolio, RawPortfolio, PortfolioSummaryRow, StoredAnalysis, AnalysisKind, AnalysisStatus, AnalysisMemberRef };
 

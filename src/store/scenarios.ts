@@ -6,14 +6,9 @@ import type { Scenario } from '../schemas/scenario.js';
 import type { Db } from './db.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './paging.js';
 import type { ScenarioRepository } from './repository.js';
+import type { StoredScenario } from './records.js';
 
-export interface StoredScenario {
-  id: string;
-  name: string;
-  datasetId: string;
-  scenario: Scenario;
-  createdAt: string;
-}
+export type { StoredScenario } from './records.js';
 
 export interface ScenarioDbRow {
   seq: number;

@@ -8,23 +8,13 @@
  */
 import { disposeCharts, painted } from './lib/charts.js';
 import { clear, errorBox, h } from './lib/dom.js';
+import type { PageContext } from './lib/page.js';
 import * as scenarios from './pages/scenarios.js';
 import * as portfolio from './pages/portfolio.js';
 import * as comparison from './pages/comparison.js';
 import * as frontier from './pages/frontier.js';
 import * as stressTest from './pages/stress-test.js';
 import * as alternatives from './pages/alternatives.js';
-
-export interface PageContext {
-  root: HTMLElement;
-  /** Captures of the route's pattern (e.g. the portfolio id). */
-  params: string[];
-  query: URLSearchParams;
-  /** Aborted when the reader leaves the page (stops polling and pending requests). */
-  signal: AbortSignal;
-  /** Updates the hash's query without rendering the page again (e.g. the selected year). */
-  replaceQuery(query: URLSearchParams): void;
-}
 
 interface Route {
   name: string;

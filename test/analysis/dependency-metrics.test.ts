@@ -6,7 +6,8 @@
 import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formulateScenario, parseScenario, solveOptionsFor } from '../../src/planner.js';
+import { parseScenario, solveOptionsFor } from '../../src/planner.js';
+import { formulateScenario } from '../../src/model/formulate-scenario.js';
 import { loadDataset, projectRoot } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/schema.js';
 import { solveModel, type SolveResult } from '../../src/solver/index.js';

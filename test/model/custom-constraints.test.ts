@@ -13,7 +13,8 @@
  * 215 USD per t/yr (tie-break costs of trusted shipments, ≤ 0.002 USD/t, aside).
  */
 import t from 'tap';
-import { formulateScenario, parseScenario, planScenario, planWithReport } from '../../src/planner.js';
+import { parseScenario, planScenario, planWithReport } from '../../src/planner.js';
+import { formulateScenario } from '../../src/model/formulate-scenario.js';
 import { resolveScenario, ScenarioError } from '../../src/model/instance.js';
 import { ExpressionError, MAX_EXPRESSION_LENGTH, parseConstraintExpression, parseQuantity, type Vocabulary } from '../../src/model/expressions.js';
 import { verifySolution } from '../../src/analysis/evaluate.js';

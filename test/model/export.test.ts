@@ -12,15 +12,16 @@ import t, { type Test } from 'tap';
 import fc from 'fast-check';
 import type { LinearModel } from '../../src/model/builder.js';
 import { fromFileName, toFileName, writeLp, writeMps } from '../../src/model/export/index.js';
-import { formulateScenario, parseScenario } from '../../src/planner.js';
+import { parseScenario } from '../../src/planner.js';
+import { formulateScenario } from '../../src/model/formulate-scenario.js';
 import { loadDataset } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/schema.js';
-import { solveModel, type SolveOptions } from '../../src/solver/index.js';
+import { solveModel, type SolverRunOptions } from '../../src/solver/index.js';
 import { readExport } from '../helpers/read-export.js';
 import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
 
 const close = (a: number, b: number, tolerance = 1e-6) => Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
-const options = (backend: SolveOptions['backend']): SolveOptions => ({ backend, timeLimitSeconds: 60, mipRelGap: 0, algorithm: 'auto' });
+const options = (backend: SolverRunOptions['backend']): SolverRunOptions => ({ backend, timeLimitSeconds: 60, mipRelGap: 0, algorithm: 'auto' });
 const writers = { lp: writeLp, mps: writeMps } as const;
 
 interface Column {

@@ -12,10 +12,10 @@
  */
 import t, { type Test } from 'tap';
 import { parseScenario, planScenario } from '../../src/planner.js';
+import { formulateScenario } from '../../src/model/formulate-scenario.js';
 import type { Dataset } from '../../src/data/schema.js';
 import type { Portfolio } from '../../src/schemas/portfolio.js';
 import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
-import { formulateScenario } from '../../src/planner.js';
 
 const close = (actual: number | null | undefined, expected: number, tolerance = 1e-6) =>
   actual !== null && actual !== undefined && Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected));

@@ -7,14 +7,15 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import type { Dataset } from '../../src/data/schema.js';
-import { formulateScenario, parseScenario } from '../../src/planner.js';
-import { solveModel, type SolveOptions } from '../../src/solver/index.js';
+import { parseScenario } from '../../src/planner.js';
+import { formulateScenario } from '../../src/model/formulate-scenario.js';
+import { solveModel, type SolverRunOptions } from '../../src/solver/index.js';
 import { build, expectProblem } from '../helpers/app.js';
 import { readExport } from '../helpers/read-export.js';
 import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
-const options = (backend: SolveOptions['backend']): SolveOptions => ({ backend, timeLimitSeconds: 60, mipRelGap: 0, algorithm: 'auto' });
+const options = (backend: SolverRunOptions['backend']): SolverRunOptions => ({ backend, timeLimitSeconds: 60, mipRelGap: 0, algorithm: 'auto' });
 
 // A magnet plant that has to be built, with a minimum efficient size: lumpy builds make it a MIP.
 const lumpyDataset = () =>

@@ -2,7 +2,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formulateScenario, parseScenario } from '../../src/planner.js';
+import { parseScenario } from '../../src/planner.js';
+import { formulateScenario } from '../../src/model/formulate-scenario.js';
 import { loadDataset, projectRoot } from '../../src/data/load.js';
 import { solveModel, JSLP_MAX_COLUMNS } from '../../src/solver/index.js';
 

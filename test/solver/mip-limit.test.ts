@@ -10,7 +10,8 @@
  * countries, growing demand in BB, over 2026–2031 (30 build-or-not decisions).
  */
 import t from 'tap';
-import { formulateScenario, parseScenario, planWithReport } from '../../src/planner.js';
+import { parseScenario, planWithReport } from '../../src/planner.js';
+import { formulateScenario } from '../../src/model/formulate-scenario.js';
 import { solveModel } from '../../src/solver/index.js';
 import { dualObjective } from '../../src/analysis/report.js';
 import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';

@@ -6,8 +6,7 @@
  *   feed[s,p,y] ≥ 0   t TREO of source s separated at plant p in year y, where the feed may reach the
  *                     plant that year: no closed lane or lane rule (captive feed, a closed concentrate
  *                     lane) stops it, and no export control stops concentrate from the rival country
- *   yield of oxide k = assay_s(k) · recovery_p      (heavy k only where p's heavy circuit is in service;
- *                                                    the circuit is `meta.chain.heavyCircuitName`)
+ *   yield of oxide k = assay_s(k) · recovery_p      (the feed-yield rule, src/model/feed-yield.ts)
  *   output of oxide k = Σ_s feed[s,p,y] · yield_{s,p,k}
  *
  * The output's origin is trusted only when both the source's and the plant's countries are trusted:
@@ -22,33 +21,11 @@
  * so bastnaesite, monazite and a mixed carbonate cost what their cracking costs, and a lean feed
  * is not charged the separation cost of oxides it does not contain.
  */
-import type { FeedstockSource, Plant } from '../../data/schema.js';
 import type { FormulationContext } from '../context.js';
 import { CONCENTRATE, type Instance, type Origin } from '../instance.js';
 import { feedCostUsdPerT, feedStageOf } from '../../data/chain.js';
 
-/** True when the plant separates heavy products in `year`: it has a heavy circuit, in service by then. */
-export function heavyInService(plant: Plant, year: number): boolean {
-  return plant.heavyCircuit === true && (plant.heavyCircuitFromYear === undefined || year >= plant.heavyCircuitFromYear);
-}
-
-/**
- * The feed-yield rule, in one place: t of each separation product per t of `source` fed to `plant`
- * in `year` — assay × recovery, heavy products only while the plant's heavy circuit is in service.
- * The formulation, the portfolio and the dependency metrics all read yields from here.
- */
-export function feedYields(instance: Instance, source: FeedstockSource, plant: Plant, year: number): Array<readonly [string, number]> {
-  const heavy = heavyInService(plant, year);
-  const feedStage = feedStageOf(instance.dataset.meta.chain);
-  const yields: Array<readonly [string, number]> = [];
-  for (const [product, share] of Object.entries(source.assay)) {
-    const info = instance.products.get(product);
-    if (!info || info.stage !== feedStage || (info.heavy && !heavy)) continue;
-    const rate = share * (plant.recoveryRate ?? 0);
-    if (rate > 0) yields.push([product, rate]);
-  }
-  return yields;
-}
+import { feedYields } from '../feed-yield.js';
 
 export function addSeparation(ctx: FormulationContext): void {
   const { instance, builder, sets } = ctx;
@@ -56,21 +33,17 @@ export function addSeparation(ctx: FormulationContext): void {
   for (const plant of instance.plants) {
     if (plant.stage !== feedStage) continue;
     const outputs = sets.separationOutputs(plant);
-    const recovery = plant.recoveryRate ?? 0;
     for (const source of instance.sources) {
-      const all = outputs.map((k) => [k, (source.assay[k] ?? 0) * recovery] as const).filter(([, v]) => v > 0);
-      const light = all.filter(([k]) => !instance.products.get(k)?.heavy);
-      if (!all.length) continue;
       const origin: Origin = instance.trusted.has(source.country) && instance.trusted.has(plant.country) ? 'trusted' : 'untrusted';
       const fromRival = source.country === instance.rival && plant.country !== instance.rival;
       const feedType = source.feedType !== undefined ? instance.feedTypes.get(source.feedType) : undefined;
-      const processing = (yields: typeof all) =>
+      const processing = (yields: ReturnType<typeof feedYields>) =>
         plant.variableOpexUsdPerT +
         (feedType?.crackingCostUsdPerT ?? 0) +
         yields.reduce((sum, [k, rate]) => sum + rate * (instance.products.get(k)?.separationCostUsdPerT ?? 0), 0);
       const coProductCredit = feedType?.coProductCreditUsdPerT ?? 0;
       for (const y of sets.activeYears(plant)) {
-        const yields = sets.heavyInService(plant, y) ? all : light;
+        const yields = feedYields(instance, source, plant, y, outputs);
         if (!yields.length) continue;
         if (!instance.feedAllowed(source, plant, y)) continue;
         if (fromRival && instance.exportControlled(CONCENTRATE, y)) continue;

@@ -7,7 +7,7 @@
  * it can be in a plan costing at most (1 + slack) × the least cost, each extreme with its cost and
  * its portfolio. The API's `POST/GET/DELETE /alternatives` (models/analyses.md).
  */
-import type { PageContext } from '../main.js';
+import type { PageContext } from '../lib/page.js';
 import { api, ApiError } from '../lib/api.js';
 import { followAnalysis, rememberAnalysis, rememberedAnalyses, showFieldProblems } from '../lib/analysis.js';
 import { append, clear, errorBox, h, num, table } from '../lib/dom.js';

@@ -4,7 +4,7 @@
  * stage, the dependency trajectories overlaid, and budget use per funder. Every delta cell keeps
  * the API's exact value (`data-value`, and on hover).
  */
-import type { PageContext } from '../main.js';
+import type { PageContext } from '../lib/page.js';
 import { api } from '../lib/api.js';
 import { followAnalysis } from '../lib/analysis.js';
 import { mountChart } from '../lib/charts.js';

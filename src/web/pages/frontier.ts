@@ -6,7 +6,7 @@
  * points (limit, cost, cost per point, what binds, builds entering and leaving) linking each
  * member's portfolio. The API's `POST/GET/DELETE /frontiers` (models/analyses.md).
  */
-import type { PageContext } from '../main.js';
+import type { PageContext } from '../lib/page.js';
 import { api, ApiError } from '../lib/api.js';
 import { followAnalysis, rememberAnalysis, rememberedAnalyses, showFieldProblems } from '../lib/analysis.js';
 import { mountChart } from '../lib/charts.js';

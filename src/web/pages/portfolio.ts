@@ -5,7 +5,7 @@
  * timeline, the cost breakdown, budget use per funder, the solver report in plain words, and links
  * to the CSV, the Markdown brief and the model as LP and MPS.
  */
-import type { PageContext } from '../main.js';
+import type { PageContext } from '../lib/page.js';
 import { api } from '../lib/api.js';
 import { mountChart, type ChartOption } from '../lib/charts.js';
 import { clear, errorBox, h, num, table } from '../lib/dom.js';
@@ -15,25 +15,12 @@ import { buildSankey, COLUMN_TITLES, COLUMNS, isSankeyStage, sankeyYears, WORLD,
 import { timelineRows } from '../lib/timeline.js';
 import { trajectoryOption } from '../lib/trajectory-chart.js';
 import type { Dataset, PortfolioRecord, Report, ScenarioRecord } from '../lib/types.js';
+import { COST_CATEGORIES, COST_CATEGORY_INFO, costBreakdownKey, type CostBreakdownKey } from '../../model/cost-categories.js';
 
-/** A label for every cost category of the API (a new category fails the type check until it has one). */
-export const COST_LABELS: Record<keyof NonNullable<PortfolioRecord['costBreakdown']>, string> = {
-  capexUsd: 'Capex',
-  salvageCreditUsd: 'Salvage credit',
-  fixedOpexUsd: 'Fixed opex',
-  variableOpexUsd: 'Variable opex',
-  feedstockUsd: 'Feedstock',
-  transportUsd: 'Transport',
-  purchasesUsd: 'Purchases from the rival supplier',
-  shortfallPenaltyUsd: 'Target shortfall penalty',
-  unservedPenaltyUsd: 'Unserved demand penalty',
-  originTieBreakUsd: 'Origin tie-break',
-  coProductCreditUsd: 'Co-product credit',
-  worldMarketSalesUsd: 'Sales to the rest of the world',
-  contractShortfallPenaltyUsd: 'Contract shortfall penalty',
-  stockHoldingUsd: 'Strategic stock holding',
-  recyclingUsd: 'Recycling (scrap, transport, processing)',
-};
+/** A label for every cost category of the API, declared with the category (src/model/cost-categories.ts). */
+export const COST_LABELS: Record<keyof NonNullable<PortfolioRecord['costBreakdown']>, string> = Object.fromEntries(
+  COST_CATEGORIES.map((category) => [costBreakdownKey(category), COST_CATEGORY_INFO[category].label]),
+) as Record<CostBreakdownKey, string>;
 
 export const costLabel = (key: string) => (COST_LABELS as Record<string, string>)[key] ?? key;
 

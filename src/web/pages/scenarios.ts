@@ -3,7 +3,7 @@
  * (each validation error of the service shown at its field), and solves with live progress (the
  * job's phases) and a cancel button.
  */
-import type { PageContext } from '../main.js';
+import type { PageContext } from '../lib/page.js';
 import { api, ApiError } from '../lib/api.js';
 import { append, clear, errorBox, h, num, table } from '../lib/dom.js';
 import { exact, formatUsd } from '../lib/format.js';

@@ -8,7 +8,7 @@
  * and table), and the two portfolios side by side. The API's `POST/GET/DELETE /stress-tests` and
  * `GET /disruptions` (models/analyses.md).
  */
-import type { PageContext } from '../main.js';
+import type { PageContext } from '../lib/page.js';
 import { api, ApiError } from '../lib/api.js';
 import { followAnalysis, rememberAnalysis, rememberedAnalyses, showFieldProblems } from '../lib/analysis.js';
 import { mountChart } from '../lib/charts.js';
