@@ -188,8 +188,8 @@ async function killCycles(dir: string) {
   }
   const finalDb = integrity(dbPath);
   const total = (kind: Ack['kind']) => acks.filter((a) => a.kind === kind).length;
-  check('a', `every acknowledged write present after each of ${cycles} restarts`, lost.length === 0, `${acks.length} acknowledged (${total('scenario')} scenarios, ${total('portfolio')} portfolios, ${total('job')} jobs), ${lost.length} missing${lost.length ? ': ' + lost.slice(0, 5).join('; ') : ''}`);
-  check('a', 'every acknowledged write present after a final restart', finalMissing.length === 0, `${finalMissing.length} missing${finalMissing.length ? ': ' + finalMissing.slice(0, 5).join('; ') : ''}`);
+  check('a', `every acknowledged write present after each of ${cycles} restarts`, lost.length === 0, `${acks.length} acknowledged (${total('scenario')} scenarios, ${total('portfolio')} portfolios, ${total('job')} jobs), ${lost.length} missing${lost.length ? `: ${lost.slice(0, 5).join('; ')}` : ''}`);
+  check('a', 'every acknowledged write present after a final restart', finalMissing.length === 0, `${finalMissing.length} missing${finalMissing.length ? `: ${finalMissing.slice(0, 5).join('; ')}` : ''}`);
   check('a', `PRAGMA integrity_check ok after each kill`, corrupt === 0, `${cycles - corrupt} of ${cycles} ok; foreign keys ok too`);
   check('a', 'no job left queued or running after a restart', unfinishedJobs === 0, `${unfinishedJobs} left`);
   check('a', 'the service still serves after the last restart', counts.healthStatus === 200, `/health ${counts.healthStatus}, integrity ${finalDb.integrity}`);
@@ -339,7 +339,7 @@ async function main() {
   Object.assign(results, { finishedAt: new Date().toISOString(), checks, pass: failed.length === 0 });
   const out = join(projectRoot(), 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'faults.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(out, 'faults.json'), `${JSON.stringify(results, null, 2)}\n`);
   log('results: bench/results/faults.json');
   if (failed.length) log(`server logs kept in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });

@@ -90,7 +90,7 @@ class Random {
   /** Rounds to `digits` significant figures so the JSON stays readable. */
   round(value: number, digits = 3): number {
     if (value === 0) return 0;
-    const scale = Math.pow(10, digits - Math.ceil(Math.log10(Math.abs(value))));
+    const scale = 10 ** (digits - Math.ceil(Math.log10(Math.abs(value))));
     return Math.round(value * scale) / scale;
   }
 }

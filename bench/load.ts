@@ -345,7 +345,7 @@ async function main() {
   };
   const out = join(projectRoot(), 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'load.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(out, 'load.json'), `${JSON.stringify(results, null, 2)}\n`);
   log(`results: bench/results/load.json`);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -182,7 +182,7 @@ const report = {
 };
 const out = values.out ?? join(root, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 mkdirSync(join(out, '..'), { recursive: true });
-writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 
 const lines = [
   '| size | rows × cols (nnz) | cols without lean | build | HiGHS simplex | HiGHS IPM | auto | jsLP | CLP | in-process plan | end to end (API) | peak RSS HiGHS auto / API / CLP | build/solve | e2e/solve | e2e/plan | IPM/simplex | HiGHS/jsLP | HiGHS/CLP (auto; best) |',
@@ -195,7 +195,7 @@ for (const r of results) {
   }
   const auto = r.autoAlgorithm === 'ipm' ? r.highs.ipm : r.highs.simplex;
   lines.push(
-    [
+    `${[
       r.size,
       `${r.model.rows} × ${r.model.columns} (${r.model.nonzeros})`,
       r.model.withoutLean.columns,
@@ -214,7 +214,7 @@ for (const r of results) {
       ratio(r.ratios.ipmOverSimplex, 1),
       r.jslp.status === 'optimal' ? ratio(r.ratios.highsOverJslp, 1) : outcome(r.jslp),
       `${ratio(r.ratios.highsOverClp, 1)}; ${ratio(r.ratios.bestHighsOverClp, 1)}`,
-    ].join(' | ').replace(/^/, '| ') + ' |',
+    ].join(' | ').replace(/^/, '| ')} |`,
   );
 }
 console.log(lines.join('\n'));

@@ -72,7 +72,7 @@ export const EnvSchema = z.object({
   ALLOWED_HOSTS: env(
     z
       .string()
-      .regex(/^[A-Za-z0-9.:\[\]_-]+(,[A-Za-z0-9.:\[\]_-]+)*$/, 'must be host names separated by commas')
+      .regex(/^[A-Za-z0-9.:[\]_-]+(,[A-Za-z0-9.:[\]_-]+)*$/, 'must be host names separated by commas')
       .optional(),
   ),
   /** Requests per minute per API key (per client address without one) when keys are required. */
@@ -119,7 +119,7 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly issues: readonly string[]) {
-    super('invalid configuration:\n- ' + issues.join('\n- '));
+    super(`invalid configuration:\n- ${issues.join('\n- ')}`);
     this.name = 'ConfigError';
   }
 }

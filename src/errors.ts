@@ -238,7 +238,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
   app.addHook('onRoute', (route) => {
     if (route.url.includes('*')) return; // the web interface's catch-all serves files, not a resource
-    const source = '^' + route.url.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('/') + '/?$';
+    const source = `^${route.url.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`;
     let entry = routes.find((r) => r.pattern.source === source);
     if (!entry) routes.push((entry = { pattern: new RegExp(source), methods: new Set() }));
     for (const method of [route.method].flat()) entry.methods.add(method);

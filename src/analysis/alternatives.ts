@@ -72,8 +72,8 @@ export function measure(p: Portfolio, q: Quantity): number {
 }
 
 /** The quantity's value in a portfolio: the ratio for a share (null when nothing is built in the stage). */
-export function valueOf(p: Portfolio | null, q: AlternativeQuantity): number | null {
-  if (!p || p.status !== 'optimal') return null;
+export function quantityValue(p: Portfolio | null, q: AlternativeQuantity): number | null {
+  if (p?.status !== 'optimal') return null;
   const { numerator, denominator } = parts(q);
   const n = measure(p, numerator);
   if (!denominator) return n;
@@ -83,7 +83,7 @@ export function valueOf(p: Portfolio | null, q: AlternativeQuantity): number | n
 
 function ratioParts(p: Portfolio | null, q: AlternativeQuantity): { numerator: number | null; denominator: number | null } {
   const { numerator, denominator } = parts(q);
-  if (!p || p.status !== 'optimal' || !denominator) return { numerator: null, denominator: null };
+  if (p?.status !== 'optimal' || !denominator) return { numerator: null, denominator: null };
   return { numerator: measure(p, numerator), denominator: measure(p, denominator) };
 }
 
@@ -116,7 +116,7 @@ interface Search {
 export async function runAlternatives(input: AlternativesInput, solve: SolveMembers): Promise<AlternativesResult> {
   const [optimum] = await solve([{ label: 'optimum', scenario: input.scenario }]);
   const cost = optimum ? optimalCost(optimum) : null;
-  const values = input.quantities.map((q, i) => ({ quantity: quantityId(q, i), value: valueOf(optimum?.portfolio ?? null, q) }));
+  const values = input.quantities.map((q, i) => ({ quantity: quantityId(q, i), value: quantityValue(optimum?.portfolio ?? null, q) }));
   const searches: Search[] = [];
   for (const slack of input.slacks) {
     input.quantities.forEach((q, i) => {
@@ -133,7 +133,7 @@ export async function runAlternatives(input: AlternativesInput, solve: SolveMemb
     active.forEach((s, k) => {
       const m = outcomes[k]!;
       s.iterations++;
-      const value = m.status === 'done' && m.portfolio?.status === 'optimal' ? valueOf(m.portfolio, s.quantity) : null;
+      const value = m.status === 'done' && m.portfolio?.status === 'optimal' ? quantityValue(m.portfolio, s.quantity) : null;
       const better = value !== null && (s.bestValue === null || (s.sense === 'max' ? value > s.bestValue + CONVERGED : value < s.bestValue - CONVERGED));
       if (m.status !== 'done' || m.portfolio?.status !== 'optimal') {
         s.best ??= m;
@@ -163,7 +163,7 @@ export async function runAlternatives(input: AlternativesInput, solve: SolveMemb
     });
   }
   const extreme = (s: Search | undefined) =>
-    s && s.best
+    s?.best
       ? {
           value: s.bestValue,
           ...ratioParts(s.best.portfolio, s.quantity),

@@ -171,7 +171,7 @@ function withElasticBothWays(model: LinearModel, rows: ReadonlySet<number>): { m
 }
 
 const roundUp = (v: number) => {
-  const magnitude = Math.pow(10, Math.floor(Math.log10(Math.max(Math.abs(v), 1e-9))) - 3);
+  const magnitude = 10 ** (Math.floor(Math.log10(Math.max(Math.abs(v), 1e-9))) - 3);
   return Math.ceil(v / magnitude) * magnitude;
 };
 

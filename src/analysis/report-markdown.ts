@@ -73,7 +73,7 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
     lines.push(...table(['scenario field', 'change', 'plan cost', 'why'], d.remedies.map((r) => [`\`${r.path}\``, r.change, r.resultingCostUsd === null ? '–' : `${usd(r.resultingCostUsd)} USD`, r.explanation])));
     lines.push('Earliest year each target can be met at all:', '');
     lines.push(...table(['target', 'stated year', 'earliest', ''], d.targets.map((t) => [t.target, String(t.year), t.earliestYear === null ? 'never in the horizon' : String(t.earliestYear), t.explanation])));
-    lines.push('Earliest new trusted capacity online: ' + d.earliestOnline.map((e) => `${e.stage} ${e.year ?? 'never'}${e.plant ? ` (${e.explanation})` : ''}`).join('; ') + '.', '');
+    lines.push(`Earliest new trusted capacity online: ${d.earliestOnline.map((e) => `${e.stage} ${e.year ?? 'never'}${e.plant ? ` (${e.explanation})` : ''}`).join('; ')}.`, '');
   }
 
   const mv = report.marginalValues;

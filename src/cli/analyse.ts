@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   if (values.help || !positionals.length) {
-    process.stdout.write(usage + '\n');
+    process.stdout.write(`${usage}\n`);
     return values.help ? 0 : 2;
   }
   const [kind, file] = positionals;
@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
     };
     failOn(checkFrontier(input));
     const result = await runFrontier(input, solve);
-    process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : frontierMarkdown(result, { title: 'Cost-of-independence frontier', scenarioName: scenario.name }));
+    process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : frontierMarkdown(result, { title: 'Cost-of-independence frontier', scenarioName: scenario.name }));
     return 0;
   }
   if (kind === 'compare') {
@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
       decisionDifference: comparison.buildDifferences,
       attribution,
     };
-    process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : explainMarkdown(result, { title: 'Why the plan changed', scenarioName: `${scenario.name} → ${after.name}` }));
+    process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : explainMarkdown(result, { title: 'Why the plan changed', scenarioName: `${scenario.name} → ${after.name}` }));
     return 0;
   }
   if (kind === 'alternatives') {
@@ -138,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
     const input = { scenario, slacks: (values.slacks ?? '0.05').split(',').map(Number), quantities, senses: (values.senses ?? 'min,max').split(',') as Array<'min' | 'max'>, maxIterations: DEFAULT_ITERATIONS };
     failOn(checkAlternatives(input, dataset));
     const result = await runAlternatives(input, solve);
-    process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : alternativesMarkdown(result, { title: 'Near-optimal alternatives', scenarioName: scenario.name }));
+    process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : alternativesMarkdown(result, { title: 'Near-optimal alternatives', scenarioName: scenario.name }));
     return 0;
   }
   if (kind === 'stress-test') {
@@ -161,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
     for (const [i, d] of disruptions.entries()) for (const p of portfolios) failOn(checkDisruption(d, dataset, p.portfolio.horizon, `disruptions[${i}]`));
     const members = values.members ? values.members.split(',') : defaultMembers(scenario, dataset);
     const result = await runStressTest({ portfolios, disruptions, members }, solve);
-    process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : stressTestMarkdown(result, { title: 'Stress test', scenarioName: scenario.name }));
+    process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : stressTestMarkdown(result, { title: 'Stress test', scenarioName: scenario.name }));
     return 0;
   }
   throw new UsageError(`unknown analysis '${kind}'`);

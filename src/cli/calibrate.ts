@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (values.help) {
-    process.stdout.write(usage + '\n');
+    process.stdout.write(`${usage}\n`);
     return 0;
   }
   if (values.format !== 'text' && values.format !== 'json') {
@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   const report = await calibrate(dataset, (model) => solveModel(model, { backend: 'highs', timeLimitSeconds: 600, mipRelGap: 1e-6, algorithm: 'auto' }));
-  process.stdout.write((values.format === 'json' ? JSON.stringify(report, null, 2) : formatCalibration(report)) + '\n');
+  process.stdout.write(`${values.format === 'json' ? JSON.stringify(report, null, 2) : formatCalibration(report)}\n`);
   return values.check && report.summary.outside + report.summary.noValue > 0 ? 1 : 0;
 }
 

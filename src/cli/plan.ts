@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    process.stdout.write(usage + '\n');
+    process.stdout.write(`${usage}\n`);
     return 0;
   }
   if (positionals.length !== 1) {
@@ -70,13 +70,13 @@ async function main(argv: string[]): Promise<number> {
     let portfolio;
     if (format === 'json') {
       portfolio = await planFromInput(input, options);
-      process.stdout.write(JSON.stringify(portfolio, null, 2) + '\n');
+      process.stdout.write(`${JSON.stringify(portfolio, null, 2)}\n`);
     } else {
       // The text format is the solver report, rendered exactly as GET /portfolios/{id}/report?format=markdown.
       const scenario = parseScenario(input);
       const planned = await planWithReport(scenario, loadDataset(scenario.datasetId), options);
       portfolio = planned.portfolio;
-      process.stdout.write(reportMarkdown(planned.report, portfolio, 10, loadDataset(scenario.datasetId).meta.chain.feedUnit) + '\n');
+      process.stdout.write(`${reportMarkdown(planned.report, portfolio, 10, loadDataset(scenario.datasetId).meta.chain.feedUnit)}\n`);
     }
     return portfolio.status === 'optimal' || portfolio.status === 'infeasible' ? 0 : 1;
   } catch (error) {

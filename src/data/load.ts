@@ -16,7 +16,7 @@ export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
+    if (parent === dir) throw new Error(`package.json not found above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
   return dir;
@@ -29,7 +29,7 @@ export class DatasetError extends Error {
     message: string,
     readonly issues: readonly string[],
   ) {
-    super(message + (issues.length ? ':\n- ' + issues.join('\n- ') : ''));
+    super(message + (issues.length ? `:\n- ${issues.join('\n- ')}` : ''));
     this.name = 'DatasetError';
   }
 }

@@ -25,7 +25,7 @@ export function catalogJson(): string {
       return { name, form: nameForm(name), ...withIndices(info, index) };
     }),
   };
-  return JSON.stringify(catalog, null, 2) + '\n';
+  return `${JSON.stringify(catalog, null, 2)}\n`;
 }
 
 /** The entry's fields in the order the catalogue has always had them: kind, concept, indices, roles, unit, meanings. */

@@ -163,7 +163,7 @@ function unitOf(name: string): { scale: number; dims: Dims } | { error: string }
   }
   const si = unit.value as number;
   // Rounded to 12 significant digits: 1 yr is exactly one model year, not 0.9999999999.
-  const scale = Number((si * Math.pow(SECONDS_PER_YEAR, -dims.time) / Math.pow(1000, dims.mass)).toPrecision(12));
+  const scale = Number((si * SECONDS_PER_YEAR ** -dims.time / 1000 ** dims.mass).toPrecision(12));
   return { scale, dims };
 }
 
@@ -209,12 +209,12 @@ function locate(text: string, root: MathNode): Map<MathNode, Span> {
     cursor = match.index + match[0].length;
     return { start: match.index, end: cursor };
   };
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const visit = (node: MathNode): Span => {
     let own: Span | undefined;
     const children: MathNode[] = [];
     const n = node as MathNode & { name?: string; value?: unknown; fn?: MathNode; args?: MathNode[] };
-    if (node.type === 'SymbolNode') own = find(new RegExp(escape(String(n.name)), 'g'));
+    if (node.type === 'SymbolNode') own = find(new RegExp(escapeRegExp(String(n.name)), 'g'));
     else if (node.type === 'ConstantNode') {
       own = typeof n.value === 'string' ? find(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g) : find(/(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|true|false|null|undefined/g);
     } else if (node.type === 'FunctionNode') {
@@ -381,7 +381,7 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
           const b = walk(args[1]!);
           if (a.terms.length || b.terms.length) return fail(opAt(node, '^'), 'a power of a quantity is not linear', 'powers of numbers and units only');
           if (b.dims && (b.dims.mass || b.dims.time || b.dims.usd)) return fail(at(args[1]!), 'an exponent with a unit', 'a plain number as exponent');
-          const value = Math.pow(a.constant, b.constant);
+          const value = a.constant ** b.constant;
           if (!Number.isFinite(value)) return fail(opAt(node, '^'), 'the power is not a finite number', 'a finite number');
           return { terms: [], constant: value, dims: a.dims ? { mass: a.dims.mass * b.constant, time: a.dims.time * b.constant, usd: a.dims.usd * b.constant } : null };
         }
@@ -649,7 +649,7 @@ export function parseQuantity(text: string, target: ModelUnit): number {
       if (fn === 'divide' && args[1]!.value !== 0) return { value: args[0]!.value / args[1]!.value, dims: mulDims(args[0]!.dims, args[1]!.dims, -1)! };
       if (fn === 'pow' && !args[1]!.dims.mass && !args[1]!.dims.usd && !args[1]!.dims.time) {
         const e = args[1]!.value;
-        return { value: Math.pow(args[0]!.value, e), dims: { mass: args[0]!.dims.mass * e, time: args[0]!.dims.time * e, usd: args[0]!.dims.usd * e } };
+        return { value: args[0]!.value ** e, dims: { mass: args[0]!.dims.mass * e, time: args[0]!.dims.time * e, usd: args[0]!.dims.usd * e } };
       }
     }
     throw new ExpressionError(1, `'${text}' is not a number with a unit`, expected);

@@ -524,7 +524,7 @@ export type ParsedName = { [F in FamilyName]: { readonly family: F; readonly ind
 
 /** The declaration of a family by its name, or undefined for a name that is not a family. */
 export function familyOf(family: string): FamilyDeclaration | undefined {
-  return Object.prototype.hasOwnProperty.call(FAMILIES, family) ? (FAMILIES as Readonly<Record<string, FamilyDeclaration>>)[family] : undefined;
+  return  Object.hasOwn(FAMILIES, family) ? (FAMILIES as Readonly<Record<string, FamilyDeclaration>>)[family] : undefined;
 }
 
 /** The declared families, in declaration order. */

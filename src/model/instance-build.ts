@@ -57,7 +57,7 @@ export function buildInstance(checked: CheckedScenario, options: ResolveOptions 
   const demandCountries = new Set<string>();
   for (const d of demands) {
     for (const y of years) {
-      const total = d.baseTonnes * Math.pow(1 + d.growthRatePerYear, y - d.baseYear);
+      const total = d.baseTonnes * (1 + d.growthRatePerYear) ** (y - d.baseYear);
       for (const [product, share] of Object.entries(d.gradeMix)) {
         if (share <= 0) continue;
         const key = `${d.country}|${product}|${y}`;
@@ -103,7 +103,7 @@ export function buildInstance(checked: CheckedScenario, options: ResolveOptions 
   const captiveBySource = new Map<string, LaneRule[]>();
   for (const rule of activeRules) if (rule.kind === 'captive_feed') captiveBySource.set(rule.sourceId, [...(captiveBySource.get(rule.sourceId) ?? []), rule]);
   const concentrateRules = activeRules.filter((r) => r.kind === 'closed_lane' && r.products.includes(CONCENTRATE));
-  const discountFactors = years.map((y) => Math.pow(1 + discountRate, -(y - startYear)));
+  const discountFactors = years.map((y) => (1 + discountRate) ** -(y - startYear));
   const scenarioClosed = (from: string, to: string, product: string, year: number) =>
     closed.some(
       (l) =>
@@ -162,7 +162,7 @@ export function buildInstance(checked: CheckedScenario, options: ResolveOptions 
         index,
       };
     })
-    .sort((a, b) => (a.holder + '|' + a.product < b.holder + '|' + b.product ? -1 : 1));
+    .sort((a, b) => (`${a.holder}|${a.product}` < `${b.holder}|${b.product}` ? -1 : 1));
   let recycling: ResolvedRecycling | undefined;
   if (recyclingSettings?.enabled) {
     const replaced = (path: { country: string; product: string; kind: string }) => (s: { country: string; product: string; kind: string }) =>
@@ -287,7 +287,7 @@ export function buildInstance(checked: CheckedScenario, options: ResolveOptions 
     },
     nearOptimal: options.noNewBuilds ? null : (scenario.nearOptimal ?? null),
     discountFactor(year) {
-      return discountFactors[year - startYear] ?? Math.pow(1 + discountRate, -(year - startYear));
+      return discountFactors[year - startYear] ?? (1 + discountRate) ** -(year - startYear);
     },
     stockpiles,
     ...(recycling ? { recycling } : {}),

@@ -38,7 +38,7 @@ export interface ScenarioIssue {
 
 export class ScenarioError extends Error {
   constructor(readonly issues: readonly ScenarioIssue[]) {
-    super('the scenario is not valid for its dataset:\n' + issues.map((i) => `- ${i.path}: ${i.message}`).join('\n'));
+    super(`the scenario is not valid for its dataset:\n${issues.map((i) => `- ${i.path}: ${i.message}`).join('\n')}`);
     this.name = 'ScenarioError';
   }
 }

@@ -108,7 +108,7 @@ function unknownFields(patch: Record<string, unknown>, parsed: unknown, prefix =
   const out: string[] = [];
   for (const [key, value] of Object.entries(patch)) {
     const at = prefix ? `${prefix}.${key}` : key;
-    if (!Object.prototype.hasOwnProperty.call(parsed, key)) out.push(at);
+    if (!Object.hasOwn(parsed, key)) out.push(at);
     else if (isPlainObject(value)) out.push(...unknownFields(value, parsed[key], at));
   }
   return out;
@@ -135,7 +135,7 @@ function overrideReferenceIssues(
   if (!touched.length) return;
   for (const problem of crossReferenceProblems({ ...dataset, ...merged })) {
     const collection = problem.collection as (typeof OVERRIDABLE)[number];
-    const patched = OVERRIDABLE.includes(collection) && problem.id !== undefined && Object.prototype.hasOwnProperty.call(overrides[collection], problem.id);
+    const patched = OVERRIDABLE.includes(collection) && problem.id !== undefined && Object.hasOwn(overrides[collection], problem.id);
     if (patched) {
       issues.push({ path: ['overrides', collection, problem.id, ...(problem.field ? [problem.field] : [])].join('.'), message: problem.message });
     } else {

@@ -26,7 +26,7 @@ const RANK_USD_PER_T = 1e-6;
 const ranks = new WeakMap<Instance, Map<string, number>>();
 
 /** Tie-break cost of one tonne of trusted shipment from → to (undiscounted USD). */
-export function trustedShipTieBreak(instance: Instance, from: string, to: string, transportUsdPerT: number): number {
+export function trustedShipTieBreak(instance: Instance, _from: string, to: string, transportUsdPerT: number): number {
   let rank = ranks.get(instance);
   if (!rank) ranks.set(instance, (rank = new Map([...instance.countries].sort().map((c, i) => [c, i]))));
   return TRUSTED_SHIP_USD_PER_T * (1 + transportUsdPerT / 1000) + RANK_USD_PER_T * (rank.get(to) ?? 0);

@@ -187,8 +187,16 @@ function pruneUnreachable(arcs: NumberedArcs, own: OwnTerms, count: number, requ
   arcs.buyHead.forEach((head, i) => arcs.keepBuy[i] && (supplied[head] = 1));
   const tails: number[] = [];
   const heads: number[] = [];
-  arcs.shipTail.forEach((tail, i) => arcs.keepShip[i] && (tails.push(tail), heads.push(arcs.shipHead[i]!)));
-  arcs.downgradeTail.forEach((tail, i) => arcs.keepDowngrade[i] && (tails.push(tail), heads.push(arcs.downgradeHead[i]!)));
+  arcs.shipTail.forEach((tail, i) => {
+    if (!arcs.keepShip[i]) return;
+    tails.push(tail);
+    heads.push(arcs.shipHead[i]!);
+  });
+  arcs.downgradeTail.forEach((tail, i) => {
+    if (!arcs.keepDowngrade[i]) return;
+    tails.push(tail);
+    heads.push(arcs.downgradeHead[i]!);
+  });
   propagate(supplied, tails, heads, count);
   propagate(used, heads, tails, count);
   const live = (tail: number, head: number) => (supplied[tail] === 1 && used[head] === 1 ? 1 : 0);
@@ -216,7 +224,11 @@ function pruneReExports(ctx: FormulationContext, network: TradeNetwork, arcs: Nu
   // Downgrades and buys, marked on the node they feed (untrusted) and the node they draw on (trusted).
   const downgradedFrom = new Uint8Array(count);
   const downgradedInto = new Uint8Array(count);
-  arcs.keepDowngrade.forEach((keep, i) => keep && ((downgradedFrom[arcs.downgradeTail[i]!] = 1), (downgradedInto[arcs.downgradeHead[i]!] = 1)));
+  arcs.keepDowngrade.forEach((keep, i) => {
+    if (!keep) return;
+    downgradedFrom[arcs.downgradeTail[i]!] = 1;
+    downgradedInto[arcs.downgradeHead[i]!] = 1;
+  });
   const bought = new Uint8Array(count);
   arcs.keepBuy.forEach((keep, i) => keep && (bought[arcs.buyHead[i]!] = 1));
   arcs.keepShip.forEach((keep, i) => {

@@ -6,7 +6,7 @@ import { exampleComparison } from '../schemas/examples/comparisons.js';
 import { documented } from '../schemas/openapi.js';
 import { json, problems } from './docs.js';
 import { ExplainedComparisonSchema } from '../schemas/analysis.js';
-import { analysisView, exampleExplainResult, planDeps } from './analyses.js';
+import { analysisView, planDeps } from './analyses.js';
 import { explainPlan } from '../services/analysis-plans.js';
 
 export const comparisonRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -7,5 +7,5 @@ import { projectRoot } from '../data/load.js';
 const target = join(projectRoot(), 'openapi', 'openapi.json');
 const document = await openApiDocument();
 mkdirSync(join(projectRoot(), 'openapi'), { recursive: true });
-writeFileSync(target, JSON.stringify(document, null, 2) + '\n');
+writeFileSync(target, `${JSON.stringify(document, null, 2)}\n`);
 process.stdout.write(`wrote ${target}\n`);

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     process.stdout.write('alternatives of the small scenario…\n');
     const small = await service.app.inject({ method: 'POST', url: '/scenarios', payload: shippedScenario('small-us-magnets-2030') });
     await open(`/alternatives?scenario=${small.json().id as string}`, 'alternatives-start');
-    await page.waitForFunction(() => ((globalThis as any).document.querySelector('#alt-quantities')?.value ?? '').includes('capacity_share'));
+    await page.waitForFunction(() => ((globalThis as unknown as { document: { querySelector(s: string): { value?: string } | null } }).document.querySelector('#alt-quantities')?.value ?? '').includes('capacity_share'));
     await page.fill('#alt-slacks', '2, 5, 10');
     await page.click('#start-alternatives');
     await page.waitForSelector('body[data-page="alternatives"][data-state="ready"]');

@@ -20,7 +20,7 @@ export function csvCell(value: Cell): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const line = (cells: readonly Cell[]) => cells.map(csvCell).join(',') + '\r\n';
+const line = (cells: readonly Cell[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
 function buildRows(portfolio: Portfolio): Array<Record<string, Cell>> {
   return portfolio.builds.map((b) => {

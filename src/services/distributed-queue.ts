@@ -106,9 +106,9 @@ export async function retryOrDeadLetter(
 ): Promise<'retried' | 'dead-lettered' | 'gone'> {
   // Our row first (after its parent, the usual lock order), so two processes acting on the same job take turns.
   const row = await store.jobs.lock(jobId, tx);
-  if (!row || row.status !== 'running' || (heldBy !== undefined && row.worker_id !== heldBy)) return 'gone';
+  if (row?.status !== 'running' || (heldBy !== undefined && row.worker_id !== heldBy)) return 'gone';
   const entry = await boss.getJobById<SolveJobData>(SOLVE_QUEUE, jobId, { ...inTransaction(tx), includeArchive: false });
-  if (!entry || entry.state !== 'active') return 'gone';
+  if (entry?.state !== 'active') return 'gone';
   if (entry.retryCount < entry.retryLimit) {
     await store.jobs.requeue(jobId, tx);
     await boss.fail(SOLVE_QUEUE, jobId, { code: error.code, message: error.message }, inTransaction(tx));

@@ -162,7 +162,7 @@ export async function startQueueWorker(deps: {
 
   async function run(jobId: string): Promise<void> {
     const row = await store.jobs.findById(jobId);
-    if (!row || row.status !== 'running') return;
+    if (row?.status !== 'running') return;
     const scenario = await store.scenarios.findById(row.scenarioId);
     const dataset = scenario ? datasets.get(scenario.datasetId) : undefined;
     if (!scenario || !dataset) {

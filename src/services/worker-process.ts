@@ -4,9 +4,8 @@
  * with their own datasets through it.
  */
 import pino from 'pino';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import type { DatasetProvider } from './datasets.js';
-import { bundledDatasets } from './datasets.js';
 import { SolvePool, type PoolOptions } from './pool.js';
 import { startQueueWorker, type QueueWorker } from './queue-worker.js';
 import { openPostgresStore } from '../store/postgres.js';

@@ -24,7 +24,7 @@ import { analysisFromRow, type AnalysisDbRow } from './analyses.js';
 
 /** A connection inside a transaction (or the pool itself): whatever can run a query. */
 export interface Sql {
-  query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
 export interface PgMigration {

@@ -11,7 +11,6 @@
  */
 import type { EffectiveSolverOptions, JobError, JobPhase } from '../schemas/api/jobs.js';
 import type { Portfolio } from '../schemas/portfolio.js';
-import type { Report } from '../schemas/report.js';
 import type { Page, PageRequest } from './paging.js';
 import type {
   AnalysisKind,

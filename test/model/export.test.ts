@@ -223,7 +223,7 @@ t.test('the LP file is readable: brackets become parentheses, the sections are i
   t.notOk(/[[\]]/.test(lp.replace(/^\\.*$/gm, '')), 'no square brackets outside comments');
   t.ok(lp.split('\n').every((line) => line.length <= 510), 'no line longer than CPLEX reads');
   const mps = writeMps(model, { comments: ['scenario: small'] });
-  t.match(mps, /^\* scenario: small\nNAME {10}\S+\nROWS\n N  total_cost\n E  demand\(AU,ndfeb_magnet_std,2030\)\n/, 'MPS header and rows (demand rows come in id order: au_magnets first)');
+  t.match(mps, /^\* scenario: small\nNAME {10}\S+\nROWS\n N {2}total_cost\n E {2}demand\(AU,ndfeb_magnet_std,2030\)\n/, 'MPS header and rows (demand rows come in id order: au_magnets first)');
   t.ok(mps.endsWith('\nENDATA\n'));
 });
 

@@ -7,7 +7,7 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { loadDataset } from '../../src/data/load.js';
 import {
   ContractSchema,

@@ -48,7 +48,7 @@ t.test('keys are required, hashed at rest, with roles', async (t) => {
   expectProblem(t, anonymous, 401, 'no key');
   t.match(anonymous.headers['www-authenticate'], /^Bearer/);
   expectProblem(t, await app.inject({ method: 'GET', url: '/scenarios' }), 401, 'no key to read');
-  expectProblem(t, await app.inject({ method: 'GET', url: '/scenarios', headers: bearer('amp_' + 'x'.repeat(43)) }), 401, 'unknown key');
+  expectProblem(t, await app.inject({ method: 'GET', url: '/scenarios', headers: bearer(`amp_${'x'.repeat(43)}`) }), 401, 'unknown key');
   t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200, 'health needs no key');
 
   expectProblem(t, await app.inject({ method: 'POST', url: '/scenarios', headers: bearer(keys.read), payload: tinyScenario() }), 403, 'read key writes');

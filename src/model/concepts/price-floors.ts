@@ -64,7 +64,7 @@ export interface PlantEconomics {
 
 export function capitalRecoveryFactor(rate: number, lifeYears: number): number {
   if (rate <= 0) return 1 / lifeYears;
-  return rate / (1 - Math.pow(1 + rate, -lifeYears));
+  return rate / (1 - (1 + rate) ** -lifeYears);
 }
 
 export function floorModel(instance: Instance, plants: readonly PlantEconomics[], options: { readonly support: boolean }): LinearModel {

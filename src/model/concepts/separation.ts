@@ -22,7 +22,7 @@
  * is not charged the separation cost of oxides it does not contain.
  */
 import type { FormulationContext } from '../context.js';
-import { CONCENTRATE, type Instance, type Origin } from '../instance.js';
+import { CONCENTRATE, type Origin } from '../instance.js';
 import { feedCostUsdPerT, feedStageOf } from '../../data/chain.js';
 
 import { feedYields } from '../feed-yield.js';

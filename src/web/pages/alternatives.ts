@@ -8,7 +8,7 @@
  * its portfolio. The API's `POST/GET/DELETE /alternatives` (models/analyses.md).
  */
 import type { PageContext } from '../lib/page.js';
-import { api, ApiError } from '../lib/api.js';
+import { api, } from '../lib/api.js';
 import { followAnalysis, rememberAnalysis, rememberedAnalyses, showFieldProblems } from '../lib/analysis.js';
 import { append, clear, errorBox, h, num, table } from '../lib/dom.js';
 import { exact, formatNumber, formatShare, formatUsd } from '../lib/format.js';

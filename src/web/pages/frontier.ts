@@ -7,7 +7,7 @@
  * member's portfolio. The API's `POST/GET/DELETE /frontiers` (models/analyses.md).
  */
 import type { PageContext } from '../lib/page.js';
-import { api, ApiError } from '../lib/api.js';
+import { api, } from '../lib/api.js';
 import { followAnalysis, rememberAnalysis, rememberedAnalyses, showFieldProblems } from '../lib/analysis.js';
 import { mountChart } from '../lib/charts.js';
 import { append, clear, errorBox, h, num, table } from '../lib/dom.js';

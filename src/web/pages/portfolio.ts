@@ -61,7 +61,7 @@ export async function render(ctx: PageContext): Promise<void> {
   const names = namesFrom(dataset);
   document.title = `${portfolio.scenarioName} · Portfolio · Allied midstream planner`;
 
-  root.append(header(portfolio, names));
+  root.append(header(portfolio));
   if (portfolio.status === 'time_limit' && portfolio.feasible) {
     root.append(
       h('p', { class: 'error' }, `The solve stopped at its limit with this plan, not proven optimal${portfolio.relativeGap != null ? `: it may cost up to ${(portfolio.relativeGap * 100).toFixed(2)} % more than the best possible` : ''}.`),
@@ -79,7 +79,7 @@ export async function render(ctx: PageContext): Promise<void> {
   );
 }
 
-function header(p: PortfolioRecord, names: Names): HTMLElement {
+function header(p: PortfolioRecord): HTMLElement {
   const base = `/portfolios/${p.id}`;
   const v = p.verification;
   return h(

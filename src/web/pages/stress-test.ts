@@ -9,7 +9,7 @@
  * `GET /disruptions` (models/analyses.md).
  */
 import type { PageContext } from '../lib/page.js';
-import { api, ApiError } from '../lib/api.js';
+import { api, } from '../lib/api.js';
 import { followAnalysis, rememberAnalysis, rememberedAnalyses, showFieldProblems } from '../lib/analysis.js';
 import { mountChart } from '../lib/charts.js';
 import { append, clear, errorBox, h, num, table } from '../lib/dom.js';
