@@ -16,7 +16,9 @@ import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { loadDataset, projectRoot } from '../src/data/load.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '1000' }, solves: { type: 'string', default: '200' }, seed: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '1000' }, solves: { type: 'string', default: '200' }, seed: { type: 'string', default: '10' } },
+});
 const N = Math.min(20_000, Number(values.n));
 const SOLVES = Math.min(5_000, Number(values.solves));
 
@@ -144,7 +146,13 @@ function raw(port: number, request: string): Promise<string> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'abuse-'));
-  const app = await buildApp({ datasets: new Map([['quad-2026', dataset]]), config: { databasePath: join(dir, 'planner.db'), logLevel: 'silent' }, pool: false, webRoot: false, logger: false });
+  const app = await buildApp({
+    datasets: new Map([['quad-2026', dataset]]),
+    config: { databasePath: join(dir, 'planner.db'), logLevel: 'silent' },
+    pool: false,
+    webRoot: false,
+    logger: false,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
   const base = `http://127.0.0.1:${port}`;
@@ -156,17 +164,26 @@ async function main(): Promise<void> {
     const text = await response.text();
     tally(counts, response.status);
     if (response.status >= 500 && response.status !== 503) findings.push(`${label}: ${response.status} ${text.slice(0, 200)}`);
-    if (response.status >= 400 && !/^application\/problem\+json/.test(response.headers.get('content-type') ?? '')) findings.push(`${label}: ${response.status} is not problem+json`);
+    if (response.status >= 400 && !/^application\/problem\+json/.test(response.headers.get('content-type') ?? ''))
+      findings.push(`${label}: ${response.status} is not problem+json`);
     if (response.status >= 400 && text.length > 64_000) findings.push(`${label}: ${response.status} error body of ${text.length} bytes`);
   }
 
   const scenarios = new Map<number, number>();
   for (let i = 0; i < N; i++) {
-    await send(scenarios, `scenario ${i}`, '/scenarios', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(mutate(pick(shipped))) });
+    await send(scenarios, `scenario ${i}`, '/scenarios', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(mutate(pick(shipped))),
+    });
   }
   const solves = new Map<number, number>();
   for (let i = 0; i < SOLVES; i++) {
-    await send(solves, `solve ${i}`, '/solve', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: mutate(pick(shipped)), options: { skipBaseline: true } }) });
+    await send(solves, `solve ${i}`, '/solve', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: mutate(pick(shipped)), options: { skipBaseline: true } }),
+    });
   }
 
   const json = { 'content-type': 'application/json' };
@@ -196,10 +213,33 @@ async function main(): Promise<void> {
     ['number body', '/scenarios', { method: 'POST', headers: json, body: '42' }],
     ['deep nesting', '/scenarios', { method: 'POST', headers: json, body: '['.repeat(5000) + ']'.repeat(5000) }],
     ['body over 1 MiB', '/scenarios', { method: 'POST', headers: json, body: `{"name": "${'x'.repeat(1_100_000)}"}` }],
-    ['60,000 unknown plants', '/scenarios', { method: 'POST', headers: json, body: JSON.stringify({ ...shipped[0], overrides: { excludePlants: Array.from({ length: 60_000 }, (_, i) => `p${i}`) } }) }],
-    ['10,000 targets', '/scenarios', { method: 'POST', headers: json, body: JSON.stringify({ ...shipped[0], targets: Array.from({ length: 10_000 }, () => ({ bloc: ['US'], product: 'x', year: 2030, maxUntrustedShare: 0.5 })) }) }],
+    [
+      '60,000 unknown plants',
+      '/scenarios',
+      {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ ...shipped[0], overrides: { excludePlants: Array.from({ length: 60_000 }, (_, i) => `p${i}`) } }),
+      },
+    ],
+    [
+      '10,000 targets',
+      '/scenarios',
+      {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({
+          ...shipped[0],
+          targets: Array.from({ length: 10_000 }, () => ({ bloc: ['US'], product: 'x', year: 2030, maxUntrustedShare: 0.5 })),
+        }),
+      },
+    ],
     ['lone surrogate name', '/scenarios', { method: 'POST', headers: json, body: valid.replace(/"name":"[^"]*"/, '"name":"a\\udc00b"') }],
-    ['grade mix unknown product', '/scenarios', { method: 'POST', headers: json, body: JSON.stringify({ ...shipped[0], overrides: { demand: { us_magnets: { gradeMix: { unobtainium: 1 } } } } }) }],
+    [
+      'grade mix unknown product',
+      '/scenarios',
+      { method: 'POST', headers: json, body: JSON.stringify({ ...shipped[0], overrides: { demand: { us_magnets: { gradeMix: { unobtainium: 1 } } } } }) },
+    ],
     ['compare one', '/comparisons', { method: 'POST', headers: json, body: '{"portfolioIds": ["00000000-0000-4000-8000-000000000000"]}' }],
   ];
   const abuse = new Map<number, number>();
@@ -219,7 +259,11 @@ async function main(): Promise<void> {
   const stored = (await app.services.store.counts()).scenarios;
   await app.close();
   rmSync(dir, { recursive: true, force: true });
-  const show = (counts: Map<number, number>) => [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ');
+  const show = (counts: Map<number, number>) =>
+    [...counts.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(', ');
   console.log(`mutated scenarios (POST /scenarios, n=${N}): ${show(scenarios)}`);
   console.log(`mutated inline solves (POST /solve, n=${SOLVES}, no workers: 503 = valid): ${show(solves)}`);
   console.log(`hand-made abuse cases (n=${cases.length + 4}): ${show(abuse)}`);

@@ -127,7 +127,8 @@ async function missing(service: ServiceProcess, acks: Ack[]): Promise<string[]> 
       if (r.status !== 200 || r.json.name !== ack.name) problems.push(`scenario ${ack.id} (${ack.name}): HTTP ${r.status}`);
     } else if (ack.kind === 'portfolio') {
       const r = await request('GET', `${service.url}/portfolios/${ack.id}`);
-      if (r.status !== 200 || r.json.scenarioId !== ack.scenarioId || r.json.scenarioName !== ack.name) problems.push(`portfolio ${ack.id} (${ack.name}): HTTP ${r.status}`);
+      if (r.status !== 200 || r.json.scenarioId !== ack.scenarioId || r.json.scenarioName !== ack.name)
+        problems.push(`portfolio ${ack.id} (${ack.name}): HTTP ${r.status}`);
       const s = await request('GET', `${service.url}/scenarios/${ack.scenarioId}`);
       if (s.status !== 200) problems.push(`scenario ${ack.scenarioId} of portfolio ${ack.id}: HTTP ${s.status}`);
     } else {
@@ -158,7 +159,11 @@ async function killCycles(dir: string) {
     unfinishedJobs += gone.filter((g) => g.includes('still')).length;
 
     // One small solve per worker first, so the burst's solves write portfolios within the kill window.
-    await Promise.all([0, 1].map((i) => request('POST', `${service.url}/solve?wait=30`, { scenario: variant(`fault c${cycle} warm-up ${i}`, i), options: { skipBaseline: true } })));
+    await Promise.all(
+      [0, 1].map((i) =>
+        request('POST', `${service.url}/solve?wait=30`, { scenario: variant(`fault c${cycle} warm-up ${i}`, i), options: { skipBaseline: true } }),
+      ),
+    );
     const mine: Ack[] = [];
     let stop = false;
     const writers = Array.from({ length: 9 }, (_, i) => writer(service, cycle, i, mine, () => stop));
@@ -172,8 +177,16 @@ async function killCycles(dir: string) {
     const db = integrity(dbPath);
     if (db.integrity !== 'ok' || db.foreignKeyProblems) corrupt++;
     const count = (kind: Ack['kind']) => mine.filter((a) => a.kind === kind).length;
-    perCycle.push({ cycle, killAfterMs, acknowledged: { scenarios: count('scenario'), portfolios: count('portfolio'), jobs: count('job') }, previousCycleMissing: gone.length, ...db });
-    log(`  cycle ${String(cycle).padStart(2)}: killed after ${killAfterMs} ms; acknowledged ${count('scenario')} scenarios, ${count('portfolio')} portfolios, ${count('job')} jobs; integrity ${db.integrity}; previous cycle's writes missing: ${gone.length}`);
+    perCycle.push({
+      cycle,
+      killAfterMs,
+      acknowledged: { scenarios: count('scenario'), portfolios: count('portfolio'), jobs: count('job') },
+      previousCycleMissing: gone.length,
+      ...db,
+    });
+    log(
+      `  cycle ${String(cycle).padStart(2)}: killed after ${killAfterMs} ms; acknowledged ${count('scenario')} scenarios, ${count('portfolio')} portfolios, ${count('job')} jobs; integrity ${db.integrity}; previous cycle's writes missing: ${gone.length}`,
+    );
   }
   // A last restart: everything acknowledged in any cycle is still there.
   const service = await startService({ databasePath: dbPath, workers: 2, logFile });
@@ -188,13 +201,37 @@ async function killCycles(dir: string) {
   }
   const finalDb = integrity(dbPath);
   const total = (kind: Ack['kind']) => acks.filter((a) => a.kind === kind).length;
-  check('a', `every acknowledged write present after each of ${cycles} restarts`, lost.length === 0, `${acks.length} acknowledged (${total('scenario')} scenarios, ${total('portfolio')} portfolios, ${total('job')} jobs), ${lost.length} missing${lost.length ? `: ${lost.slice(0, 5).join('; ')}` : ''}`);
-  check('a', 'every acknowledged write present after a final restart', finalMissing.length === 0, `${finalMissing.length} missing${finalMissing.length ? `: ${finalMissing.slice(0, 5).join('; ')}` : ''}`);
+  check(
+    'a',
+    `every acknowledged write present after each of ${cycles} restarts`,
+    lost.length === 0,
+    `${acks.length} acknowledged (${total('scenario')} scenarios, ${total('portfolio')} portfolios, ${total('job')} jobs), ${lost.length} missing${lost.length ? `: ${lost.slice(0, 5).join('; ')}` : ''}`,
+  );
+  check(
+    'a',
+    'every acknowledged write present after a final restart',
+    finalMissing.length === 0,
+    `${finalMissing.length} missing${finalMissing.length ? `: ${finalMissing.slice(0, 5).join('; ')}` : ''}`,
+  );
   check('a', `PRAGMA integrity_check ok after each kill`, corrupt === 0, `${cycles - corrupt} of ${cycles} ok; foreign keys ok too`);
   check('a', 'no job left queued or running after a restart', unfinishedJobs === 0, `${unfinishedJobs} left`);
   check('a', 'the service still serves after the last restart', counts.healthStatus === 200, `/health ${counts.healthStatus}, integrity ${finalDb.integrity}`);
-  check('a', 'the burst really wrote while being killed', total('scenario') > cycles && total('portfolio') > cycles, `${total('scenario')} scenarios, ${total('portfolio')} portfolios acknowledged`);
-  return { cycles, acknowledged: { scenarios: total('scenario'), portfolios: total('portfolio'), jobs: total('job') }, lost, finalMissing, corruptCycles: corrupt, unfinishedJobs, finalIntegrity: finalDb, perCycle };
+  check(
+    'a',
+    'the burst really wrote while being killed',
+    total('scenario') > cycles && total('portfolio') > cycles,
+    `${total('scenario')} scenarios, ${total('portfolio')} portfolios acknowledged`,
+  );
+  return {
+    cycles,
+    acknowledged: { scenarios: total('scenario'), portfolios: total('portfolio'), jobs: total('job') },
+    lost,
+    finalMissing,
+    corruptCycles: corrupt,
+    unfinishedJobs,
+    finalIntegrity: finalDb,
+    perCycle,
+  };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -207,15 +244,34 @@ async function timeLimit(dir: string) {
     const started = performance.now();
     const limited = await request('POST', `${service.url}/solve?wait=60`, { scenario: reference, options: { timeLimitSeconds: 0.5 } });
     const limitedMs = performance.now() - started;
-    const status = limited.status === 200 ? limited.json.status : limited.json?.error?.code ?? limited.json?.status;
-    check('b', 'the reference scenario with timeLimitSeconds 0.5 ends as time_limit', status === 'time_limit', `HTTP ${limited.status}, status ${status}, ${round(limitedMs, 0)} ms end to end, solver ${round(limited.json?.solver?.solveMs ?? NaN, 0)} ms`);
+    const status = limited.status === 200 ? limited.json.status : (limited.json?.error?.code ?? limited.json?.status);
+    check(
+      'b',
+      'the reference scenario with timeLimitSeconds 0.5 ends as time_limit',
+      status === 'time_limit',
+      `HTTP ${limited.status}, status ${status}, ${round(limitedMs, 0)} ms end to end, solver ${round(limited.json?.solver?.solveMs ?? NaN, 0)} ms`,
+    );
     const t1 = performance.now();
     const next = await request('POST', `${service.url}/solve?wait=30`, { scenario: variant('after the time limit', 1) });
     const nextMs = performance.now() - t1;
-    check('b', 'a small solve right after succeeds on the freed worker', next.status === 200 && next.json.status === 'optimal', `HTTP ${next.status}, ${next.json?.status}, ${round(nextMs, 0)} ms`);
+    check(
+      'b',
+      'a small solve right after succeeds on the freed worker',
+      next.status === 200 && next.json.status === 'optimal',
+      `HTTP ${next.status}, ${next.json?.status}, ${round(nextMs, 0)} ms`,
+    );
     const health = await request('GET', `${service.url}/health`);
-    check('b', '/health shows the worker idle', health.status === 200 && health.json.solver.busy === 0 && health.json.solver.ready === 1, JSON.stringify(health.json.solver));
-    return { limited: { httpStatus: limited.status, status, endToEndMs: round(limitedMs, 0) }, next: { httpStatus: next.status, status: next.json?.status, endToEndMs: round(nextMs, 0) }, health: health.json };
+    check(
+      'b',
+      '/health shows the worker idle',
+      health.status === 200 && health.json.solver.busy === 0 && health.json.solver.ready === 1,
+      JSON.stringify(health.json.solver),
+    );
+    return {
+      limited: { httpStatus: limited.status, status, endToEndMs: round(limitedMs, 0) },
+      next: { httpStatus: next.status, status: next.json?.status, endToEndMs: round(nextMs, 0) },
+      health: health.json,
+    };
   } finally {
     await service.stop();
   }
@@ -285,15 +341,27 @@ async function workerDeath(dir: string) {
     }
     await sideSolves;
     const xlSeconds = (performance.now() - started) / 1000;
-    let outcome = finished ? `${finished.status} after ${round(xlSeconds, 1)} s: ${finished.error?.code}: ${finished.error?.message}` : 'did not finish in 240 s';
+    let outcome = finished
+      ? `${finished.status} after ${round(xlSeconds, 1)} s: ${finished.error?.code}: ${finished.error?.message}`
+      : 'did not finish in 240 s';
     if (finished?.status === 'done' && finished.portfolioId) {
       const portfolio = await request('GET', `${service.url}/portfolios/${finished.portfolioId}`);
       outcome = `done after ${round(xlSeconds, 1)} s with a portfolio of status ${portfolio.json?.status}: ${portfolio.json?.message}`;
     }
-    check('c', 'the oversized job fails with a clear out-of-memory error', finished?.status === 'failed' && finished.error?.code === 'worker_crashed' && /out of memory/.test(finished.error?.message ?? ''), outcome);
+    check(
+      'c',
+      'the oversized job fails with a clear out-of-memory error',
+      finished?.status === 'failed' && finished.error?.code === 'worker_crashed' && /out of memory/.test(finished.error?.message ?? ''),
+      outcome,
+    );
     const okOthers = others.filter((o) => o.status === 200 && o.solveStatus === 'optimal').length;
     check('c', 'solves beside it completed', others.length > 0 && okOthers === others.length, `${okOthers} of ${others.length} optimal`);
-    check('c', '/health answered 200 throughout', healthCodes.every((c) => c === 200), `${healthCodes.length} polls, codes ${[...new Set(healthCodes)].join(',')}`);
+    check(
+      'c',
+      '/health answered 200 throughout',
+      healthCodes.every((c) => c === 200),
+      `${healthCodes.length} polls, codes ${[...new Set(healthCodes)].join(',')}`,
+    );
     const alive = service.child.exitCode === null && service.child.signalCode === null;
     check('c', 'the server process is still the same, alive', alive, `pid ${service.pid}`);
     // Both workers (the replacement included) take a reference solve each.
@@ -304,8 +372,22 @@ async function workerDeath(dir: string) {
     }
     const after = await Promise.all(Array.from({ length: 4 }, () => request('POST', `${service.url}/solve?wait=120`, { scenario: reference })));
     const afterOk = after.filter((r) => r.status === 200 && r.json.status === 'optimal').length;
-    check('c', 'afterwards both workers solve the reference scenario', ready === 2 && afterOk === after.length, `${ready} workers ready; ${afterOk} of ${after.length} reference solves optimal`);
-    return { datasetId, wasmMaxMiB: (WASM_PAGES * 64) / 1024, job: finished, xlSeconds: round(xlSeconds, 1), besideSolves: others.length, besideOptimal: okOthers, healthPolls: healthCodes.length, afterOptimal: afterOk };
+    check(
+      'c',
+      'afterwards both workers solve the reference scenario',
+      ready === 2 && afterOk === after.length,
+      `${ready} workers ready; ${afterOk} of ${after.length} reference solves optimal`,
+    );
+    return {
+      datasetId,
+      wasmMaxMiB: (WASM_PAGES * 64) / 1024,
+      job: finished,
+      xlSeconds: round(xlSeconds, 1),
+      besideSolves: others.length,
+      besideOptimal: okOthers,
+      healthPolls: healthCodes.length,
+      afterOptimal: afterOk,
+    };
   } finally {
     await service.stop();
   }

@@ -24,7 +24,11 @@ import type { MemberOutcome } from '../src/analysis/members.js';
 import { clearBasisCache, setBasisReuse } from '../src/solver/highs.js';
 
 const { values: args } = parseArgs({
-  options: { points: { type: 'string', default: '20' }, scenario: { type: 'string', default: 'quad-magnets-50-by-2030' }, 'per-point': { type: 'boolean', default: false } },
+  options: {
+    points: { type: 'string', default: '20' },
+    scenario: { type: 'string', default: 'quad-magnets-50-by-2030' },
+    'per-point': { type: 'boolean', default: false },
+  },
 });
 const points = Number(args.points);
 const scenario = parseScenario(JSON.parse(readFileSync(join(projectRoot(), 'models', 'scenarios', `${args.scenario}.json`), 'utf8')));
@@ -56,21 +60,35 @@ async function frontier(reuse: boolean): Promise<{ ms: number; monotone: boolean
   const perPoint = (outcome: MemberOutcome) => {
     const now = performance.now();
     const s = outcome.portfolio?.solver;
-    if (args['per-point'] && s) console.log(`  ${outcome.label}: ${(now - last).toFixed(0)} ms (model ${outcome.portfolio!.model.buildMs.toFixed(0)} ms, HiGHS ${s.solveMs.toFixed(0)} ms, ${s.iterations ?? '?'} iterations${s.warmStart ? ', warm' : ''})`);
+    if (args['per-point'] && s)
+      console.log(
+        `  ${outcome.label}: ${(now - last).toFixed(0)} ms (model ${outcome.portfolio!.model.buildMs.toFixed(0)} ms, HiGHS ${s.solveMs.toFixed(0)} ms, ${s.iterations ?? '?'} iterations${s.warmStart ? ', warm' : ''})`,
+      );
     last = now;
   };
-  const result = await runFrontier({ scenario, from: 0.8, to: 0, points }, localMembers(() => dataset, perPoint));
+  const result = await runFrontier(
+    { scenario, from: 0.8, to: 0, points },
+    localMembers(() => dataset, perPoint),
+  );
   const ms = performance.now() - t0;
   setBasisReuse(true);
   return { ms, monotone: result.monotone, costs: result.points.map((p) => p.totalCostUsd) };
 }
 const warm = await frontier(true);
 const cold = await frontier(false);
-const same = warm.costs.every((c, i) => c === null ? cold.costs[i] === null : Math.abs(c - cold.costs[i]!) <= 1e-9 * Math.abs(c));
+const same = warm.costs.every((c, i) => (c === null ? cold.costs[i] === null : Math.abs(c - cold.costs[i]!) <= 1e-9 * Math.abs(c)));
 const r = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+console.log(
+  `load average ${loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')}`,
+);
 console.log(`one solve as the service answers it (report, no baseline, cold basis; best of 3): ${r(single)}`);
 console.log(`one plain solve (portfolio only, cold basis; best of 3): ${r(plain)}`);
-console.log(`${points}-point frontier, bases kept:   ${r(warm.ms)}  = ${(warm.ms / single).toFixed(1)}x one solve, ${(warm.ms / plain).toFixed(1)}x one plain solve (monotone: ${warm.monotone})`);
-console.log(`${points}-point frontier, bases cleared: ${r(cold.ms)}  = ${(cold.ms / single).toFixed(1)}x one solve, ${(cold.ms / plain).toFixed(1)}x one plain solve`);
+console.log(
+  `${points}-point frontier, bases kept:   ${r(warm.ms)}  = ${(warm.ms / single).toFixed(1)}x one solve, ${(warm.ms / plain).toFixed(1)}x one plain solve (monotone: ${warm.monotone})`,
+);
+console.log(
+  `${points}-point frontier, bases cleared: ${r(cold.ms)}  = ${(cold.ms / single).toFixed(1)}x one solve, ${(cold.ms / plain).toFixed(1)}x one plain solve`,
+);
 console.log(`kept bases: ${(cold.ms / warm.ms).toFixed(2)}x faster; same costs at every point (1e-9): ${same}`);

@@ -116,7 +116,20 @@ const PROCESSES: ReadonlyArray<{ id: string; stage: 'metal' | 'magnet'; output: 
 ];
 
 /** Ranges per stage, read off the reference dataset's plants (capacities in the stage's unit). */
-const STAGE_RANGES: Readonly<Record<Stage, { share: number; existing: [number, number]; capex: [number, number]; maxSize: [number, number]; lead: [number, number]; life: number; variableOpex: [number, number] }>> = {
+const STAGE_RANGES: Readonly<
+  Record<
+    Stage,
+    {
+      share: number;
+      existing: [number, number];
+      capex: [number, number];
+      maxSize: [number, number];
+      lead: [number, number];
+      life: number;
+      variableOpex: [number, number];
+    }
+  >
+> = {
   separation: { share: 0.3, existing: [1_500, 20_000], capex: [7_000, 55_000], maxSize: [2_000, 20_000], lead: [2, 5], life: 30, variableOpex: [7_000, 8_000] },
   metal: { share: 0.25, existing: [300, 2_500], capex: [20_000, 30_000], maxSize: [500, 5_000], lead: [1, 2], life: 25, variableOpex: [7_000, 9_000] },
   magnet: { share: 0.45, existing: [500, 5_000], capex: [85_000, 130_000], maxSize: [1_000, 10_000], lead: [2, 3], life: 25, variableOpex: [14_000, 16_000] },
@@ -131,7 +144,13 @@ export function generateInstance(size: Size, seed: number): GeneratedInstance {
   const endYear = START_YEAR + spec.years - 1;
 
   // Countries on a 100 × 100 map; transport cost grows with distance (so it is roughly metric).
-  interface Place { id: string; group: 'quad' | 'partner' | 'rival' | 'other'; trusted: boolean; x: number; y: number }
+  interface Place {
+    id: string;
+    group: 'quad' | 'partner' | 'rival' | 'other';
+    trusted: boolean;
+    x: number;
+    y: number;
+  }
   const places: Place[] = [];
   for (let i = 0; i < spec.countries; i++) {
     const bloc = i < spec.blocCountries;
@@ -260,7 +279,10 @@ export function generateInstance(size: Size, seed: number): GeneratedInstance {
 
   const prices = PRODUCTS.map((p) => ({
     product: p.id,
-    priceUsdPerT: { [String(START_YEAR - 1)]: rng.round(p.priceUsdPerT * rng.uniform(0.9, 1.1)), [String(START_YEAR + Math.ceil(spec.years / 2))]: rng.round(p.priceUsdPerT * rng.uniform(1.0, 1.3)) },
+    priceUsdPerT: {
+      [String(START_YEAR - 1)]: rng.round(p.priceUsdPerT * rng.uniform(0.9, 1.1)),
+      [String(START_YEAR + Math.ceil(spec.years / 2))]: rng.round(p.priceUsdPerT * rng.uniform(1.0, 1.3)),
+    },
     ...cite,
   }));
 
@@ -283,8 +305,24 @@ export function generateInstance(size: Size, seed: number): GeneratedInstance {
   }
 
   const exportControls = [
-    { id: 'heavy_licensing', country: RIVAL, products: ['dy_oxide', 'tb_oxide', 'dy_metal', 'tb_metal'], fromYear: START_YEAR, description: 'Synthetic: no rival sales of heavy oxides and metals.', activeByDefault: false, ...cite },
-    { id: 'magnet_ban', country: RIVAL, products: ['ndfeb_magnet_std', 'ndfeb_magnet_ht'], fromYear: START_YEAR + 2, description: 'Synthetic: no rival magnet sales.', activeByDefault: false, ...cite },
+    {
+      id: 'heavy_licensing',
+      country: RIVAL,
+      products: ['dy_oxide', 'tb_oxide', 'dy_metal', 'tb_metal'],
+      fromYear: START_YEAR,
+      description: 'Synthetic: no rival sales of heavy oxides and metals.',
+      activeByDefault: false,
+      ...cite,
+    },
+    {
+      id: 'magnet_ban',
+      country: RIVAL,
+      products: ['ndfeb_magnet_std', 'ndfeb_magnet_ht'],
+      fromYear: START_YEAR + 2,
+      description: 'Synthetic: no rival magnet sales.',
+      activeByDefault: false,
+      ...cite,
+    },
   ];
 
   const dataset = parseDataset({

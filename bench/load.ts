@@ -276,7 +276,15 @@ async function solveBatch(dir: string, workers: number, rep: number) {
     const bad = answers.filter((a) => a.status !== 200 || a.json.status !== 'optimal');
     if (bad.length) throw new Error(`${bad.length} of the batch's solves did not end optimal`);
     const solveMs = answers.map((a) => a.json.solver.solveMs as number);
-    return { workers, rep, solves: batch, seconds: round(seconds, 2), solvesPerSecond: round(batch / seconds, 3), medianSolveMs: round(percentile(solveMs, 50), 0), loadavg: load() };
+    return {
+      workers,
+      rep,
+      solves: batch,
+      seconds: round(seconds, 2),
+      solvesPerSecond: round(batch / seconds, 3),
+      medianSolveMs: round(percentile(solveMs, 50), 0),
+      loadavg: load(),
+    };
   } finally {
     await service.stop();
   }
@@ -289,7 +297,9 @@ async function main() {
     log('building dist/ (npm run build)…');
     buildDist();
   }
-  log(`load benchmark: ${READERS + HEALTH_CLIENTS + SOLVERS} clients for ${seconds} s; health-under-solves ${healthSeconds} s; parallel batch ${batch} × ${reps}; loadavg ${load().join(' ')}`);
+  log(
+    `load benchmark: ${READERS + HEALTH_CLIENTS + SOLVERS} clients for ${seconds} s; health-under-solves ${healthSeconds} s; parallel batch ${batch} × ${reps}; loadavg ${load().join(' ')}`,
+  );
   const service = await startService({ databasePath: join(dir, 'load.db'), workers: 2, logFile: join(dir, 'server.log') });
   let mixed: Awaited<ReturnType<typeof mixedLoad>>;
   let probe: Awaited<ReturnType<typeof backPressureProbe>>;
@@ -301,12 +311,18 @@ async function main() {
     mixed = await mixedLoad(service, portfolioIds);
     log(`mixed load: ${mixed.requests} requests, ${mixed.requestsPerSecond} req/s, errors ${mixed.errors}, 503 ${mixed.backPressure503}`);
     for (const k of mixed.kinds) {
-      log(`  ${k.kind.padEnd(30)} ${String(k.connections).padStart(3)} clients ${String(k.requests).padStart(7)} req ${String(k.requestsPerSecond).padStart(8)} req/s  p50 ${k.latencyMs.p50} ms  p99 ${k.latencyMs.p99} ms  max ${k.latencyMs.max} ms  errors ${k.errors}  503 ${k.backPressure503}  codes ${JSON.stringify(k.statusCodes)}`);
+      log(
+        `  ${k.kind.padEnd(30)} ${String(k.connections).padStart(3)} clients ${String(k.requests).padStart(7)} req ${String(k.requestsPerSecond).padStart(8)} req/s  p50 ${k.latencyMs.p50} ms  p99 ${k.latencyMs.p99} ms  max ${k.latencyMs.max} ms  errors ${k.errors}  503 ${k.backPressure503}  codes ${JSON.stringify(k.statusCodes)}`,
+      );
     }
     probe = await backPressureProbe(service);
-    log(`back-pressure probe (${PROBE_SOLVERS} solve clients, ${probeSeconds} s): codes ${JSON.stringify(probe.statusCodes)}, 503 with Retry-After ${probe.backPressure503}, bare 503 ${probe.bare503}, other errors ${probe.errors}`);
+    log(
+      `back-pressure probe (${PROBE_SOLVERS} solve clients, ${probeSeconds} s): codes ${JSON.stringify(probe.statusCodes)}, 503 with Retry-After ${probe.backPressure503}, bare 503 ${probe.bare503}, other errors ${probe.errors}`,
+    );
     health = await healthWhileSolving(service);
-    log(`/health while both workers solve: p50 ${health.latencyMsBothBusy.p50} ms, p99 ${health.latencyMsBothBusy.p99} ms, max ${health.latencyMsBothBusy.max} ms over ${health.samplesWithBothWorkersBusy} samples (${(health.shareBothBusy * 100).toFixed(0)} % of all), ${health.referenceSolvesCompleted} reference solves, errors ${health.errors}`);
+    log(
+      `/health while both workers solve: p50 ${health.latencyMsBothBusy.p50} ms, p99 ${health.latencyMsBothBusy.p99} ms, max ${health.latencyMsBothBusy.max} ms over ${health.samplesWithBothWorkersBusy} samples (${(health.shareBothBusy * 100).toFixed(0)} % of all), ${health.referenceSolvesCompleted} reference solves, errors ${health.errors}`,
+    );
   } finally {
     await service.stop();
   }
@@ -316,7 +332,9 @@ async function main() {
     for (const workers of [1, 2]) {
       const result = await solveBatch(dir, workers, rep);
       batches.push(result);
-      log(`batch of ${batch} reference solves, ${workers} worker(s), rep ${rep}: ${result.seconds} s (${result.solvesPerSecond} solves/s, median solve ${result.medianSolveMs} ms)`);
+      log(
+        `batch of ${batch} reference solves, ${workers} worker(s), rep ${rep}: ${result.seconds} s (${result.solvesPerSecond} solves/s, median solve ${result.medianSolveMs} ms)`,
+      );
     }
   }
   const best = (workers: number) => Math.min(...batches.filter((b) => b.workers === workers).map((b) => b.seconds));
@@ -336,7 +354,17 @@ async function main() {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadavgAtEnd: load() },
-    options: { seconds, healthSeconds, probeSeconds, batch, reps, readers: READERS, healthClients: HEALTH_CLIENTS, solvers: SOLVERS, probeSolvers: PROBE_SOLVERS },
+    options: {
+      seconds,
+      healthSeconds,
+      probeSeconds,
+      batch,
+      reps,
+      readers: READERS,
+      healthClients: HEALTH_CLIENTS,
+      solvers: SOLVERS,
+      probeSolvers: PROBE_SOLVERS,
+    },
     mixed,
     backPressureProbe: probe,
     healthWhileBothWorkersSolve: health,

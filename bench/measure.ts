@@ -90,7 +90,12 @@ if (mode === 'build') {
   if (mode === 'highs') {
     // Warm the solver on a small model, as a service worker is warm before its first real solve.
     const small = generateInstance('S', seed);
-    await solveModel(formulateScenario(parseScenario(small.scenario), small.dataset).model, { backend: 'highs', timeLimitSeconds: 30, mipRelGap: 1e-6, algorithm: 'simplex' });
+    await solveModel(formulateScenario(parseScenario(small.scenario), small.dataset).model, {
+      backend: 'highs',
+      timeLimitSeconds: 30,
+      mipRelGap: 1e-6,
+      algorithm: 'simplex',
+    });
   }
   const result = await solveModel(model, {
     backend: mode === 'highs' ? 'highs' : 'javascript-lp-solver',
@@ -113,7 +118,14 @@ if (mode === 'build') {
   await planScenario(parseScenario(small.scenario), small.dataset, { skipBaseline: true });
   const started = performance.now();
   const portfolio = await planScenario({ ...scenario, solver: { ...scenario.solver, timeLimitSeconds: limit, algorithm } }, dataset, { skipBaseline: true });
-  emit({ planMs: performance.now() - started, status: portfolio.status, objective: portfolio.totalCostUsd, solveMs: portfolio.solver.solveMs, buildMs: portfolio.model.buildMs, algorithm: portfolio.solver.algorithm ?? null });
+  emit({
+    planMs: performance.now() - started,
+    status: portfolio.status,
+    objective: portfolio.totalCostUsd,
+    solveMs: portfolio.solver.solveMs,
+    buildMs: portfolio.model.buildMs,
+    algorithm: portfolio.solver.algorithm ?? null,
+  });
 } else if (mode === 'api') {
   const { buildApp } = await import('../src/app.js');
   const dir = mkdtempSync(join(tmpdir(), 'planner-bench-'));
@@ -130,7 +142,11 @@ if (mode === 'build') {
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const solve = async (body: unknown) => {
       const started = performance.now();
-      const response = await fetch(`${address}/solve?wait=${limit + 30}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${address}/solve?wait=${limit + 30}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const text = await response.text();
       return { ms: performance.now() - started, status: response.status, bytes: text.length, body: JSON.parse(text) as Record<string, any> };
     };

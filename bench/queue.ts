@@ -166,7 +166,13 @@ async function main(): Promise<void> {
     const rate = (n: '1' | '2') => (solves * timings[n].length) / timings[n].reduce((a, b) => a + b, 0);
     const ratio = rate('2') / rate('1');
     log(`throughput: 1 worker ${round(rate('1'), 2)} solves/s, 2 workers ${round(rate('2'), 2)} solves/s, ratio ${round(ratio, 2)}`);
-    result.throughput = { secondsOneWorker: timings['1'].map((s) => round(s, 2)), secondsTwoWorkers: timings['2'].map((s) => round(s, 2)), solvesPerSecondOne: round(rate('1'), 3), solvesPerSecondTwo: round(rate('2'), 3), ratio: round(ratio, 3) };
+    result.throughput = {
+      secondsOneWorker: timings['1'].map((s) => round(s, 2)),
+      secondsTwoWorkers: timings['2'].map((s) => round(s, 2)),
+      solvesPerSecondOne: round(rate('1'), 3),
+      solvesPerSecondTwo: round(rate('2'), 3),
+      ratio: round(ratio, 3),
+    };
 
     // (b) kill -9 cycles during a sweep: jobs keep coming while a worker that holds one is killed.
     while (workers.length < 2) workers.push(await startWorker());
@@ -204,8 +210,19 @@ async function main(): Promise<void> {
     const retried = rows.rows.reduce((a, r) => a + r.retried, 0);
     const lost = faults.ids.length - (byStatus.done ?? 0);
     const duplicates = perJob.rows.filter((r) => r.n > 1).length;
-    log(`faults: ${kills} kill -9 cycles of a worker holding a job, during a sweep of ${faults.ids.length} solves; done ${byStatus.done ?? 0}, lost ${lost}, retried ${retried}, jobs with two portfolios ${duplicates}, in ${round(faults.seconds, 1)} s`);
-    result.faults = { kills, jobs: faults.ids.length, byStatus, lost, retried, portfolios: perJob.rows.length, jobsWithTwoPortfolios: duplicates, seconds: round(faults.seconds, 1) };
+    log(
+      `faults: ${kills} kill -9 cycles of a worker holding a job, during a sweep of ${faults.ids.length} solves; done ${byStatus.done ?? 0}, lost ${lost}, retried ${retried}, jobs with two portfolios ${duplicates}, in ${round(faults.seconds, 1)} s`,
+    );
+    result.faults = {
+      kills,
+      jobs: faults.ids.length,
+      byStatus,
+      lost,
+      retried,
+      portfolios: perJob.rows.length,
+      jobsWithTwoPortfolios: duplicates,
+      seconds: round(faults.seconds, 1),
+    };
     log(`${lost === 0 && duplicates === 0 && perJob.rows.length === faults.ids.length ? 'PASS' : 'FAIL'} 0 jobs lost, each solved into exactly one portfolio`);
 
     for (const w of workers) w.child.kill('SIGTERM');

@@ -31,7 +31,10 @@ const { values } = parseArgs({
     'no-api': { type: 'boolean', default: false },
   },
 });
-const sizes = values.sizes.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+const sizes = values.sizes
+  .split(',')
+  .map((s) => s.trim().toUpperCase())
+  .filter(Boolean);
 const seed = Number(values.seed);
 const limit = Number(values.limit);
 const root = projectRoot();
@@ -42,14 +45,27 @@ type Json = Record<string, any>;
 /** Runs one measurement in a fresh process and returns the JSON line it prints last. */
 function measure(mode: string, size: string, extra: string[] = []): Json {
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'measure.ts'), mode, '--size', size, '--seed', String(seed), '--limit', String(limit), ...extra], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: (limit * 3 + 120) * 1000,
-  });
-  const line = run.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (!line) return { status: 'error', message: `${mode} ${size}: no result (exit ${run.status}, signal ${run.signal}): ${run.stderr.slice(-800)}`, wallMs: performance.now() - started };
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bench', 'measure.ts'), mode, '--size', size, '--seed', String(seed), '--limit', String(limit), ...extra],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: (limit * 3 + 120) * 1000,
+    },
+  );
+  const line = run.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
+  if (!line)
+    return {
+      status: 'error',
+      message: `${mode} ${size}: no result (exit ${run.status}, signal ${run.signal}): ${run.stderr.slice(-800)}`,
+      wallMs: performance.now() - started,
+    };
   return { ...(JSON.parse(line) as Json), wallMs: performance.now() - started };
 }
 
@@ -81,7 +97,15 @@ function runClp(mps: string): Json {
     readMs: imported ? Number(imported[1]) * 1000 : null,
     wallMs,
     peakRssMiB: rss ? Math.round(Number(rss[1]) / 1024) : null,
-    ...(optimal ? {} : { message: out.split('\n').filter((l) => !/^\s*\d+\s+Obj/.test(l)).slice(-6).join(' | ') }),
+    ...(optimal
+      ? {}
+      : {
+          message: out
+            .split('\n')
+            .filter((l) => !/^\s*\d+\s+Obj/.test(l))
+            .slice(-6)
+            .join(' | '),
+        }),
   };
 }
 
@@ -90,7 +114,15 @@ const ratio = (a: number | null | undefined, b: number | null | undefined) => (a
 const relDiff = (a: number | null | undefined, b: number | null | undefined) =>
   a !== null && a !== undefined && b !== null && b !== undefined ? Math.abs(a - b) / Math.max(1, Math.abs(a)) : null;
 const outcome = (r: Json | undefined) =>
-  !r ? 'not run' : r.status === 'optimal' ? ms(r.solveMs) : r.status === 'time_limit' ? `time limit (${limit} s)` : r.message?.includes('limited to') ? 'refused (size)' : r.status;
+  !r
+    ? 'not run'
+    : r.status === 'optimal'
+      ? ms(r.solveMs)
+      : r.status === 'time_limit'
+        ? `time limit (${limit} s)`
+        : r.message?.includes('limited to')
+          ? 'refused (size)'
+          : r.status;
 
 const clp = values['no-clp'] ? null : clpVersion();
 /** What was measured: the commit, and how many files differed from it (others may be mid-change in a shared tree). */
@@ -112,7 +144,9 @@ const machine = {
   node: process.version,
   clp,
 };
-console.error(`bench: sizes ${sizes.join(',')}, seed ${seed}, limit ${limit} s, load average ${machine.loadAverageAtStart.join(' ')}${clp ? `, CLP ${clp}` : ', CLP not installed (apt-get install coinor-clp)'}`);
+console.error(
+  `bench: sizes ${sizes.join(',')}, seed ${seed}, limit ${limit} s, load average ${machine.loadAverageAtStart.join(' ')}${clp ? `, CLP ${clp}` : ', CLP not installed (apt-get install coinor-clp)'}`,
+);
 
 const results: Json[] = [];
 for (const size of sizes) {
@@ -140,7 +174,16 @@ for (const size of sizes) {
   rmSync(mps, { force: true });
   results.push({
     size,
-    model: { rows: build.rows, columns: build.columns, nonzeros: build.nonzeros, withoutLean: build.withoutLean, generateMs: build.generateMs, buildMs: build.buildMs, mpsBytes: build.mpsBytes, peakRssMiB: build.peakRssMiB },
+    model: {
+      rows: build.rows,
+      columns: build.columns,
+      nonzeros: build.nonzeros,
+      withoutLean: build.withoutLean,
+      generateMs: build.generateMs,
+      buildMs: build.buildMs,
+      mpsBytes: build.mpsBytes,
+      peakRssMiB: build.peakRssMiB,
+    },
     autoAlgorithm: build.autoAlgorithm,
     highs: { simplex, ipm },
     jslp,
@@ -177,7 +220,8 @@ const report = {
   limitSeconds: limit,
   ipmRowThreshold: IPM_ROW_THRESHOLD,
   machine: { ...machine, loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100) },
-  peakMemory: 'peakRssMiB: resident-set high-water mark of the measuring process (node, model, solver; for api the whole service with its worker); wasmMiB: HiGHS WebAssembly memory after the solve (its high-water mark); CLP: max RSS from /usr/bin/time',
+  peakMemory:
+    'peakRssMiB: resident-set high-water mark of the measuring process (node, model, solver; for api the whole service with its worker); wasmMiB: HiGHS WebAssembly memory after the solve (its high-water mark); CLP: max RSS from /usr/bin/time',
   results,
 };
 const out = values.out ?? join(root, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -214,7 +258,9 @@ for (const r of results) {
       ratio(r.ratios.ipmOverSimplex, 1),
       r.jslp.status === 'optimal' ? ratio(r.ratios.highsOverJslp, 1) : outcome(r.jslp),
       `${ratio(r.ratios.highsOverClp, 1)}; ${ratio(r.ratios.bestHighsOverClp, 1)}`,
-    ].join(' | ').replace(/^/, '| ')} |`,
+    ]
+      .join(' | ')
+      .replace(/^/, '| ')} |`,
   );
 }
 console.log(lines.join('\n'));

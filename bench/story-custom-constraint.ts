@@ -26,7 +26,9 @@ const { portfolio: withIt, report } = await planWithReport(withCondition, datase
 const b = (x: number | null) => (x === null ? '–' : `${(x / 1e9).toFixed(3)} B`);
 console.log(`expression: ${expression}`);
 console.log(`status without / with: ${without.status} / ${withIt.status} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-console.log(`total cost without ${b(without.totalCostUsd)}, with ${b(withIt.totalCostUsd)}, difference ${withIt.totalCostUsd === null ? '–' : b(withIt.totalCostUsd - (without.totalCostUsd ?? 0))}`);
+console.log(
+  `total cost without ${b(without.totalCostUsd)}, with ${b(withIt.totalCostUsd)}, difference ${withIt.totalCostUsd === null ? '–' : b(withIt.totalCostUsd - (without.totalCostUsd ?? 0))}`,
+);
 
 const key = (x: Portfolio['builds'][number]) => `${x.plant} ${x.buildYear}`;
 const before = new Map(without.builds.map((x) => [key(x), x]));
@@ -39,7 +41,8 @@ if (withIt.status === 'optimal') {
     if (Math.abs(from - to) > 0.5) console.log(`  build ${k} (${x.country} ${x.stage}, online ${x.onlineYear}): ${Math.round(from)} → ${Math.round(to)} t/yr`);
   }
 }
-for (const m of report.marginalValues?.customConstraints ?? []) console.log(`  ${m.constraint}: activity ${m.activity.toFixed(1)} ${m.sense} ${m.limit.toFixed(1)} ${m.unit}; ${m.statement}`);
+for (const m of report.marginalValues?.customConstraints ?? [])
+  console.log(`  ${m.constraint}: activity ${m.activity.toFixed(1)} ${m.sense} ${m.limit.toFixed(1)} ${m.unit}; ${m.statement}`);
 if (report.diagnosis) {
   console.log(`  planner's diagnosis: ${report.diagnosis.summary}`);
   for (const r of report.diagnosis.remedies) console.log(`    ${r.path}: ${r.change} (plan cost ${b(r.resultingCostUsd)})`);

@@ -59,7 +59,9 @@ async function main(): Promise<void> {
           lastApiAnswerMs: lastApi,
           scriptLoadedMs: script?.responseEnd ?? 0,
           chartsAfterDataMs: rendered - lastApi,
-          bytes: Object.fromEntries([...api, ...(script ? [script] : [])].map((r) => [new URL(r.name).pathname.replace(/[0-9a-f]{64}|[0-9a-f-]{36}/g, '{id}'), r.encodedBodySize])),
+          bytes: Object.fromEntries(
+            [...api, ...(script ? [script] : [])].map((r) => [new URL(r.name).pathname.replace(/[0-9a-f]{64}|[0-9a-f-]{36}/g, '{id}'), r.encodedBodySize]),
+          ),
         };
       })) as Run;
       results.push(run);

@@ -35,7 +35,14 @@ import { portfolioRoutes } from './routes/portfolios.js';
 import { comparisonRoutes } from './routes/comparisons.js';
 import { exportRoutes } from './routes/exports.js';
 import { reportRoutes } from './routes/reports.js';
-import { declareResponseHeaders, declareSecurity, hoistMediaExamples, markOptionalBodies, pruneUnusedComponents, requestDefaultsAsDescriptions } from './routes/docs.js';
+import {
+  declareResponseHeaders,
+  declareSecurity,
+  hoistMediaExamples,
+  markOptionalBodies,
+  pruneUnusedComponents,
+  requestDefaultsAsDescriptions,
+} from './routes/docs.js';
 import { analysisRoutes } from './routes/analyses.js';
 import { registerComponents } from './schemas/openapi.js';
 import { problemCatalogueMarkdown } from './schemas/api/problem.js';
@@ -280,7 +287,11 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     },
     transform: jsonSchemaTransform,
     transformObject: (document) =>
-      declareSecurity(declareResponseHeaders(requestDefaultsAsDescriptions(pruneUnusedComponents(markOptionalBodies(hoistMediaExamples(jsonSchemaTransformObject(document))))))),
+      declareSecurity(
+        declareResponseHeaders(
+          requestDefaultsAsDescriptions(pruneUnusedComponents(markOptionalBodies(hoistMediaExamples(jsonSchemaTransformObject(document))))),
+        ),
+      ),
   });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();

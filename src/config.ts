@@ -10,12 +10,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** Environment values are strings; an empty string counts as unset so `PORT=` falls back to the default. */
 const env = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema);
 
-const intVar = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+const intVar = (min: number, max: number) => z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 const secondsVar = (min: number, max: number) =>
   z
@@ -32,7 +27,12 @@ export const EnvSchema = z.object({
    * `postgres://…` switches the store to PostgreSQL and solves to the shared job queue (run workers
    * with `npm run worker`); unset keeps the embedded SQLite store and in-process solver threads.
    */
-  DATABASE_URL: env(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional()),
+  DATABASE_URL: env(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
   /** PostgreSQL schema of the planner's tables; the job queue lives in `<schema>_queue`. */
   DATABASE_SCHEMA: env(
     z
@@ -150,11 +150,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     analysisMaxSolves: e.ANALYSIS_MAX_SOLVES,
     bodyLimitBytes: 1024 * 1024,
     requireKeys: e.API_KEYS === 'required' || !isLoopback(e.HOST),
-    allowedHosts: e.ALLOWED_HOSTS
-      ? e.ALLOWED_HOSTS.split(',').map((h) => hostName(h))
-      : isLoopback(e.HOST)
-        ? [...LOOPBACK_HOSTS]
-        : null,
+    allowedHosts: e.ALLOWED_HOSTS ? e.ALLOWED_HOSTS.split(',').map((h) => hostName(h)) : isLoopback(e.HOST) ? [...LOOPBACK_HOSTS] : null,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     scenarioQuotaPerKey: e.SCENARIO_QUOTA_PER_KEY,
   };

@@ -43,7 +43,8 @@ function isPublic(request: FastifyRequest): boolean {
 }
 
 /** The owner a stored scenario is counted against: the request's key, with the configured quota. */
-export const ownerOf = (request: FastifyRequest, config: Config) => (request.apiKey ? { keyId: request.apiKey.id, quota: config.scenarioQuotaPerKey } : undefined);
+export const ownerOf = (request: FastifyRequest, config: Config) =>
+  request.apiKey ? { keyId: request.apiKey.id, quota: config.scenarioQuotaPerKey } : undefined;
 
 /** Refuses to start a service that would be open beyond loopback without any key to guard it. */
 export async function checkKeysConfigured(config: Config, store: Store): Promise<void> {
@@ -69,7 +70,10 @@ export async function registerEdge(app: FastifyInstance, config: Config, store: 
       return sendProblem(
         request,
         reply,
-        new HttpProblem('host-not-allowed', `this service answers requests for ${[...allowed].join(', ')} only (ALLOWED_HOSTS), not for the Host this request named`),
+        new HttpProblem(
+          'host-not-allowed',
+          `this service answers requests for ${[...allowed].join(', ')} only (ALLOWED_HOSTS), not for the Host this request named`,
+        ),
       );
     });
   }
@@ -110,12 +114,18 @@ export async function registerEdge(app: FastifyInstance, config: Config, store: 
         reply,
         new HttpProblem(
           'unauthorized',
-          key ? 'the API key is not valid (unknown or revoked)' : 'this service requires an API key: send `Authorization: Bearer <key>` (create keys with `npm run keys -- create`)',
+          key
+            ? 'the API key is not valid (unknown or revoked)'
+            : 'this service requires an API key: send `Authorization: Bearer <key>` (create keys with `npm run keys -- create`)',
         ),
       );
     }
     if (found.role === 'read' && !READ_METHODS.has(request.method)) {
-      return sendProblem(request, reply, new HttpProblem('forbidden', `the API key '${found.name}' may only read; ${request.method} needs a key with role write`));
+      return sendProblem(
+        request,
+        reply,
+        new HttpProblem('forbidden', `the API key '${found.name}' may only read; ${request.method} needs a key with role write`),
+      );
     }
     request.apiKey = found;
   });

@@ -238,7 +238,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
   app.addHook('onRoute', (route) => {
     if (route.url.includes('*')) return; // the web interface's catch-all serves files, not a resource
-    const source = `^${route.url.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`;
+    const source = `^${route.url
+      .split('/')
+      .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/')}/?$`;
     let entry = routes.find((r) => r.pattern.source === source);
     if (!entry) routes.push((entry = { pattern: new RegExp(source), methods: new Set() }));
     for (const method of [route.method].flat()) entry.methods.add(method);
@@ -249,12 +252,17 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     for (const route of routes) if (route.pattern.test(path)) for (const method of route.methods) allowed.add(method);
     if (allowed.size && !allowed.has(request.method)) {
       const allow = [...allowed].sort().join(', ');
-      return sendProblem(request, reply, new HttpProblem('method-not-allowed', `${request.method} is not allowed on ${clip(path, 200)}; allowed: ${allow}`, { headers: { allow } }));
+      return sendProblem(
+        request,
+        reply,
+        new HttpProblem('method-not-allowed', `${request.method} is not allowed on ${clip(path, 200)}; allowed: ${allow}`, { headers: { allow } }),
+      );
     }
     // The router gives up on a segment over its 100-character parameter limit; whether it says so
     // (FST_ERR_MAX_PARAM_LENGTH) or falls through to here depends on the routes beside it, so the
     // length is checked here too: an overlong segment is a 414 either way.
-    if (path.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT)) return sendProblem(request, reply, toHttpProblem({ code: 'FST_ERR_MAX_PARAM_LENGTH' }));
+    if (path.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT))
+      return sendProblem(request, reply, toHttpProblem({ code: 'FST_ERR_MAX_PARAM_LENGTH' }));
     return sendProblem(request, reply, new HttpProblem('not-found', `no route ${request.method} ${clip(path, 200)}`));
   });
 }

@@ -30,9 +30,7 @@ import { sizeFloors } from './analysis/floors.js';
 export function parseScenario(input: unknown): Scenario {
   const parsed = ScenarioSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ScenarioError(
-      parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message })),
-    );
+    throw new ScenarioError(parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message })));
   }
   return parsed.data;
 }
@@ -148,7 +146,10 @@ export function baselineKey(scenario: Scenario, options: SolverRunOptions): stri
 }
 
 /** Solves (or finds kept) the baseline of a resolved instance; its instance is derived from the solve's, not resolved again. */
-async function solveBaseline(solved: Instance, options: SolverRunOptions): Promise<{ instance: Instance; model: LinearModel; result: SolveResult; cached: boolean }> {
+async function solveBaseline(
+  solved: Instance,
+  options: SolverRunOptions,
+): Promise<{ instance: Instance; model: LinearModel; result: SolveResult; cached: boolean }> {
   const dataset = solved.dataset;
   const key = baselineKey(solved.scenario, options);
   const kept = baselineCache.get(dataset)?.get(key);
@@ -228,7 +229,9 @@ async function plan(request: SolveRequest, dataset: Dataset, options: PlanHooks,
   // Price floors (issue 15): a second-stage model on the solved plan, always on HiGHS (it is small).
   const floors =
     instance.floors && result.status === 'optimal' && result.columnValues
-      ? await sizeFloors(instance, model, result.columnValues, (m) => solveModel(m, { backend: 'highs', timeLimitSeconds: solveOptions.timeLimitSeconds, mipRelGap: 1e-6, algorithm: 'simplex' }))
+      ? await sizeFloors(instance, model, result.columnValues, (m) =>
+          solveModel(m, { backend: 'highs', timeLimitSeconds: solveOptions.timeLimitSeconds, mipRelGap: 1e-6, algorithm: 'simplex' }),
+        )
       : undefined;
   const portfolio = buildPortfolio({ instance, model, result, buildMs, ...(baseline ? { baseline } : {}), ...(floors ? { floors } : {}) });
   onPhase('reporting', () => portfolio);
@@ -240,14 +243,25 @@ async function plan(request: SolveRequest, dataset: Dataset, options: PlanHooks,
   let dualsSource: 'highs-resolve' | undefined;
   if (result.status === 'optimal' && !result.rowDuals && solveOptions.backend !== 'highs') {
     const again = await solveModel(model, { ...solveOptions, backend: 'highs', sensitivity: true });
-    const agree = again.status === 'optimal' && Math.abs((again.objective ?? 0) - (result.objective ?? 0)) <= 1e-6 * Math.max(1, Math.abs(result.objective ?? 0));
+    const agree =
+      again.status === 'optimal' && Math.abs((again.objective ?? 0) - (result.objective ?? 0)) <= 1e-6 * Math.max(1, Math.abs(result.objective ?? 0));
     if (agree) {
-      dualResult = { ...result, rowDuals: again.rowDuals!, columnDuals: again.columnDuals!, ...(again.ranging ? { ranging: again.ranging } : {}), ...(again.probeCosts ? { probeCosts: again.probeCosts } : {}) };
+      dualResult = {
+        ...result,
+        rowDuals: again.rowDuals!,
+        columnDuals: again.columnDuals!,
+        ...(again.ranging ? { ranging: again.ranging } : {}),
+        ...(again.probeCosts ? { probeCosts: again.probeCosts } : {}),
+      };
       dualsSource = 'highs-resolve';
     }
   }
   const shortfallT = new Map<string, number>();
-  for (const d of portfolio.dependency) shortfallT.set(d.target, d.points.reduce((sum, p) => sum + (p.shortfallT ?? 0), 0));
+  for (const d of portfolio.dependency)
+    shortfallT.set(
+      d.target,
+      d.points.reduce((sum, p) => sum + (p.shortfallT ?? 0), 0),
+    );
   const needsDiagnosis = !memberReport && (result.status === 'infeasible' || (hasSolution(result) && [...shortfallT.values()].some((v) => v > 1e-6)));
   const diagnosis = needsDiagnosis
     ? await diagnose({
@@ -263,10 +277,15 @@ async function plan(request: SolveRequest, dataset: Dataset, options: PlanHooks,
     : null;
   const targetPoints =
     !memberReport && hasSolution(result) && result.status === 'optimal' && instance.targets.length > 0
-      ? await wholePointCosts({ scenario, instance, objective: result.objective, solveOptions: { ...solveOptions, backend: 'highs' }, ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}) })
+      ? await wholePointCosts({
+          scenario,
+          instance,
+          objective: result.objective,
+          solveOptions: { ...solveOptions, backend: 'highs' },
+          ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}),
+        })
       : [];
-  const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) =>
-    r && hasSolution(r) ? dependencyMetrics(i, m, r.columnValues).summary : null;
+  const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) => (r && hasSolution(r) ? dependencyMetrics(i, m, r.columnValues).summary : null);
   const report = computeReport({
     instance,
     model,

@@ -35,7 +35,12 @@ async function main(): Promise<void> {
   }
   if (config.requireKeys) {
     app.log.info(
-      { host: config.host, allowedHosts: config.allowedHosts ?? 'any', rateLimitPerMinute: config.rateLimitPerMinute, scenarioQuotaPerKey: config.scenarioQuotaPerKey },
+      {
+        host: config.host,
+        allowedHosts: config.allowedHosts ?? 'any',
+        rateLimitPerMinute: config.rateLimitPerMinute,
+        scenarioQuotaPerKey: config.scenarioQuotaPerKey,
+      },
       'API keys are required (listening beyond loopback)',
     );
     if (!config.allowedHosts) app.log.warn('ALLOWED_HOSTS is not set: requests naming any Host are answered (set it to the names clients use)');

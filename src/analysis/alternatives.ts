@@ -37,7 +37,8 @@ export function plannedAlternativeSolves(input: AlternativesInput): number {
 export function checkAlternatives(input: AlternativesInput, dataset: Dataset): FieldError[] {
   const errors: FieldError[] = [];
   input.slacks.forEach((s, i) => {
-    if (!(s > 0) || !Number.isFinite(s)) errors.push({ path: `slacks[${i}]`, in: 'body', message: `a slack is a positive share of the least cost (0.05 for 5 %); got ${s}` });
+    if (!(s > 0) || !Number.isFinite(s))
+      errors.push({ path: `slacks[${i}]`, in: 'body', message: `a slack is a positive share of the least cost (0.05 for 5 %); got ${s}` });
   });
   const countries = new Set(dataset.countries.map((c) => c.id));
   const funders = new Set(dataset.funders.map((f) => f.id));
@@ -47,26 +48,39 @@ export function checkAlternatives(input: AlternativesInput, dataset: Dataset): F
     const id = quantityId(q, i);
     if (ids.has(id)) errors.push({ path: `quantities[${i}].id`, in: 'body', message: `quantity id '${id}' is used twice` });
     ids.add(id);
-    if (q.kind !== 'public_spending') q.countries?.forEach((c, j) => countries.has(c) || errors.push({ path: `quantities[${i}].countries[${j}]`, in: 'body', message: `unknown country '${c}'` }));
+    if (q.kind !== 'public_spending')
+      q.countries?.forEach(
+        (c, j) => countries.has(c) || errors.push({ path: `quantities[${i}].countries[${j}]`, in: 'body', message: `unknown country '${c}'` }),
+      );
     else q.funders?.forEach((f, j) => funders.has(f) || errors.push({ path: `quantities[${i}].funders[${j}]`, in: 'body', message: `unknown funder '${f}'` }));
     // Stages are the dataset's own (meta.chain.stages), no longer an enum of the API.
-    if (q.kind === 'capacity_share' && !stages.has(q.stage)) errors.push({ path: `quantities[${i}].stage`, in: 'body', message: `unknown stage '${q.stage}' (the dataset's stages: ${[...stages].join(', ')})` });
-    if (q.kind === 'new_capacity') q.stages?.forEach((s, j) => stages.has(s) || errors.push({ path: `quantities[${i}].stages[${j}]`, in: 'body', message: `unknown stage '${s}' (the dataset's stages: ${[...stages].join(', ')})` }));
+    if (q.kind === 'capacity_share' && !stages.has(q.stage))
+      errors.push({ path: `quantities[${i}].stage`, in: 'body', message: `unknown stage '${q.stage}' (the dataset's stages: ${[...stages].join(', ')})` });
+    if (q.kind === 'new_capacity')
+      q.stages?.forEach(
+        (s, j) =>
+          stages.has(s) ||
+          errors.push({ path: `quantities[${i}].stages[${j}]`, in: 'body', message: `unknown stage '${s}' (the dataset's stages: ${[...stages].join(', ')})` }),
+      );
   });
   return errors;
 }
 
 /** N and D of a quantity (D absent for a linear one), as model quantities. */
 function parts(q: AlternativeQuantity): { numerator: Quantity; denominator?: Quantity } {
-  if (q.kind === 'capacity_share') return { numerator: { kind: 'new_capacity', countries: q.countries, stages: [q.stage] }, denominator: { kind: 'new_capacity', stages: [q.stage] } };
-  if (q.kind === 'new_capacity') return { numerator: { kind: 'new_capacity', ...(q.countries ? { countries: q.countries } : {}), ...(q.stages ? { stages: q.stages } : {}) } };
+  if (q.kind === 'capacity_share')
+    return { numerator: { kind: 'new_capacity', countries: q.countries, stages: [q.stage] }, denominator: { kind: 'new_capacity', stages: [q.stage] } };
+  if (q.kind === 'new_capacity')
+    return { numerator: { kind: 'new_capacity', ...(q.countries ? { countries: q.countries } : {}), ...(q.stages ? { stages: q.stages } : {}) } };
   return { numerator: { kind: 'public_spending', ...(q.funders ? { funders: q.funders } : {}) } };
 }
 
 /** A model quantity read off a portfolio (builds and their funding). */
 export function measure(p: Portfolio, q: Quantity): number {
   if (q.kind === 'new_capacity') {
-    return p.builds.filter((b) => (!q.countries || q.countries.includes(b.country)) && (!q.stages || q.stages.includes(b.stage as never))).reduce((s, b) => s + b.capacityTpa, 0);
+    return p.builds
+      .filter((b) => (!q.countries || q.countries.includes(b.country)) && (!q.stages || q.stages.includes(b.stage as never)))
+      .reduce((s, b) => s + b.capacityTpa, 0);
   }
   return p.builds.reduce((s, b) => s + b.funding.filter((f) => !q.funders || q.funders.includes(f.funder)).reduce((x, f) => x + f.usd, 0), 0);
 }
@@ -121,7 +135,18 @@ export async function runAlternatives(input: AlternativesInput, solve: SolveMemb
   for (const slack of input.slacks) {
     input.quantities.forEach((q, i) => {
       for (const sense of input.senses) {
-        searches.push({ quantity: q, id: quantityId(q, i), slack, sense, lambda: values[i]!.value ?? 0, best: null, bestValue: null, iterations: 0, done: cost === null, converged: false });
+        searches.push({
+          quantity: q,
+          id: quantityId(q, i),
+          slack,
+          sense,
+          lambda: values[i]!.value ?? 0,
+          best: null,
+          bestValue: null,
+          iterations: 0,
+          done: cost === null,
+          converged: false,
+        });
       }
     });
   }
@@ -180,7 +205,14 @@ export async function runAlternatives(input: AlternativesInput, solve: SolveMemb
     input.quantities.forEach((q, i) => {
       const id = quantityId(q, i);
       const of = (sense: 'min' | 'max') => searches.find((s) => s.id === id && s.slack === slack && s.sense === sense);
-      ranges.push({ quantity: id, slack, maxTotalCostUsd: cost === null ? null : cost * (1 + slack), optimumValue: values[i]!.value, min: extreme(of('min')), max: extreme(of('max')) });
+      ranges.push({
+        quantity: id,
+        slack,
+        maxTotalCostUsd: cost === null ? null : cost * (1 + slack),
+        optimumValue: values[i]!.value,
+        min: extreme(of('min')),
+        max: extreme(of('max')),
+      });
     });
   }
   return { optimum: { totalCostUsd: cost, portfolioId: optimum?.portfolioId ?? null, values }, ranges };

@@ -8,7 +8,8 @@ export const usd = (v: number | null | undefined) => (v === null || v === undefi
 export const usdPlain = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : Math.abs(v) >= 1e9 ? `${(v / 1e9).toFixed(3)} B` : Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v.toFixed(0);
 export const pct = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '—' : `${(100 * v).toFixed(digits)} %`);
-export const num = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits }));
+export const num = (v: number | null | undefined, digits = 0) =>
+  v === null || v === undefined ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 export function table(header: string[], rows: string[][]): string[] {
   if (!rows.length) return ['_none_', ''];
@@ -75,7 +76,10 @@ export function stressTestMarkdown(result: StressTestResult, h: AnalysisHeader):
   );
   for (const p of result.portfolios) {
     lines.push(`## Portfolio ${p.portfolioId}`, '');
-    lines.push(`Undisrupted cost ${usd(p.referenceCostUsd)}; overall score **${p.overallScore === null ? '—' : p.overallScore.toFixed(2)}**; worst: ${p.worstDisruption ?? '—'}.`, '');
+    lines.push(
+      `Undisrupted cost ${usd(p.referenceCostUsd)}; overall score **${p.overallScore === null ? '—' : p.overallScore.toFixed(2)}**; worst: ${p.worstDisruption ?? '—'}.`,
+      '',
+    );
     lines.push(
       ...table(
         ['disruption', 'years', 'status', 'extra cost', 'unserved t', 'score', 'risk exposure', 'members at risk (TTS / TTR)'],
@@ -87,7 +91,10 @@ export function stressTestMarkdown(result: StressTestResult, h: AnalysisHeader):
           num(d.unservedT),
           d.score === null ? '—' : d.score.toFixed(2),
           d.riskExposureIndex === null ? '—' : d.riskExposureIndex.toFixed(2),
-          d.members.filter((m) => m.atRisk).map((m) => `${m.country} (${years(m.timeToSurviveYears)} / ${m.timeToRecoverYears} yr)`).join(', ') || '—',
+          d.members
+            .filter((m) => m.atRisk)
+            .map((m) => `${m.country} (${years(m.timeToSurviveYears)} / ${m.timeToRecoverYears} yr)`)
+            .join(', ') || '—',
         ]),
       ),
     );
@@ -108,7 +115,10 @@ const quantityValue = (v: number | null | undefined, share: boolean) => (v === n
 
 export function alternativesMarkdown(result: AlternativesResult, h: AnalysisHeader, shares: ReadonlySet<string> = new Set()): string {
   const lines = header(h);
-  lines.push(`Least cost ${usd(result.optimum.totalCostUsd)}. Each range: the least and the most a quantity can be among plans costing at most (1 + slack) × the least cost.`, '');
+  lines.push(
+    `Least cost ${usd(result.optimum.totalCostUsd)}. Each range: the least and the most a quantity can be among plans costing at most (1 + slack) × the least cost.`,
+    '',
+  );
   lines.push(
     ...table(
       ['quantity', 'slack', 'cost cap', 'at the optimum', 'min', 'max', 'new capacity at min / max (t/yr, of the stage)', 'solves (min / max)'],
@@ -121,7 +131,9 @@ export function alternativesMarkdown(result: AlternativesResult, h: AnalysisHead
           quantityValue(r.optimumValue, share),
           quantityValue(r.min?.value, share),
           quantityValue(r.max?.value, share),
-          r.min?.denominator !== null && r.min?.denominator !== undefined ? `${num(r.min.numerator)} of ${num(r.min.denominator)} / ${num(r.max?.numerator)} of ${num(r.max?.denominator)}` : '—',
+          r.min?.denominator !== null && r.min?.denominator !== undefined
+            ? `${num(r.min.numerator)} of ${num(r.min.denominator)} / ${num(r.max?.numerator)} of ${num(r.max?.denominator)}`
+            : '—',
           `${r.min?.iterations ?? '—'} / ${r.max?.iterations ?? '—'}`,
         ];
       }),
@@ -136,13 +148,31 @@ export function explainMarkdown(result: ExplainedComparisonResult, h: AnalysisHe
   const lines = header(h);
   const a = result.attribution;
   lines.push('## What changed in the inputs', '');
-  lines.push(...table(['#', 'path', 'before', 'after'], result.inputDifference.map((c, i) => [String(i + 1), `\`${c.path}\``, show(c.before), show(c.after)])));
+  lines.push(
+    ...table(
+      ['#', 'path', 'before', 'after'],
+      result.inputDifference.map((c, i) => [String(i + 1), `\`${c.path}\``, show(c.before), show(c.after)]),
+    ),
+  );
   lines.push('## Cost difference by category (stored portfolios)', '');
-  lines.push(...table(['category', 'before', 'after', 'delta'], result.costDifference.filter((c) => c.deltaUsd !== 0).map((c) => [c.category, usdPlain(c.beforeUsd), usdPlain(c.afterUsd), usdPlain(c.deltaUsd)])));
+  lines.push(
+    ...table(
+      ['category', 'before', 'after', 'delta'],
+      result.costDifference.filter((c) => c.deltaUsd !== 0).map((c) => [c.category, usdPlain(c.beforeUsd), usdPlain(c.afterUsd), usdPlain(c.deltaUsd)]),
+    ),
+  );
   lines.push(`## Attribution (${a.method === 'shapley' ? 'Shapley values' : 'one at a time, in order'})`, '');
   if (a.note) lines.push(a.note, '');
-  lines.push(`Re-solved: ${usd(a.beforeCostUsd)} → ${usd(a.afterCostUsd)}, difference ${usdPlain(a.totalDifferenceUsd)} (stored portfolios: ${usdPlain(a.storedDifferenceUsd)}); ${a.solves} solves.`, '');
-  lines.push(...table(['#', 'change', 'USD'], a.parts.map((p) => [String(p.change), `\`${p.path}\``, usdPlain(p.usd)])));
+  lines.push(
+    `Re-solved: ${usd(a.beforeCostUsd)} → ${usd(a.afterCostUsd)}, difference ${usdPlain(a.totalDifferenceUsd)} (stored portfolios: ${usdPlain(a.storedDifferenceUsd)}); ${a.solves} solves.`,
+    '',
+  );
+  lines.push(
+    ...table(
+      ['#', 'change', 'USD'],
+      a.parts.map((p) => [String(p.change), `\`${p.path}\``, usdPlain(p.usd)]),
+    ),
+  );
   lines.push(`The parts sum to the difference: residual ${a.residualUsd === null ? '—' : a.residualUsd.toExponential(2)} USD.`, '');
   lines.push(`Builds that differ: ${result.decisionDifference.length}.`, '');
   return lines.join('\n');

@@ -80,7 +80,15 @@ export function formulateCalibration(dataset: Dataset): { instance: Instance; mo
 export async function calibrate(dataset: Dataset, solve: (model: LinearModel) => Promise<SolveResult>): Promise<CalibrationReport> {
   const formulated = formulateCalibration(dataset);
   if (!formulated) {
-    return { datasetId: dataset.meta.id, years: [], status: 'optimal', totalCostUsd: null, maxRelativeViolation: null, rows: [], summary: { within: 0, outside: 0, notComparable: 0, noValue: 0 } };
+    return {
+      datasetId: dataset.meta.id,
+      years: [],
+      status: 'optimal',
+      totalCostUsd: null,
+      maxRelativeViolation: null,
+      rows: [],
+      summary: { within: 0, outside: 0, notComparable: 0, noValue: 0 },
+    };
   }
   const { instance, model } = formulated;
   const result = await solve(model);
@@ -137,20 +145,41 @@ function evaluate(instance: Instance, model: LinearModel, values: Float64Array, 
   switch (metric.kind) {
     case 'untrusted_share': {
       const points = metric.products.map(point);
-      return { value: ratio(sum(points, (p) => p.untrustedT), sum(points, (p) => p.consumptionT)), notation: null };
+      return {
+        value: ratio(
+          sum(points, (p) => p.untrustedT),
+          sum(points, (p) => p.consumptionT),
+        ),
+        notation: null,
+      };
     }
     case 'rival_supply_share': {
       const points = metric.products.map(point);
-      return { value: ratio(sum(points, rivalSupplied), sum(points, (p) => p.consumptionT)), notation: null };
+      return {
+        value: ratio(
+          sum(points, rivalSupplied),
+          sum(points, (p) => p.consumptionT),
+        ),
+        notation: null,
+      };
     }
     case 'rival_import_share': {
       const weighted = Object.entries(metric.weights).map(([product, w]) => [point(product), w] as const);
-      return { value: ratio(sum(weighted, ([p, w]) => w * rivalSupplied(p)), sum(weighted, ([p, w]) => w * p.importsT)), notation: null };
+      return {
+        value: ratio(
+          sum(weighted, ([p, w]) => w * rivalSupplied(p)),
+          sum(weighted, ([p, w]) => w * p.importsT),
+        ),
+        notation: null,
+      };
     }
     case 'net_import_reliance': {
       const weighted = Object.entries(metric.weights).map(([product, w]) => [point(product), w] as const);
       const net = sum(weighted, ([p, w]) => w * p.netImportsT);
-      const apparent = Math.max(0, sum(weighted, ([p, w]) => w * (p.productionT + p.netImportsT)));
+      const apparent = Math.max(
+        0,
+        sum(weighted, ([p, w]) => w * (p.productionT + p.netImportsT)),
+      );
       if (-net > 1e-6) return { value: apparent > 1e-6 ? (100 * net) / apparent : null, notation: 'E' };
       const pct = apparent > 1e-6 ? (100 * net) / apparent : null;
       return { value: pct, notation: pct === null ? 'NA' : String(Math.round(pct)) };
@@ -185,6 +214,9 @@ export function formatCalibration(report: CalibrationReport): string {
       `| ${r.id}: ${r.description} | ${r.year} | ${model} | ${fmt(r.published.value, r.unit)} | ${fmt(r.published.low, r.unit)} – ${fmt(r.published.high, r.unit)} | ${r.verdict} |`,
     );
   }
-  lines.push('', `${report.summary.within} within, ${report.summary.outside} outside, ${report.summary.notComparable} not comparable, ${report.summary.noValue} without a value.`);
+  lines.push(
+    '',
+    `${report.summary.within} within, ${report.summary.outside} outside, ${report.summary.notComparable} not comparable, ${report.summary.noValue} without a value.`,
+  );
   return lines.join('\n');
 }

@@ -41,10 +41,9 @@ export function contractUse(instance: Instance, model: LinearModel, values: Floa
     const from = contract.plant.country;
     for (const year of contract.years) {
       const made =
-        contract.product === undefined
-          ? sumOutputs(output, contract.plant.id, year)
-          : (output.get(`${contract.plant.id}|${contract.product}|${year}`) ?? 0);
-      const delivered = contract.buyerCountry === from ? made : Math.min(made, shipped.get(`${contract.product}|${from}|${contract.buyerCountry}|${year}`) ?? 0);
+        contract.product === undefined ? sumOutputs(output, contract.plant.id, year) : (output.get(`${contract.plant.id}|${contract.product}|${year}`) ?? 0);
+      const delivered =
+        contract.buyerCountry === from ? made : Math.min(made, shipped.get(`${contract.product}|${from}|${contract.buyerCountry}|${year}`) ?? 0);
       const volume = contract.minTonnes(year);
       const covered = volume > 0 ? Math.min(delivered, volume) : delivered;
       const price = contract.product !== undefined ? (instance.worldPriceUsdPerT(contract.product, year) ?? null) : null;

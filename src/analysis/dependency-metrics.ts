@@ -336,7 +336,10 @@ export interface DependencyComparisonRow {
 export function compareDependencyMetrics(baseline: DependencyMetrics | null, portfolio: DependencyMetrics): DependencyComparisonRow[] {
   const key = (r: DependencySummaryRow) => `${r.bloc}|${r.product}|${r.year}`;
   const rows = new Map<string, DependencyComparisonRow>();
-  for (const [side, metrics] of [['baseline', baseline], ['portfolio', portfolio]] as const) {
+  for (const [side, metrics] of [
+    ['baseline', baseline],
+    ['portfolio', portfolio],
+  ] as const) {
     for (const r of metrics?.summary ?? []) {
       const row = rows.get(key(r)) ?? { bloc: r.bloc, product: r.product, stage: r.stage, year: r.year, baseline: null, portfolio: null };
       row[side] = r;
@@ -346,6 +349,7 @@ export function compareDependencyMetrics(baseline: DependencyMetrics | null, por
   const blocOrder = new Map(portfolio.blocs.map((b, i) => [b.bloc, i]));
   const productOrder = new Map((portfolio.blocs[0]?.products ?? []).map((p, i) => [p.product, i]));
   return [...rows.values()].sort(
-    (a, b) => a.year - b.year || (blocOrder.get(a.bloc) ?? 0) - (blocOrder.get(b.bloc) ?? 0) || (productOrder.get(a.product) ?? 0) - (productOrder.get(b.product) ?? 0),
+    (a, b) =>
+      a.year - b.year || (blocOrder.get(a.bloc) ?? 0) - (blocOrder.get(b.bloc) ?? 0) || (productOrder.get(a.product) ?? 0) - (productOrder.get(b.product) ?? 0),
   );
 }

@@ -56,7 +56,6 @@ import { formulateVariant } from '../model/formulate-scenario.js';
 import { blocConsumptionT, consumptionByOrigin } from './portfolio.js';
 import { applyChanges, type ScenarioChange } from './scenario-edits.js';
 
-
 /** Default bound on the diagnosis' solves: enough for every step on the shipped stories (models/report.md). */
 export const DEFAULT_DIAGNOSIS_SOLVES = 400;
 
@@ -129,7 +128,10 @@ function withElastic(model: LinearModel, rows: ReadonlyMap<number, number>): { m
 }
 
 /** Appends elastic columns (cost 1) to rows: +e on a row with a finite lower bound, −e on one with a finite upper bound. */
-function withElasticBothWays(model: LinearModel, rows: ReadonlySet<number>): { model: LinearModel; columns: Array<{ row: number; column: number; sign: 1 | -1 }> } {
+function withElasticBothWays(
+  model: LinearModel,
+  rows: ReadonlySet<number>,
+): { model: LinearModel; columns: Array<{ row: number; column: number; sign: 1 | -1 }> } {
   const n = model.colNames.length;
   const columns: Array<{ row: number; column: number; sign: 1 | -1 }> = [];
   const starts: number[] = [0];
@@ -195,7 +197,13 @@ const musd = (v: number) => `${(v / 1e6).toFixed(0)} M USD`;
 export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   const { scenario, dataset, instance, solveOptions } = input;
   const maxSolves = input.maxSolves ?? DEFAULT_DIAGNOSIS_SOLVES;
-  const lp: SolverRunOptions = { backend: 'highs', timeLimitSeconds: solveOptions.timeLimitSeconds, mipRelGap: solveOptions.mipRelGap, algorithm: solveOptions.algorithm, sensitivity: false };
+  const lp: SolverRunOptions = {
+    backend: 'highs',
+    timeLimitSeconds: solveOptions.timeLimitSeconds,
+    mipRelGap: solveOptions.mipRelGap,
+    algorithm: solveOptions.algorithm,
+    sensitivity: false,
+  };
   let solves = 0;
   let stopReason = '';
   const solve = async (model: LinearModel): Promise<SolveResult> => {
@@ -245,7 +253,12 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
     const result = await solve(formulateVariant(instance, applyChanges(base, changes)).model);
     return result.status === 'optimal' ? (result.objective ?? null) : null;
   };
-  const remedy = async (lever: Remedy['lever'], parts: Array<{ change: ScenarioChange; words: string; from: number | null }>, undercuts: ScenarioChange[][], explanation: string) => {
+  const remedy = async (
+    lever: Remedy['lever'],
+    parts: Array<{ change: ScenarioChange; words: string; from: number | null }>,
+    undercuts: ScenarioChange[][],
+    explanation: string,
+  ) => {
     const changes = parts.map((p) => p.change);
     const cost = await costWith(changes);
     if (cost === null) return;
@@ -318,11 +331,23 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
           from: -c.parsed.constant + 0,
           to: -c.parsed.constant + (lower ? -by : by) + 0,
           lever: 'custom_constraint',
-          changes: [{ path: `constraints[${c.index}].expression`, to: expression, remove: false, from: null, change: `loosen by ${Number(by.toPrecision(6))} ${c.parsed.unit}` }],
+          changes: [
+            {
+              path: `constraints[${c.index}].expression`,
+              to: expression,
+              remove: false,
+              from: null,
+              change: `loosen by ${Number(by.toPrecision(6))} ${c.parsed.unit}`,
+            },
+          ],
           undercuts: [],
           resultingCostUsd,
           explanation: `the least amount by which custom constraint ${c.id} must give way in its tightest ${c.parsed.perYear ? 'year' : 'row'}, everything else as in the scenario${
-            outOfSolves ? ' (the plan with it was not solved: the diagnosis reached its bound of solves)' : resultingCostUsd === null ? ' (with it, the scenario is still infeasible: other conditions also fail)' : ''
+            outOfSolves
+              ? ' (the plan with it was not solved: the diagnosis reached its bound of solves)'
+              : resultingCostUsd === null
+                ? ' (with it, the scenario is still infeasible: other conditions also fail)'
+                : ''
           }`,
         });
         if (outOfSolves) throw new OutOfSolves();
@@ -338,7 +363,10 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       // Without hard targets nothing else can make the scenario infeasible (every other shortfall is priced).
       if (!instance.targets.some((t) => t.hard)) customAtFault = true;
       else {
-        const { model } = formulateVariant(instance, withTargets(scenario, (x) => ({ ...x, hard: false })));
+        const { model } = formulateVariant(
+          instance,
+          withTargets(scenario, (x) => ({ ...x, hard: false })),
+        );
         customAtFault = (await solve(withCosts(model, () => 0))).status !== 'optimal';
       }
       // They are the cause: say by how much each must give way before the (longer) target probes.
@@ -420,19 +448,30 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       const earliest = earliestOf.get(t.id) ?? null;
       if (earliest === null || earliest <= original.year) continue;
       const path = `targets[${t.index}].year`;
-      await remedy('target_year', [{ change: { path, to: earliest }, words: `needs ≥ ${earliest}`, from: original.year }], earliest - 1 > original.year ? [[{ path, to: earliest - 1 }]] : [], `new trusted capacity cannot produce earlier (earliest online: ${onlineText})`);
+      await remedy(
+        'target_year',
+        [{ change: { path, to: earliest }, words: `needs ≥ ${earliest}`, from: original.year }],
+        earliest - 1 > original.year ? [[{ path, to: earliest - 1 }]] : [],
+        `new trusted capacity cannot produce earlier (earliest online: ${onlineText})`,
+      );
     }
 
     // 3. Target limits, by elastic relaxation of the target's rows.
     for (const t of problem) {
       const original = scenario.targets[t.index]!;
-      const { instance: inst, model } = formulateVariant(instance, withTargets(base, (x) => x));
+      const { instance: inst, model } = formulateVariant(
+        instance,
+        withTargets(base, (x) => x),
+      );
       const rows = new Map<number, number>();
       model.rowNames.forEach((name, i) => {
         const row = parseName(name);
         if (row.family === 'dependency' && row.index.target === t.id) rows.set(i, 1);
       });
-      const elastic = withElastic(withCosts(model, () => 0), rows);
+      const elastic = withElastic(
+        withCosts(model, () => 0),
+        rows,
+      );
       const result = await solve(elastic.model);
       if (result.status !== 'optimal' || !result.columnValues) continue;
       const values = result.columnValues;
@@ -459,13 +498,19 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
 
     // 4. Budgets: the least extra money, by elastic relaxation of every budget row.
     if (problem.length && scenario.budgets.length && scenario.capexPublicShare > 0) {
-      const { model: forced } = formulateVariant(instance, withTargets(base, (x) => x));
+      const { model: forced } = formulateVariant(
+        instance,
+        withTargets(base, (x) => x),
+      );
       const rows = new Map<number, number>();
       forced.rowNames.forEach((name, i) => {
         const { family } = parseName(name);
         if (family === 'budget_year' || family === 'budget_total') rows.set(i, 1);
       });
-      const elastic = withElastic(withCosts(forced, () => 0), rows);
+      const elastic = withElastic(
+        withCosts(forced, () => 0),
+        rows,
+      );
       const result = await solve(elastic.model);
       if (result.status === 'optimal' && result.columnValues) {
         const extra = new Map<string, number>(); // `${funder}|totalUsd` or `${funder}|perYearUsd` → USD
@@ -486,12 +531,21 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
             const from = field === 'totalUsd' ? (funder?.totalUsd ?? null) : (funder?.perYearUsd ?? null);
             if (!more || from === null) continue;
             const step = Math.ceil(more / 1e6 - 1e-9);
-            parts.push({ change: { path: `budgets[${i}].${field}`, to: from + step * 1e6 }, words: `+${musd(step * 1e6)} nominal (to ${musd(from + step * 1e6)})`, from });
+            parts.push({
+              change: { path: `budgets[${i}].${field}`, to: from + step * 1e6 },
+              words: `+${musd(step * 1e6)} nominal (to ${musd(from + step * 1e6)})`,
+              from,
+            });
             under.push({ path: `budgets[${i}].${field}`, to: from + (step - 1) * 1e6 });
           }
         });
         if (parts.length) {
-          await remedy('budget', parts, [under], 'the least extra public money (in nominal USD, as envelopes are written, to 1 M USD) that closes the gap with the targets as stated; every envelope listed together');
+          await remedy(
+            'budget',
+            parts,
+            [under],
+            'the least extra public money (in nominal USD, as envelopes are written, to 1 M USD) that closes the gap with the targets as stated; every envelope listed together',
+          );
         }
       }
     }
@@ -528,7 +582,12 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       for (const lever of alone) {
         const step = await mildest(lever, []);
         const under = undercutOf(lever, step);
-        await remedy(lever.kind, [{ change: lever.steps[step]!.change, words: lever.steps[step]!.words, from: lever.from }], under ? [under] : [], lever.explanation);
+        await remedy(
+          lever.kind,
+          [{ change: lever.steps[step]!.change, words: lever.steps[step]!.words, from: lever.from }],
+          under ? [under] : [],
+          lever.explanation,
+        );
       }
       if (!alone.length) {
         // Deletion filter: a minimal set of levers that closes the gap together.
@@ -611,7 +670,10 @@ export function projectLevers(scenario: Scenario, dataset: Dataset, instance: In
         kind: 'lead_time',
         path: at('leadTimeYears'),
         from: e.leadTimeYears,
-        steps: Array.from({ length: e.leadTimeYears }, (_, k) => e.leadTimeYears - 1 - k).map((v) => ({ change: { path: at('leadTimeYears'), to: v }, words: `${p.name} built in ${v} year(s) (from ${e.leadTimeYears})` })),
+        steps: Array.from({ length: e.leadTimeYears }, (_, k) => e.leadTimeYears - 1 - k).map((v) => ({
+          change: { path: at('leadTimeYears'), to: v },
+          words: `${p.name} built in ${v} year(s) (from ${e.leadTimeYears})`,
+        })),
         explanation: `${p.name} (${p.country}, ${p.stage}) online sooner: a shorter lead time`,
       });
     }
@@ -652,7 +714,13 @@ export function projectLevers(scenario: Scenario, dataset: Dataset, instance: In
   }
   scenario.overrides.closedLanes.forEach((lane, i) => {
     const path = `overrides.closedLanes[${i}]`;
-    levers.push({ kind: 'lane', path, from: null, steps: [{ change: { path, to: null, remove: true }, words: `reopen ${lane.from} → ${lane.to}${lane.products ? ` (${lane.products.join(', ')})` : ''}` }], explanation: 'a lane the scenario closes, reopened' });
+    levers.push({
+      kind: 'lane',
+      path,
+      from: null,
+      steps: [{ change: { path, to: null, remove: true }, words: `reopen ${lane.from} → ${lane.to}${lane.products ? ` (${lane.products.join(', ')})` : ''}` }],
+      explanation: 'a lane the scenario closes, reopened',
+    });
   });
   const rules = [...dataset.laneRules]
     .map((r) => mergeDeep(r, (scenario.overrides.laneRules[r.id] ?? {}) as Record<string, unknown>) as LaneRule)
@@ -672,17 +740,30 @@ export function projectLevers(scenario: Scenario, dataset: Dataset, instance: In
     const last = Math.min(c.toYear ?? endYear, endYear);
     const first = Math.max(c.fromYear, startYear);
     const steps: Lever['steps'][number][] = [];
-    for (let y = last - 1; y >= first; y--) steps.push({ change: { path: `${path}.toYear`, to: y }, words: `export control on ${c.products.join(', ')} ends in ${y}` });
+    for (let y = last - 1; y >= first; y--)
+      steps.push({ change: { path: `${path}.toYear`, to: y }, words: `export control on ${c.products.join(', ')} ends in ${y}` });
     steps.push({ change: { path, to: null, remove: true }, words: `no export control on ${c.products.join(', ')}` });
     levers.push({ kind: 'export_control', path: `${path}.toYear`, from: c.toYear ?? null, steps, explanation: "the rival's export control ends sooner" });
   });
   scenario.overrides.applyExportControls.forEach((id, i) => {
     const path = `overrides.applyExportControls[${i}]`;
-    levers.push({ kind: 'export_control', path, from: null, steps: [{ change: { path, to: null, remove: true }, words: `dataset export control ${id} not applied` }], explanation: `the dataset's export control ${id} lifted` });
+    levers.push({
+      kind: 'export_control',
+      path,
+      from: null,
+      steps: [{ change: { path, to: null, remove: true }, words: `dataset export control ${id} not applied` }],
+      explanation: `the dataset's export control ${id} lifted`,
+    });
   });
   scenario.overrides.excludePlants.forEach((id, i) => {
     const path = `overrides.excludePlants[${i}]`;
-    levers.push({ kind: 'excluded_plant', path, from: null, steps: [{ change: { path, to: null, remove: true }, words: `${id} no longer excluded` }], explanation: `the excluded plant ${id} allowed again` });
+    levers.push({
+      kind: 'excluded_plant',
+      path,
+      from: null,
+      steps: [{ change: { path, to: null, remove: true }, words: `${id} no longer excluded` }],
+      explanation: `the excluded plant ${id} allowed again`,
+    });
   });
   return levers;
 }

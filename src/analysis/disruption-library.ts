@@ -21,7 +21,7 @@ export const DISRUPTION_LIBRARY: Readonly<Record<string, readonly Disruption[]>>
       id: 'magnet_ban_2027',
       name: 'Full magnet ban from 2027 for 3 years',
       description:
-        "The October 2025 measures (H-002: the 0.1 % extraterritorial rule bites at the magnet stage) return when their suspension ends in November 2026 (H-003, G-024), as a ban of all Chinese NdFeB magnet sales for 2027-2029.",
+        'The October 2025 measures (H-002: the 0.1 % extraterritorial rule bites at the magnet stage) return when their suspension ends in November 2026 (H-003, G-024), as a ban of all Chinese NdFeB magnet sales for 2027-2029.',
       facts: ['H-002', 'H-003', 'G-024', 'E-031'],
       kind: 'export_control',
       fromYear: 2027,
@@ -42,7 +42,8 @@ export const DISRUPTION_LIBRARY: Readonly<Record<string, readonly Disruption[]>>
     {
       id: 'lynas_malaysia_outage_2028',
       name: 'Lynas Malaysia outage in 2028 (1 year)',
-      description: 'Lynas Malaysia (10,500 t NdPr/yr capacity, B-005; 6,558 t NdPr in FY25, B-004), the only commercial separated-REO producer outside China (B-002), stops for 2028.',
+      description:
+        'Lynas Malaysia (10,500 t NdPr/yr capacity, B-005; 6,558 t NdPr in FY25, B-004), the only commercial separated-REO producer outside China (B-002), stops for 2028.',
       facts: ['B-002', 'B-004', 'B-005'],
       kind: 'outage',
       fromYear: 2028,

@@ -33,7 +33,13 @@ function equal(a: unknown, b: unknown): boolean {
 }
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
-  if (isObject(v)) return Object.fromEntries(Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => [k, canonical(v[k])]));
+  if (isObject(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .filter((k) => v[k] !== undefined)
+        .map((k) => [k, canonical(v[k])]),
+    );
   return v;
 }
 
@@ -101,8 +107,15 @@ export function explainMembers(input: ExplainInput, changes: readonly RawChange[
   const n = changes.length;
   return subsets(n, input.method).map((mask) => {
     const scenario = applyChanges(input.before.scenario, changes, members(mask, n));
-    scenario.name = `${input.before.scenario.name} — attribution {${members(mask, n).map((i) => i + 1).join(',')}}`.slice(0, 200);
-    return { label: `changes{${members(mask, n).map((i) => i + 1).join(',')}}`, scenario };
+    scenario.name = `${input.before.scenario.name} — attribution {${members(mask, n)
+      .map((i) => i + 1)
+      .join(',')}}`.slice(0, 200);
+    return {
+      label: `changes{${members(mask, n)
+        .map((i) => i + 1)
+        .join(',')}}`,
+      scenario,
+    };
   });
 }
 
@@ -130,7 +143,15 @@ export function explainResult(input: ExplainInput, changes: readonly RawChange[]
     members: masks.map((m) => ({ changes: members(m, n).map((i) => i + 1), totalCostUsd: cost(m), portfolioId: byMask.get(m)!.portfolioId })),
   };
   if (failed.length) {
-    return { ...base, beforeCostUsd: null, afterCostUsd: null, totalDifferenceUsd: null, parts: [], residualUsd: null, note: `${failed.length} member solve(s) not optimal: no attribution` };
+    return {
+      ...base,
+      beforeCostUsd: null,
+      afterCostUsd: null,
+      totalDifferenceUsd: null,
+      parts: [],
+      residualUsd: null,
+      note: `${failed.length} member solve(s) not optimal: no attribution`,
+    };
   }
   const weightsFor = (i: number): Array<[number, number, number]> => {
     // [weight, mask with i, mask without i]
@@ -147,7 +168,9 @@ export function explainResult(input: ExplainInput, changes: readonly RawChange[]
   const parts = changes.map((c, i) => {
     const w = weightsFor(i);
     const usd = w.reduce((s, [weight, withI, without]) => s + weight * (cost(withI)! - cost(without)!), 0);
-    const byCategory = Object.fromEntries(keys.map((k) => [k, w.reduce((s, [weight, withI, without]) => s + weight * (cats(withI)![k]! - cats(without)![k]!), 0)]));
+    const byCategory = Object.fromEntries(
+      keys.map((k) => [k, w.reduce((s, [weight, withI, without]) => s + weight * (cats(withI)![k]! - cats(without)![k]!), 0)]),
+    );
     return { change: i + 1, path: formatPath(c.path), usd, byCategory };
   });
   const total = cost(full)! - cost(0)!;
@@ -165,7 +188,18 @@ export function explainResult(input: ExplainInput, changes: readonly RawChange[]
 export async function runExplain(input: ExplainInput, solve: SolveMembers): Promise<ExplainResult> {
   const changes = diffInputs(input.before.scenario, input.after.scenario);
   if (!changes.length) {
-    return { method: input.method, storedDifferenceUsd: null, solves: 0, members: [], beforeCostUsd: null, afterCostUsd: null, totalDifferenceUsd: 0, parts: [], residualUsd: 0, note: 'the scenarios do not differ' };
+    return {
+      method: input.method,
+      storedDifferenceUsd: null,
+      solves: 0,
+      members: [],
+      beforeCostUsd: null,
+      afterCostUsd: null,
+      totalDifferenceUsd: 0,
+      parts: [],
+      residualUsd: 0,
+      note: 'the scenarios do not differ',
+    };
   }
   return explainResult(input, changes, await solve(explainMembers(input, changes)));
 }

@@ -39,7 +39,12 @@ function floorProduct(instance: Instance, stage: string, outputs: Iterable<strin
 }
 
 /** Per-plant revenue, cash cost, capex and contract payments of the allied plants in a solved plan. */
-export function plantEconomics(instance: Instance, model: LinearModel, values: Float64Array, options: { readonly withContracts: boolean } = { withContracts: true }): PlantEconomics[] {
+export function plantEconomics(
+  instance: Instance,
+  model: LinearModel,
+  values: Float64Array,
+  options: { readonly withContracts: boolean } = { withContracts: true },
+): PlantEconomics[] {
   const plants = new Map(instance.plants.map((p) => [p.id, p]));
   const output = plantOutputs(instance, model, values);
   const cash = new Map<string, number>(); // plant|year
@@ -57,7 +62,8 @@ export function plantEconomics(instance: Instance, model: LinearModel, values: F
       add(`${plantId}|${year}`, perUnit * value);
       if (parsed.family === 'make') {
         const process = instance.processes.get(parsed.index.process);
-        for (const [input, perT] of Object.entries(process?.inputsTPerT ?? {})) add(`${plantId}|${year}`, perT * (instance.worldPriceUsdPerT(input, year) ?? 0) * value);
+        for (const [input, perT] of Object.entries(process?.inputsTPerT ?? {}))
+          add(`${plantId}|${year}`, perT * (instance.worldPriceUsdPerT(input, year) ?? 0) * value);
       }
     } else if (parsed.family === 'build') {
       const { plant: plantId, buildYear } = parsed.index;
@@ -87,7 +93,11 @@ export function plantEconomics(instance: Instance, model: LinearModel, values: F
     const plant = plants.get(plantId);
     if (!plant || !instance.trusted.has(plant.country)) continue;
     const years = byPlant.get(plantId) ?? new Map<number, Map<string, number>>();
-    const product = floorProduct(instance, plant.stage, [...years.values()].flatMap((m) => [...m.keys()]));
+    const product = floorProduct(
+      instance,
+      plant.stage,
+      [...years.values()].flatMap((m) => [...m.keys()]),
+    );
     const e = plant.expansion;
     const crf = e ? capitalRecoveryFactor(instance.discountRate, e.lifetimeYears) : 0;
     const planBuilds = builds.get(plantId) ?? [];
@@ -175,7 +185,10 @@ export async function sizeFloors(instance: Instance, model: LinearModel, values:
     const contractPvUsd = p.years.reduce((sum, y) => sum + y.contractUsd * instance.discountFactor(y.year), 0);
     const output = p.years.reduce((s, y) => s + y.outputT, 0);
     const cost = p.years.reduce((s, y) => s + y.cashCostUsd + y.capexAnnuityUsd + y.fixedOpexUsd, 0);
-    const bareSupport = contractPlants.has(p.plant) ? [...bare.support].filter(([k]) => k.startsWith(`${p.plant}|`)).reduce((s, [k, v]) => s + v * instance.discountFactor(Number(k.split('|')[1])), 0) + (bare.grant.get(p.plant) ?? 0) : null;
+    const bareSupport = contractPlants.has(p.plant)
+      ? [...bare.support].filter(([k]) => k.startsWith(`${p.plant}|`)).reduce((s, [k, v]) => s + v * instance.discountFactor(Number(k.split('|')[1])), 0) +
+        (bare.grant.get(p.plant) ?? 0)
+      : null;
     return {
       plant: p.plant,
       country: p.country,
@@ -191,18 +204,28 @@ export async function sizeFloors(instance: Instance, model: LinearModel, values:
       supportPvUsd,
       grantPvUsd: withFloors.grant.get(p.plant) ?? 0,
       unviablePvUsd: withFloors.unviable.get(p.plant) ?? 0,
-      capexOnly: { grantPvUsd: capexOnly.grant.get(p.plant) ?? 0, unviablePvUsd: capexOnly.unviable.get(p.plant) ?? 0, viable: (capexOnly.unviable.get(p.plant) ?? 0) <= 1e-3 },
+      capexOnly: {
+        grantPvUsd: capexOnly.grant.get(p.plant) ?? 0,
+        unviablePvUsd: capexOnly.unviable.get(p.plant) ?? 0,
+        viable: (capexOnly.unviable.get(p.plant) ?? 0) <= 1e-3,
+      },
       contractPvUsd,
       neededWithoutContractsPvUsd: bareSupport,
     };
   });
-  const unviable = (s: Solved) => [...s.unviable].filter(([, v]) => v > 1e-3).map(([k]) => k).sort();
+  const unviable = (s: Solved) =>
+    [...s.unviable]
+      .filter(([, v]) => v > 1e-3)
+      .map(([k]) => k)
+      .sort();
   return {
     status: withFloors.status === 'optimal' && capexOnly.status === 'optimal' ? 'optimal' : 'error',
     publicCostPvUsd: withFloors.publicPv,
     unviablePlants: unviable(withFloors),
     capexOnly: { publicCostPvUsd: capexOnly.publicPv, unviablePlants: unviable(capexOnly) },
     contractsPvUsd: plants.reduce((s, p) => s + p.contractPvUsd, 0),
-    plants: plants.filter((p) => p.needsFloor || p.grantPvUsd > EPS || p.unviablePvUsd > 1e-3 || p.capexOnly.grantPvUsd > EPS || !p.capexOnly.viable || p.contractPvUsd > EPS),
+    plants: plants.filter(
+      (p) => p.needsFloor || p.grantPvUsd > EPS || p.unviablePvUsd > 1e-3 || p.capexOnly.grantPvUsd > EPS || !p.capexOnly.viable || p.contractPvUsd > EPS,
+    ),
   };
 }

@@ -49,7 +49,8 @@ export function checkFrontier(input: FrontierInput): FieldError[] {
   if (!input.scenario.targets.length) errors.push({ path: 'scenarioId', in: 'body', message: 'the scenario has no targets to sweep' });
   const known = new Set(input.scenario.targets.map((_, i) => targetId(input.scenario, i)));
   input.targets?.forEach((id, i) => {
-    if (!known.has(id)) errors.push({ path: `targets[${i}]`, in: 'body', message: `the scenario has no target '${id}' (it has: ${[...known].join(', ') || 'none'})` });
+    if (!known.has(id))
+      errors.push({ path: `targets[${i}]`, in: 'body', message: `the scenario has no target '${id}' (it has: ${[...known].join(', ') || 'none'})` });
   });
   return errors;
 }

@@ -22,7 +22,12 @@ import { feedYields } from '../model/feed-yield.js';
 const EPS = 1e-9;
 
 /** `use`: tonnes consumed by origin, keyed `product|origin|country|year` (the portfolio's `consumptionByOrigin`). */
-export function stockpileSection(instance: Instance, model: LinearModel, values: Float64Array, use: ReadonlyMap<string, number>): NonNullable<Portfolio['stockpiles']> | null {
+export function stockpileSection(
+  instance: Instance,
+  model: LinearModel,
+  values: Float64Array,
+  use: ReadonlyMap<string, number>,
+): NonNullable<Portfolio['stockpiles']> | null {
   if (!instance.stockpiles.length) return null;
   const get = (map: ReadonlyMap<string, number>, key: string) => map.get(key) ?? 0;
   const stock = new Map<string, number>(); // holder|product|origin|year
@@ -37,7 +42,8 @@ export function stockpileSection(instance: Instance, model: LinearModel, values:
     else if (parsed.family === 'fill') add(fills, `${parsed.index.holder}|${parsed.index.product}|${parsed.index.year}`, value);
     else if (parsed.family === 'draw') add(draws, `${parsed.index.holder}|${parsed.index.product}|${parsed.index.year}`, value);
   });
-  const consumption = (country: string, product: string, year: number) => get(use, `${product}|trusted|${country}|${year}`) + get(use, `${product}|untrusted|${country}|${year}`);
+  const consumption = (country: string, product: string, year: number) =>
+    get(use, `${product}|trusted|${country}|${year}`) + get(use, `${product}|untrusted|${country}|${year}`);
   const years: NonNullable<Portfolio['stockpiles']>['years'] = [];
   const cover: NonNullable<Portfolio['stockpiles']>['cover'] = [];
   for (const pile of instance.stockpiles) {
@@ -60,7 +66,15 @@ export function stockpileSection(instance: Instance, model: LinearModel, values:
       const carried = get(stock, `${key}|trusted|${year - 1}`) + get(stock, `${key}|untrusted|${year - 1}`);
       const pool = pile.members.reduce((sum, m) => sum + consumption(m, pile.product, year), 0);
       for (const member of pile.members) {
-        cover.push({ holder: pile.holder, member, product: pile.product, year, stockT: carried, consumptionT: pool, monthsOfCover: pool > EPS ? (12 * carried) / pool : null });
+        cover.push({
+          holder: pile.holder,
+          member,
+          product: pile.product,
+          year,
+          stockT: carried,
+          consumptionT: pool,
+          monthsOfCover: pool > EPS ? (12 * carried) / pool : null,
+        });
       }
     }
   }

@@ -154,7 +154,17 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
       const origin: Origin = instance.trusted.has(source.country) && instance.trusted.has(plant.country) ? 'trusted' : 'untrusted';
       const recovered = feedYields(instance, source, plant, year).reduce((sum, [, rate]) => sum + rate, 0);
       addProduction(plantId, year, value, origin, value * recovered);
-      flows.push({ kind: 'feed', product: 'concentrate', origin: instance.trusted.has(source.country) ? 'trusted' : 'untrusted', from: source.country, to: plant.country, year, tonnes: value, source: sourceId, plant: plantId });
+      flows.push({
+        kind: 'feed',
+        product: 'concentrate',
+        origin: instance.trusted.has(source.country) ? 'trusted' : 'untrusted',
+        from: source.country,
+        to: plant.country,
+        year,
+        tonnes: value,
+        source: sourceId,
+        plant: plantId,
+      });
     } else if (p.family === 'make') {
       const { plant: plantId, origin, year } = p.index;
       addProduction(plantId, year, value, origin, value);
@@ -261,12 +271,13 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
     provenOptimal: result.status === 'optimal',
     bestBoundUsd: result.bound ?? (result.status === 'optimal' && values ? (result.objective ?? null) : null),
     relativeGap: result.gap ?? (result.status === 'optimal' && values ? 0 : null),
-    costBreakdown: breakdown
-      ? (Object.fromEntries(COST_CATEGORIES.map((c) => [costBreakdownKey(c), breakdown[c]])) as Record<CostBreakdownKey, number>)
-      : null,
+    costBreakdown: breakdown ? (Object.fromEntries(COST_CATEGORIES.map((c) => [costBreakdownKey(c), breakdown[c]])) as Record<CostBreakdownKey, number>) : null,
     builds,
     production: productionList,
-    flows: flows.sort((a, b) => a.year - b.year || a.kind.localeCompare(b.kind) || a.product.localeCompare(b.product) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
+    flows: flows.sort(
+      (a, b) =>
+        a.year - b.year || a.kind.localeCompare(b.kind) || a.product.localeCompare(b.product) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
+    ),
     unservedT,
     unserved: unserved.sort((a, b) => a.year - b.year || a.country.localeCompare(b.country) || a.product.localeCompare(b.product)),
     dependency,

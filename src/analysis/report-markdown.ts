@@ -13,7 +13,8 @@ const usd = (v: number | null | undefined) => {
   if (a >= 1e6) return `${(v / 1e6).toFixed(1)} M`;
   return Math.round(v).toLocaleString('en-US');
 };
-const num = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const num = (v: number | null | undefined, digits = 0) =>
+  v === null || v === undefined ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
 const range = (r: Report['binding'][number] | { range: { fromLimit: number | null; toLimit: number | null; unique: boolean } | null }) => {
   if (!('range' in r) || !r.range) return '–';
@@ -48,17 +49,34 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
   lines.push(`# ${portfolio ? mdText(title) : title}`, '');
   lines.push(`Status: **${report.status}**. Total discounted cost: **${usd(report.totalCostUsd)} USD**. Money is ${report.currency}.`, '');
   if (portfolio) {
-    lines.push(`Model: ${num(portfolio.model.rows)} rows × ${num(portfolio.model.columns)} columns; ${portfolio.solver.name} ${portfolio.solver.version}, ${num(portfolio.solver.solveMs)} ms.`, '');
+    lines.push(
+      `Model: ${num(portfolio.model.rows)} rows × ${num(portfolio.model.columns)} columns; ${portfolio.solver.name} ${portfolio.solver.version}, ${num(portfolio.solver.solveMs)} ms.`,
+      '',
+    );
     if (portfolio.builds.length) {
       lines.push('## Builds', '');
       const builds = [...portfolio.builds].sort((a, b) => b.capexUsd - a.capexUsd).slice(0, top);
-      lines.push(...table(['plant', 'country', 'stage', 'build year', 'online', 't/yr', 'capex USD'], builds.map((b) => [mdText(b.name), b.country, b.stage, String(b.buildYear), String(b.onlineYear), num(b.capacityTpa), usd(b.capexUsd)])));
+      lines.push(
+        ...table(
+          ['plant', 'country', 'stage', 'build year', 'online', 't/yr', 'capex USD'],
+          builds.map((b) => [mdText(b.name), b.country, b.stage, String(b.buildYear), String(b.onlineYear), num(b.capacityTpa), usd(b.capexUsd)]),
+        ),
+      );
       if (portfolio.builds.length > top) lines.push(`…and ${portfolio.builds.length - top} more builds (see the JSON).`, '');
     }
     if (portfolio.dependency.length) {
       lines.push('## Dependency targets', '');
       const rows = portfolio.dependency.flatMap((d) =>
-        d.points.filter((p) => p.limit !== null).map((p) => [d.target, String(p.year), pct(p.limit), pct(p.baselineShare), pct(p.portfolioShare), p.met === null ? '–' : p.met ? 'met' : `short ${num(p.shortfallT)} t`]),
+        d.points
+          .filter((p) => p.limit !== null)
+          .map((p) => [
+            d.target,
+            String(p.year),
+            pct(p.limit),
+            pct(p.baselineShare),
+            pct(p.portfolioShare),
+            p.met === null ? '–' : p.met ? 'met' : `short ${num(p.shortfallT)} t`,
+          ]),
       );
       lines.push(...table(['target', 'year', 'limit', 'no new builds', 'plan', ''], rows.slice(0, top * 3)));
     }
@@ -70,10 +88,23 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
     const d = report.diagnosis;
     lines.push('## Why the targets are not met', '', d.summary, '');
     lines.push('Each change below closes the gap on its own (cheapest resulting plan first):', '');
-    lines.push(...table(['scenario field', 'change', 'plan cost', 'why'], d.remedies.map((r) => [`\`${r.path}\``, r.change, r.resultingCostUsd === null ? '–' : `${usd(r.resultingCostUsd)} USD`, r.explanation])));
+    lines.push(
+      ...table(
+        ['scenario field', 'change', 'plan cost', 'why'],
+        d.remedies.map((r) => [`\`${r.path}\``, r.change, r.resultingCostUsd === null ? '–' : `${usd(r.resultingCostUsd)} USD`, r.explanation]),
+      ),
+    );
     lines.push('Earliest year each target can be met at all:', '');
-    lines.push(...table(['target', 'stated year', 'earliest', ''], d.targets.map((t) => [t.target, String(t.year), t.earliestYear === null ? 'never in the horizon' : String(t.earliestYear), t.explanation])));
-    lines.push(`Earliest new trusted capacity online: ${d.earliestOnline.map((e) => `${e.stage} ${e.year ?? 'never'}${e.plant ? ` (${e.explanation})` : ''}`).join('; ')}.`, '');
+    lines.push(
+      ...table(
+        ['target', 'stated year', 'earliest', ''],
+        d.targets.map((t) => [t.target, String(t.year), t.earliestYear === null ? 'never in the horizon' : String(t.earliestYear), t.explanation]),
+      ),
+    );
+    lines.push(
+      `Earliest new trusted capacity online: ${d.earliestOnline.map((e) => `${e.stage} ${e.year ?? 'never'}${e.plant ? ` (${e.explanation})` : ''}`).join('; ')}.`,
+      '',
+    );
   }
 
   const mv = report.marginalValues;
@@ -81,20 +112,56 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
   if (mv) {
     const topBy = <T extends { dual: number }>(list: T[]) => [...list].sort((a, b) => a.dual - b.dual).slice(0, top);
     lines.push(`**Feedstock**: cost saved by one more ${feedUnit} of feed in that year.`, '');
-    lines.push(...table(['constraint', 'USD per t', 'holds for limit in'], topBy(mv.feedstock).map((m) => [m.description, num(m.valueUsdPerT), range(m)])));
+    lines.push(
+      ...table(
+        ['constraint', 'USD per t', 'holds for limit in'],
+        topBy(mv.feedstock).map((m) => [m.description, num(m.valueUsdPerT), range(m)]),
+      ),
+    );
     lines.push('**Budgets**: present-value cost saved per extra nominal USD in the envelope (and per present-value USD, for a yearly envelope).', '');
-    lines.push(...table(['constraint', 'PV USD per nominal USD', 'PV USD per PV USD', 'holds for limit in (nominal USD)'], topBy(mv.budgets).map((m) => [m.description, num(m.valueUsdPerUsd, 4), m.valuePvUsdPerPvUsd === null ? '–' : num(m.valuePvUsdPerPvUsd, 4), range(m)])));
+    lines.push(
+      ...table(
+        ['constraint', 'PV USD per nominal USD', 'PV USD per PV USD', 'holds for limit in (nominal USD)'],
+        topBy(mv.budgets).map((m) => [m.description, num(m.valueUsdPerUsd, 4), m.valuePvUsdPerPvUsd === null ? '–' : num(m.valuePvUsdPerPvUsd, 4), range(m)]),
+      ),
+    );
     if (report.targetPoints.length) {
       lines.push('**Targets, a whole point**: the plan re-solved with each limit one percentage point tighter (and looser) in every year it applies.', '');
-      lines.push(...table(['target', 'limit', 'years', 'one point tighter costs', 'one point looser saves'], report.targetPoints.map((p) => [p.target, pct(p.limit), `${p.fromYear ?? '–'}–${p.untilYear ?? '–'}`, p.tightenUsd === null ? (p.tightenedStatus ?? 'not run') : `${usd(p.tightenUsd)} USD`, p.loosenUsd === null ? (p.loosenedStatus ?? 'not run') : `${usd(p.loosenUsd)} USD`])));
+      lines.push(
+        ...table(
+          ['target', 'limit', 'years', 'one point tighter costs', 'one point looser saves'],
+          report.targetPoints.map((p) => [
+            p.target,
+            pct(p.limit),
+            `${p.fromYear ?? '–'}–${p.untilYear ?? '–'}`,
+            p.tightenUsd === null ? (p.tightenedStatus ?? 'not run') : `${usd(p.tightenUsd)} USD`,
+            p.loosenUsd === null ? (p.loosenedStatus ?? 'not run') : `${usd(p.loosenUsd)} USD`,
+          ]),
+        ),
+      );
     }
     lines.push('**Targets**: extra cost of tightening the limit (first order).', '');
-    lines.push(...table(['constraint', 'USD per t', 'USD per point', 'holds for limit in (t)'], topBy(mv.targets).map((m) => [m.description, num(m.costUsdPerT), usd(m.costUsdPerPoint), range(m)])));
+    lines.push(
+      ...table(
+        ['constraint', 'USD per t', 'USD per point', 'holds for limit in (t)'],
+        topBy(mv.targets).map((m) => [m.description, num(m.costUsdPerT), usd(m.costUsdPerPoint), range(m)]),
+      ),
+    );
     lines.push('**Plant size**: cost saved by one more t/yr of allowed expansion.', '');
-    lines.push(...table(['constraint', 'USD per t/yr', 'holds for limit in'], topBy(mv.plantSize).map((m) => [m.description, num(m.valueUsdPerTpa), range(m)])));
+    lines.push(
+      ...table(
+        ['constraint', 'USD per t/yr', 'holds for limit in'],
+        topBy(mv.plantSize).map((m) => [m.description, num(m.valueUsdPerTpa), range(m)]),
+      ),
+    );
     if (mv.customConstraints?.length) {
       lines.push('**Custom constraints**: extra cost per unit a condition is tightened.', '');
-      lines.push(...table(['constraint', 'expression', 'USD per unit', 'unit', 'holds for limit in'], mv.customConstraints.map((m) => [`\`${m.constraint}\``, `\`${m.expression}\``, num(m.costUsdPerUnit), m.unit, range(m)])));
+      lines.push(
+        ...table(
+          ['constraint', 'expression', 'USD per unit', 'unit', 'holds for limit in'],
+          mv.customConstraints.map((m) => [`\`${m.constraint}\``, `\`${m.expression}\``, num(m.costUsdPerUnit), m.unit, range(m)]),
+        ),
+      );
     }
   }
 
@@ -105,9 +172,19 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
   }
 
   if (report.binding.length) {
-    lines.push('## Binding limits', '', `${report.binding.length} limits are at their bound; the ${Math.min(top, report.binding.length)} with the largest marginal values:`, '');
+    lines.push(
+      '## Binding limits',
+      '',
+      `${report.binding.length} limits are at their bound; the ${Math.min(top, report.binding.length)} with the largest marginal values:`,
+      '',
+    );
     const rows = [...report.binding].sort((a, b) => Math.abs(b.dual ?? 0) - Math.abs(a.dual ?? 0)).slice(0, top);
-    lines.push(...table(['limit', 'activity', 'limit', 'unit', 'scenario field'], rows.map((b) => [b.description, num(b.activity, 1), num(b.limit, 1), b.unit, b.path ? `\`${b.path}\`` : '–'])));
+    lines.push(
+      ...table(
+        ['limit', 'activity', 'limit', 'unit', 'scenario field'],
+        rows.map((b) => [b.description, num(b.activity, 1), num(b.limit, 1), b.unit, b.path ? `\`${b.path}\`` : '–']),
+      ),
+    );
   }
 
   const metrics = report.dependencyMetrics.portfolio;
@@ -115,10 +192,19 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
     const baseline = new Map((report.dependencyMetrics.baseline ?? []).map((r) => [`${r.bloc}|${r.product}|${r.year}`, r]));
     const last = Math.max(...metrics.map((r) => r.year));
     lines.push(`## Dependency metrics, ${last} (no new builds → plan)`, '');
-    const rows = metrics.filter((r) => r.year === last).map((r) => {
-      const b = baseline.get(`${r.bloc}|${r.product}|${r.year}`);
-      return [r.bloc, r.product, `${pct(b?.untrustedShare)} → ${pct(r.untrustedShare)}`, `${b?.usgsNotation ?? '–'} → ${r.usgsNotation}`, `${num(b?.hhi)} → ${num(r.hhi)}`, r.topSupplier ? `${r.topSupplier} ${num(r.topSupplierSharePct)} %` : '–'];
-    });
+    const rows = metrics
+      .filter((r) => r.year === last)
+      .map((r) => {
+        const b = baseline.get(`${r.bloc}|${r.product}|${r.year}`);
+        return [
+          r.bloc,
+          r.product,
+          `${pct(b?.untrustedShare)} → ${pct(r.untrustedShare)}`,
+          `${b?.usgsNotation ?? '–'} → ${r.usgsNotation}`,
+          `${num(b?.hhi)} → ${num(r.hhi)}`,
+          r.topSupplier ? `${r.topSupplier} ${num(r.topSupplierSharePct)} %` : '–',
+        ];
+      });
     lines.push(...table(['bloc', 'product', 'untrusted share', 'net import reliance %', 'HHI', 'top supplier'], rows));
   }
   return lines.join('\n');
@@ -134,7 +220,9 @@ export function instrumentSections(portfolio: Portfolio, top = 10): string[] {
       `Keeping every allied plant of the plan solvent at the rival's prices costs the public **${usd(f.publicCostPvUsd)} USD** (present value) with floors and grants` +
         (f.unviablePlants.length ? ` (not viable within the bounds: ${f.unviablePlants.join(', ')})` : '') +
         `; with capex grants only, ${usd(f.capexOnly.publicCostPvUsd)} USD and ` +
-        (f.capexOnly.unviablePlants.length ? `${f.capexOnly.unviablePlants.length} plants left not viable (${f.capexOnly.unviablePlants.join(', ')}).` : 'every plant viable.') +
+        (f.capexOnly.unviablePlants.length
+          ? `${f.capexOnly.unviablePlants.length} plants left not viable (${f.capexOnly.unviablePlants.join(', ')}).`
+          : 'every plant viable.') +
         ` Existing contracts pay ${usd(f.contractsPvUsd)} USD (present value), counted as revenue.`,
       '',
     );
@@ -156,17 +244,25 @@ export function instrumentSections(portfolio: Portfolio, top = 10): string[] {
   const s = portfolio.stockpiles;
   if (s) {
     lines.push('## Strategic stockpiles', '');
-    const rows = s.years.filter((r) => r.stockT > 1e-6 || r.fillT > 1e-6 || r.drawT > 1e-6).map((r) => [r.holder, r.product, String(r.year), num(r.fillT, 1), num(r.stockT, 1), num(r.untrustedStockT, 1), num(r.drawT, 1)]);
+    const rows = s.years
+      .filter((r) => r.stockT > 1e-6 || r.fillT > 1e-6 || r.drawT > 1e-6)
+      .map((r) => [r.holder, r.product, String(r.year), num(r.fillT, 1), num(r.stockT, 1), num(r.untrustedStockT, 1), num(r.drawT, 1)]);
     lines.push(...table(['holder', 'product', 'year', 'fill t', 'stock t', 'of which untrusted', 'draw t'], rows));
     const cover = s.cover.filter((c) => c.stockT > 1e-6).map((c) => [c.member, c.holder, c.product, String(c.year), num(c.monthsOfCover, 1)]);
-    lines.push('Months of cover (stock carried into the year against the year\'s consumption). A draw counts by the origin of what went in: stock bought from the rival is untrusted when used.', '');
+    lines.push(
+      "Months of cover (stock carried into the year against the year's consumption). A draw counts by the origin of what went in: stock bought from the rival is untrusted when used.",
+      '',
+    );
     lines.push(...table(['member', 'holder', 'product', 'year', 'months'], cover));
   }
   const r = portfolio.recycling;
   if (r) {
     lines.push('## Recycling', '');
     const rows = r.years.filter((y) => y.scrapT > 1e-6).map((y) => [String(y.year), num(y.scrapT), num(y.recycledNdprOxideEqT), pct(y.recycledShare)]);
-    lines.push('Recycled in an allied country is trusted content. Share: recycled NdPr (oxide-equivalent) over recycled + separated from mined feed in trusted countries + bought from the rival.', '');
+    lines.push(
+      'Recycled in an allied country is trusted content. Share: recycled NdPr (oxide-equivalent) over recycled + separated from mined feed in trusted countries + bought from the rival.',
+      '',
+    );
     lines.push(...table(['year', 'scrap t', 'recycled t NdPr oxide-eq', 'recycled share'], rows));
   }
   return lines;

@@ -34,7 +34,19 @@ import { blocConsumptionT, consumptionByOrigin } from './portfolio.js';
 import type { DependencySummaryRow } from './dependency-metrics.js';
 
 /** Families whose rows are limits a planner can move (and so appear as binding limits). */
-export const LIMIT_FAMILIES = ['source_supply', 'capacity', 'max_size', 'budget_year', 'budget_total', 'cofinancing', 'public_share', 'dependency', 'min_build', 'max_build', 'custom'] as const;
+export const LIMIT_FAMILIES = [
+  'source_supply',
+  'capacity',
+  'max_size',
+  'budget_year',
+  'budget_total',
+  'cofinancing',
+  'public_share',
+  'dependency',
+  'min_build',
+  'max_build',
+  'custom',
+] as const;
 
 /** Limits listed whenever they hold with some activity, even at a zero marginal value. */
 const PLANNING_LIMITS = new Set(['source_supply', 'max_size', 'budget_year', 'budget_total', 'dependency', 'custom']);
@@ -111,7 +123,9 @@ export function computeReport(input: ReportInput): Report {
   const rows = values ? evaluateRows(model, values) : [];
   // T of each dependency row: the bloc's consumption (markets and plant inputs, unserved included).
   const consumption = values ? consumptionByOrigin(instance, model, values) : null;
-  const marginalValues: MarginalValues | null = duals ? { feedstock: [], budgets: [], targets: [], plantSize: [], plantCapacity: [], customConstraints: [] } : null;
+  const marginalValues: MarginalValues | null = duals
+    ? { feedstock: [], budgets: [], targets: [], plantSize: [], plantCapacity: [], customConstraints: [] }
+    : null;
   const binding: BindingLimit[] = [];
   const limitFamilies = new Set<string>(LIMIT_FAMILIES);
 
@@ -136,7 +150,17 @@ export function computeReport(input: ReportInput): Report {
       const used = Math.abs(row.activity) > 1e-9;
       const alwaysListed = PLANNING_LIMITS.has(family) || dual === null;
       if (atLimit && (priced || (used && alwaysListed))) {
-        binding.push({ constraint: row.name, family, description: terms().description, path: terms().path, unit: terms().unit, activity: row.activity, limit, slack: Math.max(0, row.slack), dual });
+        binding.push({
+          constraint: row.name,
+          family,
+          description: terms().description,
+          path: terms().path,
+          unit: terms().unit,
+          activity: row.activity,
+          limit,
+          slack: Math.max(0, row.slack),
+          dual,
+        });
       }
       if (marginalValues && dual !== null && parsed.family === 'custom') {
         // Every custom row is listed, priced or not: a planner wants to see each of their conditions.
@@ -169,7 +193,16 @@ export function computeReport(input: ReportInput): Report {
         continue;
       }
       if (!marginalValues || dual === null || Math.abs(dual) <= DUAL_TOLERANCE) continue;
-      const base = { constraint: row.name, description: terms().description, path: terms().path, year: terms().year, limit, activity: row.activity, dual, range: rangeOf(result, i, limit) };
+      const base = {
+        constraint: row.name,
+        description: terms().description,
+        path: terms().path,
+        year: terms().year,
+        limit,
+        activity: row.activity,
+        dual,
+        range: rangeOf(result, i, limit),
+      };
       switch (parsed.family) {
         case 'source_supply':
           marginalValues.feedstock.push({ ...base, source: parsed.index.source, valueUsdPerT: -dual });
@@ -194,9 +227,7 @@ export function computeReport(input: ReportInput): Report {
         case 'dependency': {
           const { target: targetId, year: y } = parsed.index;
           const target = instance.targets.find((t) => t.id === targetId);
-          const consumptionT = target
-            ? blocConsumptionT(consumption!, target.bloc, target.product, y)
-            : 0;
+          const consumptionT = target ? blocConsumptionT(consumption!, target.bloc, target.product, y) : 0;
           marginalValues.targets.push({ ...base, target: targetId, consumptionT, costUsdPerT: -dual, costUsdPerPoint: (-dual * consumptionT) / 100 });
           break;
         }
@@ -205,7 +236,8 @@ export function computeReport(input: ReportInput): Report {
       }
     }
     marginalValues?.customConstraints?.sort((a, b) => a.constraint.localeCompare(b.constraint, 'en', { numeric: true }));
-    for (const [key, list] of Object.entries(marginalValues ?? {})) if (key !== 'customConstraints') list.sort((a: { dual: number }, b: { dual: number }) => a.dual - b.dual);
+    for (const [key, list] of Object.entries(marginalValues ?? {}))
+      if (key !== 'customConstraints') list.sort((a: { dual: number }, b: { dual: number }) => a.dual - b.dual);
     binding.sort((a, b) => a.family.localeCompare(b.family) || Math.abs(b.dual ?? 0) - Math.abs(a.dual ?? 0) || a.constraint.localeCompare(b.constraint));
   }
 
@@ -235,7 +267,12 @@ function formatUsd(value: number): string {
 }
 
 /** Unbuilt candidate plants and, for each, the build column closest to entering (by its reduced cost). */
-export function unbuiltCandidates(instance: Instance, model: LinearModel, values: Float64Array, columnDuals: Float64Array): Array<{ plant: string; column: number; amount: number; fraction: number }> {
+export function unbuiltCandidates(
+  instance: Instance,
+  model: LinearModel,
+  values: Float64Array,
+  columnDuals: Float64Array,
+): Array<{ plant: string; column: number; amount: number; fraction: number }> {
   const byPlant = new Map<string, number[]>();
   model.colNames.forEach((name, j) => {
     if (!name.startsWith('build[')) return; // cheap test first: every column of the model passes here
@@ -267,7 +304,13 @@ function capexPart(model: LinearModel, j: number): number {
   return (model.colCostParts.get(j) ?? []).reduce((sum, [category, c]) => (CONSTRUCTION_COST_CATEGORIES.has(category) ? sum + c : sum), 0);
 }
 
-function reducedCosts(instance: Instance, model: LinearModel, values: Float64Array, columnDuals: Float64Array, probeCosts: Float64Array | undefined): ReducedCost[] {
+function reducedCosts(
+  instance: Instance,
+  model: LinearModel,
+  values: Float64Array,
+  columnDuals: Float64Array,
+  probeCosts: Float64Array | undefined,
+): ReducedCost[] {
   const out: ReducedCost[] = [];
   unbuiltCandidates(instance, model, values, columnDuals).forEach(({ plant: plantId, column: j }, k) => {
     const plant = instance.plants.find((p) => p.id === plantId)!;

@@ -38,8 +38,10 @@ export const lastYear = (d: Disruption, endYear: number) => Math.min(endYear, d.
 export function checkDisruption(d: Disruption, dataset: Dataset, horizon: { startYear: number; endYear: number }, path: string): FieldError[] {
   const errors: FieldError[] = [];
   const err = (field: string, message: string) => errors.push({ path: `${path}.${field}`, in: 'body', message });
-  if (d.fromYear < horizon.startYear || d.fromYear > horizon.endYear) err('fromYear', `year ${d.fromYear} is outside the horizon ${horizon.startYear}-${horizon.endYear}`);
-  else if (d.fromYear + d.years - 1 > horizon.endYear) err('years', `the disruption would run to ${d.fromYear + d.years - 1}, past the horizon's end ${horizon.endYear}`);
+  if (d.fromYear < horizon.startYear || d.fromYear > horizon.endYear)
+    err('fromYear', `year ${d.fromYear} is outside the horizon ${horizon.startYear}-${horizon.endYear}`);
+  else if (d.fromYear + d.years - 1 > horizon.endYear)
+    err('years', `the disruption would run to ${d.fromYear + d.years - 1}, past the horizon's end ${horizon.endYear}`);
   const products = new Set(dataset.products.map((p) => p.id));
   const plants = new Set(dataset.plants.map((p) => p.id));
   const countries = new Set(dataset.countries.map((c) => c.id));
@@ -75,12 +77,28 @@ export function disrupt(base: Scenario, d: Disruption): Scenario {
   const toYear = lastYear(d, s.horizon.endYear);
   const o = s.overrides;
   if (d.kind === 'export_control') o.exportControls = [...o.exportControls, { products: d.products ?? [], fromYear: d.fromYear, toYear }];
-  if (d.kind === 'outage') o.outages = [...(o.outages ?? []), { ...(d.plants ? { plants: d.plants } : {}), ...(d.countries ? { countries: d.countries } : {}), fromYear: d.fromYear, toYear }];
+  if (d.kind === 'outage')
+    o.outages = [
+      ...(o.outages ?? []),
+      { ...(d.plants ? { plants: d.plants } : {}), ...(d.countries ? { countries: d.countries } : {}), fromYear: d.fromYear, toYear },
+    ];
   if (d.kind === 'lane_closed' && d.lane) o.closedLanes = [...o.closedLanes, { ...d.lane, fromYear: d.fromYear, toYear }];
   if (d.kind === 'price')
-    o.priceChanges = [...(o.priceChanges ?? []), { products: d.products ?? [], fromYear: d.fromYear, toYear, ...(d.usdPerT !== undefined ? { usdPerT: d.usdPerT } : { factor: d.factor ?? 1 }) }];
+    o.priceChanges = [
+      ...(o.priceChanges ?? []),
+      { products: d.products ?? [], fromYear: d.fromYear, toYear, ...(d.usdPerT !== undefined ? { usdPerT: d.usdPerT } : { factor: d.factor ?? 1 }) },
+    ];
   if (d.kind === 'demand')
-    o.demandChanges = [...(o.demandChanges ?? []), { ...(d.countries ? { countries: d.countries } : {}), ...(d.products ? { products: d.products } : {}), fromYear: d.fromYear, toYear, factor: d.factor ?? 1 }];
+    o.demandChanges = [
+      ...(o.demandChanges ?? []),
+      {
+        ...(d.countries ? { countries: d.countries } : {}),
+        ...(d.products ? { products: d.products } : {}),
+        fromYear: d.fromYear,
+        toYear,
+        factor: d.factor ?? 1,
+      },
+    ];
   s.name = `${base.name} — stress: ${d.name}`.slice(0, 200);
   return s;
 }
@@ -155,10 +173,18 @@ export function disruptionOutcome(
     unserved,
     dependency: (m.portfolio?.dependency ?? []).map((t) => ({
       target: t.target,
-      points: t.points.map((q) => ({ year: q.year, limit: q.limit, share: q.portfolioShare, undisruptedShare: referenceShares.get(`${t.target}|${q.year}`) ?? null })),
+      points: t.points.map((q) => ({
+        year: q.year,
+        limit: q.limit,
+        share: q.portfolioShare,
+        undisruptedShare: referenceShares.get(`${t.target}|${q.year}`) ?? null,
+      })),
     })),
     members: memberResults,
-    score: solved && members.length ? memberResults.reduce((s, r) => s + (r.timeToSurviveYears === null ? 1 : Math.min(1, r.timeToSurviveYears / duration)), 0) / members.length : null,
+    score:
+      solved && members.length
+        ? memberResults.reduce((s, r) => s + (r.timeToSurviveYears === null ? 1 : Math.min(1, r.timeToSurviveYears / duration)), 0) / members.length
+        : null,
     portfolioId: m.portfolioId,
     jobId: m.jobId,
   };
@@ -172,7 +198,10 @@ export function stressResult(input: StressTestInput, outcomes: readonly MemberOu
     const horizon = p.portfolio.horizon;
     const rows = input.disruptions.map((d, i) => disruptionOutcome(d, slice[i + 1]!, reference, input.members, horizon));
     const worstExtra = Math.max(0, ...rows.map((r) => r.extraCostUsd ?? 0));
-    const disruptions = rows.map((r) => ({ ...r, riskExposureIndex: r.extraCostUsd === null ? null : worstExtra > 0 ? Math.max(0, r.extraCostUsd) / worstExtra : 0 }));
+    const disruptions = rows.map((r) => ({
+      ...r,
+      riskExposureIndex: r.extraCostUsd === null ? null : worstExtra > 0 ? Math.max(0, r.extraCostUsd) / worstExtra : 0,
+    }));
     const scores = disruptions.map((r) => r.score).filter((s): s is number => s !== null);
     const worst = [...disruptions].sort((a, b) => (a.score ?? 2) - (b.score ?? 2) || (b.extraCostUsd ?? 0) - (a.extraCostUsd ?? 0))[0];
     return {

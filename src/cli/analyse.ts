@@ -93,7 +93,9 @@ async function main(argv: string[]): Promise<number> {
     };
     failOn(checkFrontier(input));
     const result = await runFrontier(input, solve);
-    process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : frontierMarkdown(result, { title: 'Cost-of-independence frontier', scenarioName: scenario.name }));
+    process.stdout.write(
+      json ? `${JSON.stringify(result, null, 2)}\n` : frontierMarkdown(result, { title: 'Cost-of-independence frontier', scenarioName: scenario.name }),
+    );
     return 0;
   }
   if (kind === 'compare') {
@@ -103,17 +105,35 @@ async function main(argv: string[]): Promise<number> {
     const changes = diffInputs(scenario, after);
     const method = values.attribution === 'auto' ? (changes.length <= SHAPLEY_MAX_CHANGES ? 'shapley' : 'one_at_a_time') : values.attribution;
     if (method !== 'shapley' && method !== 'one_at_a_time') throw new UsageError(`--attribution is auto, shapley or one_at_a_time, not '${method}'`);
-    const [a, b] = await solve([{ label: 'before', scenario }, { label: 'after', scenario: after }]);
+    const [a, b] = await solve([
+      { label: 'before', scenario },
+      { label: 'after', scenario: after },
+    ]);
     if (!a?.portfolio || !b?.portfolio) throw new Error('a scenario could not be solved');
-    const attribution = await runExplain({ before: { portfolioId: 'before', scenario, portfolio: a.portfolio }, after: { portfolioId: 'after', scenario: after, portfolio: b.portfolio }, method }, solve);
-    const comparison = comparePortfolios([{ id: 'before', scenarioId: 'before', portfolio: a.portfolio }, { id: 'after', scenarioId: 'after', portfolio: b.portfolio }]);
+    const attribution = await runExplain(
+      { before: { portfolioId: 'before', scenario, portfolio: a.portfolio }, after: { portfolioId: 'after', scenario: after, portfolio: b.portfolio }, method },
+      solve,
+    );
+    const comparison = comparePortfolios([
+      { id: 'before', scenarioId: 'before', portfolio: a.portfolio },
+      { id: 'after', scenarioId: 'after', portfolio: b.portfolio },
+    ]);
     const result = {
       inputDifference: toInputChanges(changes),
-      costDifference: comparison.costBreakdown.map((c) => ({ category: c.category, beforeUsd: c.values[0]!.usd, afterUsd: c.values[1]!.usd, deltaUsd: c.values[1]!.deltaUsd })),
+      costDifference: comparison.costBreakdown.map((c) => ({
+        category: c.category,
+        beforeUsd: c.values[0]!.usd,
+        afterUsd: c.values[1]!.usd,
+        deltaUsd: c.values[1]!.deltaUsd,
+      })),
       decisionDifference: comparison.buildDifferences,
       attribution,
     };
-    process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : explainMarkdown(result, { title: 'Why the plan changed', scenarioName: `${scenario.name} → ${after.name}` }));
+    process.stdout.write(
+      json
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : explainMarkdown(result, { title: 'Why the plan changed', scenarioName: `${scenario.name} → ${after.name}` }),
+    );
     return 0;
   }
   if (kind === 'alternatives') {
@@ -135,10 +155,18 @@ async function main(argv: string[]): Promise<number> {
       ...(values.spending ?? []).map((f) => ({ id: `${f}_spending`, kind: 'public_spending' as const, funders: [f] })),
     ];
     if (!quantities.length) throw new UsageError('name at least one --share, --capacity or --spending');
-    const input = { scenario, slacks: (values.slacks ?? '0.05').split(',').map(Number), quantities, senses: (values.senses ?? 'min,max').split(',') as Array<'min' | 'max'>, maxIterations: DEFAULT_ITERATIONS };
+    const input = {
+      scenario,
+      slacks: (values.slacks ?? '0.05').split(',').map(Number),
+      quantities,
+      senses: (values.senses ?? 'min,max').split(',') as Array<'min' | 'max'>,
+      maxIterations: DEFAULT_ITERATIONS,
+    };
     failOn(checkAlternatives(input, dataset));
     const result = await runAlternatives(input, solve);
-    process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : alternativesMarkdown(result, { title: 'Near-optimal alternatives', scenarioName: scenario.name }));
+    process.stdout.write(
+      json ? `${JSON.stringify(result, null, 2)}\n` : alternativesMarkdown(result, { title: 'Near-optimal alternatives', scenarioName: scenario.name }),
+    );
     return 0;
   }
   if (kind === 'stress-test') {

@@ -16,7 +16,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { dataset: { type: 'string', default: 'quad-2026' }, format: { type: 'string', default: 'text' }, check: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+      options: {
+        dataset: { type: 'string', default: 'quad-2026' },
+        format: { type: 'string', default: 'text' },
+        check: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
     }));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${usage}\n`);

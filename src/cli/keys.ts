@@ -56,7 +56,8 @@ async function main(argv: string[]): Promise<number> {
       try {
         const keys = await store.keys.list();
         if (!keys.length) process.stdout.write(`no keys in ${where}\n`);
-        for (const k of keys) process.stdout.write(`${k.id}  ${k.role.padEnd(5)}  ${k.createdAt}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  ${k.name}\n`);
+        for (const k of keys)
+          process.stdout.write(`${k.id}  ${k.role.padEnd(5)}  ${k.createdAt}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  ${k.name}\n`);
       } finally {
         await store.close();
       }

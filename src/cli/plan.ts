@@ -23,7 +23,15 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { solver: { type: 'string' }, format: { type: 'string', default: 'text' }, 'no-baseline': { type: 'boolean', default: false }, 'diagnosis-solves': { type: 'string' }, 'export-lp': { type: 'string' }, 'export-mps': { type: 'string' }, help: { type: 'boolean', default: false } },
+      options: {
+        solver: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        'no-baseline': { type: 'boolean', default: false },
+        'diagnosis-solves': { type: 'string' },
+        'export-lp': { type: 'string' },
+        'export-mps': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
     });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${usage}\n`);
@@ -66,7 +74,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`--diagnosis-solves must be a whole number, not '${values['diagnosis-solves']}'\n`);
       return 2;
     }
-    const options = { ...(backend?.success ? { backend: backend.data } : {}), skipBaseline: values['no-baseline'], ...(solves !== undefined ? { diagnosisSolves: solves } : {}) };
+    const options = {
+      ...(backend?.success ? { backend: backend.data } : {}),
+      skipBaseline: values['no-baseline'],
+      ...(solves !== undefined ? { diagnosisSolves: solves } : {}),
+    };
     let portfolio;
     if (format === 'json') {
       portfolio = await planFromInput(input, options);
@@ -81,7 +93,9 @@ async function main(argv: string[]): Promise<number> {
     return portfolio.status === 'optimal' || portfolio.status === 'infeasible' ? 0 : 1;
   } catch (error) {
     if (error instanceof ScenarioError || error instanceof DatasetError) {
-      process.stderr.write(`invalid scenario ${file}:\n${error.issues.map((i) => (typeof i === 'string' ? `- ${i}` : `- ${i.path}: ${i.message}`)).join('\n') || error.message}\n`);
+      process.stderr.write(
+        `invalid scenario ${file}:\n${error.issues.map((i) => (typeof i === 'string' ? `- ${i}` : `- ${i.path}: ${i.message}`)).join('\n') || error.message}\n`,
+      );
       return 2;
     }
     throw error;

@@ -47,7 +47,10 @@ export function feedSupplyField(source: FeedstockSource | undefined): 'supplyFee
 export function referenceProductOf(chain: Chain, products: Iterable<Product>): string {
   if (chain.referenceProduct !== undefined) return chain.referenceProduct;
   const feed = feedStageOf(chain);
-  const light = [...products].filter((p) => p.stage === feed && !p.heavy).map((p) => p.id).sort();
+  const light = [...products]
+    .filter((p) => p.stage === feed && !p.heavy)
+    .map((p) => p.id)
+    .sort();
   return light[0] ?? '';
 }
 

@@ -49,17 +49,50 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
       seen.add(id);
     });
   };
-  duplicates('countries', data.countries.map((c) => c.id));
-  duplicates('products', data.products.map((p) => p.id));
-  duplicates('processes', data.processes.map((p) => p.id));
-  duplicates('sources', data.sources.map((s) => s.id));
-  duplicates('plants', data.plants.map((p) => p.id));
-  duplicates('demand', data.demand.map((d) => d.id));
-  duplicates('funders', data.funders.map((f) => f.id));
-  duplicates('feedTypes', data.feedTypes.map((f) => f.id));
-  duplicates('laneRules', data.laneRules.map((r) => r.id));
-  duplicates('contracts', data.contracts.map((c) => c.id));
-  duplicates('calibration', data.calibration.map((c) => c.id));
+  duplicates(
+    'countries',
+    data.countries.map((c) => c.id),
+  );
+  duplicates(
+    'products',
+    data.products.map((p) => p.id),
+  );
+  duplicates(
+    'processes',
+    data.processes.map((p) => p.id),
+  );
+  duplicates(
+    'sources',
+    data.sources.map((s) => s.id),
+  );
+  duplicates(
+    'plants',
+    data.plants.map((p) => p.id),
+  );
+  duplicates(
+    'demand',
+    data.demand.map((d) => d.id),
+  );
+  duplicates(
+    'funders',
+    data.funders.map((f) => f.id),
+  );
+  duplicates(
+    'feedTypes',
+    data.feedTypes.map((f) => f.id),
+  );
+  duplicates(
+    'laneRules',
+    data.laneRules.map((r) => r.id),
+  );
+  duplicates(
+    'contracts',
+    data.contracts.map((c) => c.id),
+  );
+  duplicates(
+    'calibration',
+    data.calibration.map((c) => c.id),
+  );
   const country = (collection: string, index: number | undefined, field: string, id: string) => {
     if (!countries.has(id)) add(collection, index, field, `unknown country '${id}'`);
   };
@@ -83,7 +116,8 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
   };
   data.products.forEach((p, i) => {
     stage('products', i, 'stage', p.stage);
-    if (p.heavy && chain.heavyCircuitName === undefined) add('products', i, 'heavy', 'the dataset names no circuit (meta.chain.heavyCircuitName) for heavy products to need');
+    if (p.heavy && chain.heavyCircuitName === undefined)
+      add('products', i, 'heavy', 'the dataset names no circuit (meta.chain.heavyCircuitName) for heavy products to need');
   });
   if (chain.referenceProduct !== undefined) {
     const ref = products.get(chain.referenceProduct);
@@ -131,7 +165,8 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
     stage('plants', i, 'stage', plant.stage);
     if (plant.stage === feedStage) {
       if (plant.recoveryRate === undefined) add('plants', i, 'recoveryRate', `a ${feedStage} plant needs recoveryRate`);
-      if (plant.heavyCircuit === undefined && chain.heavyCircuitName !== undefined) add('plants', i, 'heavyCircuit', `a ${feedStage} plant needs heavyCircuit (${chain.heavyCircuitName})`);
+      if (plant.heavyCircuit === undefined && chain.heavyCircuitName !== undefined)
+        add('plants', i, 'heavyCircuit', `a ${feedStage} plant needs heavyCircuit (${chain.heavyCircuitName})`);
     } else {
       if (!plant.processes?.length) add('plants', i, 'processes', `a ${plant.stage} plant needs at least one process`);
       (plant.processes ?? []).forEach((id, j) => {
@@ -194,10 +229,22 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
       });
     }
   });
-  duplicates('stockpiles', data.stockpiles.map((h) => h.id));
-  duplicates('scrapStreams', data.scrapStreams.map((h) => h.id));
-  duplicates('recyclingRoutes', data.recyclingRoutes.map((h) => h.id));
-  duplicates('recyclingPlants', data.recyclingPlants.map((h) => h.id));
+  duplicates(
+    'stockpiles',
+    data.stockpiles.map((h) => h.id),
+  );
+  duplicates(
+    'scrapStreams',
+    data.scrapStreams.map((h) => h.id),
+  );
+  duplicates(
+    'recyclingRoutes',
+    data.recyclingRoutes.map((h) => h.id),
+  );
+  duplicates(
+    'recyclingPlants',
+    data.recyclingPlants.map((h) => h.id),
+  );
   data.stockpiles.forEach((holder, i) => {
     holder.members.forEach((c, j) => country('stockpiles', i, `members[${j}]`, c));
     if (holder.location !== undefined) country('stockpiles', i, 'location', holder.location);
@@ -206,12 +253,14 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
   data.recyclingRoutes.forEach((route, i) => {
     route.inputProducts.forEach((k, j) => {
       product('recyclingRoutes', i, `inputProducts[${j}]`, k);
-      if (products.has(k) && !products.get(k)!.final) add('recyclingRoutes', i, `inputProducts[${j}]`, `'${k}' is not a final product (scrap is of ${chain.finalProductTerm}s)`);
+      if (products.has(k) && !products.get(k)!.final)
+        add('recyclingRoutes', i, `inputProducts[${j}]`, `'${k}' is not a final product (scrap is of ${chain.finalProductTerm}s)`);
     });
     Object.keys(route.yieldsTPerT).forEach((k) => product('recyclingRoutes', i, `yieldsTPerT.${k}`, k));
     const yields = chain.recyclingStages?.[route.kind];
     for (const k of Object.keys(route.yieldsTPerT)) {
-      if (yields !== undefined && products.has(k) && products.get(k)!.stage !== yields) add('recyclingRoutes', i, `yieldsTPerT.${k}`, `a ${route.kind} yields ${yields} products, not '${k}'`);
+      if (yields !== undefined && products.has(k) && products.get(k)!.stage !== yields)
+        add('recyclingRoutes', i, `yieldsTPerT.${k}`, `a ${route.kind} yields ${yields} products, not '${k}'`);
     }
   });
   data.scrapStreams.forEach((stream, i) => {
@@ -265,4 +314,3 @@ export function crossReferenceProblems(data: Dataset): CrossReferenceIssue[] {
   });
   return issues;
 }
-

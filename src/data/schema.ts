@@ -380,7 +380,9 @@ export const CalibrationFigureSchema = z.object({
   year: YearSchema,
   metric: CalibrationMetricSchema,
   /** Published value and the band the model's figure must fall in (same unit as the metric: share in [0,1], %, or t). */
-  published: z.object({ value: z.number(), low: z.number(), high: z.number() }).refine((p) => p.low <= p.value && p.value <= p.high, 'published value must lie in [low, high]'),
+  published: z
+    .object({ value: z.number(), low: z.number(), high: z.number() })
+    .refine((p) => p.low <= p.value && p.value <= p.high, 'published value must lie in [low, high]'),
   unit: z.string(),
   /** Why the band is as wide as it is (spread of the sources, definitions). */
   toleranceNote: z.string(),

@@ -67,7 +67,6 @@ export function modelStats(model: LinearModel): ModelStats {
   };
 }
 
-
 /**
  * A linear expression under construction: parallel lists of columns and coefficients. A column
  * may appear more than once (the terms add up when the row is built); zero coefficients are not
@@ -191,7 +190,8 @@ export class LpBuilder {
    * models whose objective is not the plan's cost (price-floors.ts minimises public money).
    */
   addObjective(column: number, amount: number): void {
-    if (!Number.isFinite(amount)) throw new Error(`non-finite objective on ${formatName(FAMILY_NAMES[this.colFamily.data[column]!]!, this.colIndices[column]!)}`);
+    if (!Number.isFinite(amount))
+      throw new Error(`non-finite objective on ${formatName(FAMILY_NAMES[this.colFamily.data[column]!]!, this.colIndices[column]!)}`);
     this.colCost.data[column]! += amount;
   }
 
@@ -221,7 +221,8 @@ export class LpBuilder {
     if (expression.empty) return -1;
     const lower = bounds.lower ?? -Infinity;
     const upper = bounds.upper ?? Infinity;
-    if (lower > upper) throw new Error(`constraint ${formatName(family, indices as ReadonlyArray<string | number>)} has lower bound ${lower} above upper bound ${upper}`);
+    if (lower > upper)
+      throw new Error(`constraint ${formatName(family, indices as ReadonlyArray<string | number>)} has lower bound ${lower} above upper bound ${upper}`);
     this.ensureScratch();
     const { cols, coefs } = expression;
     const touched: number[] = [];

@@ -220,9 +220,7 @@ export function deriveSets(instance: Instance): Sets {
   };
   const separationOutputs = (plant: Plant) => separationProducts(instance, plant);
   const existingYears = (plant: Plant) =>
-    instance.years.filter(
-      (y) => stepValue(plant.existingCapacityTpa, y) > 0 && (plant.retirementYear === undefined || y <= plant.retirementYear),
-    );
+    instance.years.filter((y) => stepValue(plant.existingCapacityTpa, y) > 0 && (plant.retirementYear === undefined || y <= plant.retirementYear));
   const buildYears = (plant: Plant) => {
     const e = plant.expansion;
     if (!e || instance.noNewBuilds) return [];

@@ -20,18 +20,33 @@ export const COST_CATEGORY_INFO = {
     description:
       '0.01 USD per tonne of untrusted delivery: makes the solver keep trusted labels it can keep for free, so shares in untargeted years are not arbitrary.',
   },
-  coProductCredit: { label: 'Co-product credit', description: 'Negative: value of co-products (elements the model does not trace) credited per tonne of feed.' },
-  worldMarketSales: { label: 'Sales to the rest of the world', description: "Negative: revenue from sales to the rest of the world at the rival's price less transport." },
+  coProductCredit: {
+    label: 'Co-product credit',
+    description: 'Negative: value of co-products (elements the model does not trace) credited per tonne of feed.',
+  },
+  worldMarketSales: {
+    label: 'Sales to the rest of the world',
+    description: "Negative: revenue from sales to the rest of the world at the rival's price less transport.",
+  },
   contractShortfallPenalty: { label: 'Contract shortfall penalty', description: 'Priced contracted tonnes a plant failed to deliver.' },
   stockHolding: { label: 'Strategic stock holding', description: 'Holding strategic stock: storage, insurance and management per tonne-year.' },
-  recycling: { label: 'Recycling (scrap, transport, processing)', description: 'Recycling: collecting scrap (end-of-life magnets, swarf), transport to the recycler and processing on its route.' },
+  recycling: {
+    label: 'Recycling (scrap, transport, processing)',
+    description: 'Recycling: collecting scrap (end-of-life magnets, swarf), transport to the recycler and processing on its route.',
+  },
 } as const satisfies Record<string, { readonly label: string; readonly description: string }>;
 
 export type CostCategory = keyof typeof COST_CATEGORY_INFO;
 export const COST_CATEGORIES = Object.keys(COST_CATEGORY_INFO) as CostCategory[];
 
 /** Categories added after the first release: portfolios stored before them lack the field (read as 0). */
-export const LATER_COST_CATEGORIES: ReadonlySet<CostCategory> = new Set(['coProductCredit', 'worldMarketSales', 'contractShortfallPenalty', 'stockHolding', 'recycling']);
+export const LATER_COST_CATEGORIES: ReadonlySet<CostCategory> = new Set([
+  'coProductCredit',
+  'worldMarketSales',
+  'contractShortfallPenalty',
+  'stockHolding',
+  'recycling',
+]);
 
 /** The cost breakdown's field name for a category, e.g. `capexUsd`. */
 export const costBreakdownKey = (category: CostCategory) => `${category}Usd` as const;

@@ -30,7 +30,11 @@ export const QUANTITIES = {
   flow: { args: ['from', 'to', 'product'], unit: 't', meaning: 'tonnes shipped from one set of countries to another (both origins)' },
   purchases: { args: ['where', 'product'], unit: 't', meaning: 'tonnes bought from the rival supplier, delivered to the countries' },
   spending: { args: ['funder'], unit: 'USD', meaning: "funders' payments towards construction (undiscounted USD)" },
-  consumption: { args: ['where', 'product'], unit: 't', meaning: 'tonnes used by the countries: market deliveries of final products, plant inputs of intermediates' },
+  consumption: {
+    args: ['where', 'product'],
+    unit: 't',
+    meaning: 'tonnes used by the countries: market deliveries of final products, plant inputs of intermediates',
+  },
   untrusted_use: { args: ['where', 'product'], unit: 't', meaning: 'the untrusted-content part of consumption' },
   unserved: { args: ['where', 'product'], unit: 't', meaning: 'final demand left unserved' },
 } as const;
@@ -159,11 +163,12 @@ function unitOf(name: string): { scale: number; dims: Dims } | { error: string }
   const usdIndex = base.indexOf('USD_STUFF');
   const dims: Dims = { mass: d[0] ?? 0, time: d[2] ?? 0, usd: usdIndex >= 0 ? (d[usdIndex] ?? 0) : 0 };
   for (let i = 0; i < d.length; i++) {
-    if (i !== 0 && i !== 2 && i !== usdIndex && d[i] !== 0) return { error: `'${name}' is a unit of ${String(base[i]).toLowerCase()}, which the model does not use` };
+    if (i !== 0 && i !== 2 && i !== usdIndex && d[i] !== 0)
+      return { error: `'${name}' is a unit of ${String(base[i]).toLowerCase()}, which the model does not use` };
   }
   const si = unit.value as number;
   // Rounded to 12 significant digits: 1 yr is exactly one model year, not 0.9999999999.
-  const scale = Number((si * SECONDS_PER_YEAR ** -dims.time / 1000 ** dims.mass).toPrecision(12));
+  const scale = Number(((si * SECONDS_PER_YEAR ** -dims.time) / 1000 ** dims.mass).toPrecision(12));
   return { scale, dims };
 }
 
@@ -216,7 +221,8 @@ function locate(text: string, root: MathNode): Map<MathNode, Span> {
     const n = node as MathNode & { name?: string; value?: unknown; fn?: MathNode; args?: MathNode[] };
     if (node.type === 'SymbolNode') own = find(new RegExp(escapeRegExp(String(n.name)), 'g'));
     else if (node.type === 'ConstantNode') {
-      own = typeof n.value === 'string' ? find(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g) : find(/(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|true|false|null|undefined/g);
+      own =
+        typeof n.value === 'string' ? find(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g) : find(/(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|true|false|null|undefined/g);
     } else if (node.type === 'FunctionNode') {
       if (n.fn) visit(n.fn);
       own = spans.get(n.fn!);
@@ -250,7 +256,11 @@ const VOCABULARY_TEXT = `a quantity (${Object.keys(QUANTITIES).join(', ')}), a n
 /** Parses and checks one expression; throws `ExpressionError`. */
 export function parseConstraintExpression(text: string, vocabulary: Vocabulary): ParsedConstraint {
   if (text.length > MAX_EXPRESSION_LENGTH) {
-    throw new ExpressionError(MAX_EXPRESSION_LENGTH + 1, `the expression is ${text.length} characters long`, `at most ${MAX_EXPRESSION_LENGTH} characters (split the condition into several constraints)`);
+    throw new ExpressionError(
+      MAX_EXPRESSION_LENGTH + 1,
+      `the expression is ${text.length} characters long`,
+      `at most ${MAX_EXPRESSION_LENGTH} characters (split the condition into several constraints)`,
+    );
   }
   if (!text.trim()) throw new ExpressionError(1, 'the expression is empty', 'a comparison such as capacity("IN", "magnet", 2030) >= 1000');
   // Nesting is bounded before mathjs' recursive-descent parser sees the text.
@@ -280,7 +290,11 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
     const e = error as { message?: string; char?: number };
     const position = typeof e.char === 'number' ? Math.max(1, e.char) : 1;
     const message = String(e.message ?? 'not a valid expression').replace(/\s*\(char \d+\)\s*$/, '');
-    throw new ExpressionError(position, `cannot read the expression (${message})`, 'a comparison of linear expressions, e.g. capacity("IN", "magnet", 2030) >= 1000');
+    throw new ExpressionError(
+      position,
+      `cannot read the expression (${message})`,
+      'a comparison of linear expressions, e.g. capacity("IN", "magnet", 2030) >= 1000',
+    );
   }
   const spans = locate(text, root);
   const at = (node: MathNode) => (spans.get(node)?.start ?? 0) + 1;
@@ -323,7 +337,16 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
 
   let perYear = false;
   const walk = (node: MathNode): Lin => {
-    const n = node as MathNode & { fn?: unknown; op?: string; args?: MathNode[]; value?: unknown; name?: string; content?: MathNode; isPercentage?: boolean; implicit?: boolean };
+    const n = node as MathNode & {
+      fn?: unknown;
+      op?: string;
+      args?: MathNode[];
+      value?: unknown;
+      name?: string;
+      content?: MathNode;
+      isPercentage?: boolean;
+      implicit?: boolean;
+    };
     switch (node.type) {
       case 'ParenthesisNode':
         return walk(n.content!);
@@ -337,7 +360,8 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
         const unit = unitOf(name);
         if (unit && 'error' in unit) return fail(at(node), unit.error, 'a unit of mass (t, kt, kg), money (USD, MUSD) or time (yr)');
         if (unit) return { terms: [], constant: unit.scale, dims: unit.dims };
-        if (Object.hasOwn(QUANTITIES, name)) return fail(at(node), `'${name}' without its arguments`, `${name}(${QUANTITIES[name as QuantityKind].args.join(', ')}[, year])`);
+        if (Object.hasOwn(QUANTITIES, name))
+          return fail(at(node), `'${name}' without its arguments`, `${name}(${QUANTITIES[name as QuantityKind].args.join(', ')}[, year])`);
         if (vocabulary.countries.has(name) || vocabulary.plants.has(name) || vocabulary.products.has(name) || vocabulary.funders.has(name)) {
           return fail(at(node), `'${name}' is an id written without quotes`, `"${name}" inside a quantity's arguments`);
         }
@@ -347,7 +371,12 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
         const fnNode = n.fn as MathNode & { name?: string };
         const name = fnNode.type === 'SymbolNode' ? String(fnNode.name) : '';
         if (Object.hasOwn(QUANTITIES, name)) return quantity(node, name as QuantityKind);
-        if (HELPERS.has(name)) return fail(at(node), `${name}(…) stands for a set of ${name === 'bloc' ? 'countries' : 'years'}, not a number`, `${name}(…) as an argument of a quantity`);
+        if (HELPERS.has(name))
+          return fail(
+            at(node),
+            `${name}(…) stands for a set of ${name === 'bloc' ? 'countries' : 'years'}, not a number`,
+            `${name}(…) as an argument of a quantity`,
+          );
         return fail(at(node), `unknown function '${name || fnNode.toString()}'`, `one of ${Object.keys(QUANTITIES).join(', ')}`);
       }
       case 'OperatorNode': {
@@ -365,7 +394,8 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
         if (fn === 'multiply') {
           const a = walk(args[0]!);
           const b = walk(args[1]!);
-          if (a.terms.length && b.terms.length) return fail(opAt(node, n.implicit ? ' ' : '*'), 'a product of two quantities is not linear', 'a quantity multiplied by a number only');
+          if (a.terms.length && b.terms.length)
+            return fail(opAt(node, n.implicit ? ' ' : '*'), 'a product of two quantities is not linear', 'a quantity multiplied by a number only');
           const [lin, factor] = a.terms.length ? [a, b] : [b, a];
           return { ...scale(lin, factor.constant), dims: mulDims(lin.dims, factor.dims, 1) };
         }
@@ -383,9 +413,14 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
           if (b.dims && (b.dims.mass || b.dims.time || b.dims.usd)) return fail(at(args[1]!), 'an exponent with a unit', 'a plain number as exponent');
           const value = a.constant ** b.constant;
           if (!Number.isFinite(value)) return fail(opAt(node, '^'), 'the power is not a finite number', 'a finite number');
-          return { terms: [], constant: value, dims: a.dims ? { mass: a.dims.mass * b.constant, time: a.dims.time * b.constant, usd: a.dims.usd * b.constant } : null };
+          return {
+            terms: [],
+            constant: value,
+            dims: a.dims ? { mass: a.dims.mass * b.constant, time: a.dims.time * b.constant, usd: a.dims.usd * b.constant } : null,
+          };
         }
-        if (Object.hasOwn(COMPARISONS, fn)) return fail(opAt(node, n.op!), 'a comparison inside an expression', 'one comparison per constraint, at the top level');
+        if (Object.hasOwn(COMPARISONS, fn))
+          return fail(opAt(node, n.op!), 'a comparison inside an expression', 'one comparison per constraint, at the top level');
         return fail(opAt(node, n.op ?? ''), `the operator '${n.op}' is not linear arithmetic`, "'+', '-', '*' by a number, '/' by a number");
       }
       default:
@@ -394,7 +429,8 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
   };
 
   const combine = (a: Lin, b: Lin, position: number, verb: string): Dims | null => {
-    if (a.dims && b.dims && !sameDims(a.dims, b.dims)) fail(position, `the expression ${verb} ${unitText(b.dims)} and ${unitText(a.dims)}`, 'terms of the same unit');
+    if (a.dims && b.dims && !sameDims(a.dims, b.dims))
+      fail(position, `the expression ${verb} ${unitText(b.dims)} and ${unitText(a.dims)}`, 'terms of the same unit');
     return a.terms.length ? a.dims : b.terms.length ? b.dims : (a.dims ?? b.dims);
   };
 
@@ -446,13 +482,19 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
   };
 
   const strings = (node: MathNode, what: string, expected: string): Array<{ value: string; node: MathNode }> => {
-    if (node.type === 'ConstantNode' && typeof (node as MathNode & { value: unknown }).value === 'string') return [{ value: (node as MathNode & { value: string }).value, node }];
+    if (node.type === 'ConstantNode' && typeof (node as MathNode & { value: unknown }).value === 'string')
+      return [{ value: (node as MathNode & { value: string }).value, node }];
     if (node.type === 'ArrayNode') {
       const items = (node as MathNode & { items: MathNode[] }).items;
       if (!items.length) return fail(at(node), `an empty list of ${what}`, expected);
       return items.flatMap((item) => strings(item, what, expected));
     }
-    if (node.type === 'SymbolNode') return fail(at(node), `'${(node as MathNode & { name: string }).name}' is written without quotes`, `"${(node as MathNode & { name: string }).name}" (${expected})`);
+    if (node.type === 'SymbolNode')
+      return fail(
+        at(node),
+        `'${(node as MathNode & { name: string }).name}' is written without quotes`,
+        `"${(node as MathNode & { name: string }).name}" (${expected})`,
+      );
     return fail(at(node), `${describeNode(node.type)} where ${what} belong`, expected);
   };
 
@@ -461,7 +503,7 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
     const countries = new Set<string>();
     const plants = new Set<string>();
     const add = (item: MathNode) => {
-      if (item.type === 'FunctionNode' && ((item as MathNode & { fn: MathNode & { name?: string } }).fn.name === 'bloc')) {
+      if (item.type === 'FunctionNode' && (item as MathNode & { fn: MathNode & { name?: string } }).fn.name === 'bloc') {
         for (const c of bloc(item)) countries.add(c);
         return;
       }
@@ -539,8 +581,10 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
     const expected = `a year from ${vocabulary.startYear} to ${vocabulary.endYear}, a list [2029, 2030], or years(2028, 2030)`;
     const one = (item: MathNode): number => {
       const v = (item as MathNode & { value?: unknown }).value;
-      if (item.type !== 'ConstantNode' || typeof v !== 'number' || !Number.isInteger(v)) return fail(at(item), `${item.type === 'ConstantNode' ? `'${String(v)}'` : describeNode(item.type)} is not a year`, expected);
-      if (v < vocabulary.startYear || v > vocabulary.endYear) return fail(at(item), `year ${v} is outside the horizon ${vocabulary.startYear}-${vocabulary.endYear}`, expected);
+      if (item.type !== 'ConstantNode' || typeof v !== 'number' || !Number.isInteger(v))
+        return fail(at(item), `${item.type === 'ConstantNode' ? `'${String(v)}'` : describeNode(item.type)} is not a year`, expected);
+      if (v < vocabulary.startYear || v > vocabulary.endYear)
+        return fail(at(item), `year ${v} is outside the horizon ${vocabulary.startYear}-${vocabulary.endYear}`, expected);
       return v;
     };
     if (node.type === 'ArrayNode') {
@@ -566,11 +610,21 @@ export function parseConstraintExpression(text: string, vocabulary: Vocabulary):
   const dims = combine(l, r, opAt(root, (root as MathNode & { op: string }).op), 'compares');
   const rs = scale(r, -1);
   const terms = [...l.terms, ...rs.terms];
-  if (!terms.length) fail(1, 'both sides are constants: the comparison does not involve the model', 'at least one quantity such as capacity("IN", "magnet", 2030)');
+  if (!terms.length)
+    fail(1, 'both sides are constants: the comparison does not involve the model', 'at least one quantity such as capacity("IN", "magnet", 2030)');
   if (terms.every((t) => t.coefficient === 0)) fail(1, 'every quantity has a zero coefficient', 'a quantity with a non-zero coefficient');
   const constant = l.constant + rs.constant;
-  if (!Number.isFinite(constant) || terms.some((t) => !Number.isFinite(t.coefficient))) fail(1, 'a coefficient or constant is not a finite number', 'finite numbers');
-  return { sense: sense!, terms, constant, perYear, left: left!.toString(), right: right!.toString(), unit: dims ? (dims.usd ? 'USD' : dims.time < 0 ? 't/yr' : 't') : 't' };
+  if (!Number.isFinite(constant) || terms.some((t) => !Number.isFinite(t.coefficient)))
+    fail(1, 'a coefficient or constant is not a finite number', 'finite numbers');
+  return {
+    sense: sense!,
+    terms,
+    constant,
+    perYear,
+    left: left!.toString(),
+    right: right!.toString(),
+    unit: dims ? (dims.usd ? 'USD' : dims.time < 0 ? 't/yr' : 't') : 't',
+  };
 }
 
 function scale(lin: Lin, factor: number): Lin {
@@ -615,7 +669,12 @@ function describeNode(type: string): string {
 // ---------------------------------------------------------------------------------------------
 
 export type ModelUnit = 'USD' | 'USD/t' | 't' | 't/yr';
-const MODEL_UNIT_DIMS: Record<ModelUnit, Dims> = { USD: { mass: 0, time: 0, usd: 1 }, 'USD/t': { mass: -1, time: 0, usd: 1 }, t: { mass: 1, time: 0, usd: 0 }, 't/yr': { mass: 1, time: -1, usd: 0 } };
+const MODEL_UNIT_DIMS: Record<ModelUnit, Dims> = {
+  USD: { mass: 0, time: 0, usd: 1 },
+  'USD/t': { mass: -1, time: 0, usd: 1 },
+  t: { mass: 1, time: 0, usd: 0 },
+  't/yr': { mass: 1, time: -1, usd: 0 },
+};
 
 /**
  * Reads `"2.5 kt/yr"`, `"USD 110/kg"`, `"3 GUSD"` as a number in `target` units. Only numbers,
@@ -629,7 +688,11 @@ export function parseQuantity(text: string, target: ModelUnit): number {
     root = math().parse(text);
   } catch (error) {
     const e = error as { char?: number };
-    throw new ExpressionError(typeof e.char === 'number' ? Math.max(1, e.char) : 1, 'cannot read the number', `a number with a unit in ${target}, e.g. "USD 110/kg"`);
+    throw new ExpressionError(
+      typeof e.char === 'number' ? Math.max(1, e.char) : 1,
+      'cannot read the number',
+      `a number with a unit in ${target}, e.g. "USD 110/kg"`,
+    );
   }
   const expected = `a number with a unit convertible to ${target}`;
   const walk = (node: MathNode): { value: number; dims: Dims } => {

@@ -113,7 +113,8 @@ export const FAMILIES = {
     concept: 'capacity',
     index: [subject('plant'), year()],
     unit: 't/yr',
-    meaning: "Throughput of a plant in a year is at most its existing capacity plus online builds (in the stage's unit: t TREO fed at separation plants, t of output at metal and magnet plants).",
+    meaning:
+      "Throughput of a plant in a year is at most its existing capacity plus online builds (in the stage's unit: t TREO fed at separation plants, t of output at metal and magnet plants).",
     dualMeaning: 'USD (discounted) saved per extra t/yr of capacity at this plant in this year.',
   },
   online: {
@@ -152,7 +153,8 @@ export const FAMILIES = {
     concept: 'separation',
     index: [subject('source'), object('plant'), year()],
     unit: 't feed',
-    meaning: "Feed (concentrate) of a feedstock source processed at a plant of the feed stage (separation); yields the source's assay times the plant's recovery. `t feed` is the dataset's feed unit (meta.chain.feedUnit: t TREO in quad-2026).",
+    meaning:
+      "Feed (concentrate) of a feedstock source processed at a plant of the feed stage (separation); yields the source's assay times the plant's recovery. `t feed` is the dataset's feed unit (meta.chain.feedUnit: t TREO in quad-2026).",
   },
   source_supply: {
     kind: 'constraint',
@@ -181,7 +183,7 @@ export const FAMILIES = {
     concept: 'trade',
     index: [commodity('product'), place('country'), year()],
     unit: 't',
-    meaning: "Product bought from the rival supplier at its price, delivered to a country; always untrusted content.",
+    meaning: 'Product bought from the rival supplier at its price, delivered to a country; always untrusted content.',
   },
   downgrade: {
     kind: 'variable',
@@ -232,7 +234,7 @@ export const FAMILIES = {
     concept: 'dependency-target',
     index: [subject('target'), year()],
     unit: 't',
-    meaning: "Untrusted consumption of the bloc ≤ limit × total consumption (+ shortfall for soft targets).",
+    meaning: 'Untrusted consumption of the bloc ≤ limit × total consumption (+ shortfall for soft targets).',
     dualMeaning: 'USD (discounted) saved per tonne of untrusted content the target is loosened by (≤ 0 as a dual; reported positive).',
   },
   sell: {
@@ -393,7 +395,8 @@ export const FAMILIES = {
     concept: 'recycling',
     index: [subject('stream'), object('plant'), commodity('route'), year()],
     unit: 't scrap',
-    meaning: "Scrap of a stream processed by a recycling plant on one route (short loop to alloy, long loop to oxides); its output is trusted content when the plant's country is trusted.",
+    meaning:
+      "Scrap of a stream processed by a recycling plant on one route (short loop to alloy, long loop to oxides); its output is trusted content when the plant's country is trusted.",
   },
   recycle_build: {
     kind: 'variable',
@@ -407,7 +410,7 @@ export const FAMILIES = {
     concept: 'recycling',
     index: [subject('plant'), year()],
     unit: 't scrap/yr',
-    meaning: "Scrap a recycling plant processes in a year is at most its existing capacity plus its online builds.",
+    meaning: 'Scrap a recycling plant processes in a year is at most its existing capacity plus its online builds.',
     dualMeaning: 'USD (discounted) saved per extra t/yr of recycling capacity at this plant in this year (≤ 0; reported positive).',
   },
   recycle_max_size: {
@@ -423,7 +426,8 @@ export const FAMILIES = {
     concept: 'price-floors',
     index: [subject('funder'), object('plant'), year()],
     unit: 'USD',
-    meaning: "Second-stage model: per-tonne support (a floor or offtake premium) a funder pays a plant in a year on its output; the floor level is the rival's price plus support per tonne.",
+    meaning:
+      "Second-stage model: per-tonne support (a floor or offtake premium) a funder pays a plant in a year on its output; the floor level is the rival's price plus support per tonne.",
   },
   floor_grant: {
     kind: 'variable',
@@ -437,7 +441,8 @@ export const FAMILIES = {
     concept: 'price-floors',
     index: [subject('plant'), year()],
     unit: 'USD',
-    meaning: 'Second-stage model: loss a plant is left with after the most support the bounds and envelopes allow (priced, so the model is always feasible; the plant is reported not viable).',
+    meaning:
+      'Second-stage model: loss a plant is left with after the most support the bounds and envelopes allow (priced, so the model is always feasible; the plant is reported not viable).',
   },
   floor_operating: {
     kind: 'constraint',
@@ -452,7 +457,8 @@ export const FAMILIES = {
     concept: 'price-floors',
     index: [subject('plant')],
     unit: 'USD (present value)',
-    meaning: "Second-stage model: over the horizon the plant's margin plus support and grants recovers its capex (annuity over its life at the discount rate) and fixed opex.",
+    meaning:
+      "Second-stage model: over the horizon the plant's margin plus support and grants recovers its capex (annuity over its life at the discount rate) and fixed opex.",
     dualMeaning: 'USD (present value) of public money per extra USD of capex to recover.',
   },
   floor_cap: {
@@ -484,7 +490,8 @@ export const FAMILIES = {
     concept: 'custom',
     index: [subject('constraint'), year('year', 'when the expression omits a year')],
     unit: 't/yr, t or USD (the unit of its quantities)',
-    meaning: "A planner's own linear condition over model quantities (scenario constraints[i].expression, grammar in models/expressions.md); one row, or one per horizon year when a quantity omits its year.",
+    meaning:
+      "A planner's own linear condition over model quantities (scenario constraints[i].expression, grammar in models/expressions.md); one row, or one per horizon year when a quantity omits its year.",
     dualMeaning: 'USD (discounted) the condition costs per unit its right-hand side is tightened (reported as "this condition costs USD X per unit").',
   },
 } as const satisfies Readonly<Record<string, FamilyDeclaration>>;
@@ -524,7 +531,7 @@ export type ParsedName = { [F in FamilyName]: { readonly family: F; readonly ind
 
 /** The declaration of a family by its name, or undefined for a name that is not a family. */
 export function familyOf(family: string): FamilyDeclaration | undefined {
-  return  Object.hasOwn(FAMILIES, family) ? (FAMILIES as Readonly<Record<string, FamilyDeclaration>>)[family] : undefined;
+  return Object.hasOwn(FAMILIES, family) ? (FAMILIES as Readonly<Record<string, FamilyDeclaration>>)[family] : undefined;
 }
 
 /** The declared families, in declaration order. */
@@ -602,7 +609,9 @@ export function parseName(text: string): ParsedName {
   const parts = end === open + 1 ? [] : text.slice(open + 1, end).split(',');
   const { names, kinds, least } = rule;
   if (parts.length < least || parts.length > names.length) {
-    throw new NameError(`'${text}': ${rule.family} names have ${least === names.length ? names.length : `${least} or ${names.length}`} indices (${nameForm(rule.family)}), not ${parts.length}`);
+    throw new NameError(
+      `'${text}': ${rule.family} names have ${least === names.length ? names.length : `${least} or ${names.length}`} indices (${nameForm(rule.family)}), not ${parts.length}`,
+    );
   }
   const index: Record<string, string | number> = {};
   for (let i = 0; i < parts.length; i++) {

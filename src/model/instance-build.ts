@@ -158,7 +158,8 @@ export function buildInstance(checked: CheckedScenario, options: ResolveOptions 
         maxStockT: setting.maxStockT,
         fromYear: holder.fromYear,
         envelopeUsd: setting.envelopeUsd ?? holder.envelopeUsd,
-        holdCostUsdPerTYear: (year: number) => setting.holdCostUsdPerTYear ?? holder.holdCostShareOfValuePerYear * (price ? stepValue(price.priceUsdPerT, year) : 0),
+        holdCostUsdPerTYear: (year: number) =>
+          setting.holdCostUsdPerTYear ?? holder.holdCostShareOfValuePerYear * (price ? stepValue(price.priceUsdPerT, year) : 0),
         index,
       };
     })
@@ -169,7 +170,14 @@ export function buildInstance(checked: CheckedScenario, options: ResolveOptions 
       s.country === path.country && s.product === path.product && s.kind === path.kind;
     const streams: ResolvedScrapStream[] = dataset.scrapStreams
       .filter((s) => !recyclingSettings.paths.some((p) => replaced(p)(s)))
-      .map((s) => ({ id: s.id, country: s.country, kind: s.kind, product: s.product, tonnes: (y: number) => stepValue(s.tonnesPerYear, y), collectionCostUsdPerT: s.collectionCostUsdPerT }));
+      .map((s) => ({
+        id: s.id,
+        country: s.country,
+        kind: s.kind,
+        product: s.product,
+        tonnes: (y: number) => stepValue(s.tonnesPerYear, y),
+        collectionCostUsdPerT: s.collectionCostUsdPerT,
+      }));
     recyclingSettings.paths.forEach((p, i) => {
       const base = dataset.scrapStreams.find(replaced(p));
       streams.push({
@@ -209,7 +217,13 @@ export function buildInstance(checked: CheckedScenario, options: ResolveOptions 
       grants: floorSettings.grants,
       funders: datasetFunders
         .filter((f) => ids.includes(f.id))
-        .map((f) => ({ id: f.id, totalUsd: f.totalUsd, eligibleCountries: new Set(f.eligibleCountries), eligibleStages: new Set<string>(f.eligibleStages), maxShareOfCapex: f.maxShareOfCapex }))
+        .map((f) => ({
+          id: f.id,
+          totalUsd: f.totalUsd,
+          eligibleCountries: new Set(f.eligibleCountries),
+          eligibleStages: new Set<string>(f.eligibleStages),
+          maxShareOfCapex: f.maxShareOfCapex,
+        }))
         .sort(byId),
     };
   }
@@ -281,9 +295,7 @@ export function buildInstance(checked: CheckedScenario, options: ResolveOptions 
     targetsEnforced: !(options.noTargets ?? false) && scenario.enforceTargets !== false,
     fixedBuilds: scenario.fixedBuilds && !options.noNewBuilds ? fixedBuildMap(scenario.fixedBuilds) : null,
     outage(plant, year) {
-      return (o.outages ?? []).some(
-        (x) => year >= x.fromYear && year <= x.toYear && (x.plants?.includes(plant.id) || x.countries?.includes(plant.country)),
-      );
+      return (o.outages ?? []).some((x) => year >= x.fromYear && year <= x.toYear && (x.plants?.includes(plant.id) || x.countries?.includes(plant.country)));
     },
     nearOptimal: options.noNewBuilds ? null : (scenario.nearOptimal ?? null),
     discountFactor(year) {
@@ -294,4 +306,3 @@ export function buildInstance(checked: CheckedScenario, options: ResolveOptions 
     ...(floors ? { floors } : {}),
   };
 }
-

@@ -52,7 +52,7 @@ function fixedPart(scenario: Scenario): string {
 export function variantInstance(instance: Instance, variant: Scenario): Instance {
   const original = instance.scenario;
   if (variant === original) return instance;
-  if (instance.noNewBuilds) throw new Error('variantInstance: derive a variant from the solve\'s own instance, not from its baseline');
+  if (instance.noNewBuilds) throw new Error("variantInstance: derive a variant from the solve's own instance, not from its baseline");
   if (variant.datasetId !== original.datasetId || fixedPart(variant) !== fixedPart(original)) {
     return resolveScenario(variant, instance.dataset);
   }

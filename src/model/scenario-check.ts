@@ -162,7 +162,6 @@ function strictSchema<T>(schema: z.ZodType<T>, record: unknown): z.ZodType<unkno
   return schema;
 }
 
-
 /** Horizon years, first to last. */
 export function horizonYears(scenario: Scenario): number[] {
   const years: number[] = [];
@@ -278,16 +277,70 @@ export function checkScenario(scenario: Scenario, dataset: Dataset): CheckedScen
   });
   const excludedPlants = new Set(o.excludePlants);
   const excludedSources = new Set(o.excludeSources);
-  const allPlants = applyOverrides(dataset.plants, (p) => p.id, o.plants as Record<string, Record<string, unknown>>, PlantSchema as z.ZodType<Plant>, 'overrides.plants', issues);
+  const allPlants = applyOverrides(
+    dataset.plants,
+    (p) => p.id,
+    o.plants as Record<string, Record<string, unknown>>,
+    PlantSchema as z.ZodType<Plant>,
+    'overrides.plants',
+    issues,
+  );
   const plants = allPlants.filter((p) => !excludedPlants.has(p.id));
-  const allSources = applyOverrides(dataset.sources, (s) => s.id, o.sources as Record<string, Record<string, unknown>>, FeedstockSourceSchema as z.ZodType<FeedstockSource>, 'overrides.sources', issues);
+  const allSources = applyOverrides(
+    dataset.sources,
+    (s) => s.id,
+    o.sources as Record<string, Record<string, unknown>>,
+    FeedstockSourceSchema as z.ZodType<FeedstockSource>,
+    'overrides.sources',
+    issues,
+  );
   const sources = allSources.filter((s) => !excludedSources.has(s.id));
-  const demands = applyOverrides(dataset.demand, (d) => d.id, o.demand as Record<string, Record<string, unknown>>, DemandSchema as z.ZodType<Dataset['demand'][number]>, 'overrides.demand', issues);
-  const prices = applyOverrides(dataset.prices, (p) => p.product, o.prices as Record<string, Record<string, unknown>>, PriceSchema as z.ZodType<Dataset['prices'][number]>, 'overrides.prices', issues);
-  const laneRules = applyOverrides(dataset.laneRules, (r) => r.id, o.laneRules as Record<string, Record<string, unknown>>, LaneRuleSchema as unknown as z.ZodType<LaneRule>, 'overrides.laneRules', issues);
-  const contractRecords = applyOverrides(dataset.contracts, (c) => c.id, o.contracts as Record<string, Record<string, unknown>>, ContractSchema as z.ZodType<Contract>, 'overrides.contracts', issues);
-  const datasetFunders = applyOverrides(dataset.funders, (f) => f.id, o.funders as Record<string, Record<string, unknown>>, FunderSchema as z.ZodType<Dataset['funders'][number]>, 'overrides.funders', issues);
-  overrideReferenceIssues(dataset, { plants: allPlants, sources: allSources, demand: demands, prices, funders: datasetFunders, laneRules, contracts: contractRecords }, o, issues);
+  const demands = applyOverrides(
+    dataset.demand,
+    (d) => d.id,
+    o.demand as Record<string, Record<string, unknown>>,
+    DemandSchema as z.ZodType<Dataset['demand'][number]>,
+    'overrides.demand',
+    issues,
+  );
+  const prices = applyOverrides(
+    dataset.prices,
+    (p) => p.product,
+    o.prices as Record<string, Record<string, unknown>>,
+    PriceSchema as z.ZodType<Dataset['prices'][number]>,
+    'overrides.prices',
+    issues,
+  );
+  const laneRules = applyOverrides(
+    dataset.laneRules,
+    (r) => r.id,
+    o.laneRules as Record<string, Record<string, unknown>>,
+    LaneRuleSchema as unknown as z.ZodType<LaneRule>,
+    'overrides.laneRules',
+    issues,
+  );
+  const contractRecords = applyOverrides(
+    dataset.contracts,
+    (c) => c.id,
+    o.contracts as Record<string, Record<string, unknown>>,
+    ContractSchema as z.ZodType<Contract>,
+    'overrides.contracts',
+    issues,
+  );
+  const datasetFunders = applyOverrides(
+    dataset.funders,
+    (f) => f.id,
+    o.funders as Record<string, Record<string, unknown>>,
+    FunderSchema as z.ZodType<Dataset['funders'][number]>,
+    'overrides.funders',
+    issues,
+  );
+  overrideReferenceIssues(
+    dataset,
+    { plants: allPlants, sources: allSources, demand: demands, prices, funders: datasetFunders, laneRules, contracts: contractRecords },
+    o,
+    issues,
+  );
 
   o.closedLanes.forEach((lane, i) => {
     checkCountry(`overrides.closedLanes[${i}].from`, lane.from);
@@ -316,7 +369,8 @@ export function checkScenario(scenario: Scenario, dataset: Dataset): CheckedScen
   });
   o.priceChanges?.forEach((change, i) => {
     change.products.forEach((p, j) => checkProduct(`overrides.priceChanges[${i}].products[${j}]`, p));
-    if ((change.usdPerT === undefined) === (change.factor === undefined)) issues.push({ path: `overrides.priceChanges[${i}]`, message: 'give exactly one of usdPerT and factor' });
+    if ((change.usdPerT === undefined) === (change.factor === undefined))
+      issues.push({ path: `overrides.priceChanges[${i}]`, message: 'give exactly one of usdPerT and factor' });
     checkYears(`overrides.priceChanges[${i}]`, change.fromYear, change.toYear);
   });
   o.demandChanges?.forEach((change, i) => {
@@ -329,7 +383,8 @@ export function checkScenario(scenario: Scenario, dataset: Dataset): CheckedScen
     const plant = plantById.get(b.plant);
     if (!plant) issues.push({ path: `fixedBuilds[${i}].plant`, message: `unknown plant '${b.plant}'` });
     else if (!plant.expansion) issues.push({ path: `fixedBuilds[${i}].plant`, message: `plant '${b.plant}' cannot be built` });
-    if (b.buildYear < startYear || b.buildYear > endYear) issues.push({ path: `fixedBuilds[${i}].buildYear`, message: `year ${b.buildYear} is outside the horizon ${startYear}-${endYear}` });
+    if (b.buildYear < startYear || b.buildYear > endYear)
+      issues.push({ path: `fixedBuilds[${i}].buildYear`, message: `year ${b.buildYear} is outside the horizon ${startYear}-${endYear}` });
   });
   scenario.nearOptimal?.terms.forEach((term, i) => {
     const q = term.quantity;
@@ -338,7 +393,11 @@ export function checkScenario(scenario: Scenario, dataset: Dataset): CheckedScen
     if (q.kind === 'new_capacity') {
       const stages = new Set(dataset.meta.chain.stages.map((s) => s.id));
       q.stages?.forEach((s, j) => {
-        if (!stages.has(s)) issues.push({ path: `nearOptimal.terms[${i}].quantity.stages[${j}]`, message: `unknown stage '${s}' (the dataset's stages: ${[...stages].join(', ')})` });
+        if (!stages.has(s))
+          issues.push({
+            path: `nearOptimal.terms[${i}].quantity.stages[${j}]`,
+            message: `unknown stage '${s}' (the dataset's stages: ${[...stages].join(', ')})`,
+          });
       });
     }
     if (q.kind === 'public_spending') {
@@ -356,7 +415,8 @@ export function checkScenario(scenario: Scenario, dataset: Dataset): CheckedScen
   const trusted = new Set(scenario.trustedCountries ?? dataset.countries.filter((c) => c.defaultTrusted).map((c) => c.id));
   scenario.trustedCountries?.forEach((id, i) => checkCountry(`trustedCountries[${i}]`, id));
   const rival = dataset.meta.rivalSupplierCountry;
-  if (trusted.has(rival)) issues.push({ path: 'trustedCountries', message: `the rival supplier '${rival}' cannot be trusted: its sales are untrusted by definition` });
+  if (trusted.has(rival))
+    issues.push({ path: 'trustedCountries', message: `the rival supplier '${rival}' cannot be trusted: its sales are untrusted by definition` });
 
   const targets = resolveTargets(scenario, dataset, years, issues);
 
@@ -399,7 +459,8 @@ export function checkScenario(scenario: Scenario, dataset: Dataset): CheckedScen
     recyclingSettings.paths.forEach((path, i) => {
       checkCountry(`recycling.paths[${i}].country`, path.country);
       if (!productIds.has(path.product)) issues.push({ path: `recycling.paths[${i}].product`, message: `unknown product '${path.product}'` });
-      else if (!recycledProducts.has(path.product)) issues.push({ path: `recycling.paths[${i}].product`, message: `no recycling route takes '${path.product}'` });
+      else if (!recycledProducts.has(path.product))
+        issues.push({ path: `recycling.paths[${i}].product`, message: `no recycling route takes '${path.product}'` });
     });
     const recyclingPlantIds = new Set(dataset.recyclingPlants.map((p) => p.id));
     recyclingSettings.excludePlants.forEach((id, i) => {
@@ -410,7 +471,8 @@ export function checkScenario(scenario: Scenario, dataset: Dataset): CheckedScen
   const FLOOR_BOUND = 10_000_000;
   if (floorSettings) {
     if (!(floorSettings.maxFloorUsdPerT >= 0)) issues.push({ path: 'floors.maxFloorUsdPerT', message: 'a floor bound cannot be below zero' });
-    else if (floorSettings.maxFloorUsdPerT > FLOOR_BOUND) issues.push({ path: 'floors.maxFloorUsdPerT', message: `a floor bound above ${FLOOR_BOUND} USD/t is not a floor` });
+    else if (floorSettings.maxFloorUsdPerT > FLOOR_BOUND)
+      issues.push({ path: 'floors.maxFloorUsdPerT', message: `a floor bound above ${FLOOR_BOUND} USD/t is not a floor` });
     floorSettings.caps.forEach((cap, i) => {
       if (!plantIds.has(cap.plant)) issues.push({ path: `floors.caps[${i}].plant`, message: `unknown plant '${cap.plant}'` });
       if (!(cap.maxFloorUsdPerT >= 0)) issues.push({ path: `floors.caps[${i}].maxFloorUsdPerT`, message: 'a floor cannot be below zero' });
@@ -425,5 +487,20 @@ export function checkScenario(scenario: Scenario, dataset: Dataset): CheckedScen
   const customConstraints = parseCustomConstraints(scenario, dataset, trusted, targets, issues);
 
   if (issues.length) throw new ScenarioError(issues);
-  return { scenario, dataset, years, trusted, plants, sources, demands, prices, laneRules, contracts: contractRecords, datasetFunders, targets, funders, customConstraints };
+  return {
+    scenario,
+    dataset,
+    years,
+    trusted,
+    plants,
+    sources,
+    demands,
+    prices,
+    laneRules,
+    contracts: contractRecords,
+    datasetFunders,
+    targets,
+    funders,
+    customConstraints,
+  };
 }

@@ -103,7 +103,11 @@ export function withTargetLimits(template: LimitTemplate, scenario: Scenario): {
     rowIndices: base.rowIndices,
     rowValues,
   };
-  const instance: Instance = { ...template.instance, scenario, targets: template.instance.targets.map((t) => ({ ...t, maxUntrustedShare: limitOf.get(t.id)! })) };
+  const instance: Instance = {
+    ...template.instance,
+    scenario,
+    targets: template.instance.targets.map((t) => ({ ...t, maxUntrustedShare: limitOf.get(t.id)! })),
+  };
   return { instance, model };
 }
 

@@ -7,7 +7,19 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ExplainedComparisonSchema, ExplainRequestSchema, AlternativesRequestSchema, AlternativesSchema, AnalysisParamsSchema, AnalysisQuerySchema, DisruptionSchema, FrontierRequestSchema, FrontierSchema, StressTestRequestSchema, StressTestSchema } from '../schemas/analysis.js';
+import {
+  ExplainedComparisonSchema,
+  ExplainRequestSchema,
+  AlternativesRequestSchema,
+  AlternativesSchema,
+  AnalysisParamsSchema,
+  AnalysisQuerySchema,
+  DisruptionSchema,
+  FrontierRequestSchema,
+  FrontierSchema,
+  StressTestRequestSchema,
+  StressTestSchema,
+} from '../schemas/analysis.js';
 import { IdSchema } from '../data/schema.js';
 import { libraryFor } from '../analysis/disruption-library.js';
 import { examples } from '../schemas/examples/common.js';
@@ -85,38 +97,53 @@ function registerKind<Req extends z.ZodType>(app: Parameters<FastifyPluginAsyncZ
     finishedAt: examples.ids.time,
     links: { self: `${spec.path}/${exampleAnalysisId}`, markdown: `${spec.path}/${exampleAnalysisId}?format=markdown`, groups: [] },
   };
-  const running = { ...example, status: 'running', result: null, finishedAt: null, progress: { solvesPlanned: 2, solvesSubmitted: 2, solvesFinished: 0, fraction: 0 } };
+  const running = {
+    ...example,
+    status: 'running',
+    result: null,
+    finishedAt: null,
+    progress: { solvesPlanned: 2, solvesSubmitted: 2, solvesFinished: 0, fraction: 0 },
+  };
   const tags = ['analyses'];
   const params = AnalysisParamsSchema;
   const badId = [{ path: 'id', in: 'params' as const, message: 'an id is a UUID' }];
   const self = `${spec.path}/${exampleAnalysisId}`;
 
-  if (spec.post !== false) app.post(
-    spec.path,
-    {
-      schema: {
-        tags,
-        operationId: `create${spec.operation}`,
-        summary: spec.summary,
-        description: `${spec.description} Answers 202 with the analysis (poll its \`links.self\`); its member solves are jobs with stored scenarios and portfolios, listed in \`members\`.`,
-        body: json(spec.request, spec.requestExample, `The ${spec.noun} to run.`),
-        response: {
-          202: json(spec.resource, running, `The ${spec.noun}, started.`),
-          400: problems.badRequest(spec.path, [{ path: 'scenarioId', in: 'body', message: 'a scenario id is 64 lower-case hex digits (a SHA-256)' }]),
-          413: problems.tooLarge(spec.path),
-          415: problems.unsupportedMediaType(spec.path),
-          422: problems.unprocessable(spec.path, [{ ...spec.badField, in: 'body' }], 'The request cannot be run (each field is named); nothing was started.', `the ${spec.noun} request cannot be run: ${spec.badField.path}`),
-          503: problems.unavailable(spec.path),
+  if (spec.post !== false)
+    app.post(
+      spec.path,
+      {
+        schema: {
+          tags,
+          operationId: `create${spec.operation}`,
+          summary: spec.summary,
+          description: `${spec.description} Answers 202 with the analysis (poll its \`links.self\`); its member solves are jobs with stored scenarios and portfolios, listed in \`members\`.`,
+          body: json(spec.request, spec.requestExample, `The ${spec.noun} to run.`),
+          response: {
+            202: json(spec.resource, running, `The ${spec.noun}, started.`),
+            400: problems.badRequest(spec.path, [{ path: 'scenarioId', in: 'body', message: 'a scenario id is 64 lower-case hex digits (a SHA-256)' }]),
+            413: problems.tooLarge(spec.path),
+            415: problems.unsupportedMediaType(spec.path),
+            422: problems.unprocessable(
+              spec.path,
+              [{ ...spec.badField, in: 'body' }],
+              'The request cannot be run (each field is named); nothing was started.',
+              `the ${spec.noun} request cannot be run: ${spec.badField.path}`,
+            ),
+            503: problems.unavailable(spec.path),
+          },
         },
       },
-    },
-    async (request, reply) => {
-      const plan = await spec.plan(app as unknown as FastifyInstance, request.body as z.infer<Req>);
-      const started = await app.services.analyses.start(plan);
-      const view = await analysisView(app as unknown as FastifyInstance, started, spec.path);
-      return reply.code(202).header('location', view.links.self).send(view as never);
-    },
-  );
+      async (request, reply) => {
+        const plan = await spec.plan(app as unknown as FastifyInstance, request.body as z.infer<Req>);
+        const started = await app.services.analyses.start(plan);
+        const view = await analysisView(app as unknown as FastifyInstance, started, spec.path);
+        return reply
+          .code(202)
+          .header('location', view.links.self)
+          .send(view as never);
+      },
+    );
 
   app.get(
     `${spec.path}/:id`,
@@ -145,7 +172,9 @@ function registerKind<Req extends z.ZodType>(app: Parameters<FastifyPluginAsyncZ
       if (request.query.format === 'markdown') {
         const scenario = await app.services.scenarios.get(stored.scenarioId).catch(() => null);
         const header: AnalysisHeader = { title: spec.summary, id: stored.id, status: stored.status, ...(scenario ? { scenarioName: scenario.name } : {}) };
-        const body = stored.result ? spec.markdown(stored.result as never, header) : `# ${spec.summary}\n\nAnalysis ${stored.id} is ${stored.status}${stored.error ? `: ${stored.error.message}` : ''}.\n`;
+        const body = stored.result
+          ? spec.markdown(stored.result as never, header)
+          : `# ${spec.summary}\n\nAnalysis ${stored.id} is ${stored.status}${stored.error ? `: ${stored.error.message}` : ''}.\n`;
         return reply.type('text/markdown; charset=utf-8').send(body);
       }
       return reply.send((await analysisView(app as unknown as FastifyInstance, stored, spec.path)) as never);
@@ -162,14 +191,19 @@ function registerKind<Req extends z.ZodType>(app: Parameters<FastifyPluginAsyncZ
         description: 'Every member solve still queued or running is cancelled (a running one is stopped). Cancelling a cancelled analysis is a no-op.',
         params,
         response: {
-          200: json(spec.resource, { ...running, status: 'cancelled', error: { code: 'cancelled', message: 'cancelled by a DELETE request' }, finishedAt: examples.ids.time }, `The ${spec.noun}, now cancelled.`),
+          200: json(
+            spec.resource,
+            { ...running, status: 'cancelled', error: { code: 'cancelled', message: 'cancelled by a DELETE request' }, finishedAt: examples.ids.time },
+            `The ${spec.noun}, now cancelled.`,
+          ),
           400: problems.badRequest(`${spec.path}/42`, badId),
           404: problems.notFound(self, spec.noun),
           409: problems.conflict(self, `analysis '${exampleAnalysisId}' already finished (done); there is nothing to cancel`),
         },
       },
     },
-    async (request) => (await analysisView(app as unknown as FastifyInstance, await app.services.analyses.cancel(request.params.id, spec.kind), spec.path)) as never,
+    async (request) =>
+      (await analysisView(app as unknown as FastifyInstance, await app.services.analyses.cancel(request.params.id, spec.kind), spec.path)) as never,
   );
 }
 
@@ -177,7 +211,21 @@ export const exampleFrontierResult = {
   targets: ['quad_magnets_2030'],
   method: 'in_place' as const,
   points: [
-    { limit: 0.5, label: 'limit=0.5', status: 'optimal', totalCostUsd: 39.68e9, costPerPointUsd: null, bindingTargets: [], shortfallT: 0, bindingLimits: [], newlyBinding: [], buildsEntering: [], buildsLeaving: [], portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
+    {
+      limit: 0.5,
+      label: 'limit=0.5',
+      status: 'optimal',
+      totalCostUsd: 39.68e9,
+      costPerPointUsd: null,
+      bindingTargets: [],
+      shortfallT: 0,
+      bindingLimits: [],
+      newlyBinding: [],
+      buildsEntering: [],
+      buildsLeaving: [],
+      portfolioId: examples.ids.portfolio,
+      jobId: examples.ids.job,
+    },
     {
       limit: 0.3,
       label: 'limit=0.3',
@@ -219,7 +267,11 @@ export const exampleExplainResult = {
   },
 };
 
-export const planDeps = (instance: FastifyInstance) => ({ scenarios: instance.services.scenarios, datasets: instance.services.datasets.provider, portfolios: instance.services.store.portfolios });
+export const planDeps = (instance: FastifyInstance) => ({
+  scenarios: instance.services.scenarios,
+  datasets: instance.services.datasets.provider,
+  portfolios: instance.services.store.portfolios,
+});
 
 export const exampleStressResult = {
   members: ['US', 'JP', 'IN', 'AU'],
@@ -266,7 +318,11 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "A dataset's library of named disruptions for stress tests",
         querystring: z.object({ datasetId: IdSchema.default('quad-2026') }).strict(),
         response: {
-          200: json(z.object({ datasetId: z.string(), items: z.array(DisruptionSchema) }), { datasetId: 'quad-2026', items: [] }, 'The library (empty for a dataset without one).'),
+          200: json(
+            z.object({ datasetId: z.string(), items: z.array(DisruptionSchema) }),
+            { datasetId: 'quad-2026', items: [] },
+            'The library (empty for a dataset without one).',
+          ),
           400: problems.badRequest('/disruptions', [{ path: 'datasetId', in: 'query', message: 'Invalid string' }]),
         },
       },
@@ -320,8 +376,28 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
           slack: 0.05,
           maxTotalCostUsd: 41.66e9,
           optimumValue: 0,
-          min: { value: 0, numerator: 0, denominator: 16527, totalCostUsd: 39.68e9, status: 'optimal', iterations: 1, converged: true, portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
-          max: { value: 0.62, numerator: 10000, denominator: 16130, totalCostUsd: 41.66e9, status: 'optimal', iterations: 4, converged: true, portfolioId: examples.ids.portfolio, jobId: examples.ids.job },
+          min: {
+            value: 0,
+            numerator: 0,
+            denominator: 16527,
+            totalCostUsd: 39.68e9,
+            status: 'optimal',
+            iterations: 1,
+            converged: true,
+            portfolioId: examples.ids.portfolio,
+            jobId: examples.ids.job,
+          },
+          max: {
+            value: 0.62,
+            numerator: 10000,
+            denominator: 16130,
+            totalCostUsd: 41.66e9,
+            status: 'optimal',
+            iterations: 4,
+            converged: true,
+            portfolioId: examples.ids.portfolio,
+            jobId: examples.ids.job,
+          },
         },
       ],
     },

@@ -43,7 +43,11 @@ export const comparisonRoutes: FastifyPluginAsyncZod = async (app) => {
               error: null,
               createdAt: examples.ids.time,
               finishedAt: null,
-              links: { self: '/comparisons/6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', markdown: '/comparisons/6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b?format=markdown', groups: [] },
+              links: {
+                self: '/comparisons/6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+                markdown: '/comparisons/6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b?format=markdown',
+                groups: [],
+              },
             },
             'With `attribution`: the explained comparison, started (poll `links.self`).',
           ),
@@ -61,10 +65,17 @@ export const comparisonRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       if (!request.body.attribution) return app.services.portfolios.compare(request.body.portfolioIds);
-      const plan = await explainPlan(planDeps(app as never), { portfolioIds: request.body.portfolioIds, attribution: request.body.attribution, options: request.body.options });
+      const plan = await explainPlan(planDeps(app as never), {
+        portfolioIds: request.body.portfolioIds,
+        attribution: request.body.attribution,
+        options: request.body.options,
+      });
       const started = await app.services.analyses.start(plan);
       const view = await analysisView(app as never, started, '/comparisons');
-      return reply.code(202).header('location', view.links.self).send(view as never);
+      return reply
+        .code(202)
+        .header('location', view.links.self)
+        .send(view as never);
     },
   );
 };

@@ -6,7 +6,10 @@ import { CalibrationReportSchema } from '../schemas/calibration.js';
 import { json, problems } from './docs.js';
 import { links } from './views.js';
 
-const cite = { source: [{ title: 'USGS Mineral Commodity Summaries 2025', url: 'https://pubs.usgs.gov/periodicals/mcs2025/mcs2025-rare-earths.pdf' }], estimate: false };
+const cite = {
+  source: [{ title: 'USGS Mineral Commodity Summaries 2025', url: 'https://pubs.usgs.gov/periodicals/mcs2025/mcs2025-rare-earths.pdf' }],
+  estimate: false,
+};
 
 const exampleDataset = {
   meta: {
@@ -98,7 +101,7 @@ export const datasetRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['datasets'],
         operationId: 'getDatasetCalibration',
-        summary: "Does the dataset reproduce the observed years? Each modelled figure beside its published value, band and source",
+        summary: 'Does the dataset reproduce the observed years? Each modelled figure beside its published value, band and source',
         description:
           'Solves the observed years of the dataset (those of its calibration figures) with existing and committed capacity only and no targets, ' +
           'and compares each modelled figure with its published value and the band chosen from the spread of the sources. Computed once per dataset, off the event loop.',
@@ -132,7 +135,9 @@ export const datasetRoutes: FastifyPluginAsyncZod = async (app) => {
             },
             'The calibration table.',
           ),
-          400: problems.badRequest('/datasets/bad id/calibration', [{ path: 'id', in: 'params', message: 'ids may only contain letters, digits, "_", "." and "-"' }]),
+          400: problems.badRequest('/datasets/bad id/calibration', [
+            { path: 'id', in: 'params', message: 'ids may only contain letters, digits, "_", "." and "-"' },
+          ]),
           404: problems.notFound('/datasets/nope/calibration', 'dataset'),
         },
       },

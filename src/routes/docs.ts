@@ -26,21 +26,25 @@ export function json<T extends z.ZodType>(schema: T, example: unknown, descripti
 export const problems = {
   badRequest: (instance: string, errors: FieldErrors, description = 'The request is malformed; `errors` names each failing field.') =>
     problem(400, description, exampleProblem('validation', `the request is not valid: ${errors.map((e) => e.path).join(', ')}`, instance, errors)),
-  notFound: (instance: string, what: string) =>
-    problem(404, `No ${what} with this id.`, exampleProblem('not-found', `${what} '…' does not exist`, instance)),
+  notFound: (instance: string, what: string) => problem(404, `No ${what} with this id.`, exampleProblem('not-found', `${what} '…' does not exist`, instance)),
   tooLarge: (instance: string) =>
     problem(413, 'The body is larger than 1 MiB.', exampleProblem('payload-too-large', 'the request body is larger than the 1 MiB limit', instance)),
   unsupportedMediaType: (instance: string) =>
     problem(415, 'The body is not JSON.', exampleProblem('unsupported-media-type', 'send the body as application/json', instance)),
-  unprocessable: (instance: string, errors: FieldErrors, description: string, detail = `the scenario does not fit its dataset: ${errors.map((e) => e.path).join(', ')}`) =>
-    problem(422, description, exampleProblem('unknown-reference', detail, instance, errors)),
+  unprocessable: (
+    instance: string,
+    errors: FieldErrors,
+    description: string,
+    detail = `the scenario does not fit its dataset: ${errors.map((e) => e.path).join(', ')}`,
+  ) => problem(422, description, exampleProblem('unknown-reference', detail, instance, errors)),
   unavailable: (instance: string) =>
     problem(
       503,
       'The solve queue is full (or the service is shutting down); retry after the `Retry-After` seconds.',
       exampleProblem('unavailable', 'the solve queue is full; try again later', instance),
     ),
-  conflict: (instance: string, detail: string) => problem(409, 'The resource is in a state that does not allow this.', exampleProblem('conflict', detail, instance)),
+  conflict: (instance: string, detail: string) =>
+    problem(409, 'The resource is in a state that does not allow this.', exampleProblem('conflict', detail, instance)),
 };
 
 type Json = Record<string, unknown>;
@@ -150,7 +154,8 @@ export function requestDefaultsAsDescriptions<T>(document: T): T {
   const paths = (doc.paths ?? {}) as Record<string, Record<string, Json>>;
   for (const operations of Object.values(paths)) {
     for (const operation of Object.values(operations)) {
-      for (const entry of Object.values((((operation.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>))) defaultsToDescriptions(entry.schema);
+      for (const entry of Object.values(((operation.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>))
+        defaultsToDescriptions(entry.schema);
       for (const parameter of (operation.parameters ?? []) as Json[]) {
         if (parameter.schema && typeof parameter.schema === 'object' && 'default' in (parameter.schema as Json)) {
           defaultsToDescriptions(parameter.schema);
@@ -194,7 +199,16 @@ export function declareResponseHeaders<T>(document: T): T {
 /** The API key scheme: optional on loopback, required beyond it (see README, "Beyond loopback"). */
 export function declareSecurity<T>(document: T): T {
   const doc = document as Json & { components?: Json };
-  doc.components = { ...(doc.components ?? {}), securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `npm run keys -- create`; required when the service listens beyond loopback (HOST not 127.0.0.1), not on loopback.' } } };
+  doc.components = {
+    ...(doc.components ?? {}),
+    securitySchemes: {
+      apiKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'An API key from `npm run keys -- create`; required when the service listens beyond loopback (HOST not 127.0.0.1), not on loopback.',
+      },
+    },
+  };
   doc.security = [{}, { apiKey: [] }];
   return document;
 }

@@ -58,9 +58,9 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
           summary: `The model this portfolio solved, as ${FORMAT_NAMES[format]}`,
           description:
             `The linear model rebuilt from the portfolio's scenario with the solver options its job ran with, as ${FORMAT_NAMES[format]} ` +
-            'for any external solver. Rows and columns keep the model\'s names (`ship[ndpr_oxide,trusted,AU,US,2030]` is written ' +
+            "for any external solver. Rows and columns keep the model's names (`ship[ndpr_oxide,trusted,AU,US,2030]` is written " +
             '`ship(ndpr_oxide,trusted,AU,US,2030)`; any other character outside letters, digits and `_ . ,` as `%HH`), the same ' +
-            'in the LP and the MPS file; the objective `total_cost` is minimised and its optimum is the portfolio\'s `totalCostUsd`. ' +
+            "in the LP and the MPS file; the objective `total_cost` is minimised and its optimum is the portfolio's `totalCostUsd`. " +
             'The comment lines at the top name the portfolio, the scenario, the solver options and the stored objective. ' +
             '409 when the model can no longer be rebuilt as it was solved (its dataset changed or is gone).',
           params: PortfolioParamsSchema,
@@ -71,7 +71,10 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
             },
             400: problems.badRequest(`/portfolios/42/model.${format}`, badId),
             404: problems.notFound(instance, 'portfolio'),
-            409: problems.conflict(instance, "the model rebuilt from the scenario differs from the one solved: the dataset 'quad-2026' changed since; solve the scenario again"),
+            409: problems.conflict(
+              instance,
+              "the model rebuilt from the scenario differs from the one solved: the dataset 'quad-2026' changed since; solve the scenario again",
+            ),
             503: problem(
               503,
               'Too many model exports are running (or the service is shutting down); retry after the `Retry-After` seconds.',

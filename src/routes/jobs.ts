@@ -41,7 +41,13 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         response: {
           200: json(
             JobSchema,
-            { ...exampleJob, status: 'cancelled', progress: { phase: 'finished', fraction: 1 }, error: { code: 'cancelled', message: 'cancelled by a DELETE /jobs request' }, finishedAt: examples.ids.time },
+            {
+              ...exampleJob,
+              status: 'cancelled',
+              progress: { phase: 'finished', fraction: 1 },
+              error: { code: 'cancelled', message: 'cancelled by a DELETE /jobs request' },
+              finishedAt: examples.ids.time,
+            },
             'The job, now cancelled.',
           ),
           400: problems.badRequest('/jobs/42', badId),

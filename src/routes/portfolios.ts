@@ -79,7 +79,9 @@ export const portfolioRoutes: FastifyPluginAsyncZod = async (app) => {
     // Sent as the stored text: Fastify does not serialise a string with a JSON content type again,
     // so the typed reply is told the text stands for the record.
     async (request, reply) =>
-      reply.type('application/json; charset=utf-8').send(portfolioRecordJson(await app.services.portfolios.getRaw(request.params.id)) as unknown as PortfolioRecord),
+      reply
+        .type('application/json; charset=utf-8')
+        .send(portfolioRecordJson(await app.services.portfolios.getRaw(request.params.id)) as unknown as PortfolioRecord),
   );
 
   app.get(

@@ -13,7 +13,9 @@ export const ReportQuerySchema = z
     format: z
       .enum(['json', 'markdown'])
       .default('json')
-      .describe('`json`. `markdown` is kept for existing links and answers `text/markdown` like `GET /portfolios/{id}/report.md`, which generated clients should use.'),
+      .describe(
+        '`json`. `markdown` is kept for existing links and answers `text/markdown` like `GET /portfolios/{id}/report.md`, which generated clients should use.',
+      ),
   })
   .strict();
 
@@ -96,7 +98,9 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         response: {
           200: {
             description: 'The report in Markdown.',
-            content: { 'text/markdown': { schema: z.string().meta({ examples: ['# Story 1\n\nStatus: **optimal**. Total discounted cost: **19.09 bn USD**.\n'] }) } },
+            content: {
+              'text/markdown': { schema: z.string().meta({ examples: ['# Story 1\n\nStatus: **optimal**. Total discounted cost: **19.09 bn USD**.\n'] }) },
+            },
           },
           400: problems.badRequest(`/portfolios/not-a-uuid/report.md`, [{ path: 'id', in: 'params', message: 'a portfolio id is a UUID' }]),
           404: problems.notFound(`/portfolios/${id}/report.md`, 'portfolio (or its report)'),

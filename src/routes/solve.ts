@@ -39,7 +39,9 @@ function endedWithoutPortfolio(job: StoredJob): HttpProblem {
   const headers = { location: links.job(job.id) };
   const why = job.error ? `${job.error.code}: ${job.error.message}` : job.status;
   if (job.status === 'cancelled' && job.error?.code === 'shutdown') {
-    return new HttpProblem('unavailable', `job '${job.id}' was cancelled as the service shut down (${why}); solve again`, { headers: { ...headers, 'retry-after': '30' } });
+    return new HttpProblem('unavailable', `job '${job.id}' was cancelled as the service shut down (${why}); solve again`, {
+      headers: { ...headers, 'retry-after': '30' },
+    });
   }
   if (job.status === 'cancelled') return new HttpProblem('job-cancelled', `job '${job.id}' was cancelled (${why})`, { headers });
   return new HttpProblem('solve-failed', `job '${job.id}' failed (${why})`, { headers });

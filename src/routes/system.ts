@@ -54,7 +54,13 @@ export const systemRoutes: FastifyPluginAsyncZod = async (app) => {
         response: {
           200: json(
             VersionSchema,
-            { name: 'allied-midstream-planner', version: '0.1.0', node: 'v20.20.2', solvers: { highs: '1.15.1', 'javascript-lp-solver': '1.0.3' }, datasets: ['quad-2026'] },
+            {
+              name: 'allied-midstream-planner',
+              version: '0.1.0',
+              node: 'v20.20.2',
+              solvers: { highs: '1.15.1', 'javascript-lp-solver': '1.0.3' },
+              datasets: ['quad-2026'],
+            },
             'Versions.',
           ),
         },

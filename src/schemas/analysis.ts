@@ -61,8 +61,12 @@ export const FrontierPointSchema = z.object({
     .describe('(cost here − cost at the previous, looser point) / (limit difference in percentage points): USD per point of independence on this step.'),
   bindingTargets: z.array(BindingTargetSchema).describe('Swept targets whose untrusted share is at the limit (within 1e-6), with the years.'),
   shortfallT: z.number().describe('Untrusted tonnes above the limits of the swept targets (soft targets: priced, not met).'),
-  bindingLimits: z.array(z.string()).describe('Other limits that bind in this solve (capacity, maximum size, feed, budgets), from its report, largest marginal value first (at most 8).'),
-  newlyBinding: z.array(z.string()).describe('Limits that bind here but not at the previous (looser) point, largest marginal value first (at most 8): what the step runs into.'),
+  bindingLimits: z
+    .array(z.string())
+    .describe('Other limits that bind in this solve (capacity, maximum size, feed, budgets), from its report, largest marginal value first (at most 8).'),
+  newlyBinding: z
+    .array(z.string())
+    .describe('Limits that bind here but not at the previous (looser) point, largest marginal value first (at most 8): what the step runs into.'),
   buildsEntering: z.array(BuildChangeSchema).describe('Plants whose total new capacity grew against the previous point.'),
   buildsLeaving: z.array(BuildChangeSchema).describe('Plants whose total new capacity shrank against the previous point.'),
   portfolioId: z.string().nullable(),
@@ -115,7 +119,10 @@ export const DisruptionSchema = z
     products: z.array(IdSchema).optional(),
     plants: z.array(IdSchema).optional(),
     countries: z.array(IdSchema).optional(),
-    lane: z.object({ from: IdSchema, to: IdSchema, products: z.array(IdSchema).optional() }).strict().optional(),
+    lane: z
+      .object({ from: IdSchema, to: IdSchema, products: z.array(IdSchema).optional() })
+      .strict()
+      .optional(),
     usdPerT: z.number().min(0).optional(),
     factor: z.number().min(0).optional(),
   })
@@ -157,13 +164,18 @@ export const DisruptionOutcomeSchema = z.object({
   durationYears: z.number().int().describe('The disruption’s years inside the horizon: the time-to-recover of the disrupted node.'),
   status: z.string(),
   totalCostUsd: z.number().nullable(),
-  extraCostUsd: z.number().nullable().describe('Against the same fixed portfolio without the disruption (discounted USD 2026; includes the unserved-demand penalty).'),
+  extraCostUsd: z
+    .number()
+    .nullable()
+    .describe('Against the same fixed portfolio without the disruption (discounted USD 2026; includes the unserved-demand penalty).'),
   unservedT: z.number().describe('Demand unserved beyond the undisrupted run, t.'),
   unserved: z.array(z.object({ country: z.string(), year: z.number().int(), tonnes: z.number() })).describe('By market and year, beyond the undisrupted run.'),
   dependency: z.array(
     z.object({
       target: z.string(),
-      points: z.array(z.object({ year: z.number().int(), limit: z.number().nullable(), share: z.number().nullable(), undisruptedShare: z.number().nullable() })),
+      points: z.array(
+        z.object({ year: z.number().int(), limit: z.number().nullable(), share: z.number().nullable(), undisruptedShare: z.number().nullable() }),
+      ),
     }),
   ),
   members: z.array(MemberResilienceSchema),
@@ -188,7 +200,14 @@ export const StressTestResultSchema = z.object({
   members: z.array(z.string()).describe('The countries scored.'),
   portfolios: z.array(PortfolioResilienceSchema),
   sideBySide: z
-    .array(z.object({ disruption: z.string(), scores: z.array(z.number().nullable()), extraCostUsd: z.array(z.number().nullable()), unservedT: z.array(z.number()) }))
+    .array(
+      z.object({
+        disruption: z.string(),
+        scores: z.array(z.number().nullable()),
+        extraCostUsd: z.array(z.number().nullable()),
+        unservedT: z.array(z.number()),
+      }),
+    )
     .nullable()
     .describe('With `compareWith`: per disruption, the two portfolios’ values in request order.'),
 });
@@ -224,7 +243,11 @@ export const AlternativesRequestSchema = z
     scenarioId: ScenarioId,
     slacks: z.array(z.number()).min(1).max(10).describe('Cost slacks ε: plans within (1 + ε) × the least cost, e.g. [0.02, 0.05, 0.1].'),
     quantities: z.array(AlternativeQuantitySchema).min(1).max(20),
-    senses: z.array(z.enum(['min', 'max'])).min(1).optional().describe('Default both.'),
+    senses: z
+      .array(z.enum(['min', 'max']))
+      .min(1)
+      .optional()
+      .describe('Default both.'),
     maxIterations: z.number().int().min(1).max(20).optional().describe('Most solves per extreme of a share (Dinkelbach iterations, default 6).'),
     options: MemberOptionsSchema.optional(),
   })
@@ -277,7 +300,9 @@ export const ExplainResultSchema = z.object({
   method: z.enum(['shapley', 'one_at_a_time']),
   storedDifferenceUsd: z.number().nullable().describe('Second stored portfolio’s cost − first’s.'),
   solves: z.number().int(),
-  members: z.array(z.object({ changes: z.array(z.number().int()), totalCostUsd: z.number().nullable(), portfolioId: z.string().nullable() })).describe('Each subset of changes solved (1-based change numbers).'),
+  members: z
+    .array(z.object({ changes: z.array(z.number().int()), totalCostUsd: z.number().nullable(), portfolioId: z.string().nullable() }))
+    .describe('Each subset of changes solved (1-based change numbers).'),
   beforeCostUsd: z.number().nullable().describe('The first scenario re-solved (no change applied).'),
   afterCostUsd: z.number().nullable().describe('The first scenario with every change applied, re-solved.'),
   totalDifferenceUsd: z.number().nullable().describe('afterCostUsd − beforeCostUsd: what the parts add up to.'),
@@ -289,7 +314,9 @@ export type ExplainResult = z.infer<typeof ExplainResultSchema>;
 
 export const ExplainedComparisonResultSchema = z.object({
   inputDifference: z.array(InputChangeSchema),
-  costDifference: z.array(z.object({ category: z.string(), beforeUsd: z.number().nullable(), afterUsd: z.number().nullable(), deltaUsd: z.number().nullable() })),
+  costDifference: z.array(
+    z.object({ category: z.string(), beforeUsd: z.number().nullable(), afterUsd: z.number().nullable(), deltaUsd: z.number().nullable() }),
+  ),
   decisionDifference: z.array(z.unknown()).describe('The builds that differ (as `buildDifferences` of a comparison).'),
   attribution: ExplainResultSchema,
 });
@@ -337,7 +364,11 @@ const analysisResource = <R extends z.ZodType, Q extends z.ZodType>(kind: z.infe
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     createdAt: z.string(),
     finishedAt: z.string().nullable(),
-    links: z.object({ self: z.string(), markdown: z.string(), groups: z.array(z.string()).describe('The group jobs of the member solves (DELETE on the analysis cancels them).') }),
+    links: z.object({
+      self: z.string(),
+      markdown: z.string(),
+      groups: z.array(z.string()).describe('The group jobs of the member solves (DELETE on the analysis cancels them).'),
+    }),
   });
 
 export const FrontierSchema = analysisResource('frontier', FrontierRequestSchema, FrontierResultSchema);

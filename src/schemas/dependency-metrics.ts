@@ -25,7 +25,10 @@ export const DependencyMetricPointSchema = z.object({
   exportsT: z.number().describe('Shipped from the bloc to countries outside it.'),
   netImportsT: z.number(),
   apparentConsumptionT: z.number().describe('USGS: production + imports − exports (no stock changes in the model).'),
-  netImportReliancePct: z.number().nullable().describe('USGS: 100 · net imports / apparent consumption; negative for a net exporter; null without apparent consumption.'),
+  netImportReliancePct: z
+    .number()
+    .nullable()
+    .describe('USGS: 100 · net imports / apparent consumption; negative for a net exporter; null without apparent consumption.'),
   netExporter: z.boolean(),
   usgsNotation: z.string().describe('As USGS tables print it: "E" (net exporter), "NA" (no apparent consumption) or the rounded percentage.'),
   suppliers: z.array(SupplierShareSchema).describe('Supplying countries, largest first.'),

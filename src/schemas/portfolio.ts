@@ -33,7 +33,10 @@ export const BuildSchema = z.object({
 export const DependencyPointSchema = z.object({
   year: z.number().int(),
   limit: z.number().nullable().describe('Maximum untrusted share in this year (null before the target applies).'),
-  baselineShare: z.number().nullable().describe('Untrusted share in the target-free world with existing and committed capacity only (no new builds, no targets).'),
+  baselineShare: z
+    .number()
+    .nullable()
+    .describe('Untrusted share in the target-free world with existing and committed capacity only (no new builds, no targets).'),
   portfolioShare: z.number().nullable(),
   consumptionT: z.number(),
   untrustedT: z.number(),
@@ -52,7 +55,11 @@ export const DependencyTrajectorySchema = z.object({
 });
 
 export const FlowSchema = z.object({
-  kind: z.enum(['feed', 'ship', 'buy', 'sell']).describe("feed: concentrate (the dataset's feed) to a plant of its feed stage (separation in quad-2026); ship: between countries; buy: from the rival; sell: to the rest of the world (to = 'WORLD')."),
+  kind: z
+    .enum(['feed', 'ship', 'buy', 'sell'])
+    .describe(
+      "feed: concentrate (the dataset's feed) to a plant of its feed stage (separation in quad-2026); ship: between countries; buy: from the rival; sell: to the rest of the world (to = 'WORLD').",
+    ),
   product: z.string(),
   origin: z.enum(['trusted', 'untrusted']),
   from: z.string(),
@@ -86,7 +93,7 @@ export const ContractUseSchema = z.object({
   shortfallT: z.number().describe('Firm volume not delivered (a priced, reported breach), t.'),
   floorUsdPerT: z.number().nullable(),
   rivalPriceUsdPerT: z.number().nullable(),
-  floorPaymentUsd: z.number().describe("max(0, floor − rival price) × covered tonnes, nominal USD: public cost paid by the payer."),
+  floorPaymentUsd: z.number().describe('max(0, floor − rival price) × covered tonnes, nominal USD: public cost paid by the payer.'),
   supportPaymentUsd: z.number().describe('Per-tonne support × covered tonnes, nominal USD.'),
   presentValueUsd: z.number().describe('Floor and support payments discounted to the horizon start (USD 2026 present value).'),
   payer: z.string().nullable(),
@@ -140,14 +147,19 @@ export const FloorPlantSchema = z.object({
   unviablePvUsd: z.number().describe('Loss left after the most the bounds and envelopes allow (present value): > 0 means not viable.'),
   capexOnly: z.object({ grantPvUsd: z.number(), unviablePvUsd: z.number(), viable: z.boolean() }).describe('The same plant with capex grants only.'),
   contractPvUsd: z.number().describe("Payments of the plant's existing contracts (floors, per-tonne support), present value."),
-  neededWithoutContractsPvUsd: z.number().nullable().describe('Contract plants only: support and grants the plant would need without its contracts, present value (the contract priced the same way).'),
+  neededWithoutContractsPvUsd: z
+    .number()
+    .nullable()
+    .describe('Contract plants only: support and grants the plant would need without its contracts, present value (the contract priced the same way).'),
 });
 
 export const FloorsReportSchema = z.object({
   status: z.string(),
   publicCostPvUsd: z.number().describe('Grants + per-tonne support chosen, present value (USD 2026), on top of existing contracts.'),
   unviablePlants: z.array(z.string()),
-  capexOnly: z.object({ publicCostPvUsd: z.number(), unviablePlants: z.array(z.string()) }).describe('Grants only: what they cost and which plants they cannot keep alive.'),
+  capexOnly: z
+    .object({ publicCostPvUsd: z.number(), unviablePlants: z.array(z.string()) })
+    .describe('Grants only: what they cost and which plants they cannot keep alive.'),
   contractsPvUsd: z.number().describe("Existing contracts' payments counted as the plants' revenue, present value."),
   plants: z.array(FloorPlantSchema),
 });
@@ -171,7 +183,7 @@ export const StockpileCoverSchema = z.object({
   year: z.number().int(),
   stockT: z.number().describe('Stock carried into the year (end of the previous year), t.'),
   consumptionT: z.number().describe("The members' consumption of the product in the year (the member's own for a national reserve), t."),
-  monthsOfCover: z.number().nullable().describe('12 × stock carried in / consumption: months the stock would supply at this year\'s rate.'),
+  monthsOfCover: z.number().nullable().describe("12 × stock carried in / consumption: months the stock would supply at this year's rate."),
 });
 
 export const RecyclingYearSchema = z.object({
@@ -195,8 +207,13 @@ export const PortfolioSchema = z.object({
   feasible: z
     .boolean()
     .optional()
-    .describe('True when builds and flows are a feasible plan: `optimal`, or `time_limit` with the best plan HiGHS found by then (absent on portfolios stored before it was reported).'),
-  provenOptimal: z.boolean().optional().describe('False for a plan found at a time, node or gap limit: `totalCostUsd` is an upper bound on the optimum, `bestBoundUsd` a lower bound.'),
+    .describe(
+      'True when builds and flows are a feasible plan: `optimal`, or `time_limit` with the best plan HiGHS found by then (absent on portfolios stored before it was reported).',
+    ),
+  provenOptimal: z
+    .boolean()
+    .optional()
+    .describe('False for a plan found at a time, node or gap limit: `totalCostUsd` is an upper bound on the optimum, `bestBoundUsd` a lower bound.'),
   bestBoundUsd: z
     .number()
     .nullable()

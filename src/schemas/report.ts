@@ -17,7 +17,9 @@ export const TargetPointCostSchema = z.object({
   tightenUsd: z
     .number()
     .nullable()
-    .describe('Present-value USD the plan costs more with the limit one whole percentage point lower in every year it applies (a re-solve); null when that is infeasible or the limit is 0.'),
+    .describe(
+      'Present-value USD the plan costs more with the limit one whole percentage point lower in every year it applies (a re-solve); null when that is infeasible or the limit is 0.',
+    ),
   tightenedStatus: z.string().nullable().describe('Status of that re-solve (null: not run).'),
   loosenUsd: z.number().nullable().describe('Present-value USD saved with the limit one whole point higher in every year (a re-solve); null at a limit of 1.'),
   loosenedStatus: z.string().nullable(),
@@ -49,17 +51,28 @@ const MarginalBase = z.object({
 });
 
 export const MarginalValuesSchema = z.object({
-  feedstock: z.array(MarginalBase.extend({ source: z.string(), valueUsdPerT: z.number().describe('Cost saved by one more unit of feed (the dataset\'s meta.chain.feedUnit: t TREO in quad-2026) of this source in this year (≥ 0).') })),
+  feedstock: z.array(
+    MarginalBase.extend({
+      source: z.string(),
+      valueUsdPerT: z
+        .number()
+        .describe("Cost saved by one more unit of feed (the dataset's meta.chain.feedUnit: t TREO in quad-2026) of this source in this year (≥ 0)."),
+    }),
+  ),
   budgets: z.array(
     MarginalBase.extend({
       funder: z.string(),
       valueUsdPerUsd: z
         .number()
-        .describe('Present-value USD of cost saved per extra nominal USD in this envelope (≥ 0): envelopes are written, and spent, in nominal USD of their years.'),
+        .describe(
+          'Present-value USD of cost saved per extra nominal USD in this envelope (≥ 0): envelopes are written, and spent, in nominal USD of their years.',
+        ),
       valuePvUsdPerPvUsd: z
         .number()
         .nullable()
-        .describe('The same per present-value USD of envelope (a yearly envelope: valueUsdPerUsd / discount factor of its year); null for a total over several years.'),
+        .describe(
+          'The same per present-value USD of envelope (a yearly envelope: valueUsdPerUsd / discount factor of its year); null for a total over several years.',
+        ),
       envelopeUnit: z.literal('nominal USD').describe('Unit of `limit` and `activity`.'),
     }),
   ),
@@ -68,7 +81,11 @@ export const MarginalValuesSchema = z.object({
       target: z.string(),
       consumptionT: z.number(),
       costUsdPerT: z.number().describe('Extra cost per tonne less untrusted content allowed (≥ 0).'),
-      costUsdPerPoint: z.number().describe('Extra cost of tightening the limit by one percentage point in this year, first order (≥ 0); see the report `targetPoints` for a whole point over all years.'),
+      costUsdPerPoint: z
+        .number()
+        .describe(
+          'Extra cost of tightening the limit by one percentage point in this year, first order (≥ 0); see the report `targetPoints` for a whole point over all years.',
+        ),
     }),
   ),
   plantSize: z.array(
@@ -140,7 +157,10 @@ export const RemedyLeverSchema = z.enum([
 
 const ScenarioChangeSchema = z.object({
   path: z.string().describe('Scenario JSON path, e.g. `overrides.plants.lynas_seadrift.expansion.leadTimeYears`.'),
-  to: z.union([z.number(), z.boolean(), z.string()]).nullable().describe('The new value (null with `remove`; a custom constraint\'s rewritten expression is a string).'),
+  to: z
+    .union([z.number(), z.boolean(), z.string()])
+    .nullable()
+    .describe("The new value (null with `remove`; a custom constraint's rewritten expression is a string)."),
   remove: z.boolean().describe('True: delete the list entry at `path` (an excluded plant, a closed lane, an export control).'),
 });
 
@@ -155,7 +175,9 @@ export const RemedySchema = z.object({
     .describe('Every edit of the remedy (one, or two or three for a combination); `src/analysis/scenario-edits.ts` applies them.'),
   undercuts: z
     .array(z.object({ changes: z.array(ScenarioChangeSchema) }))
-    .describe('Each part eased by one step (or left out), verified infeasible by a solve: the remedy is minimal. Empty when the one step less is the scenario as stated.'),
+    .describe(
+      'Each part eased by one step (or left out), verified infeasible by a solve: the remedy is minimal. Empty when the one step less is the scenario as stated.',
+    ),
   /** Total cost of the plan once this change is made, the failing targets met (present-value USD). */
   resultingCostUsd: z.number().nullable(),
   explanation: z.string(),
@@ -186,11 +208,16 @@ export const DiagnosisSchema = z.object({
 export const ReportSchema = z.object({
   status: z.string(),
   totalCostUsd: z.number().nullable(),
-  provenOptimal: z.boolean().optional().describe('False when the plan was found at a time, node or gap limit (status `time_limit`): its cost is not proven least.'),
+  provenOptimal: z
+    .boolean()
+    .optional()
+    .describe('False when the plan was found at a time, node or gap limit (status `time_limit`): its cost is not proven least.'),
   memberReport: z
     .boolean()
     .optional()
-    .describe('True for a member solve of an analysis: duals, ranging and binding limits from the solve itself, no extra solves (no reduced-cost probes, diagnosis or whole-point target costs).'),
+    .describe(
+      'True for a member solve of an analysis: duals, ranging and binding limits from the solve itself, no extra solves (no reduced-cost probes, diagnosis or whole-point target costs).',
+    ),
   currency: z.string(),
   /** Where the duals come from. */
   duals: z.object({
@@ -204,7 +231,9 @@ export const ReportSchema = z.object({
   targetPoints: z
     .array(TargetPointCostSchema)
     .default([])
-    .describe('Per target: the cost of one whole percentage point over all its years, tightened and loosened, from re-solves (beside the per-year duals of `marginalValues.targets`); present-value USD.'),
+    .describe(
+      'Per target: the cost of one whole percentage point over all its years, tightened and loosened, from re-solves (beside the per-year duals of `marginalValues.targets`); present-value USD.',
+    ),
   reducedCosts: z.array(ReducedCostSchema),
   binding: z.array(BindingLimitSchema),
   diagnosis: DiagnosisSchema.nullable(),

@@ -90,7 +90,6 @@ const overridesOf = (description: string) =>
     .meta({ maxProperties: LIMITS.overriddenRecords })
     .describe(description);
 
-
 export const OverridesSchema = z
   .object({
     plants: overridesOf('Field changes per plant id, e.g. { "us_greenfield_magnet": { "expansion": { "capexUsdPerTpa": 90000 } } }.').default({}),
@@ -119,28 +118,26 @@ export const OverridesSchema = z
       .default([]),
     /** Export controls by the rival supplier: no sales of these products from `fromYear` (through `toYear`). */
     exportControls: z
-      .array(
-        z
-          .object({ products: idList('products').min(1), fromYear: YearSchema, toYear: YearSchema.optional() })
-          .strict(),
-      )
+      .array(z.object({ products: idList('products').min(1), fromYear: YearSchema, toYear: YearSchema.optional() }).strict())
       .max(LIMITS.exportControls)
       .default([]),
     /** Ids of dataset export controls to apply (in addition to those active by default). */
     applyExportControls: idList('export controls').default([]),
     /** Plants (by id, or every plant of a country) that produce nothing from `fromYear` through `toYear` (stress tests). */
     outages: z
-      .array(
-        z
-          .object({ plants: z.array(IdSchema).optional(), countries: z.array(IdSchema).optional(), fromYear: YearSchema, toYear: YearSchema })
-          .strict(),
-      )
+      .array(z.object({ plants: z.array(IdSchema).optional(), countries: z.array(IdSchema).optional(), fromYear: YearSchema, toYear: YearSchema }).strict())
       .optional(),
     /** The rival's price of some products set (`usdPerT`) or scaled (`factor`) from `fromYear` through `toYear` (a price war, or a squeeze). */
     priceChanges: z
       .array(
         z
-          .object({ products: z.array(IdSchema).min(1), fromYear: YearSchema, toYear: YearSchema, usdPerT: z.number().min(0).optional(), factor: z.number().min(0).optional() })
+          .object({
+            products: z.array(IdSchema).min(1),
+            fromYear: YearSchema,
+            toYear: YearSchema,
+            usdPerT: z.number().min(0).optional(),
+            factor: z.number().min(0).optional(),
+          })
           .strict(),
       )
       .optional(),
@@ -148,16 +145,20 @@ export const OverridesSchema = z
     demandChanges: z
       .array(
         z
-          .object({ countries: z.array(IdSchema).optional(), products: z.array(IdSchema).optional(), fromYear: YearSchema, toYear: YearSchema, factor: z.number().min(0) })
+          .object({
+            countries: z.array(IdSchema).optional(),
+            products: z.array(IdSchema).optional(),
+            fromYear: YearSchema,
+            toYear: YearSchema,
+            factor: z.number().min(0),
+          })
           .strict(),
       )
       .optional(),
   })
   .strict();
 
-export const FixedBuildSchema = z
-  .object({ plant: IdSchema, buildYear: YearSchema, capacityTpa: z.number().min(0) })
-  .strict();
+export const FixedBuildSchema = z.object({ plant: IdSchema, buildYear: YearSchema, capacityTpa: z.number().min(0) }).strict();
 
 /** A linear quantity of a solution that near-optimal alternatives minimise or maximise. */
 export const QuantitySchema = z.discriminatedUnion('kind', [
@@ -243,14 +244,16 @@ export const RecyclingPathSchema = z
     country: IdSchema,
     product: IdSchema.describe('Scrap magnet grade (a product some recycling route takes).'),
     kind: z.enum(['end_of_life', 'swarf']),
-    tonnesPerYear: StepSeriesSchema.describe('Scrap available, t of magnet per year (step series); replaces the dataset stream of the same country, product and kind.'),
+    tonnesPerYear: StepSeriesSchema.describe(
+      'Scrap available, t of magnet per year (step series); replaces the dataset stream of the same country, product and kind.',
+    ),
     collectionCostUsdPerT: z.number().min(0).optional(),
   })
   .strict();
 
 export const RecyclingSettingsSchema = z
   .object({
-    enabled: z.boolean().default(false).describe('Recycling plants and scrap streams of the dataset take part (off: today\'s calibrated world).'),
+    enabled: z.boolean().default(false).describe("Recycling plants and scrap streams of the dataset take part (off: today's calibrated world)."),
     paths: z.array(RecyclingPathSchema).default([]).describe('Scrap growth paths that replace or add to the dataset streams.'),
     excludePlants: z.array(IdSchema).default([]),
   })
@@ -286,7 +289,18 @@ export const ScenarioSchema = z
     discountRate: z.number().min(0).max(0.5).optional(),
     trustedCountries: idList('countries').optional().describe('Countries whose content counts as trusted (default: the dataset defaults).'),
     overrides: OverridesSchema.default({
-      plants: {}, sources: {}, demand: {}, prices: {}, funders: {}, laneRules: {}, contracts: {}, excludePlants: [], excludeSources: [], closedLanes: [], exportControls: [], applyExportControls: [],
+      plants: {},
+      sources: {},
+      demand: {},
+      prices: {},
+      funders: {},
+      laneRules: {},
+      contracts: {},
+      excludePlants: [],
+      excludeSources: [],
+      closedLanes: [],
+      exportControls: [],
+      applyExportControls: [],
     }),
     targets: z.array(TargetSchema).max(LIMITS.targets).default([]),
     budgets: z.array(BudgetSchema).max(LIMITS.budgets).default([]),

@@ -28,7 +28,11 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const story1 = shippedScenario('quad-magnets-50-by-2030');
-    const variant = { ...story1, name: 'Story 1, 30 % by 2030', targets: (story1.targets as Array<Record<string, unknown>>).map((t, i) => (i === 0 ? { ...t, maxUntrustedShare: 0.3 } : t)) };
+    const variant = {
+      ...story1,
+      name: 'Story 1, 30 % by 2030',
+      targets: (story1.targets as Array<Record<string, unknown>>).map((t, i) => (i === 0 ? { ...t, maxUntrustedShare: 0.3 } : t)),
+    };
     const story3 = shippedScenario('public-pot-3b');
     process.stdout.write('solving story 1 and its variant…\n');
     const a = await service.solve(story1);
@@ -47,7 +51,14 @@ async function main(): Promise<void> {
     process.stdout.write('scenarios…\n');
     await open('/scenarios', 'scenarios');
     // Two mistakes the service names by path: a horizon that ends before it starts, a share above 1.
-    await page.fill('#scenario-json', JSON.stringify({ ...story1, horizon: { startYear: 2026, endYear: 2020 }, targets: [{ ...(story1.targets as object[])[0], maxUntrustedShare: 1.5 }] }, null, 2));
+    await page.fill(
+      '#scenario-json',
+      JSON.stringify(
+        { ...story1, horizon: { startYear: 2026, endYear: 2020 }, targets: [{ ...(story1.targets as object[])[0], maxUntrustedShare: 1.5 }] },
+        null,
+        2,
+      ),
+    );
     await page.click('#store-scenario');
     await page.waitForSelector('.field.invalid');
     await page.click(`button[data-solve="${story3Id}"]`);
@@ -106,7 +117,11 @@ async function main(): Promise<void> {
     process.stdout.write('alternatives of the small scenario…\n');
     const small = await service.app.inject({ method: 'POST', url: '/scenarios', payload: shippedScenario('small-us-magnets-2030') });
     await open(`/alternatives?scenario=${small.json().id as string}`, 'alternatives-start');
-    await page.waitForFunction(() => ((globalThis as unknown as { document: { querySelector(s: string): { value?: string } | null } }).document.querySelector('#alt-quantities')?.value ?? '').includes('capacity_share'));
+    await page.waitForFunction(() =>
+      (
+        (globalThis as unknown as { document: { querySelector(s: string): { value?: string } | null } }).document.querySelector('#alt-quantities')?.value ?? ''
+      ).includes('capacity_share'),
+    );
     await page.fill('#alt-slacks', '2, 5, 10');
     await page.click('#start-alternatives');
     await page.waitForSelector('body[data-page="alternatives"][data-state="ready"]');

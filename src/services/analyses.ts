@@ -103,7 +103,11 @@ export function createAnalysisService(deps: {
         const stored: StoredScenario[] = [];
         for (const member of slice) stored.push((await deps.scenarios.create(member.scenario)).scenario);
         const group = await submitGroup(id, base, stored, options);
-        await deps.store.analyses.addMembers(id, group.parent.id, group.members.map((job, k) => ({ label: slice[k]!.label, jobId: job.id })));
+        await deps.store.analyses.addMembers(
+          id,
+          group.parent.id,
+          group.members.map((job, k) => ({ label: slice[k]!.label, jobId: job.id })),
+        );
         // A cancel that read the analysis before this group was recorded did not cancel it.
         if (!(await isActive(id))) {
           await cancelGroups([group.parent.id]);
@@ -146,7 +150,9 @@ export function createAnalysisService(deps: {
       const shutdown = error instanceof Stopped;
       const message = shutdown ? 'the service stopped before the analysis finished' : error instanceof Error ? error.message : String(error);
       if (!shutdown) deps.log.error({ err: error, analysisId: analysis.id }, 'analysis failed');
-      await deps.store.analyses.finish(analysis.id, { status: 'failed', error: { code: shutdown ? 'shutdown' : 'failed', message } }, now()).catch(() => undefined);
+      await deps.store.analyses
+        .finish(analysis.id, { status: 'failed', error: { code: shutdown ? 'shutdown' : 'failed', message } }, now())
+        .catch(() => undefined);
     }
   }
 
@@ -164,7 +170,11 @@ export function createAnalysisService(deps: {
     async start(plan: AnalysisPlan): Promise<StoredAnalysis> {
       if (plan.plannedSolves > deps.maxSolves) {
         throw unprocessable('too-many-solves', `the analysis needs up to ${plan.plannedSolves} member solves; the limit is ${deps.maxSolves}`, [
-          { path: plan.capPath, in: 'body', message: `needs up to ${plan.plannedSolves} member solves, more than the configured limit of ${deps.maxSolves} (ANALYSIS_MAX_SOLVES)` },
+          {
+            path: plan.capPath,
+            in: 'body',
+            message: `needs up to ${plan.plannedSolves} member solves, more than the configured limit of ${deps.maxSolves} (ANALYSIS_MAX_SOLVES)`,
+          },
         ]);
       }
       if (stopping) throw unavailable('the service is shutting down', 5);

@@ -26,7 +26,12 @@ export interface PlanDeps {
 }
 
 /** A stored optimal portfolio with its scenario and dataset, or the problem on the request field. */
-async function portfolioField(deps: PlanDeps, id: string, path: string, errors: FieldError[]): Promise<(StressedPortfolio & { dataset: Dataset; stored: StoredScenario }) | null> {
+async function portfolioField(
+  deps: PlanDeps,
+  id: string,
+  path: string,
+  errors: FieldError[],
+): Promise<(StressedPortfolio & { dataset: Dataset; stored: StoredScenario }) | null> {
   const found = await deps.portfolios.findById(id);
   if (!found) {
     errors.push({ path, in: 'body', message: `portfolio '${id}' does not exist` });
@@ -80,13 +85,23 @@ export async function stressTestPlan(deps: PlanDeps, request: StressTestRequest)
   const second = request.compareWith ? await portfolioField(deps, request.compareWith, 'compareWith', errors) : null;
   if (!first) rejectRequest('stress test', errors);
   const dataset = first.dataset;
-  if (second && second.dataset.meta.id !== dataset.meta.id) errors.push({ path: 'compareWith', in: 'body', message: `portfolio '${second.portfolioId}' is on dataset '${second.dataset.meta.id}', not '${dataset.meta.id}'` });
+  if (second && second.dataset.meta.id !== dataset.meta.id)
+    errors.push({
+      path: 'compareWith',
+      in: 'body',
+      message: `portfolio '${second.portfolioId}' is on dataset '${second.dataset.meta.id}', not '${dataset.meta.id}'`,
+    });
   const library = libraryFor(dataset.meta.id);
   const disruptions: Disruption[] = [];
   const chosen = request.disruptions ?? (request.custom?.length ? [] : library.map((d) => d.id));
   chosen.forEach((id, i) => {
     const d = library.find((x) => x.id === id);
-    if (!d) errors.push({ path: `disruptions[${i}]`, in: 'body', message: `no disruption '${id}' in the library of dataset '${dataset.meta.id}' (it has: ${library.map((x) => x.id).join(', ') || 'none'})` });
+    if (!d)
+      errors.push({
+        path: `disruptions[${i}]`,
+        in: 'body',
+        message: `no disruption '${id}' in the library of dataset '${dataset.meta.id}' (it has: ${library.map((x) => x.id).join(', ') || 'none'})`,
+      });
     else disruptions.push(d);
   });
   request.custom?.forEach((d, i) => {
@@ -97,9 +112,12 @@ export async function stressTestPlan(deps: PlanDeps, request: StressTestRequest)
   // Library entries can fall outside a short horizon too.
   chosen.forEach((id, i) => {
     const d = library.find((x) => x.id === id);
-    if (d) for (const p of [first, ...(second ? [second] : [])]) errors.push(...checkDisruption(d, dataset, p.portfolio.horizon, `disruptions[${i}]`).map((e) => ({ ...e, path: `disruptions[${i}]` })));
+    if (d)
+      for (const p of [first, ...(second ? [second] : [])])
+        errors.push(...checkDisruption(d, dataset, p.portfolio.horizon, `disruptions[${i}]`).map((e) => ({ ...e, path: `disruptions[${i}]` })));
   });
-  if (!disruptions.length && !errors.length) errors.push({ path: 'disruptions', in: 'body', message: `no disruptions to run (dataset '${dataset.meta.id}' has no library; give custom ones)` });
+  if (!disruptions.length && !errors.length)
+    errors.push({ path: 'disruptions', in: 'body', message: `no disruptions to run (dataset '${dataset.meta.id}' has no library; give custom ones)` });
   const countries = new Set(dataset.countries.map((c) => c.id));
   request.members?.forEach((c, i) => countries.has(c) || errors.push({ path: `members[${i}]`, in: 'body', message: `unknown country '${c}'` }));
   const unique = new Map(errors.map((e) => [`${e.path}|${e.message}`, e]));
@@ -132,7 +150,12 @@ export async function alternativesPlan(deps: PlanDeps, request: AlternativesRequ
   return {
     kind: 'alternatives',
     base: stored,
-    request: { ...request, senses: input.senses, maxIterations: input.maxIterations, quantities: request.quantities.map((q, i) => ({ ...q, id: quantityId(q, i) })) },
+    request: {
+      ...request,
+      senses: input.senses,
+      maxIterations: input.maxIterations,
+      quantities: request.quantities.map((q, i) => ({ ...q, id: quantityId(q, i) })),
+    },
     plannedSolves: plannedAlternativeSolves(input),
     capPath: 'quantities',
     options: request.options ?? {},
@@ -145,12 +168,19 @@ export async function explainPlan(
   request: { portfolioIds: string[]; attribution: 'auto' | 'shapley' | 'one_at_a_time'; options?: MemberOptions | undefined },
 ): Promise<AnalysisPlan> {
   const errors: FieldError[] = [];
-  if (request.portfolioIds.length !== 2) rejectRequest('comparison', [{ path: 'portfolioIds', in: 'body', message: 'an attribution compares exactly two portfolios (before, after)' }]);
+  if (request.portfolioIds.length !== 2)
+    rejectRequest('comparison', [{ path: 'portfolioIds', in: 'body', message: 'an attribution compares exactly two portfolios (before, after)' }]);
   const before = await portfolioField(deps, request.portfolioIds[0]!, 'portfolioIds[0]', errors);
   const after = await portfolioField(deps, request.portfolioIds[1]!, 'portfolioIds[1]', errors);
   if (!before || !after) rejectRequest('comparison', errors);
   if (before.dataset.meta.id !== after.dataset.meta.id) {
-    rejectRequest('comparison', [{ path: 'portfolioIds[1]', in: 'body', message: `the portfolios are on different datasets ('${before.dataset.meta.id}', '${after.dataset.meta.id}'): no attribution` }]);
+    rejectRequest('comparison', [
+      {
+        path: 'portfolioIds[1]',
+        in: 'body',
+        message: `the portfolios are on different datasets ('${before.dataset.meta.id}', '${after.dataset.meta.id}'): no attribution`,
+      },
+    ]);
   }
   const changes = diffInputs(before.scenario, after.scenario);
   const method = request.attribution === 'auto' ? (changes.length <= SHAPLEY_MAX_CHANGES ? 'shapley' : 'one_at_a_time') : request.attribution;
@@ -167,7 +197,12 @@ export async function explainPlan(
       const comparison = comparePortfolios([before, after].map((p) => ({ id: p.portfolioId, scenarioId: p.scenarioId, portfolio: p.portfolio })));
       return {
         inputDifference: toInputChanges(changes),
-        costDifference: comparison.costBreakdown.map((c) => ({ category: c.category, beforeUsd: c.values[0]!.usd, afterUsd: c.values[1]!.usd, deltaUsd: c.values[1]!.deltaUsd })),
+        costDifference: comparison.costBreakdown.map((c) => ({
+          category: c.category,
+          beforeUsd: c.values[0]!.usd,
+          afterUsd: c.values[1]!.usd,
+          deltaUsd: c.values[1]!.deltaUsd,
+        })),
         decisionDifference: comparison.buildDifferences,
         attribution,
       };

@@ -9,7 +9,20 @@ export type CsvTable = 'all' | 'builds' | 'flows';
 
 type Cell = string | number | null | undefined;
 
-const BUILD_COLUMNS = ['plant', 'name', 'country', 'stage', 'status', 'buildYear', 'onlineYear', 'capacityTpa', 'capexUsd', 'publicUsd', 'privateUsd', 'funding'] as const;
+const BUILD_COLUMNS = [
+  'plant',
+  'name',
+  'country',
+  'stage',
+  'status',
+  'buildYear',
+  'onlineYear',
+  'capacityTpa',
+  'capexUsd',
+  'publicUsd',
+  'privateUsd',
+  'funding',
+] as const;
 const FLOW_COLUMNS = ['kind', 'product', 'origin', 'from', 'to', 'year', 'tonnes', 'source', 'plant'] as const;
 
 export function csvCell(value: Cell): string {
@@ -48,10 +61,20 @@ function flowRows(portfolio: Portfolio): Array<Record<string, Cell>> {
 
 export function portfolioCsv(portfolio: Portfolio, table: CsvTable): string {
   if (table === 'builds') {
-    return line(BUILD_COLUMNS) + buildRows(portfolio).map((row) => line(BUILD_COLUMNS.map((c) => row[c]))).join('');
+    return (
+      line(BUILD_COLUMNS) +
+      buildRows(portfolio)
+        .map((row) => line(BUILD_COLUMNS.map((c) => row[c])))
+        .join('')
+    );
   }
   if (table === 'flows') {
-    return line(FLOW_COLUMNS) + flowRows(portfolio).map((row) => line(FLOW_COLUMNS.map((c) => row[c]))).join('');
+    return (
+      line(FLOW_COLUMNS) +
+      flowRows(portfolio)
+        .map((row) => line(FLOW_COLUMNS.map((c) => row[c])))
+        .join('')
+    );
   }
   const columns = ['record', ...new Set<string>([...BUILD_COLUMNS, ...FLOW_COLUMNS])];
   const rows = [

@@ -17,9 +17,7 @@ export interface QueueLogger {
 
 /** A pool outcome as the store records it. */
 export const outcomeOf = (outcome: SolveOutcome): JobOutcome =>
-  outcome.kind === 'done'
-    ? { status: 'done', result: outcome.result }
-    : { status: outcome.kind, error: outcome.error };
+  outcome.kind === 'done' ? { status: 'done', result: outcome.result } : { status: outcome.kind, error: outcome.error };
 
 export function createEmbeddedQueue(deps: { store: Store; pool: SolvePool | null; log: QueueLogger; now?: () => Date }): JobQueue {
   const now = () => (deps.now ?? (() => new Date()))().toISOString();
@@ -39,7 +37,10 @@ export function createEmbeddedQueue(deps: { store: Store; pool: SolvePool | null
     try {
       const result = await deps.store.jobs.settle(jobId, outcomeOf(outcome), now());
       if (result.settled) {
-        deps.log.info({ jobId, outcome: outcome.kind, ...(outcome.kind === 'done' ? { solveStatus: outcome.result.status } : { error: outcome.error }) }, 'job finished');
+        deps.log.info(
+          { jobId, outcome: outcome.kind, ...(outcome.kind === 'done' ? { solveStatus: outcome.result.status } : { error: outcome.error }) },
+          'job finished',
+        );
       }
       notify(jobId, result.parentSettled);
     } catch (error) {
@@ -58,17 +59,14 @@ export function createEmbeddedQueue(deps: { store: Store; pool: SolvePool | null
     for (const { task } of entries) {
       if (!task) continue;
       const jobId = task.jobId;
-      const handle = pool.submit(
-        task,
-        {
-          onStart: () => {
-            if (!closed) void deps.store.jobs.markRunning(jobId, now(), null);
-          },
-          onPhase: (phase) => {
-            if (!closed) void deps.store.jobs.setPhase(jobId, phase);
-          },
+      const handle = pool.submit(task, {
+        onStart: () => {
+          if (!closed) void deps.store.jobs.markRunning(jobId, now(), null);
         },
-      );
+        onPhase: (phase) => {
+          if (!closed) void deps.store.jobs.setPhase(jobId, phase);
+        },
+      });
       handles.set(jobId, handle);
       void handle.done.then((outcome) => record(jobId, outcome));
     }

@@ -152,7 +152,14 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
       const memberSubmissions = members.map((m) => solveSubmission(m, parentId));
       assertAccepting(members.length);
       const parentRow: Submission = {
-        row: { id: parentId, scenarioId: parent.scenario.id, options: effectiveOptions(parent.scenario.scenario, parent.options), createdAt: now(), kind: 'group', parentId: null },
+        row: {
+          id: parentId,
+          scenarioId: parent.scenario.id,
+          options: effectiveOptions(parent.scenario.scenario, parent.options),
+          createdAt: now(),
+          kind: 'group',
+          parentId: null,
+        },
         task: null,
       };
       const [stored, ...rest] = await deps.queue.submit([parentRow, ...memberSubmissions]);

@@ -16,7 +16,16 @@ export function localMembers(datasetFor: (id: string) => Dataset, onSolved?: (ou
         const { portfolio, report } = await planRequest({ scenario: member.scenario, skipBaseline: true, member: true }, datasetFor(member.scenario.datasetId));
         outcome = { label: member.label, scenarioId: null, jobId: null, portfolioId: null, status: 'done', error: null, portfolio, report };
       } catch (error) {
-        outcome = { label: member.label, scenarioId: null, jobId: null, portfolioId: null, status: 'failed', error: error instanceof Error ? error.message : String(error), portfolio: null, report: null };
+        outcome = {
+          label: member.label,
+          scenarioId: null,
+          jobId: null,
+          portfolioId: null,
+          status: 'failed',
+          error: error instanceof Error ? error.message : String(error),
+          portfolio: null,
+          report: null,
+        };
       }
       out.push(outcome);
       onSolved?.(outcome, i, members.length);

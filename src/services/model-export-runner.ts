@@ -20,9 +20,7 @@ export interface ModelExportRequest {
   comments: string[];
 }
 
-export type ModelExportReply =
-  | { ok: true; text: string; stats: ModelStats }
-  | { ok: false; kind: 'invalid_scenario' | 'error'; message: string };
+export type ModelExportReply = { ok: true; text: string; stats: ModelStats } | { ok: false; kind: 'invalid_scenario' | 'error'; message: string };
 
 export function buildModelExport(request: ModelExportRequest): { text: string; stats: ModelStats } {
   const { model } = formulateScenario(request.scenario, request.dataset);

@@ -71,13 +71,12 @@ export function createModelExportService(
         void worker.terminate();
         action();
       };
-      const timer = setTimeout(
-        () => finish(() => reject(unavailable(`the model export did not finish within ${timeLimitMs / 1000} s`, 30))),
-        timeLimitMs,
-      );
+      const timer = setTimeout(() => finish(() => reject(unavailable(`the model export did not finish within ${timeLimitMs / 1000} s`, 30))), timeLimitMs);
       worker.once('message', (reply: ModelExportReply) => finish(() => resolve(reply)));
       worker.once('error', (error) => finish(() => reject(error)));
-      worker.once('exit', (code) => finish(() => reject(closed ? unavailable('the service is shutting down', 5) : new Error(`the export worker exited with code ${code}`))));
+      worker.once('exit', (code) =>
+        finish(() => reject(closed ? unavailable('the service is shutting down', 5) : new Error(`the export worker exited with code ${code}`))),
+      );
     });
   }
 
@@ -125,7 +124,8 @@ export function createModelExportService(
         release();
       }
       if (!reply.ok) {
-        if (reply.kind === 'invalid_scenario') throw conflict(`the portfolio's scenario no longer fits its dataset, so its model cannot be rebuilt: ${reply.message}`);
+        if (reply.kind === 'invalid_scenario')
+          throw conflict(`the portfolio's scenario no longer fits its dataset, so its model cannot be rebuilt: ${reply.message}`);
         throw new Error(`model export failed: ${reply.message}`);
       }
       const was = solved.model;

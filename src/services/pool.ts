@@ -34,9 +34,7 @@ import type { FromWorker, ToWorker } from './solve-protocol.js';
 
 export type SolveOutcome =
   /** Serialised by the worker; `reportJson` is absent when the solve was cut short (its portfolio is then the overrun fallback). */
-  | { kind: 'done'; result: PortfolioResult }
-  | { kind: 'failed'; error: JobError }
-  | { kind: 'cancelled'; error: JobError };
+  { kind: 'done'; result: PortfolioResult } | { kind: 'failed'; error: JobError } | { kind: 'cancelled'; error: JobError };
 
 export interface TaskListener {
   /** The task left the queue and a worker started on it. */
@@ -313,10 +311,13 @@ export class SolvePool {
     }
     // Back off a little after a failed start so a broken installation does not spin.
     slot.state = 'pending';
-    const timer = setTimeout(() => {
-      if (this.closing) return;
-      this.spawn(slot.index, failures);
-    }, 200 * 2 ** failures);
+    const timer = setTimeout(
+      () => {
+        if (this.closing) return;
+        this.spawn(slot.index, failures);
+      },
+      200 * 2 ** failures,
+    );
     timer.unref();
   }
 

@@ -51,7 +51,10 @@ export function createPortfolioService(deps: { repo: PortfolioRepository; scenar
       const body = await deps.repo.findReportJson(id);
       if (body === null) throw new HttpProblem('not-found', `portfolio '${id}' has no solver report: its solve was stopped at the time limit before reporting`);
       if (format === 'json') return { contentType: 'application/json; charset=utf-8', body };
-      return { contentType: 'text/markdown; charset=utf-8', body: reportMarkdown(JSON.parse(body) as Report, stored.portfolio, 10, feedUnitOf(stored.portfolio.datasetId)) };
+      return {
+        contentType: 'text/markdown; charset=utf-8',
+        body: reportMarkdown(JSON.parse(body) as Report, stored.portfolio, 10, feedUnitOf(stored.portfolio.datasetId)),
+      };
     },
 
     async exportCsv(id: string, table: CsvTable): Promise<{ filename: string; csv: string }> {
@@ -62,7 +65,9 @@ export function createPortfolioService(deps: { repo: PortfolioRepository; scenar
     /** Compares stored portfolios; ids that do not exist are a 422 naming each one. */
     async compare(ids: readonly string[]): Promise<Comparison> {
       const found = await Promise.all(ids.map((id) => deps.repo.findById(id)));
-      const missing = ids.flatMap((id, i) => (found[i] ? [] : [{ path: `portfolioIds[${i}]`, in: 'body' as const, message: `portfolio '${id}' does not exist` }]));
+      const missing = ids.flatMap((id, i) =>
+        found[i] ? [] : [{ path: `portfolioIds[${i}]`, in: 'body' as const, message: `portfolio '${id}' does not exist` }],
+      );
       if (missing.length) throw unprocessable('unknown-reference', `no portfolio with id ${ids.filter((_, i) => !found[i]).join(', ')}`, missing);
       const stored = found as StoredPortfolio[];
       const comparison = comparePortfolios(stored.map((p) => ({ id: p.id, scenarioId: p.scenarioId, portfolio: p.portfolio })));
@@ -78,4 +83,3 @@ export function createPortfolioService(deps: { repo: PortfolioRepository; scenar
     },
   };
 }
-

@@ -88,7 +88,9 @@ export async function startQueueWorker(deps: {
   async function checkCancelled(): Promise<void> {
     const ids = [...running.keys()];
     if (!ids.length) return;
-    const rows = await store.pool.query<{ id: string; status: string; worker_id: string | null }>('SELECT id, status, worker_id FROM jobs WHERE id = ANY($1)', [ids]);
+    const rows = await store.pool.query<{ id: string; status: string; worker_id: string | null }>('SELECT id, status, worker_id FROM jobs WHERE id = ANY($1)', [
+      ids,
+    ]);
     const current = new Map(rows.rows.map((r) => [r.id, r]));
     for (const jobId of ids) {
       const row = current.get(jobId);
@@ -185,7 +187,10 @@ export async function startQueueWorker(deps: {
       return;
     }
     await finish(jobId, outcome);
-    log.info({ jobId, outcome: outcome.kind, ...(outcome.kind === 'done' ? { solveStatus: outcome.result.status } : { error: outcome.error }) }, 'job finished');
+    log.info(
+      { jobId, outcome: outcome.kind, ...(outcome.kind === 'done' ? { solveStatus: outcome.result.status } : { error: outcome.error }) },
+      'job finished',
+    );
   }
 
   const idle = () =>

@@ -69,7 +69,10 @@ export function createScenarioService(deps: {
       if (owner && !(await deps.repo.findById(id))) {
         const stored = await deps.repo.countByOwner(owner.keyId);
         if (stored >= owner.quota) {
-          throw new HttpProblem('quota-exceeded', `this API key has stored ${stored} scenarios, its quota (SCENARIO_QUOTA_PER_KEY=${owner.quota}); delete some first`);
+          throw new HttpProblem(
+            'quota-exceeded',
+            `this API key has stored ${stored} scenarios, its quota (SCENARIO_QUOTA_PER_KEY=${owner.quota}); delete some first`,
+          );
         }
       }
       return deps.repo.insertIfAbsent({

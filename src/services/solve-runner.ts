@@ -76,10 +76,15 @@ export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): 
       const dataset = datasets.get(task.datasetId);
       if (!dataset) throw new Error(`the worker was not sent dataset '${task.datasetId}'`);
       await hooks.beforeSolve?.(task);
-      const { portfolio, report } = await runSolve(task.request, dataset, (phase, fallback) => {
-        send({ type: 'phase', jobId: task.jobId, phase, ...(fallback ? { fallback: portfolioResult(fallback) } : {}) });
-        hooks.afterPhase?.(task, phase);
-      }, (step) => send({ type: 'progress', jobId: task.jobId, step }));
+      const { portfolio, report } = await runSolve(
+        task.request,
+        dataset,
+        (phase, fallback) => {
+          send({ type: 'phase', jobId: task.jobId, phase, ...(fallback ? { fallback: portfolioResult(fallback) } : {}) });
+          hooks.afterPhase?.(task, phase);
+        },
+        (step) => send({ type: 'progress', jobId: task.jobId, step }),
+      );
       if (abortedAtMiB !== null) return crash(abortedAtMiB);
       send({ type: 'done', jobId: task.jobId, result: portfolioResult(portfolio, report) });
     } catch (error) {

@@ -23,7 +23,12 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<Q
   const root = pino({ level: config.logLevel });
   const log = root.child({ component: 'queue-worker' });
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL: a worker takes jobs from the shared PostgreSQL queue; set DATABASE_URL=postgres://…']);
-  const store = await openPostgresStore({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize, applicationName: 'allied-midstream-planner-worker' });
+  const store = await openPostgresStore({
+    url: config.databaseUrl,
+    schema: config.databaseSchema,
+    poolSize: config.databasePoolSize,
+    applicationName: 'allied-midstream-planner-worker',
+  });
   const pool = new SolvePool({
     size: config.solverWorkers,
     // Each slot fetches a job only when its thread is free, so nothing waits inside this process.

@@ -14,8 +14,7 @@ import { IPM_ROW_THRESHOLD, type Ranging, type SolverRunOptions, type SolveResul
 // The package ships CommonJS typings for an ESM build: at run time the default import is the
 // loader itself, while the typings describe it as `module.exports.default`. Accept both.
 type Loader = () => Promise<Highs>;
-const loadHighs: Loader =
-  typeof highsPackage === 'function' ? (highsPackage as unknown as Loader) : (highsPackage as unknown as { default: Loader }).default;
+const loadHighs: Loader = typeof highsPackage === 'function' ? (highsPackage as unknown as Loader) : (highsPackage as unknown as { default: Loader }).default;
 let highsPromise: Promise<Highs> | undefined;
 
 /** Loads (once per thread) and returns the HiGHS module; call early to pay the WASM compile up front. */
@@ -111,11 +110,25 @@ function updateLive(highs: Highs, kept: LiveModel, model: LinearModel): number {
     return out;
   };
   const costs = differing(kept.colCost, model.colCost);
-  if (costs.length) kept.handle.changeColsCost({ kind: 'set', indices: Int32Array.from(costs) }, costs.map((j) => model.colCost[j]!));
+  if (costs.length)
+    kept.handle.changeColsCost(
+      { kind: 'set', indices: Int32Array.from(costs) },
+      costs.map((j) => model.colCost[j]!),
+    );
   const uppers = differing(kept.colUpper, model.colUpper);
-  if (uppers.length) kept.handle.changeColsBounds({ kind: 'set', indices: Int32Array.from(uppers) }, uppers.map(() => 0), uppers.map((j) => finite(model.colUpper[j]!)));
+  if (uppers.length)
+    kept.handle.changeColsBounds(
+      { kind: 'set', indices: Int32Array.from(uppers) },
+      uppers.map(() => 0),
+      uppers.map((j) => finite(model.colUpper[j]!)),
+    );
   const rows = [...new Set([...differing(kept.rowLower, model.rowLower), ...differing(kept.rowUpper, model.rowUpper)])].sort((a, b) => a - b);
-  if (rows.length) kept.handle.changeRowsBounds({ kind: 'set', indices: Int32Array.from(rows) }, rows.map((i) => finite(model.rowLower[i]!)), rows.map((i) => finite(model.rowUpper[i]!)));
+  if (rows.length)
+    kept.handle.changeRowsBounds(
+      { kind: 'set', indices: Int32Array.from(rows) },
+      rows.map((i) => finite(model.rowLower[i]!)),
+      rows.map((i) => finite(model.rowUpper[i]!)),
+    );
   changed += costs.length + uppers.length + rows.length;
   for (let i = 0; i + 1 < model.rowStarts.length; i++) {
     for (let k = model.rowStarts[i]!; k < model.rowStarts[i + 1]!; k++) {
@@ -163,7 +176,15 @@ export async function solveWithHighs(model: LinearModel, options: SolverRunOptio
     ...(iterations !== undefined ? { iterations } : {}),
   });
   if (stats.columns === 0) {
-    return { status: 'optimal', objective: 0, columnValues: new Float64Array(0), rowDuals: new Float64Array(stats.rows), columnDuals: new Float64Array(0), solver: info(0), stats };
+    return {
+      status: 'optimal',
+      objective: 0,
+      columnValues: new Float64Array(0),
+      rowDuals: new Float64Array(stats.rows),
+      columnDuals: new Float64Array(0),
+      solver: info(0),
+      stats,
+    };
   }
   const inf = highs.infinity;
   const toInf = (values: Float64Array) => Array.from(values, (v) => (v === Infinity ? inf : v === -Infinity ? -inf : v));
@@ -272,14 +293,31 @@ export async function solveWithHighs(model: LinearModel, options: SolverRunOptio
           stats,
         };
       }
-      return { status, objective, columnValues, feasible: true, ...mipBound, solver: info(solveMs), stats, message: [limitMessage, 'duals unavailable: the LP with integers fixed did not solve to optimality'].filter(Boolean).join('; ') };
+      return {
+        status,
+        objective,
+        columnValues,
+        feasible: true,
+        ...mipBound,
+        solver: info(solveMs),
+        stats,
+        message: [limitMessage, 'duals unavailable: the LP with integers fixed did not solve to optimality'].filter(Boolean).join('; '),
+      };
     }
     if (incumbent) return { status, objective, columnValues, feasible: true, ...mipBound, solver: info(solveMs), stats, message: limitMessage! };
     if (key && (algorithm === 'simplex' || crossover === 'on')) {
       try {
         if (Number(handle.info.get('basis_validity')) === 1) {
           rememberBasis(key, handle.getBasis());
-          keep = reused ?? { key, handle, colCost: model.colCost.slice(), colUpper: model.colUpper.slice(), rowLower: model.rowLower.slice(), rowUpper: model.rowUpper.slice(), rowValues: model.rowValues.slice() };
+          keep = reused ?? {
+            key,
+            handle,
+            colCost: model.colCost.slice(),
+            colUpper: model.colUpper.slice(),
+            rowLower: model.rowLower.slice(),
+            rowUpper: model.rowUpper.slice(),
+            rowValues: model.rowValues.slice(),
+          };
         }
       } catch {
         // no basis to keep

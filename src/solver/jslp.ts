@@ -51,7 +51,16 @@ export async function solveWithJslp(model: LinearModel, options: SolverRunOption
       resolve(result);
     };
     const timer = setTimeout(
-      () => finish({ status: 'time_limit', message: `no answer within ${options.timeLimitSeconds} s; the worker was terminated`, solver: info(performance.now() - started), stats }, false),
+      () =>
+        finish(
+          {
+            status: 'time_limit',
+            message: `no answer within ${options.timeLimitSeconds} s; the worker was terminated`,
+            solver: info(performance.now() - started),
+            stats,
+          },
+          false,
+        ),
       options.timeLimitSeconds * 1000,
     );
     const onMessage = (message: { id: number; result: Record<string, number | boolean | undefined>; solveMs: number }) => {
@@ -69,8 +78,10 @@ export async function solveWithJslp(model: LinearModel, options: SolverRunOption
       values.forEach((v, j) => (objective += v * (model.colCost[j] ?? 0)));
       finish({ status: 'optimal', objective, columnValues: values, solver: info(solveMs), stats }, true);
     };
-    const onError = (error: Error) => finish({ status: 'error', message: `solver worker failed: ${error.message}`, solver: info(performance.now() - started), stats }, false);
-    const onExit = (code: number) => finish({ status: 'error', message: `solver worker exited with code ${code}`, solver: info(performance.now() - started), stats }, false);
+    const onError = (error: Error) =>
+      finish({ status: 'error', message: `solver worker failed: ${error.message}`, solver: info(performance.now() - started), stats }, false);
+    const onExit = (code: number) =>
+      finish({ status: 'error', message: `solver worker exited with code ${code}`, solver: info(performance.now() - started), stats }, false);
     worker.on('message', onMessage);
     worker.once('error', onError);
     worker.once('exit', onExit);

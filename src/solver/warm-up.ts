@@ -25,7 +25,12 @@ export function warmUpModel(sources = 12, hubs = 8, sinks = 16): LinearModel {
   for (let h = 0; h < hubs; h++) for (let d = 0; d < sinks; d++) arc(`h${h}`, `d${d}`, 2 + ((h * 5 + d * 2) % 13));
   for (let s = 0; s < sources; s++) rows.push({ name: `supply[s${s}]`, lower: -Infinity, upper: 100 + ((s * 37) % 50), terms: outflow.get(`s${s}`)! });
   for (let h = 0; h < hubs; h++) {
-    rows.push({ name: `hub[h${h}]`, lower: 0, upper: Infinity, terms: [...inflow.get(`h${h}`)!, ...outflow.get(`h${h}`)!.map(([j]) => [j, -1] as [number, number])] });
+    rows.push({
+      name: `hub[h${h}]`,
+      lower: 0,
+      upper: Infinity,
+      terms: [...inflow.get(`h${h}`)!, ...outflow.get(`h${h}`)!.map(([j]) => [j, -1] as [number, number])],
+    });
   }
   for (let d = 0; d < sinks; d++) rows.push({ name: `demand[d${d}]`, lower: 40 + ((d * 13) % 30), upper: Infinity, terms: inflow.get(`d${d}`)! });
   const starts: number[] = [0];

@@ -53,7 +53,9 @@ export function createAnalysisRepository(db: Db): AnalysisRepository {
     `UPDATE analyses SET status = @status, result = @result, error_code = @code, error_message = @message, finished_at = @at
      WHERE id = @id AND status = 'running'`,
   );
-  const failRunning = db.prepare(`UPDATE analyses SET status = 'failed', error_code = 'interrupted', error_message = @message, finished_at = @at WHERE status = 'running'`);
+  const failRunning = db.prepare(
+    `UPDATE analyses SET status = 'failed', error_code = 'interrupted', error_message = @message, finished_at = @at WHERE status = 'running'`,
+  );
   const find = (id: string) => {
     const row = byId.get(id) as AnalysisDbRow | undefined;
     return row ? analysisFromRow(row) : null;

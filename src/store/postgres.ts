@@ -18,7 +18,17 @@ import { jobFromRow, type JobRow } from './jobs.js';
 import { decodeCursor } from './paging.js';
 import { portfolioFromRow, rawPortfolioFromRow, summaryPage, type PortfolioDbRow, type PortfolioSummaryDbRow } from './portfolios.js';
 import { apiKeyFromRow, type ApiKeyDbRow } from './keys.js';
-import type { AnalysisRepository, ApiKeyRepository, JobOutcome, JobRepository, NewJob, PortfolioRepository, ScenarioRepository, SettleResult, Store } from './repository.js';
+import type {
+  AnalysisRepository,
+  ApiKeyRepository,
+  JobOutcome,
+  JobRepository,
+  NewJob,
+  PortfolioRepository,
+  ScenarioRepository,
+  SettleResult,
+  Store,
+} from './repository.js';
 import { scenarioFromRow, scenarioPage, type ScenarioDbRow } from './scenarios.js';
 import { analysisFromRow, type AnalysisDbRow } from './analyses.js';
 
@@ -242,7 +252,8 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     }
   }
 
-  const one = async <R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[]): Promise<R | null> => (await sql.query<R>(text, values)).rows[0] ?? null;
+  const one = async <R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[]): Promise<R | null> =>
+    (await sql.query<R>(text, values)).rows[0] ?? null;
 
   const scenarios: ScenarioRepository = {
     async insertIfAbsent(record) {
@@ -295,7 +306,8 @@ export async function openPostgresStore(options: { url: string; schema: string; 
   /** Finishes the group above a job once none of its members is active (the caller holds the parent's lock). */
   const settleParent = async (tx: Sql, parentId: string | null, at: string): Promise<string | null> => {
     if (!parentId) return null;
-    const active = (await one<{ n: number }>(tx, `SELECT COUNT(*)::int AS n FROM jobs WHERE parent_id = $1 AND status IN ('queued', 'running')`, [parentId]))!.n;
+    const active = (await one<{ n: number }>(tx, `SELECT COUNT(*)::int AS n FROM jobs WHERE parent_id = $1 AND status IN ('queued', 'running')`, [parentId]))!
+      .n;
     if (active > 0) return null;
     return (await finishRow(tx, parentId, 'done', at, null, null)) ? parentId : null;
   };
@@ -318,7 +330,16 @@ export async function openPostgresStore(options: { url: string; schema: string; 
             sql,
             `INSERT INTO jobs (id, scenario_id, kind, parent_id, status, phase, options, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-            [job.id, job.scenarioId, kind, job.parentId ?? null, kind === 'group' ? 'running' : 'queued', kind === 'group' ? 'solving' : 'queued', JSON.stringify(job.options), job.createdAt],
+            [
+              job.id,
+              job.scenarioId,
+              kind,
+              job.parentId ?? null,
+              kind === 'group' ? 'running' : 'queued',
+              kind === 'group' ? 'solving' : 'queued',
+              JSON.stringify(job.options),
+              job.createdAt,
+            ],
           );
           stored.push(jobFromRow(row!));
         }
@@ -351,7 +372,9 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     },
 
     async requeue(id, tx) {
-      const result = await (tx ?? pool).query(`UPDATE jobs SET status = 'queued', phase = 'queued', worker_id = NULL WHERE id = $1 AND status = 'running'`, [id]);
+      const result = await (tx ?? pool).query(`UPDATE jobs SET status = 'queued', phase = 'queued', worker_id = NULL WHERE id = $1 AND status = 'running'`, [
+        id,
+      ]);
       return (result.rowCount ?? 0) === 1;
     },
 
@@ -366,11 +389,17 @@ export async function openPostgresStore(options: { url: string; schema: string; 
         let portfolioId: string | null = null;
         if (outcome.status === 'done') {
           portfolioId = randomUUID();
-          await sql.query(
-            `INSERT INTO portfolios (id, scenario_id, job_id, status, total_cost_usd, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-            [portfolioId, row.scenario_id, id, outcome.result.status, outcome.result.totalCostUsd, outcome.result.portfolioJson, at],
-          );
-          if (outcome.result.reportJson !== undefined) await sql.query('INSERT INTO reports (portfolio_id, body) VALUES ($1, $2)', [portfolioId, outcome.result.reportJson]);
+          await sql.query(`INSERT INTO portfolios (id, scenario_id, job_id, status, total_cost_usd, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+            portfolioId,
+            row.scenario_id,
+            id,
+            outcome.result.status,
+            outcome.result.totalCostUsd,
+            outcome.result.portfolioJson,
+            at,
+          ]);
+          if (outcome.result.reportJson !== undefined)
+            await sql.query('INSERT INTO reports (portfolio_id, body) VALUES ($1, $2)', [portfolioId, outcome.result.reportJson]);
           await finishRow(sql, id, 'done', at, null, portfolioId);
         } else {
           await finishRow(sql, id, outcome.status, at, outcome.error, null);
@@ -397,7 +426,8 @@ export async function openPostgresStore(options: { url: string; schema: string; 
           [id],
         );
         for (const member of below.rows) {
-          if (await finishRow(sql, member.id, 'cancelled', at, { code: 'cancelled', message: `its parent job ${member.parent_id} was cancelled` }, null)) changed.push(member.id);
+          if (await finishRow(sql, member.id, 'cancelled', at, { code: 'cancelled', message: `its parent job ${member.parent_id} was cancelled` }, null))
+            changed.push(member.id);
         }
         if (changed.length) await settleParent(sql, root.parent_id, at);
         return changed;
@@ -405,7 +435,9 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     },
 
     async activeIdsForScenario(scenarioId) {
-      return (await pool.query<{ id: string }>(`SELECT id FROM jobs WHERE scenario_id = $1 AND status IN ('queued', 'running') ORDER BY seq`, [scenarioId])).rows.map((r) => r.id);
+      return (
+        await pool.query<{ id: string }>(`SELECT id FROM jobs WHERE scenario_id = $1 AND status IN ('queued', 'running') ORDER BY seq`, [scenarioId])
+      ).rows.map((r) => r.id);
     },
 
     async memberIds(parentId) {
@@ -521,7 +553,14 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     async finish(id, outcome, at) {
       const result = await pool.query(
         `UPDATE analyses SET status = $2, result = $3, error_code = $4, error_message = $5, finished_at = $6 WHERE id = $1 AND status = 'running'`,
-        [id, outcome.status, outcome.result === undefined ? null : JSON.stringify(outcome.result), outcome.error?.code ?? null, outcome.error?.message ?? null, at],
+        [
+          id,
+          outcome.status,
+          outcome.result === undefined ? null : JSON.stringify(outcome.result),
+          outcome.error?.code ?? null,
+          outcome.error?.message ?? null,
+          at,
+        ],
       );
       return (result.rowCount ?? 0) === 1;
     },

@@ -31,7 +31,14 @@ export type StoreKind = 'sqlite' | 'postgres';
 export interface ScenarioRepository {
   /** Inserts unless a scenario with this id exists; returns the stored row and whether it is new. */
   /** `ownerKeyId`: the API key that stored it (counted against that key's quota); absent on loopback. */
-  insertIfAbsent(record: { id: string; name: string; datasetId: string; body: string; createdAt: string; ownerKeyId?: string | null }): Promise<{ scenario: StoredScenario; created: boolean }>;
+  insertIfAbsent(record: {
+    id: string;
+    name: string;
+    datasetId: string;
+    body: string;
+    createdAt: string;
+    ownerKeyId?: string | null;
+  }): Promise<{ scenario: StoredScenario; created: boolean }>;
   /** Scenarios first stored with this API key (its storage quota counts these). */
   countByOwner(ownerKeyId: string): Promise<number>;
   findById(id: string): Promise<StoredScenario | null>;
@@ -55,9 +62,7 @@ export interface PortfolioResult {
 }
 
 /** What a solve job ends with. `done` carries the serialised portfolio (and its report when the solve was not cut short). */
-export type JobOutcome =
-  | { status: 'done'; result: PortfolioResult }
-  | { status: 'failed' | 'cancelled'; error: JobError };
+export type JobOutcome = { status: 'done'; result: PortfolioResult } | { status: 'failed' | 'cancelled'; error: JobError };
 
 export interface NewJob {
   id: string;
@@ -143,7 +148,11 @@ export interface AnalysisRepository {
   /** Records a group job the analysis submitted and its members (label and job id). */
   addMembers(id: string, groupId: string, members: readonly AnalysisMemberRef[]): Promise<void>;
   /** Finishes a running analysis; false when it had already finished (a cancel won the race). */
-  finish(id: string, outcome: { status: Exclude<AnalysisStatus, 'running'>; result?: unknown; error?: { code: string; message: string } }, at: string): Promise<boolean>;
+  finish(
+    id: string,
+    outcome: { status: Exclude<AnalysisStatus, 'running'>; result?: unknown; error?: { code: string; message: string } },
+    at: string,
+  ): Promise<boolean>;
   /** Fails analyses a previous process left running (embedded mode: their orchestration died with it). */
   failInterrupted(at: string): Promise<number>;
 }

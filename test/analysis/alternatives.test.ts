@@ -29,9 +29,15 @@ t.test('ranges within the slack, at least as extreme as the optimum, as solved b
   };
   t.same(checkAlternatives(input, dataset), []);
   t.equal(plannedAlternativeSolves(input), 1 + 2 * (6 + 1));
-  const result = await runAlternatives(input, localMembers(() => dataset));
+  const result = await runAlternatives(
+    input,
+    localMembers(() => dataset),
+  );
   t.ok(Math.abs(result.optimum.totalCostUsd! - 17000) < 1e-6, 'least cost 17,000');
-  t.same(result.optimum.values, [{ quantity: 'aa_share', value: 1 }, { quantity: 'bb_magnets', value: 0 }]);
+  t.same(result.optimum.values, [
+    { quantity: 'aa_share', value: 1 },
+    { quantity: 'bb_magnets', value: 0 },
+  ]);
   for (const r of result.ranges) {
     for (const e of [r.min!, r.max!]) {
       t.equal(e.status, 'optimal', `${r.quantity}: solved`);
@@ -50,7 +56,16 @@ t.test('ranges within the slack, at least as extreme as the optimum, as solved b
 t.test('a slack ≤ 0 and unknown ids are refused by field', async (t) => {
   const dataset = alternativesDataset();
   const base = { scenario: alternativesScenario(), senses: ['max'] as Array<'min' | 'max'>, maxIterations: 6 };
-  t.same(checkAlternatives({ ...base, slacks: [0.05, 0], quantities: [{ kind: 'new_capacity' }] }, dataset).map((e) => e.path), ['slacks[1]']);
-  t.same(checkAlternatives({ ...base, slacks: [-1], quantities: [{ kind: 'capacity_share', countries: ['ZZ'], stage: 'magnet' }] }, dataset).map((e) => e.path), ['slacks[0]', 'quantities[0].countries[0]']);
-  t.same(checkAlternatives({ ...base, slacks: [0.1], quantities: [{ kind: 'public_spending', funders: ['nope'] }] }, dataset).map((e) => e.path), ['quantities[0].funders[0]']);
+  t.same(
+    checkAlternatives({ ...base, slacks: [0.05, 0], quantities: [{ kind: 'new_capacity' }] }, dataset).map((e) => e.path),
+    ['slacks[1]'],
+  );
+  t.same(
+    checkAlternatives({ ...base, slacks: [-1], quantities: [{ kind: 'capacity_share', countries: ['ZZ'], stage: 'magnet' }] }, dataset).map((e) => e.path),
+    ['slacks[0]', 'quantities[0].countries[0]'],
+  );
+  t.same(
+    checkAlternatives({ ...base, slacks: [0.1], quantities: [{ kind: 'public_spending', funders: ['nope'] }] }, dataset).map((e) => e.path),
+    ['quantities[0].funders[0]'],
+  );
 });

@@ -34,7 +34,8 @@ t.test('quad-2026 reproduces every comparable published figure within its band',
     t.ok(row.sources.length > 0, `${row.id} cites its sources`);
   }
   const kinds = new Set(report.rows.map((r) => r.kind));
-  for (const kind of ['untrusted_share', 'rival_import_share', 'net_import_reliance', 'production', 'plant_output', 'rival_supply_share']) t.ok(kinds.has(kind as never), `a ${kind} figure is checked`);
+  for (const kind of ['untrusted_share', 'rival_import_share', 'net_import_reliance', 'production', 'plant_output', 'rival_supply_share'])
+    t.ok(kinds.has(kind as never), `a ${kind} figure is checked`);
   t.match(formatCalibration(report), /\| lynas_malaysia_ndpr_2025: .* \| within \|/, 'the printed table has a row per figure');
 });
 
@@ -44,12 +45,43 @@ t.test('each metric on a case computed by hand', async (t) => {
   // AA's own 10 t come from its chain only if cheaper — make them dear to buy (1e5) for AA, cheap
   // for BB by closing the lane AA → BB for magnets.
   const figure = (id: string, metric: Record<string, unknown>, low: number, high: number) => ({
-    id, description: id, year: 2026, metric, published: { value: low, low, high }, unit: 'x', toleranceNote: 'test', source: [{ title: 'test' }], estimate: false,
+    id,
+    description: id,
+    year: 2026,
+    metric,
+    published: { value: low, low, high },
+    unit: 'x',
+    toleranceNote: 'test',
+    source: [{ title: 'test' }],
+    estimate: false,
   });
   const dataset = tinyDataset({
     add: {
-      demand: [{ id: 'bb_mag', country: 'BB', baseYear: 2026, baseTonnes: 4, growthRatePerYear: 0, gradeMix: { mag: 1 }, source: [{ title: 'test' }], estimate: false }],
-      laneRules: [{ id: 'no_mag_to_bb', kind: 'closed_lane', description: 'test', fromYear: 2026, from: ['AA'], to: ['BB'], products: ['mag'], source: [{ title: 'test' }], estimate: false }],
+      demand: [
+        {
+          id: 'bb_mag',
+          country: 'BB',
+          baseYear: 2026,
+          baseTonnes: 4,
+          growthRatePerYear: 0,
+          gradeMix: { mag: 1 },
+          source: [{ title: 'test' }],
+          estimate: false,
+        },
+      ],
+      laneRules: [
+        {
+          id: 'no_mag_to_bb',
+          kind: 'closed_lane',
+          description: 'test',
+          fromYear: 2026,
+          from: ['AA'],
+          to: ['BB'],
+          products: ['mag'],
+          source: [{ title: 'test' }],
+          estimate: false,
+        },
+      ],
       calibration: [
         figure('aa_untrusted', { kind: 'untrusted_share', countries: ['AA'], products: ['mag'] }, 0, 0),
         figure('bloc_untrusted', { kind: 'untrusted_share', countries: ['AA', 'BB'], products: ['mag'] }, 4 / 14, 4 / 14),
@@ -102,10 +134,14 @@ t.test('per-country shares follow the tie-break rule, not the record order or th
   const dataset = loadDataset('quad-2026');
   const reference = await countryShares(dataset, 2024, 2025, [2024, 2025]);
   const raw = JSON.parse(JSON.stringify(dataset)) as Record<string, unknown[]>;
-  for (const kind of ['countries', 'plants', 'sources', 'demand', 'prices', 'transport', 'contracts', 'laneRules', 'funders']) raw[kind] = shuffled(raw[kind]!, 7);
+  for (const kind of ['countries', 'plants', 'sources', 'demand', 'prices', 'transport', 'contracts', 'laneRules', 'funders'])
+    raw[kind] = shuffled(raw[kind]!, 7);
   const reordered = await countryShares(parseDataset(raw), 2024, 2025, [2024, 2025]);
   t.same(reordered, reference, 'the same shares with every record file shuffled');
   const longer = await countryShares(dataset, 2024, 2026, [2024, 2025]);
   t.same(longer, reference, 'the same 2024 and 2025 shares with 2026 added to the horizon');
-  t.ok(Object.values(reference).some((v) => v !== null && v > 0 && v < 1), 'some country has a mixed supply (the test is not vacuous)');
+  t.ok(
+    Object.values(reference).some((v) => v !== null && v > 0 && v < 1),
+    'some country has a mixed supply (the test is not vacuous)',
+  );
 });

@@ -28,14 +28,26 @@ async function checkRemedies(t: Test, scenario: Scenario, dataset: Dataset, diag
     t.ok(Math.abs(applied.totalCostUsd! - remedy.resultingCostUsd!) <= 1e-6 * Math.abs(applied.totalCostUsd!), `${remedy.change}: at the cost stated`);
     for (const undercut of remedy.undercuts) {
       const under = await planScenario(hard(applyChanges(scenario, undercut.changes)), dataset, { skipBaseline: true });
-      t.equal(under.status, 'infeasible', `${remedy.change}: undercut by one step (${JSON.stringify(undercut.changes.map((c) => [c.path, c.to]))}) it stays infeasible`);
+      t.equal(
+        under.status,
+        'infeasible',
+        `${remedy.change}: undercut by one step (${JSON.stringify(undercut.changes.map((c) => [c.path, c.to]))}) it stays infeasible`,
+      );
     }
   }
 }
 
 const cite = { source: [{ title: 'test fixture' }], estimate: false };
 const magnetCandidate = (id: string, maxSizeTpa: number, leadTimeYears: number) => ({
-  id, name: id, stage: 'magnet', country: 'AA', status: 'candidate', existingCapacityTpa: { '2026': 0 }, fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 1000, processes: ['mag_from_met'],
+  id,
+  name: id,
+  stage: 'magnet',
+  country: 'AA',
+  status: 'candidate',
+  existingCapacityTpa: { '2026': 0 },
+  fixedOpexUsdPerTpaYear: 0,
+  variableOpexUsdPerT: 1000,
+  processes: ['mag_from_met'],
   expansion: { capexUsdPerTpa: 100, maxSizeTpa, minSizeTpa: 0, leadTimeYears, earliestStartYear: 2026, lifetimeYears: 10 },
   ...cite,
 });
@@ -44,15 +56,35 @@ t.test('a project lever: only a shorter lead time helps', async (t) => {
   // No magnet capacity; the one candidate takes 2 years and may start in 2026 (the horizon's start),
   // so trusted magnets exist from 2028 at the earliest. "At most 0 % untrusted in 2026-2027" needs
   // the plant built at once: a lead time of 0. Its size (100 t/yr for 10 t of demand) is no lever.
-  const dataset = tinyDataset({ plants: { magnet: { existingCapacityTpa: { '2026': 0 }, expansion: { capexUsdPerTpa: 100, maxSizeTpa: 100, minSizeTpa: 0, leadTimeYears: 2, earliestStartYear: 2026, lifetimeYears: 10 } } } });
-  const scenario = parseScenario(tinyScenario({ horizon: { startYear: 2026, endYear: 2027 }, targets: [{ id: 'clean', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0, hard: true }] }));
+  const dataset = tinyDataset({
+    plants: {
+      magnet: {
+        existingCapacityTpa: { '2026': 0 },
+        expansion: { capexUsdPerTpa: 100, maxSizeTpa: 100, minSizeTpa: 0, leadTimeYears: 2, earliestStartYear: 2026, lifetimeYears: 10 },
+      },
+    },
+  });
+  const scenario = parseScenario(
+    tinyScenario({
+      horizon: { startYear: 2026, endYear: 2027 },
+      targets: [{ id: 'clean', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0, hard: true }],
+    }),
+  );
   const { portfolio, report } = await planWithReport(scenario, dataset, { skipBaseline: true });
   t.equal(portfolio.status, 'infeasible');
   const d = report.diagnosis!;
   t.equal(d.complete, true);
   const project = d.remedies.filter((r) => !r.lever.startsWith('target') && r.lever !== 'budget');
-  t.same(project.map((r) => [r.lever, r.path, r.from, r.to]), [['lead_time', 'overrides.plants.magnet.expansion.leadTimeYears', 2, 0]], 'the lead time, to 0 years, is the only project remedy');
-  t.same(project[0]!.undercuts.map((u) => u.changes), [[{ path: 'overrides.plants.magnet.expansion.leadTimeYears', to: 1, remove: false }]], 'undercut: 1 year');
+  t.same(
+    project.map((r) => [r.lever, r.path, r.from, r.to]),
+    [['lead_time', 'overrides.plants.magnet.expansion.leadTimeYears', 2, 0]],
+    'the lead time, to 0 years, is the only project remedy',
+  );
+  t.same(
+    project[0]!.undercuts.map((u) => u.changes),
+    [[{ path: 'overrides.plants.magnet.expansion.leadTimeYears', to: 1, remove: false }]],
+    'undercut: 1 year',
+  );
   // Independently of the diagnosis' own solves.
   const lead = (years: number) => parseScenario({ ...scenario, overrides: { plants: { magnet: { expansion: { leadTimeYears: years } } } } });
   t.equal((await planScenario(lead(0), dataset, { skipBaseline: true })).status, 'optimal', 'built at once it solves');
@@ -67,11 +99,19 @@ t.test('a combination: no single project change suffices, two together do', asyn
     plants: { magnet: { existingCapacityTpa: { '2026': 0 } } },
     add: { plants: [magnetCandidate('mag_a', 6, 1), magnetCandidate('mag_b', 6, 1)] },
   });
-  const scenario = parseScenario(tinyScenario({ horizon: { startYear: 2026, endYear: 2026 }, targets: [{ id: 'clean', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0, hard: true }] }));
+  const scenario = parseScenario(
+    tinyScenario({
+      horizon: { startYear: 2026, endYear: 2026 },
+      targets: [{ id: 'clean', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0, hard: true }],
+    }),
+  );
   const { report } = await planWithReport(scenario, dataset, { skipBaseline: true });
   const d = report.diagnosis!;
   t.equal(d.complete, true);
-  t.notOk(d.remedies.some((r) => ['lead_time', 'earliest_start', 'max_size'].includes(r.lever)), 'no single project lever closes it');
+  t.notOk(
+    d.remedies.some((r) => ['lead_time', 'earliest_start', 'max_size'].includes(r.lever)),
+    'no single project lever closes it',
+  );
   const combination = d.remedies.find((r) => r.lever === 'combination');
   t.ok(combination, `a combination is offered: ${JSON.stringify(d.remedies.map((r) => r.change))}`);
   t.ok(combination!.changes.length >= 2 && combination!.changes.length <= 3, 'of two or three changes');
@@ -82,14 +122,31 @@ t.test('a combination: no single project change suffices, two together do', asyn
 t.test('a soft shortfall the scenario could avoid is a priced choice: the remedy is to make the target hard', async (t) => {
   // 4 t/yr of trusted magnets against 10 t of demand, expansion possible but dearer than a cheap
   // penalty: the plan pays the penalty although the target could be met.
-  const dataset = tinyDataset({ plants: { magnet: { existingCapacityTpa: { '2026': 4 }, expansion: { capexUsdPerTpa: 50_000, maxSizeTpa: 20, minSizeTpa: 0, leadTimeYears: 0, earliestStartYear: 2026, lifetimeYears: 10 } } }, prices: { mag: { priceUsdPerT: { '2020': 2000 } } } });
-  const scenario = parseScenario(tinyScenario({ targets: [{ id: 'soft', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.2, penaltyUsdPerT: 10 }] }));
+  const dataset = tinyDataset({
+    plants: {
+      magnet: {
+        existingCapacityTpa: { '2026': 4 },
+        expansion: { capexUsdPerTpa: 50_000, maxSizeTpa: 20, minSizeTpa: 0, leadTimeYears: 0, earliestStartYear: 2026, lifetimeYears: 10 },
+      },
+    },
+    prices: { mag: { priceUsdPerT: { '2020': 2000 } } },
+  });
+  const scenario = parseScenario(
+    tinyScenario({ targets: [{ id: 'soft', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.2, penaltyUsdPerT: 10 }] }),
+  );
   const { portfolio, report } = await planWithReport(scenario, dataset, { skipBaseline: true });
-  t.ok(portfolio.dependency[0]!.points.some((p) => p.shortfallT > 0), 'the cheap penalty leaves a shortfall');
+  t.ok(
+    portfolio.dependency[0]!.points.some((p) => p.shortfallT > 0),
+    'the cheap penalty leaves a shortfall',
+  );
   const d = report.diagnosis!;
   t.equal(d.reason, 'shortfall');
   t.match(d.summary, /could avoid/);
-  t.same(d.remedies.map((r) => [r.lever, r.path]), [['target_hard', 'targets[0].hard']], 'no lever needed: making it hard closes it');
+  t.same(
+    d.remedies.map((r) => [r.lever, r.path]),
+    [['target_hard', 'targets[0].hard']],
+    'no lever needed: making it hard closes it',
+  );
   t.ok(d.remedies[0]!.resultingCostUsd! > portfolio.totalCostUsd!, 'at a higher cost than paying the penalty');
   await checkRemedies(t, scenario, dataset, d);
 });
@@ -105,7 +162,10 @@ t.test('the shipped infeasible story: the same diagnosis on a quiet and a busy m
   const quiet = await diagnose();
   // Two CPU-bound processes: with the test's own, more runnable work than this machine has cores.
   const busy: ChildProcess[] = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
-  t.ok(busy.every((child) => child.pid !== undefined), 'the busy processes started');
+  t.ok(
+    busy.every((child) => child.pid !== undefined),
+    'the busy processes started',
+  );
   let loaded: Diagnosis;
   try {
     loaded = await diagnose();
@@ -116,9 +176,17 @@ t.test('the shipped infeasible story: the same diagnosis on a quiet and a busy m
   t.ok(quiet.remedies.length > 0, 'remedies found');
   t.ok(quiet.remedies.some((r) => r.lever === 'target_year') && quiet.remedies.some((r) => r.lever === 'target_share'), 'the target year and share');
   t.same(loaded!, quiet, 'deep-equal with both cores kept busy');
-  t.strictSame(loaded!.remedies.map((r) => r.resultingCostUsd), quiet.remedies.map((r) => r.resultingCostUsd), 'costs equal to the last digit');
+  t.strictSame(
+    loaded!.remedies.map((r) => r.resultingCostUsd),
+    quiet.remedies.map((r) => r.resultingCostUsd),
+    'costs equal to the last digit',
+  );
   const costs = quiet.remedies.map((r) => r.resultingCostUsd!);
-  t.same(costs, [...costs].sort((a, b) => a - b), 'ranked by the cost of the plan each leads to');
+  t.same(
+    costs,
+    [...costs].sort((a, b) => a - b),
+    'ranked by the cost of the plan each leads to',
+  );
   // Every remedy applied solves, every undercut does not (the first three, to keep the test short).
   await checkRemedies(t, scenario, dataset, { ...quiet, remedies: quiet.remedies.slice(0, 3) });
 });

@@ -25,12 +25,25 @@ t.test('the parts sum to the whole, Shapley and one at a time, as solved by hand
   after.targets[0]!.maxUntrustedShare = 0.2;
   after.overrides.plants = { magnet: { variableOpexUsdPerT: 1500 } };
   const changes = diffInputs(before, after);
-  t.same(changes.map((c) => formatPath(c.path)), ['overrides.plants.magnet', 'targets[0].maxUntrustedShare'], 'the input difference as JSON paths (the name left out)');
-  t.same(changes.map((c) => [c.before, c.after]), [[undefined, { variableOpexUsdPerT: 1500 }], [1, 0.2]]);
+  t.same(
+    changes.map((c) => formatPath(c.path)),
+    ['overrides.plants.magnet', 'targets[0].maxUntrustedShare'],
+    'the input difference as JSON paths (the name left out)',
+  );
+  t.same(
+    changes.map((c) => [c.before, c.after]),
+    [
+      [undefined, { variableOpexUsdPerT: 1500 }],
+      [1, 0.2],
+    ],
+  );
   const solved = async (s: typeof before) => ({ portfolioId: 'x', scenario: s, portfolio: await planScenario(s, dataset, { skipBaseline: true }) });
   const input = { before: await solved(before), after: await solved(after) };
 
-  const shapley = await runExplain({ ...input, method: 'shapley' }, localMembers(() => dataset));
+  const shapley = await runExplain(
+    { ...input, method: 'shapley' },
+    localMembers(() => dataset),
+  );
   t.equal(shapley.solves, 4, '2^2 subsets');
   t.ok(close(shapley.beforeCostUsd!, 10100.1) && close(shapley.afterCostUsd!, 20650.02), 'the end points');
   t.ok(close(shapley.parts[1]!.usd, 10249.92), `target: ${shapley.parts[1]!.usd}`);
@@ -40,7 +53,10 @@ t.test('the parts sum to the whole, Shapley and one at a time, as solved by hand
   const categories = Object.values(shapley.parts[0]!.byCategory).reduce((a, b) => a + b, 0);
   t.ok(close(categories, shapley.parts[0]!.usd), 'a part splits into categories that sum to it');
 
-  const oat = await runExplain({ ...input, method: 'one_at_a_time' }, localMembers(() => dataset));
+  const oat = await runExplain(
+    { ...input, method: 'one_at_a_time' },
+    localMembers(() => dataset),
+  );
   t.equal(oat.solves, 3, 'n + 1 solves');
   t.ok(close(oat.parts[0]!.usd, 0) && close(oat.parts[1]!.usd, 10549.92), 'opex first: 0, then the target takes it all');
   t.ok(Math.abs(oat.residualUsd!) < 1e-6, 'the parts sum to the total difference');

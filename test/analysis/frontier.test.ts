@@ -18,9 +18,19 @@ t.test('breakpoints, slopes and the knee as solved by hand', async (t) => {
   const input = { scenario: frontierScenario(), from: 1, to: 0, points: 6 };
   t.same(checkFrontier(input), []);
   const members = frontierMembers(input);
-  t.same(members.map((m) => m.scenario.targets[0]!.maxUntrustedShare), [1, 0.8, 0.6, 0.4, 0.2, 0], 'loosest first');
-  const result = await runFrontier(input, localMembers(() => dataset));
-  t.ok(result.points.every((p) => p.status === 'optimal'), 'every point solved');
+  t.same(
+    members.map((m) => m.scenario.targets[0]!.maxUntrustedShare),
+    [1, 0.8, 0.6, 0.4, 0.2, 0],
+    'loosest first',
+  );
+  const result = await runFrontier(
+    input,
+    localMembers(() => dataset),
+  );
+  t.ok(
+    result.points.every((p) => p.status === 'optimal'),
+    'every point solved',
+  );
   const slopes = result.points.slice(1).map((p) => p.costPerPointUsd!);
   for (const [i, s] of slopes.entries()) {
     const hand = i < 3 ? 98.9999 : 200.499;
@@ -31,18 +41,36 @@ t.test('breakpoints, slopes and the knee as solved by hand', async (t) => {
   t.same(result.points[4]!.bindingTargets, [{ target: 'aa_mag', years: [2026] }], 'the target binds below the loosest point');
   t.ok(result.monotone, 'cost never falls as the limit tightens');
   const costs = result.points.map((p) => p.totalCostUsd!);
-  t.ok(costs.every((c, i) => i === 0 || c >= costs[i - 1]! - 1e-6), 'and the costs say so');
+  t.ok(
+    costs.every((c, i) => i === 0 || c >= costs[i - 1]! - 1e-6),
+    'and the costs say so',
+  );
 });
 
 t.test('a falling cost is not called monotone; bad requests name their fields', async (t) => {
   const input = { scenario: frontierScenario(), from: 0.5, to: 0, points: 2 };
   const fake = (cost: number) => ({
-    label: 'x', scenarioId: null, jobId: null, portfolioId: null, status: 'done' as const, error: null, report: null,
+    label: 'x',
+    scenarioId: null,
+    jobId: null,
+    portfolioId: null,
+    status: 'done' as const,
+    error: null,
+    report: null,
     portfolio: { status: 'optimal', totalCostUsd: cost, builds: [], dependency: [] } as never,
   });
   t.notOk(frontierResult(input, [fake(10), fake(5)]).monotone);
   t.ok(frontierResult(input, [fake(5), fake(10)]).monotone);
-  t.same(checkFrontier({ ...input, from: 1.5 }).map((e) => e.path), ['from']);
-  t.same(checkFrontier({ ...input, to: -0.1 }).map((e) => e.path), ['to']);
-  t.same(checkFrontier({ ...input, targets: ['nope'] }).map((e) => e.path), ['targets[0]']);
+  t.same(
+    checkFrontier({ ...input, from: 1.5 }).map((e) => e.path),
+    ['from'],
+  );
+  t.same(
+    checkFrontier({ ...input, to: -0.1 }).map((e) => e.path),
+    ['to'],
+  );
+  t.same(
+    checkFrontier({ ...input, targets: ['nope'] }).map((e) => e.path),
+    ['targets[0]'],
+  );
 });

@@ -101,7 +101,11 @@ t.test('strong duality and dual feasibility on every LP fixture', async (t) => {
   const fixtures: Array<[string, Record<string, unknown>, Dataset]> = [
     ['tiny chain', tinyScenario(), tinyDataset()],
     ['rich fixture', scenario, dataset],
-    ['tiny target shortfall', tinyScenario({ targets: [{ id: 'z', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0, penaltyUsdPerT: 10 }] }), tinyDataset({ remove: { sources: ['mine'] } })],
+    [
+      'tiny target shortfall',
+      tinyScenario({ targets: [{ id: 'z', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0, penaltyUsdPerT: 10 }] }),
+      tinyDataset({ remove: { sources: ['mine'] } }),
+    ],
   ];
   for (const [label, input, ds] of fixtures) {
     const parsed = parseScenario(input);
@@ -155,7 +159,10 @@ t.test('every marginal value lies between the left and right finite differences'
       t.equal(down.status, 'optimal', `${entry.constraint}: the tightened solve is optimal`);
       const right = (up.objective! - result.objective!) / h;
       const left = (result.objective! - down.objective!) / h;
-      t.ok(left <= entry.dual + tol && entry.dual <= right + tol, `${entry.constraint}: left ${left.toFixed(6)} ≤ dual ${entry.dual.toFixed(6)} ≤ right ${right.toFixed(6)}`);
+      t.ok(
+        left <= entry.dual + tol && entry.dual <= right + tol,
+        `${entry.constraint}: left ${left.toFixed(6)} ≤ dual ${entry.dual.toFixed(6)} ≤ right ${right.toFixed(6)}`,
+      );
       if (Math.abs(right - left) <= tol) {
         agreeing++;
         t.ok(Math.abs(entry.dual - right) <= tol, `${entry.constraint}: equals the difference where both sides agree`);
@@ -198,7 +205,11 @@ t.test('a reduced cost predicts the capex at which an unbuilt plant enters', asy
   t.ok(entry!.capexCutPct !== null && entry!.capexCutPct > 0 && entry!.capexCutPct < 100, `it enters after a cut of ${entry!.capexCutPct} %`);
   t.match(entry!.statement, /would be chosen .* if its capex fell by/);
   const withCapex = async (capex: number) => {
-    const p = await planScenario(parseScenario({ ...scenario, capexPublicShare: 0, budgets: [], overrides: { plants: { mag_bb: { expansion: { capexUsdPerTpa: capex } } } } }), dataset, { skipBaseline: true });
+    const p = await planScenario(
+      parseScenario({ ...scenario, capexPublicShare: 0, budgets: [], overrides: { plants: { mag_bb: { expansion: { capexUsdPerTpa: capex } } } } }),
+      dataset,
+      { skipBaseline: true },
+    );
     return p.builds.filter((b) => b.plant === 'mag_bb').reduce((s, b) => s + b.capacityTpa, 0);
   };
   const cut = entry!.capexCutUsdPerTpa!;
@@ -235,7 +246,8 @@ t.test('a lead time that makes a hard target infeasible is diagnosed as the lead
   t.match(d.earliestOnline.find((e) => e.stage === 'magnet')!, { year: 2028, plant: 'magnet' });
   // Independently: the change works, and one year earlier does not.
   const target = { id: 'clean', bloc: ['AA'], product: 'mag', maxUntrustedShare: 0, hard: true };
-  const at = async (y: number) => (await planScenario(parseScenario({ ...scenario, targets: [{ ...target, year: y }] }), dataset, { skipBaseline: true })).status;
+  const at = async (y: number) =>
+    (await planScenario(parseScenario({ ...scenario, targets: [{ ...target, year: y }] }), dataset, { skipBaseline: true })).status;
   t.equal(await at(2028), 'optimal', 'from 2028 it solves');
   t.equal(await at(2027), 'infeasible', 'from 2027 it does not');
   t.ok(year!.resultingCostUsd !== null, 'the remedy was solved and priced');
@@ -243,8 +255,14 @@ t.test('a lead time that makes a hard target infeasible is diagnosed as the lead
 
 t.test('a soft shortfall is diagnosed with the least limit and its budget remedy', async (t) => {
   const { dataset, scenario } = richFixture();
-  const { portfolio, report } = await planWithReport(parseScenario({ ...scenario, targets: [{ id: 'tight', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.1, penaltyUsdPerT: 10 }] }), dataset);
-  t.ok(portfolio.dependency[0]!.points.some((p) => (p.shortfallT ?? 0) > 0), 'the cheap penalty leaves a shortfall');
+  const { portfolio, report } = await planWithReport(
+    parseScenario({ ...scenario, targets: [{ id: 'tight', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.1, penaltyUsdPerT: 10 }] }),
+    dataset,
+  );
+  t.ok(
+    portfolio.dependency[0]!.points.some((p) => (p.shortfallT ?? 0) > 0),
+    'the cheap penalty leaves a shortfall',
+  );
   t.equal(report.diagnosis?.reason, 'shortfall');
   t.ok(report.diagnosis!.targets.length === 1, 'the earliest year is reported for the target');
   t.ok(ReportSchema.safeParse(report).success, 'the report matches its schema');

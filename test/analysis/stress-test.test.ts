@@ -22,12 +22,23 @@ t.test('a disruption on a plant the portfolio relies on, and one on a plant it d
   t.equal(portfolio.status, 'optimal');
   t.equal(portfolio.unservedT, 0, 'the portfolio serves all demand');
   const result = await runStressTest(
-    { portfolios: [{ portfolioId: 'p', scenarioId: 's', scenario, portfolio }], disruptions: [outage('aa_out', 'magnet'), outage('bb_out', 'magnet_bb')], members: ['AA'] },
+    {
+      portfolios: [{ portfolioId: 'p', scenarioId: 's', scenario, portfolio }],
+      disruptions: [outage('aa_out', 'magnet'), outage('bb_out', 'magnet_bb')],
+      members: ['AA'],
+    },
     localMembers(() => dataset),
   );
   const [relied, idle] = result.portfolios[0]!.disruptions;
   t.equal(relied!.status, 'optimal');
-  t.same(relied!.unserved.map((u) => [u.country, u.year]), [['AA', 2028], ['AA', 2029]], 'short in 2028 and 2029');
+  t.same(
+    relied!.unserved.map((u) => [u.country, u.year]),
+    [
+      ['AA', 2028],
+      ['AA', 2029],
+    ],
+    'short in 2028 and 2029',
+  );
   t.ok(Math.abs(relied!.unserved[0]!.tonnes - 0.1) < 1e-6 && Math.abs(relied!.unserved[1]!.tonnes - 1.31) < 1e-6, '0.1 t and 1.31 t');
   t.match(relied!.members[0], { country: 'AA', timeToSurviveYears: 1, timeToRecoverYears: 3, recovered: true, atRisk: true });
   t.ok(Math.abs(relied!.score! - 1 / 3) < 1e-9, 'score 1/3');
@@ -40,14 +51,30 @@ t.test('a disruption on a plant the portfolio relies on, and one on a plant it d
   t.equal(idle!.score, 1);
   t.ok(Math.abs(result.portfolios[0]!.overallScore! - (1 / 3 + 1) / 2) < 1e-9, 'overall: the mean of the scores');
   t.equal(result.portfolios[0]!.worstDisruption, 'aa_out');
-  t.same(idle!.dependency[0]!.points.map((p) => p.share), idle!.dependency[0]!.points.map((p) => p.undisruptedShare), 'the same trajectory');
+  t.same(
+    idle!.dependency[0]!.points.map((p) => p.share),
+    idle!.dependency[0]!.points.map((p) => p.undisruptedShare),
+    'the same trajectory',
+  );
 });
 
 t.test('disruptions outside the horizon or naming unknown ids are refused by field', async (t) => {
   const dataset = stressDataset();
   const horizon = { startYear: 2026, endYear: 2030 };
-  t.same(checkDisruption({ ...outage('x', 'magnet'), fromYear: 2031 }, dataset, horizon, 'custom[0]').map((e) => e.path), ['custom[0].fromYear']);
-  t.same(checkDisruption({ ...outage('x', 'magnet'), years: 5 }, dataset, horizon, 'custom[0]').map((e) => e.path), ['custom[0].years']);
-  t.same(checkDisruption(outage('x', 'nope'), dataset, horizon, 'custom[1]').map((e) => e.path), ['custom[1].plants[0]']);
-  t.same(checkDisruption({ id: 'p', name: 'p', kind: 'price', fromYear: 2027, years: 1, products: ['mag'] }, dataset, horizon, 'c').map((e) => e.path), ['c.usdPerT']);
+  t.same(
+    checkDisruption({ ...outage('x', 'magnet'), fromYear: 2031 }, dataset, horizon, 'custom[0]').map((e) => e.path),
+    ['custom[0].fromYear'],
+  );
+  t.same(
+    checkDisruption({ ...outage('x', 'magnet'), years: 5 }, dataset, horizon, 'custom[0]').map((e) => e.path),
+    ['custom[0].years'],
+  );
+  t.same(
+    checkDisruption(outage('x', 'nope'), dataset, horizon, 'custom[1]').map((e) => e.path),
+    ['custom[1].plants[0]'],
+  );
+  t.same(
+    checkDisruption({ id: 'p', name: 'p', kind: 'price', fromYear: 2027, years: 1, products: ['mag'] }, dataset, horizon, 'c').map((e) => e.path),
+    ['c.usdPerT'],
+  );
 });

@@ -18,13 +18,32 @@ import { clearBasisCache, setBasisReuse } from '../../src/solver/highs.js';
 import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
 
 const cite = { source: [{ title: 'test fixture' }], estimate: false };
-const expansion = (capex: number, max: number) => ({ capexUsdPerTpa: capex, maxSizeTpa: max, minSizeTpa: 0, leadTimeYears: 0, earliestStartYear: 2026, lifetimeYears: 1 });
+const expansion = (capex: number, max: number) => ({
+  capexUsdPerTpa: capex,
+  maxSizeTpa: max,
+  minSizeTpa: 0,
+  leadTimeYears: 0,
+  earliestStartYear: 2026,
+  lifetimeYears: 1,
+});
 const dataset = tinyDataset({
   plants: { magnet: { status: 'candidate', existingCapacityTpa: { '2026': 0 }, expansion: expansion(100, 6) } },
   prices: { mag: { priceUsdPerT: { '2020': 1000 } }, met: { priceUsdPerT: { '2020': 1e7 } }, ox: { priceUsdPerT: { '2020': 1e7 } } },
   add: {
     plants: [
-      { id: 'magnet_bb', name: 'magnet BB', stage: 'magnet', country: 'BB', status: 'candidate', existingCapacityTpa: { '2026': 0 }, expansion: expansion(150, 100), fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 1000, processes: ['mag_from_met'], ...cite },
+      {
+        id: 'magnet_bb',
+        name: 'magnet BB',
+        stage: 'magnet',
+        country: 'BB',
+        status: 'candidate',
+        existingCapacityTpa: { '2026': 0 },
+        expansion: expansion(150, 100),
+        fixedOpexUsdPerTpaYear: 0,
+        variableOpexUsdPerT: 1000,
+        processes: ['mag_from_met'],
+        ...cite,
+      },
     ],
   },
 });
@@ -36,7 +55,8 @@ const scenario = (limit: number) =>
 function coefficients(model: LinearModel): Map<string, number> {
   const out = new Map<string, number>();
   for (let i = 0; i < model.rowNames.length; i++) {
-    for (let k = model.rowStarts[i]!; k < model.rowStarts[i + 1]!; k++) if (model.rowValues[k] !== 0) out.set(`${model.rowNames[i]}|${model.colNames[model.rowIndices[k]!]}`, model.rowValues[k]!);
+    for (let k = model.rowStarts[i]!; k < model.rowStarts[i + 1]!; k++)
+      if (model.rowValues[k] !== 0) out.set(`${model.rowNames[i]}|${model.colNames[model.rowIndices[k]!]}`, model.rowValues[k]!);
   }
   return out;
 }
@@ -45,7 +65,11 @@ t.test('the template with a limit written in has the coefficients of that limit 
   const instance = resolveScenario(templateScenario(scenario(0.5)), dataset);
   const { model, targetRows } = formulateWithTargetRows(instance);
   t.equal(instance.targets[0]!.maxUntrustedShare, TEMPLATE_LIMIT);
-  t.same(targetRows.map((r) => `${r.target},${r.year}`), ['aa_mag,2026'], 'one target row');
+  t.same(
+    targetRows.map((r) => `${r.target},${r.year}`),
+    ['aa_mag,2026'],
+    'one target row',
+  );
   const template = limitTemplate(instance, model, targetRows)!;
   t.ok(template, 'every term found in the pattern');
   for (const limit of [1, 0.9, 0.2, 0]) {
@@ -71,7 +95,11 @@ t.test('members solved in place match members formulated afresh: cost, builds, b
   const inPlace: Member[] = [];
   for (const limit of limits) inPlace.push(await planWithReport(scenario(limit), dataset, { skipBaseline: true, memberReport: true }));
   t.equal(keptTemplates(dataset), 1, 'one template for the four members');
-  t.same(inPlace.map((m) => m.portfolio.solver.warmStart), [false, true, true, true], 'each point after the first goes on from the previous one');
+  t.same(
+    inPlace.map((m) => m.portfolio.solver.warmStart),
+    [false, true, true, true],
+    'each point after the first goes on from the previous one',
+  );
 
   clearBasisCache();
   setBasisReuse(false);
@@ -91,7 +119,13 @@ t.test('members solved in place match members formulated afresh: cost, builds, b
     t.same(b.report.binding.map((x) => x.constraint).sort(), a.report.binding.map((x) => x.constraint).sort(), `limit ${limit}: the same binding limits`);
     // A dual whose range says it is unique must agree; a dual-degenerate row (not unique) may
     // take another of its valid values from another starting basis (a warm start's caveat).
-    const unique = (m: Member) => new Map(Object.values(m.report.marginalValues ?? {}).flat().filter((v) => v.range?.unique).map((v) => [v.constraint, v.dual] as const));
+    const unique = (m: Member) =>
+      new Map(
+        Object.values(m.report.marginalValues ?? {})
+          .flat()
+          .filter((v) => v.range?.unique)
+          .map((v) => [v.constraint, v.dual] as const),
+      );
     const ua = unique(a);
     const ub = unique(b);
     for (const [constraint, dual] of ua) {
@@ -99,10 +133,17 @@ t.test('members solved in place match members formulated afresh: cost, builds, b
       compared++;
       t.ok(Math.abs(ub.get(constraint)! - dual) <= 1e-6 * Math.max(1, Math.abs(dual)), `limit ${limit}: ${constraint} dual ${ub.get(constraint)} = ${dual}`);
     }
-    t.same(b.portfolio.dependency[0]!.points.map((p) => p.limit), [limit], 'the portfolio reports the member’s limit');
+    t.same(
+      b.portfolio.dependency[0]!.points.map((p) => p.limit),
+      [limit],
+      'the portfolio reports the member’s limit',
+    );
   });
   t.ok(compared >= limits.length, `${compared} unique duals compared`);
   // The hand solution: (1 − L)·10 t/yr of trusted magnets, AA's 6 first.
   t.same(builds(inPlace[1]!), [['magnet', 5]]);
-  t.same(builds(inPlace[3]!), [['magnet', 6], ['magnet_bb', 4]]);
+  t.same(builds(inPlace[3]!), [
+    ['magnet', 6],
+    ['magnet_bb', 4],
+  ]);
 });

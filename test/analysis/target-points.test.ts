@@ -16,17 +16,34 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(a),
 
 t.test('a whole point tighter and looser, against direct re-solves', async (t) => {
   const dataset = tinyDataset({
-    plants: { magnet: { existingCapacityTpa: { '2026': 4 }, expansion: { capexUsdPerTpa: 50_000, maxSizeTpa: 20, minSizeTpa: 0, leadTimeYears: 0, earliestStartYear: 2026, lifetimeYears: 10 } } },
+    plants: {
+      magnet: {
+        existingCapacityTpa: { '2026': 4 },
+        expansion: { capexUsdPerTpa: 50_000, maxSizeTpa: 20, minSizeTpa: 0, leadTimeYears: 0, earliestStartYear: 2026, lifetimeYears: 10 },
+      },
+    },
     prices: { mag: { priceUsdPerT: { '2020': 2000 } } },
     meta: { defaults: { discountRate: 0.05 } },
   });
-  const raw = (share: number) => tinyScenario({ horizon: { startYear: 2026, endYear: 2028 }, targets: [{ id: 'most', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: share, hard: true }] });
+  const raw = (share: number) =>
+    tinyScenario({
+      horizon: { startYear: 2026, endYear: 2028 },
+      targets: [{ id: 'most', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: share, hard: true }],
+    });
   const { portfolio, report } = await planWithReport(parseScenario(raw(0.4)), dataset, { skipBaseline: true });
   t.equal(portfolio.status, 'optimal');
   t.ok(ReportSchema.safeParse(report).success, 'the report matches its schema');
   t.equal(report.targetPoints.length, 1);
   const point = report.targetPoints[0]!;
-  t.match(point, { target: 'most', path: 'targets[0].maxUntrustedShare', limit: 0.4, fromYear: 2026, untilYear: 2028, tightenedStatus: 'optimal', loosenedStatus: 'optimal' });
+  t.match(point, {
+    target: 'most',
+    path: 'targets[0].maxUntrustedShare',
+    limit: 0.4,
+    fromYear: 2026,
+    untilYear: 2028,
+    tightenedStatus: 'optimal',
+    loosenedStatus: 'optimal',
+  });
 
   const z0 = portfolio.totalCostUsd!;
   const tighter = (await planScenario(parseScenario(raw(0.39)), dataset, { skipBaseline: true })).totalCostUsd!;

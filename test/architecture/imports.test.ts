@@ -107,10 +107,38 @@ t.test('the checker reads imports and finds circles and upward arrows', async (t
   t.ok(graph.get('planner.ts')?.includes('model/formulate-scenario.ts'), 'planner.ts → model/formulate-scenario.ts is seen');
   t.ok(graph.get('store/repository.ts')?.includes('store/records.ts'), 'a type-only import is seen');
   t.notOk(graph.get('analysis/diagnosis.ts')?.includes('planner.ts'), 'the diagnosis does not import the planner');
-  t.same(cycles(new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]])), [['a.ts', 'b.ts', 'c.ts']], 'a three-module circle is found');
+  t.same(
+    cycles(
+      new Map([
+        ['a.ts', ['b.ts']],
+        ['b.ts', ['c.ts']],
+        ['c.ts', ['a.ts']],
+        ['d.ts', ['a.ts']],
+      ]),
+    ),
+    [['a.ts', 'b.ts', 'c.ts']],
+    'a three-module circle is found',
+  );
   t.same(cycles(new Map([['a.ts', ['a.ts']]])), [['a.ts']], 'a module importing itself is a circle');
-  t.same(cycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]])), [], 'a chain is not a circle');
-  t.same(upwardArrows(new Map([['model/x.ts', ['analysis/y.ts', 'data/z.ts']], ['analysis/y.ts', ['model/x.ts']]])), ['model/x.ts → analysis/y.ts']);
+  t.same(
+    cycles(
+      new Map([
+        ['a.ts', ['b.ts']],
+        ['b.ts', []],
+      ]),
+    ),
+    [],
+    'a chain is not a circle',
+  );
+  t.same(
+    upwardArrows(
+      new Map([
+        ['model/x.ts', ['analysis/y.ts', 'data/z.ts']],
+        ['analysis/y.ts', ['model/x.ts']],
+      ]),
+    ),
+    ['model/x.ts → analysis/y.ts'],
+  );
 });
 
 t.test('src/ has no import circles', async (t) => {

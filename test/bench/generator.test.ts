@@ -13,8 +13,15 @@ t.test('mulberry32 is a deterministic stream in [0, 1)', async (t) => {
   const a = mulberry32(42);
   const b = mulberry32(42);
   const xs = Array.from({ length: 1000 }, () => a());
-  t.same(Array.from({ length: 1000 }, () => b()), xs, 'same seed, same stream');
-  t.ok(xs.every((x) => x >= 0 && x < 1), 'values in [0, 1)');
+  t.same(
+    Array.from({ length: 1000 }, () => b()),
+    xs,
+    'same seed, same stream',
+  );
+  t.ok(
+    xs.every((x) => x >= 0 && x < 1),
+    'values in [0, 1)',
+  );
   t.not(mulberry32(43)(), xs[0], 'another seed, another stream');
 });
 
@@ -34,7 +41,9 @@ t.test('every size is a valid dataset and scenario, and sizes grow', async (t) =
     const reparsed = parseDataset(JSON.parse(JSON.stringify(dataset)));
     t.equal(reparsed.plants.length, SIZES[size].plants, `${size}: ${SIZES[size].plants} plants`);
     t.ok(
-      [...dataset.countries, ...dataset.sources, ...dataset.plants, ...dataset.transport].every((r) => r.source[0]?.title === 'synthetic, bench/generator.ts seed 1'),
+      [...dataset.countries, ...dataset.sources, ...dataset.plants, ...dataset.transport].every(
+        (r) => r.source[0]?.title === 'synthetic, bench/generator.ts seed 1',
+      ),
       `${size}: every record cites the generator and seed`,
     );
     const parsed = parseScenario(scenario);
@@ -59,5 +68,7 @@ t.test('S solves to optimality with HiGHS, and its solution verifies', async (t)
   t.equal(portfolio.status, 'optimal');
   t.ok(portfolio.totalCostUsd !== null && portfolio.totalCostUsd > 0, 'positive cost', { totalCostUsd: portfolio.totalCostUsd });
   t.ok(portfolio.builds.length > 0, 'the plan builds something');
-  t.ok(portfolio.verification !== null && portfolio.verification.maxRelativeViolation < 1e-6, 'rows recomputed from the values hold', { verification: portfolio.verification });
+  t.ok(portfolio.verification !== null && portfolio.verification.maxRelativeViolation < 1e-6, 'rows recomputed from the values hold', {
+    verification: portfolio.verification,
+  });
 });

@@ -12,13 +12,25 @@ export const frontierDataset = () =>
     prices: { mag: { priceUsdPerT: { '2020': 1000 } }, met: { priceUsdPerT: { '2020': 1e7 } }, ox: { priceUsdPerT: { '2020': 1e7 } } },
     add: {
       plants: [
-        { id: 'magnet_bb', name: 'magnet BB', stage: 'magnet', country: 'BB', status: 'operating', existingCapacityTpa: { '2026': 10 }, fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 2400, processes: ['mag_from_met'], ...cite },
+        {
+          id: 'magnet_bb',
+          name: 'magnet BB',
+          stage: 'magnet',
+          country: 'BB',
+          status: 'operating',
+          existingCapacityTpa: { '2026': 10 },
+          fixedOpexUsdPerTpaYear: 0,
+          variableOpexUsdPerT: 2400,
+          processes: ['mag_from_met'],
+          ...cite,
+        },
       ],
     },
   });
 export const frontierScenario = () =>
-  parseScenario(tinyScenario({ name: 'frontier fixture', targets: [{ id: 'aa_mag', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 1, hard: true }] }));
-
+  parseScenario(
+    tinyScenario({ name: 'frontier fixture', targets: [{ id: 'aa_mag', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 1, hard: true }] }),
+  );
 
 /**
  * Stress-test fixture: AA's magnet demand is 10 t in 2026 growing 10 %/yr (11, 12.1, 13.31, 14.641
@@ -29,7 +41,18 @@ export const stressDataset = () =>
   tinyDataset({
     add: {
       plants: [
-        { id: 'magnet_bb', name: 'magnet BB', stage: 'magnet', country: 'BB', status: 'operating', existingCapacityTpa: { '2026': 12 }, fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 2400, processes: ['mag_from_met'], ...cite },
+        {
+          id: 'magnet_bb',
+          name: 'magnet BB',
+          stage: 'magnet',
+          country: 'BB',
+          status: 'operating',
+          existingCapacityTpa: { '2026': 12 },
+          fixedOpexUsdPerTpaYear: 0,
+          variableOpexUsdPerT: 2400,
+          processes: ['mag_from_met'],
+          ...cite,
+        },
       ],
     },
   });
@@ -55,7 +78,19 @@ export const alternativesDataset = () =>
     plants: { magnet: { status: 'candidate', existingCapacityTpa: { '2026': 0 }, expansion: expansion(100) } },
     add: {
       plants: [
-        { id: 'magnet_bb', name: 'magnet BB', stage: 'magnet', country: 'BB', status: 'candidate', existingCapacityTpa: { '2026': 0 }, expansion: expansion(150), fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 1000, processes: ['mag_from_met'], ...cite },
+        {
+          id: 'magnet_bb',
+          name: 'magnet BB',
+          stage: 'magnet',
+          country: 'BB',
+          status: 'candidate',
+          existingCapacityTpa: { '2026': 0 },
+          expansion: expansion(150),
+          fixedOpexUsdPerTpaYear: 0,
+          variableOpexUsdPerT: 1000,
+          processes: ['mag_from_met'],
+          ...cite,
+        },
       ],
     },
   });

@@ -73,10 +73,21 @@ export async function postgresFor(dir: string): Promise<{ url: string; schema: s
 }
 
 /** A queue worker in this process against the app's schema, as `npm run worker` would run it. */
-export async function startTestWorker(config: Config, datasets: ReadonlyMap<string, Dataset>, pool: Partial<Omit<PoolOptions, 'log'>> = {}): Promise<{ worker: QueueWorker; stop(): Promise<void> }> {
+export async function startTestWorker(
+  config: Config,
+  datasets: ReadonlyMap<string, Dataset>,
+  pool: Partial<Omit<PoolOptions, 'log'>> = {},
+): Promise<{ worker: QueueWorker; stop(): Promise<void> }> {
   const store = await openPostgresStore({ url: config.databaseUrl!, schema: config.databaseSchema, poolSize: config.databasePoolSize });
   const solvePool = new SolvePool({ size: config.solverWorkers, maxQueue: config.solverWorkers, graceSeconds: config.solverGraceSeconds, ...pool });
-  const worker = await startQueueWorker({ store, pool: solvePool, datasets: datasetsFromMap(datasets), config, log: pino({ level: 'silent' }), pollSeconds: 0.25 });
+  const worker = await startQueueWorker({
+    store,
+    pool: solvePool,
+    datasets: datasetsFromMap(datasets),
+    config,
+    log: pino({ level: 'silent' }),
+    pollSeconds: 0.25,
+  });
   let stopped = false;
   return {
     worker,

@@ -31,7 +31,9 @@ export function maskForGolden(value: unknown): unknown {
 /** One top-level field per line, one array element per line: a diff shows which record moved. */
 function render(value: Record<string, unknown>): string {
   const lines = Object.entries(value).map(([k, v]) =>
-    Array.isArray(v) && v.length ? `${JSON.stringify(k)}: [\n${v.map((x) => `  ${JSON.stringify(x)}`).join(',\n')}\n]` : `${JSON.stringify(k)}: ${JSON.stringify(v)}`,
+    Array.isArray(v) && v.length
+      ? `${JSON.stringify(k)}: [\n${v.map((x) => `  ${JSON.stringify(x)}`).join(',\n')}\n]`
+      : `${JSON.stringify(k)}: ${JSON.stringify(v)}`,
   );
   return `{\n${lines.join(',\n')}\n}\n`;
 }

@@ -51,9 +51,43 @@ export function tinyDatasetRaw(): Record<string, unknown> {
       { id: 'mine', name: 'mine', country: 'AA', status: 'operating', supplyTreoTpa: { '2026': 1000 }, assay: { ox: 0.2 }, costUsdPerTTreo: 100, ...cite },
     ],
     plants: [
-      { id: 'sep', name: 'sep', stage: 'separation', country: 'AA', status: 'operating', existingCapacityTpa: { '2026': 1000 }, fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 50, recoveryRate: 0.9, heavyCircuit: false, ...cite },
-      { id: 'metal', name: 'metal', stage: 'metal', country: 'AA', status: 'operating', existingCapacityTpa: { '2026': 1000 }, fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 200, processes: ['met_from_ox'], ...cite },
-      { id: 'magnet', name: 'magnet', stage: 'magnet', country: 'AA', status: 'operating', existingCapacityTpa: { '2026': 1000 }, fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 1000, processes: ['mag_from_met'], ...cite },
+      {
+        id: 'sep',
+        name: 'sep',
+        stage: 'separation',
+        country: 'AA',
+        status: 'operating',
+        existingCapacityTpa: { '2026': 1000 },
+        fixedOpexUsdPerTpaYear: 0,
+        variableOpexUsdPerT: 50,
+        recoveryRate: 0.9,
+        heavyCircuit: false,
+        ...cite,
+      },
+      {
+        id: 'metal',
+        name: 'metal',
+        stage: 'metal',
+        country: 'AA',
+        status: 'operating',
+        existingCapacityTpa: { '2026': 1000 },
+        fixedOpexUsdPerTpaYear: 0,
+        variableOpexUsdPerT: 200,
+        processes: ['met_from_ox'],
+        ...cite,
+      },
+      {
+        id: 'magnet',
+        name: 'magnet',
+        stage: 'magnet',
+        country: 'AA',
+        status: 'operating',
+        existingCapacityTpa: { '2026': 1000 },
+        fixedOpexUsdPerTpaYear: 0,
+        variableOpexUsdPerT: 1000,
+        processes: ['mag_from_met'],
+        ...cite,
+      },
     ],
     demand: [{ id: 'aa_mag', country: 'AA', baseYear: 2026, baseTonnes: 10, growthRatePerYear: 0, gradeMix: { mag: 1 }, ...cite }],
     prices: [
@@ -70,27 +104,50 @@ export function tinyDatasetRaw(): Record<string, unknown> {
       { from: 'CN', to: 'BB', usdPerT: 10, ...cite },
     ],
     funders: [
-      { id: 'fund_a', name: 'Fund A', country: 'AA', totalUsd: 500, eligibleCountries: ['AA'], eligibleStages: ['separation', 'metal', 'magnet'], maxShareOfCapex: 1, ...cite },
+      {
+        id: 'fund_a',
+        name: 'Fund A',
+        country: 'AA',
+        totalUsd: 500,
+        eligibleCountries: ['AA'],
+        eligibleStages: ['separation', 'metal', 'magnet'],
+        maxShareOfCapex: 1,
+        ...cite,
+      },
     ],
     exportControls: [],
   };
 }
 
 /** The tiny dataset with record-level patches: `{ plants: { magnet: { … } } }` merges by id. */
-export function tinyDataset(patch: {
-  plants?: Record<string, Record<string, unknown>>;
-  sources?: Record<string, Record<string, unknown>>;
-  products?: Record<string, Record<string, unknown>>;
-  prices?: Record<string, Record<string, unknown>>;
-  add?: Partial<
-    Record<
-      'plants' | 'sources' | 'prices' | 'demand' | 'products' | 'feedTypes' | 'laneRules' | 'contracts' | 'calibration' | 'stockpiles' | 'scrapStreams' | 'recyclingRoutes' | 'recyclingPlants',
-      Record<string, unknown>[]
-    >
-  >;
-  remove?: Partial<Record<'plants' | 'sources' | 'prices', string[]>>;
-  meta?: Record<string, unknown>;
-} = {}): Dataset {
+export function tinyDataset(
+  patch: {
+    plants?: Record<string, Record<string, unknown>>;
+    sources?: Record<string, Record<string, unknown>>;
+    products?: Record<string, Record<string, unknown>>;
+    prices?: Record<string, Record<string, unknown>>;
+    add?: Partial<
+      Record<
+        | 'plants'
+        | 'sources'
+        | 'prices'
+        | 'demand'
+        | 'products'
+        | 'feedTypes'
+        | 'laneRules'
+        | 'contracts'
+        | 'calibration'
+        | 'stockpiles'
+        | 'scrapStreams'
+        | 'recyclingRoutes'
+        | 'recyclingPlants',
+        Record<string, unknown>[]
+      >
+    >;
+    remove?: Partial<Record<'plants' | 'sources' | 'prices', string[]>>;
+    meta?: Record<string, unknown>;
+  } = {},
+): Dataset {
   const raw = tinyDatasetRaw() as Record<string, Array<Record<string, unknown>>> & { meta: Record<string, unknown> };
   for (const kind of ['plants', 'sources', 'products', 'prices'] as const) {
     const key = (r: Record<string, unknown>) => (r.id ?? r.product) as string;

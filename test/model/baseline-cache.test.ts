@@ -27,7 +27,11 @@ t.test('a target-only variant reuses the baseline and reports the same baseline 
     cold.dependency.map((d) => d.points.map((p) => p.baselineShare)),
     'same baseline shares, read for the new targets',
   );
-  t.same(warm.dependency.map((d) => d.points.map((p) => p.limit)), cold.dependency.map((d) => d.points.map((p) => p.limit)), 'the new limits are reported');
+  t.same(
+    warm.dependency.map((d) => d.points.map((p) => p.limit)),
+    cold.dependency.map((d) => d.points.map((p) => p.limit)),
+    'the new limits are reported',
+  );
 });
 
 t.test('a change the baseline depends on is solved anew', async (t) => {

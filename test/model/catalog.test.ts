@@ -17,7 +17,9 @@ import { projectRoot } from '../../src/data/load.js';
 
 const root = projectRoot();
 const read = (...path: string[]) => readFileSync(join(root, ...path), 'utf8');
-const catalog = JSON.parse(read('models', 'catalog.json')) as { families: Array<{ name: string; indices: string[]; indexRoles: string[] } & Record<string, unknown>> };
+const catalog = JSON.parse(read('models', 'catalog.json')) as {
+  families: Array<{ name: string; indices: string[]; indexRoles: string[] } & Record<string, unknown>>;
+};
 const formulation = read('models', 'formulation.md');
 
 t.test('catalog.json and names.md are what npm run catalog writes from the declarations', async (t) => {
@@ -26,10 +28,18 @@ t.test('catalog.json and names.md are what npm run catalog writes from the decla
 });
 
 t.test('catalog.json lists the families declared in code, with their index fields, units and meanings', async (t) => {
-  t.same(catalog.families.map((f) => f.name), FAMILY_NAMES, 'same families, in declaration order');
+  t.same(
+    catalog.families.map((f) => f.name),
+    FAMILY_NAMES,
+    'same families, in declaration order',
+  );
   for (const entry of catalog.families) {
     const declared = familyOf(entry.name)!;
-    t.same(entry.indexRoles, declared.index.map((f) => f.role), `${entry.name}: index roles`);
+    t.same(
+      entry.indexRoles,
+      declared.index.map((f) => f.role),
+      `${entry.name}: index roles`,
+    );
     t.equal(entry.indices.length, declared.index.length, `${entry.name}: index count`);
     for (const key of ['kind', 'concept', 'unit', 'meaning', 'dualMeaning'] as const) t.equal(entry[key], declared[key], `${entry.name}: ${key}`);
   }
@@ -39,9 +49,15 @@ t.test('every family follows the index order convention', async (t) => {
   for (const family of FAMILY_NAMES) {
     const fields: readonly IndexField[] = FAMILIES[family].index;
     const ranks = fields.map((f) => INDEX_ROLES.indexOf(f.role));
-    t.ok(ranks.every((r, i) => i === 0 || ranks[i - 1]! <= r), `${family}: roles in order (${fields.map((f) => f.role).join(', ')})`);
+    t.ok(
+      ranks.every((r, i) => i === 0 || ranks[i - 1]! <= r),
+      `${family}: roles in order (${fields.map((f) => f.role).join(', ')})`,
+    );
     t.equal(new Set(fields.map((f) => f.name)).size, fields.length, `${family}: field names are distinct`);
-    t.ok(fields.every((f, i) => f.optionalWhen === undefined || i === fields.length - 1), `${family}: only the last field may be optional`);
+    t.ok(
+      fields.every((f, i) => f.optionalWhen === undefined || i === fields.length - 1),
+      `${family}: only the last field may be optional`,
+    );
     t.ok(fields.filter((f) => f.role === 'year').length <= 1, `${family}: at most one year`);
   }
 });
@@ -67,7 +83,9 @@ t.test('every concept file has a section in formulation.md', async (t) => {
 function documents(): Array<[string, string]> {
   const files = [
     'README.md',
-    ...readdirSync(join(root, 'models')).filter((f) => f.endsWith('.md')).map((f) => `models/${f}`),
+    ...readdirSync(join(root, 'models'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `models/${f}`),
     ...readdirSync(join(root, 'src', 'model', 'concepts')).map((f) => `src/model/concepts/${f}`),
     'src/model/export/names.ts',
     'src/routes/exports.ts',

@@ -55,7 +55,8 @@ const SHARE = 'builds("BB", "magnet", 2026) >= 0.4 * builds(["AA", "BB"], "magne
 const scenario = (constraints: Array<{ id: string; expression: string; description?: string }> = []) =>
   parseScenario(tinyScenario({ horizon: { startYear: 2026, endYear: 2027 }, constraints }));
 
-const near = (actual: number | null | undefined, expected: number, tolerance: number) => actual !== null && actual !== undefined && Math.abs(actual - expected) <= tolerance;
+const near = (actual: number | null | undefined, expected: number, tolerance: number) =>
+  actual !== null && actual !== undefined && Math.abs(actual - expected) <= tolerance;
 const built = (p: Awaited<ReturnType<typeof planScenario>>, plant: string) => p.builds.filter((b) => b.plant === plant).reduce((s, b) => s + b.capacityTpa, 0);
 
 t.test('a share condition that binds moves 4 t/yr of build from AA to BB and costs 860 USD', async (t) => {
@@ -69,7 +70,10 @@ t.test('a share condition that binds moves 4 t/yr of build from AA to BB and cos
     t.equal(bound.status, 'optimal', backend);
     t.ok(near(built(bound, 'magnet'), 6, 1e-6), `${backend}: AA builds 6 (${built(bound, 'magnet')})`);
     t.ok(near(built(bound, 'magnet_bb'), 4, 1e-6), `${backend}: BB builds 4 (${built(bound, 'magnet_bb')})`);
-    t.ok(near((bound.totalCostUsd ?? 0) - (free.totalCostUsd ?? 0), 860, 0.05), `${backend}: the condition costs 860 (${(bound.totalCostUsd ?? 0) - (free.totalCostUsd ?? 0)})`);
+    t.ok(
+      near((bound.totalCostUsd ?? 0) - (free.totalCostUsd ?? 0), 860, 0.05),
+      `${backend}: the condition costs 860 (${(bound.totalCostUsd ?? 0) - (free.totalCostUsd ?? 0)})`,
+    );
     t.ok((bound.verification?.maxRelativeViolation ?? 1) <= 1e-6, `${backend}: every row, custom[bb_share] included, holds when recomputed`);
   }
 });
@@ -77,7 +81,10 @@ t.test('a share condition that binds moves 4 t/yr of build from AA to BB and cos
 t.test('the row is named custom[id] (custom[id,year] without a year) and verified from recomputed activities', async (t) => {
   const { model } = formulateScenario(scenario([{ id: 'bb_share', expression: SHARE }]), dataset);
   t.ok(model.rowNames.includes('custom[bb_share]'), 'one row when every quantity names its year');
-  const perYear = formulateScenario(scenario([{ id: 'bb_share', expression: 'builds("BB", "magnet") >= 0.4 * builds(["AA", "BB"], "magnet")' }]), dataset).model;
+  const perYear = formulateScenario(
+    scenario([{ id: 'bb_share', expression: 'builds("BB", "magnet") >= 0.4 * builds(["AA", "BB"], "magnet")' }]),
+    dataset,
+  ).model;
   t.ok(perYear.rowNames.includes('custom[bb_share,2026]'), 'one row per year when the year is omitted');
   t.notOk(perYear.rowNames.includes('custom[bb_share,2027]'), 'a year with nothing to build has no row (0 ≥ 0 holds)');
   const i = model.rowNames.indexOf('custom[bb_share]');
@@ -91,7 +98,9 @@ t.test('the row is named custom[id] (custom[id,year] without a year) and verifie
 });
 
 t.test('its marginal value equals a finite-difference re-solve', async (t) => {
-  const { report } = await planWithReport(scenario([{ id: 'bb_share', expression: SHARE, description: 'BB hosts 40 % of new magnet capacity' }]), dataset, { skipBaseline: true });
+  const { report } = await planWithReport(scenario([{ id: 'bb_share', expression: SHARE, description: 'BB hosts 40 % of new magnet capacity' }]), dataset, {
+    skipBaseline: true,
+  });
   const row = report.marginalValues?.customConstraints?.find((m) => m.constraint === 'custom[bb_share]');
   t.ok(row, 'the report lists the condition');
   t.equal(row?.path, 'constraints[0].expression');
@@ -102,14 +111,20 @@ t.test('its marginal value equals a finite-difference re-solve', async (t) => {
   const moved = await planScenario(scenario([{ id: 'bb_share', expression: `${SHARE} + 1` }]), dataset, { skipBaseline: true });
   const fd = (moved.totalCostUsd ?? 0) - (base.totalCostUsd ?? 0);
   t.ok(near(row?.costUsdPerUnit, fd, 1e-6 * Math.max(1, Math.abs(fd))), `dual ${row?.costUsdPerUnit} = finite difference ${fd}`);
-  t.ok(report.binding.some((b) => b.constraint === 'custom[bb_share]' && b.path === 'constraints[0].expression'), 'listed among binding limits with its path');
+  t.ok(
+    report.binding.some((b) => b.constraint === 'custom[bb_share]' && b.path === 'constraints[0].expression'),
+    'listed among binding limits with its path',
+  );
   t.match(reportMarkdown(report), /\*\*Custom constraints\*\*[\s\S]*`custom\[bb_share\]`.*\| 215 \| t\/yr/, 'and in the Markdown report');
 });
 
 t.test('the exported LP and MPS, solved by javascript-lp-solver, give the same optimum', async (t) => {
   const { model } = formulateScenario(scenario([{ id: 'bb_share', expression: SHARE }]), dataset);
   const highs = await solveModel(model, { backend: 'highs', timeLimitSeconds: 60, mipRelGap: 0, algorithm: 'auto' });
-  for (const [format, write] of [['lp', writeLp], ['mps', writeMps]] as const) {
+  for (const [format, write] of [
+    ['lp', writeLp],
+    ['mps', writeMps],
+  ] as const) {
     const text = write(model);
     t.match(text, /custom\(bb_share\)/, `${format}: the row is in the file`);
     const back = await readExport(text, format);
@@ -122,7 +137,9 @@ t.test('the exported LP and MPS, solved by javascript-lp-solver, give the same o
 
 t.test('a condition that cannot hold gets a diagnosis naming constraints[i].expression', async (t) => {
   // BB may build at most 100 t/yr.
-  const { portfolio, report } = await planWithReport(scenario([{ id: 'too_much', expression: 'builds("BB", "magnet", 2026) >= 0.15 kt/yr' }]), dataset, { skipBaseline: true });
+  const { portfolio, report } = await planWithReport(scenario([{ id: 'too_much', expression: 'builds("BB", "magnet", 2026) >= 0.15 kt/yr' }]), dataset, {
+    skipBaseline: true,
+  });
   t.equal(portfolio.status, 'infeasible');
   const remedy = report.diagnosis?.remedies.find((r) => r.path === 'constraints[0].expression');
   t.ok(remedy, 'a remedy names the expression');
@@ -140,7 +157,10 @@ t.test('a condition with nothing the model decides in some year, and false there
     issues: [{ path: 'constraints[0].expression', message: /no decision of the model .* reads 0 >= 5 t\/yr, which is false/ }],
   });
   const holds = formulateScenario(scenario([{ id: 'trivial', expression: 'capacity("BB", "magnet", 2026) <= 5' }]), dataset).model;
-  t.notOk(holds.rowNames.some((n) => n.startsWith('custom[')), 'a constant row that holds is left out');
+  t.notOk(
+    holds.rowNames.some((n) => n.startsWith('custom[')),
+    'a constant row that holds is left out',
+  );
 });
 
 t.test('units inside expressions are converted to the model units', async (t) => {
@@ -210,7 +230,10 @@ t.test('the vocabulary: blocs, stages, product sets, year lists and ranges', asy
     startYear: 2026,
     endYear: 2030,
   };
-  const p = parseConstraintExpression('consumption(bloc("TRUSTED"), "*", years(2027, 2029)) - 2 * untrusted_use(bloc("t0"), ["met", "mag"]) <= purchases("AA", "mag", [2028, 2030]) / 1000', vocabulary);
+  const p = parseConstraintExpression(
+    'consumption(bloc("TRUSTED"), "*", years(2027, 2029)) - 2 * untrusted_use(bloc("t0"), ["met", "mag"]) <= purchases("AA", "mag", [2028, 2030]) / 1000',
+    vocabulary,
+  );
   t.same(p.terms[0]!.call.countries, ['AA', 'BB']);
   t.same(p.terms[0]!.call.products, ['mag', 'met', 'ox']);
   t.same(p.terms[0]!.call.years, [2027, 2028, 2029]);

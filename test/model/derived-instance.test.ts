@@ -25,7 +25,11 @@ function sameModel(t: Test, a: LinearModel, b: LinearModel, what: string) {
   t.equal(a.rowNames.length, b.rowNames.length, `${what}: as many rows`);
   const same = (x: ArrayLike<unknown>, y: ArrayLike<unknown>) => x.length === y.length && Array.from(x).every((v, i) => Object.is(v, y[i]));
   const keys = ['colNames', 'colCost', 'colUpper', 'colInteger', 'rowNames', 'rowLower', 'rowUpper', 'rowStarts', 'rowIndices', 'rowValues'] as const;
-  t.same(keys.filter((key) => !same(a[key], b[key])), [], `${what}: the same model, array by array`);
+  t.same(
+    keys.filter((key) => !same(a[key], b[key])),
+    [],
+    `${what}: the same model, array by array`,
+  );
   t.equal(a.name, b.name, `${what}: the same name`);
 }
 
@@ -43,7 +47,14 @@ t.test('the baseline derived from the solve’s instance is the baseline a secon
 
 t.test('a variant that changes only targets, custom constraints or solver options reuses the instance', async (t) => {
   const variants: Array<[string, Scenario]> = [
-    ['targets hard from another year', { ...scenario, targets: scenario.targets.map((x, i) => (i === 0 ? { ...x, hard: true, year: 2032 } : { ...x, hard: false })), solver: { ...scenario.solver, lumpyBuilds: false } }],
+    [
+      'targets hard from another year',
+      {
+        ...scenario,
+        targets: scenario.targets.map((x, i) => (i === 0 ? { ...x, hard: true, year: 2032 } : { ...x, hard: false })),
+        solver: { ...scenario.solver, lumpyBuilds: false },
+      },
+    ],
     ['a tighter share', { ...scenario, targets: scenario.targets.map((x, i) => (i === 2 ? { ...x, maxUntrustedShare: 0.19 } : x)) }],
     ['a loosened custom constraint', { ...scenario, constraints: [{ id: 'india_quarter', expression: `${CONDITION} - 500` }] }],
     ['no custom constraints', { ...scenario, constraints: [] }],
@@ -64,6 +75,14 @@ t.test('any other change is resolved in full, and a variant is checked like a sc
   t.not(derived.plants, instance.plants, 'an override is resolved anew');
   t.equal(derived.plants.find((p) => p.id === plant.id)?.expansion?.leadTimeYears, 0, 'with the override applied');
   sameModel(t, formulate(derived), formulate(resolveScenario(variant, dataset)), 'override');
-  t.throws(() => variantInstance(instance, { ...scenario, targets: scenario.targets.map((x, i) => (i === 0 ? { ...x, year: 2050 } : x)) }), ScenarioError, 'a target year outside the horizon');
-  t.throws(() => variantInstance(instance, { ...scenario, constraints: [{ id: 'bad', expression: 'capacity("XX", "magnet", 2035) >= 1' }] }), ScenarioError, 'an unknown country in a condition');
+  t.throws(
+    () => variantInstance(instance, { ...scenario, targets: scenario.targets.map((x, i) => (i === 0 ? { ...x, year: 2050 } : x)) }),
+    ScenarioError,
+    'a target year outside the horizon',
+  );
+  t.throws(
+    () => variantInstance(instance, { ...scenario, constraints: [{ id: 'bad', expression: 'capacity("XX", "magnet", 2035) >= 1' }] }),
+    ScenarioError,
+    'an unknown country in a condition',
+  );
 });

@@ -86,11 +86,49 @@ const syntheticModel = () =>
       { name: '2030[k]', cost: -0.5, upper: 3, integer: true },
     ],
     [
-      { name: 'range[a]', lower: 2, upper: 5, terms: [['x[a-b,1]', 1], ['inflow[y]', 1]] },
-      { name: 'free[b]', terms: [['x[a-b,1]', 1], ['inflow[y]', -1]] },
-      { name: 'ge[c]', lower: 1.5, terms: [['x[a-b,1]', 1], ['n[int,∞]', 1]] },
-      { name: 'eq[d]', lower: 1, upper: 1, terms: [['inflow[y]', 1], ['e1', 1]] },
-      { name: 'le[e]', upper: 10, terms: [['x[a-b,1]', 1], ['e1', 1], ['u[fixed 0]', 1], ['v[(paren)%]', 1]] },
+      {
+        name: 'range[a]',
+        lower: 2,
+        upper: 5,
+        terms: [
+          ['x[a-b,1]', 1],
+          ['inflow[y]', 1],
+        ],
+      },
+      {
+        name: 'free[b]',
+        terms: [
+          ['x[a-b,1]', 1],
+          ['inflow[y]', -1],
+        ],
+      },
+      {
+        name: 'ge[c]',
+        lower: 1.5,
+        terms: [
+          ['x[a-b,1]', 1],
+          ['n[int,∞]', 1],
+        ],
+      },
+      {
+        name: 'eq[d]',
+        lower: 1,
+        upper: 1,
+        terms: [
+          ['inflow[y]', 1],
+          ['e1', 1],
+        ],
+      },
+      {
+        name: 'le[e]',
+        upper: 10,
+        terms: [
+          ['x[a-b,1]', 1],
+          ['e1', 1],
+          ['u[fixed 0]', 1],
+          ['v[(paren)%]', 1],
+        ],
+      },
       { name: 'int[f]', upper: 5, terms: [['2030[k]', 2]] },
     ],
   );
@@ -185,12 +223,17 @@ function inColumnOrderOf(model: LinearModel, like: LinearModel): LinearModel {
 for (const fixture of fixtures) {
   t.test(`round trip: ${fixture.label}`, async (t) => {
     const model = fixture.model();
-    if (/MIP|integers/.test(fixture.label)) t.ok(model.colInteger.some((v) => v === 1), 'the fixture has integer columns');
+    if (/MIP|integers/.test(fixture.label))
+      t.ok(
+        model.colInteger.some((v) => v === 1),
+        'the fixture has integer columns',
+      );
     const highs = await solveModel(model, options('highs'));
     const jslp = await solveModel(model, options('javascript-lp-solver'));
     t.equal(highs.status, 'optimal', 'the original solves with HiGHS');
     t.equal(jslp.status, 'optimal', 'the original solves with javascript-lp-solver');
-    if (fixture.expected !== undefined) t.ok(close(highs.objective!, fixture.expected), `hand-computed optimum ${fixture.expected} (HiGHS: ${highs.objective})`);
+    if (fixture.expected !== undefined)
+      t.ok(close(highs.objective!, fixture.expected), `hand-computed optimum ${fixture.expected} (HiGHS: ${highs.objective})`);
     for (const format of ['lp', 'mps'] as const) {
       const text = writers[format](model);
       t.equal(writers[format](model), text, `${format}: the same model gives the same text`);
@@ -207,8 +250,14 @@ for (const fixture of fixtures) {
       const byHighs = await solveModel(back, options('highs'));
       t.equal(byJslp.status, 'optimal', `${format}: javascript-lp-solver solves the exported file`);
       t.equal(byHighs.status, 'optimal', `${format}: HiGHS solves the exported file`);
-      t.ok(close(byJslp.objective!, highs.objective!), `${format}: exported, solved by javascript-lp-solver ${byJslp.objective} = original solved by HiGHS ${highs.objective}`);
-      t.ok(close(byHighs.objective!, jslp.objective!), `${format}: exported, solved by HiGHS ${byHighs.objective} = original solved by javascript-lp-solver ${jslp.objective}`);
+      t.ok(
+        close(byJslp.objective!, highs.objective!),
+        `${format}: exported, solved by javascript-lp-solver ${byJslp.objective} = original solved by HiGHS ${highs.objective}`,
+      );
+      t.ok(
+        close(byHighs.objective!, jslp.objective!),
+        `${format}: exported, solved by HiGHS ${byHighs.objective} = original solved by javascript-lp-solver ${jslp.objective}`,
+      );
     }
   });
 }
@@ -218,12 +267,21 @@ t.test('the LP file is readable: brackets become parentheses, the sections are i
   const lp = writeLp(model, { comments: ['scenario: small', 'two\nlines'] });
   t.match(lp, /^\\ scenario: small\n\\ two\n\\ lines\nminimize\n total_cost: \+ /, 'comments, then the objective');
   t.match(lp, /\n demand\(US,ndfeb_magnet_std,2030\): \+ 1 /, 'a row under its own name');
-  const sections = writeLp(syntheticModel()).split('\n').filter((line) => /^[a-z]/.test(line));
+  const sections = writeLp(syntheticModel())
+    .split('\n')
+    .filter((line) => /^[a-z]/.test(line));
   t.same(sections, ['minimize', 'subject to', 'bounds', 'general', 'end'], 'sections in CPLEX order');
   t.notOk(/[[\]]/.test(lp.replace(/^\\.*$/gm, '')), 'no square brackets outside comments');
-  t.ok(lp.split('\n').every((line) => line.length <= 510), 'no line longer than CPLEX reads');
+  t.ok(
+    lp.split('\n').every((line) => line.length <= 510),
+    'no line longer than CPLEX reads',
+  );
   const mps = writeMps(model, { comments: ['scenario: small'] });
-  t.match(mps, /^\* scenario: small\nNAME {10}\S+\nROWS\n N {2}total_cost\n E {2}demand\(AU,ndfeb_magnet_std,2030\)\n/, 'MPS header and rows (demand rows come in id order: au_magnets first)');
+  t.match(
+    mps,
+    /^\* scenario: small\nNAME {10}\S+\nROWS\n N {2}total_cost\n E {2}demand\(AU,ndfeb_magnet_std,2030\)\n/,
+    'MPS header and rows (demand rows come in id order: au_magnets first)',
+  );
   t.ok(mps.endsWith('\nENDATA\n'));
 });
 
@@ -260,10 +318,49 @@ t.test('name escaping', async (t) => {
 const awkward = fc.oneof(
   fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
   fc
-    .array(fc.constantFrom('[', ']', ',', '-', '+', '(', ')', '%', ':', ';', '\\', '/', '*', '^', '<', '=', ' ', '\t', 'inf', 'nan', 'e', 'E', '1', '.', 'é', '🙂', 'end', 'st', 'free', '_', 'a', 'MARKER', "'", 'RHS', '$'), {
-      minLength: 1,
-      maxLength: 8,
-    })
+    .array(
+      fc.constantFrom(
+        '[',
+        ']',
+        ',',
+        '-',
+        '+',
+        '(',
+        ')',
+        '%',
+        ':',
+        ';',
+        '\\',
+        '/',
+        '*',
+        '^',
+        '<',
+        '=',
+        ' ',
+        '\t',
+        'inf',
+        'nan',
+        'e',
+        'E',
+        '1',
+        '.',
+        'é',
+        '🙂',
+        'end',
+        'st',
+        'free',
+        '_',
+        'a',
+        'MARKER',
+        "'",
+        'RHS',
+        '$',
+      ),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    )
     .map((parts) => parts.join('')),
 );
 
@@ -271,7 +368,9 @@ t.test('escaping round-trips any name and writes only LP-safe characters', async
   fc.assert(
     fc.property(awkward, (name) => {
       const file = toFileName(name);
-      return fromFileName(file) === name && /^[A-Za-z0-9_.,()%]+$/.test(file) && !/^([0-9.]|inf|nan|e[0-9]|e$|(rhs|rng|bnd|marker|end|st|total_cost)$)/i.test(file);
+      return (
+        fromFileName(file) === name && /^[A-Za-z0-9_.,()%]+$/.test(file) && !/^([0-9.]|inf|nan|e[0-9]|e$|(rhs|rng|bnd|marker|end|st|total_cost)$)/i.test(file)
+      );
     }),
     { numRuns: 2000 },
   );
@@ -285,10 +384,27 @@ t.test('awkward names survive HiGHS reading the LP and the MPS file', async (t) 
       // min c0 + c1  s.t.  c0 + c1 ≥ 1,  c0 − c1 ≤ 2,  c1 ≤ 5, c1 integer  →  optimum 1.
       const model = modelOf(
         'awkward',
-        [{ name: c0!, cost: 1 }, { name: c1!, cost: 1, upper: 5, integer: true }],
         [
-          { name: r0!, lower: 1, terms: [[c0!, 1], [c1!, 1]] },
-          { name: r1!, upper: 2, terms: [[c0!, 1], [c1!, -1]] },
+          { name: c0!, cost: 1 },
+          { name: c1!, cost: 1, upper: 5, integer: true },
+        ],
+        [
+          {
+            name: r0!,
+            lower: 1,
+            terms: [
+              [c0!, 1],
+              [c1!, 1],
+            ],
+          },
+          {
+            name: r1!,
+            upper: 2,
+            terms: [
+              [c0!, 1],
+              [c1!, -1],
+            ],
+          },
         ],
       );
       for (const format of ['lp', 'mps'] as const) {

@@ -109,7 +109,7 @@ t.test('capex beyond the horizon earns a salvage credit', async (t) => {
   const p = await solveBoth(t, tinyScenario({ discountRate: 0.1 }), dataset);
   t.ok(close(p.builds[0]?.capacityTpa ?? 0, 10), 'builds 10 t/yr');
   t.ok(close(p.costBreakdown?.capexUsd ?? 0, 10_000), 'capex spent in 2026');
-  t.ok(close(p.costBreakdown?.salvageCreditUsd ?? 0, -10_000 * 0.9 / 1.1), `salvage ${p.costBreakdown?.salvageCreditUsd}`);
+  t.ok(close(p.costBreakdown?.salvageCreditUsd ?? 0, (-10_000 * 0.9) / 1.1), `salvage ${p.costBreakdown?.salvageCreditUsd}`);
 });
 
 t.test('lumpy builds: zero or at least the minimum efficient size', async (t) => {

@@ -28,7 +28,9 @@ async function solve(scenario: Record<string, unknown>, dataset: Dataset): Promi
 const stockpileDataset = () =>
   tinyDataset({
     plants: { magnet: { existingCapacityTpa: { '2026': 0 } } },
-    add: { stockpiles: [{ id: 'aa_reserve', name: 'AA reserve', members: ['AA'], envelopeUsd: 1e9, holdCostShareOfValuePerYear: 0.01, fromYear: 2026, ...cite }] },
+    add: {
+      stockpiles: [{ id: 'aa_reserve', name: 'AA reserve', members: ['AA'], envelopeUsd: 1e9, holdCostShareOfValuePerYear: 0.01, fromYear: 2026, ...cite }],
+    },
   });
 const banScenario = (extra: Record<string, unknown> = {}) =>
   tinyScenario({ horizon: { startYear: 2026, endYear: 2028 }, overrides: { exportControls: [{ products: ['mag'], fromYear: 2028 }] }, ...extra });
@@ -60,12 +62,18 @@ t.test('a stockpile is filled before a dated ban and drawn during it', async (t)
 t.test('a stockpile that is on but useless changes nothing; a cheaper one never costs more', async (t) => {
   const off = await solve(banScenario(), stockpileDataset());
   t.ok(close(off.totalCostUsd, 20 * (1e5 + 10) + 20 * 0.01 + 10 * 1e6), 'without a stockpile the ban year is unserved');
-  const noBan = await solve(tinyScenario({ horizon: { startYear: 2026, endYear: 2028 }, stockpiles: [{ holder: 'aa_reserve', product: 'mag', maxStockT: 100 }] }), stockpileDataset());
+  const noBan = await solve(
+    tinyScenario({ horizon: { startYear: 2026, endYear: 2028 }, stockpiles: [{ holder: 'aa_reserve', product: 'mag', maxStockT: 100 }] }),
+    stockpileDataset(),
+  );
   const noBanOff = await solve(tinyScenario({ horizon: { startYear: 2026, endYear: 2028 } }), stockpileDataset());
   t.ok(close(noBan.totalCostUsd, noBanOff.totalCostUsd ?? NaN), 'no ban: the stockpile holds nothing and the cost is unchanged');
   let previous = Infinity;
   for (const hold of [50, 20, 5, 0]) {
-    const p = await solve(banScenario({ stockpiles: [{ holder: 'aa_reserve', product: 'mag', maxStockT: 100, holdCostUsdPerTYear: hold }] }), stockpileDataset());
+    const p = await solve(
+      banScenario({ stockpiles: [{ holder: 'aa_reserve', product: 'mag', maxStockT: 100, holdCostUsdPerTYear: hold }] }),
+      stockpileDataset(),
+    );
     t.ok((p.totalCostUsd ?? Infinity) <= previous + 1e-6, `hold ${hold}: cost ${p.totalCostUsd} ≤ ${previous}`);
     previous = p.totalCostUsd ?? Infinity;
   }
@@ -80,8 +88,21 @@ const recyclingDataset = () =>
     plants: { metal: { existingCapacityTpa: { '2026': 0 } } },
     add: {
       scrapStreams: [{ id: 'aa_eol', country: 'AA', kind: 'end_of_life', product: 'mag', tonnesPerYear: { '2026': 4 }, collectionCostUsdPerT: 100, ...cite }],
-      recyclingRoutes: [{ id: 'short', name: 'short loop', kind: 'short_loop', inputProducts: ['mag'], yieldsTPerT: { met: 0.3 }, processingCostUsdPerT: 200, ...cite }],
-      recyclingPlants: [{ id: 'rec', name: 'recycler', country: 'AA', status: 'operating', routes: ['short'], existingCapacityTpa: { '2026': 100 }, fixedOpexUsdPerTpaYear: 0, ...cite }],
+      recyclingRoutes: [
+        { id: 'short', name: 'short loop', kind: 'short_loop', inputProducts: ['mag'], yieldsTPerT: { met: 0.3 }, processingCostUsdPerT: 200, ...cite },
+      ],
+      recyclingPlants: [
+        {
+          id: 'rec',
+          name: 'recycler',
+          country: 'AA',
+          status: 'operating',
+          routes: ['short'],
+          existingCapacityTpa: { '2026': 100 },
+          fixedOpexUsdPerTpaYear: 0,
+          ...cite,
+        },
+      ],
     },
   });
 
@@ -125,8 +146,15 @@ t.test('a plant that survives a price war only with a floor', async (t) => {
   t.ok(close(magnet.maxFloorUsdPerT, unitCost), 'the floor level is the unit cost');
   t.ok(close(f.publicCostPvUsd, (unitCost - 500) * 10), `public cost ${f.publicCostPvUsd}`);
   t.same(f.capexOnly.unviablePlants, ['magnet'], 'grants alone cannot keep it alive (no capex to grant)');
-  t.notOk(f.plants.some((x) => x.plant === 'sep' && x.needsFloor), 'separation covers its costs: no floor');
-  t.match(instrumentSections(p).join('\n'), /\| magnet \| magnet \| 2026–2026 \(1 yr\) \| 2,000 \|/, 'the brief names the plant, its years and its floor level');
+  t.notOk(
+    f.plants.some((x) => x.plant === 'sep' && x.needsFloor),
+    'separation covers its costs: no floor',
+  );
+  t.match(
+    instrumentSections(p).join('\n'),
+    /\| magnet \| magnet \| 2026–2026 \(1 yr\) \| 2,000 \|/,
+    'the brief names the plant, its years and its floor level',
+  );
   const bounded = await solve(floorScenario(500, { floors: { enabled: true, caps: [{ plant: 'magnet', maxFloorUsdPerT: 1500 }] } }), floorDataset());
   t.same(bounded.floors!.unviablePlants, ['magnet'], 'a cap below the unit cost leaves it not viable');
 });
@@ -136,7 +164,12 @@ t.test('grants or support: a plant that covers its cash cost needs only its cape
   // (annuity = capex at a zero discount rate). Unit cost 2,000 cash + 100 capex = 2,100 per t.
   const dataset = tinyDataset({
     prices: { ox: { priceUsdPerT: { '2020': 1000 } }, met: { priceUsdPerT: { '2020': 2000 } } },
-    plants: { magnet: { existingCapacityTpa: { '2026': 0 }, expansion: { capexUsdPerTpa: 100, maxSizeTpa: 100, minSizeTpa: 0, leadTimeYears: 0, earliestStartYear: 2026, lifetimeYears: 1 } } },
+    plants: {
+      magnet: {
+        existingCapacityTpa: { '2026': 0 },
+        expansion: { capexUsdPerTpa: 100, maxSizeTpa: 100, minSizeTpa: 0, leadTimeYears: 0, earliestStartYear: 2026, lifetimeYears: 1 },
+      },
+    },
   });
   // At 2,050 per t the plant covers its cash cost (margin 500) but not its capex (1,000): 500 of
   // public money, and grants alone do it.
@@ -176,10 +209,22 @@ t.test('bad instrument input names the field', async (t) => {
     }
   };
   t.same(issues(tinyScenario({ floors: { enabled: true, maxFloorUsdPerT: -1 } })), ['floors.maxFloorUsdPerT'], 'a floor bound below zero');
-  t.same(issues(tinyScenario({ floors: { enabled: true, maxFloorUsdPerT: 1000, caps: [{ plant: 'magnet', maxFloorUsdPerT: 2000 }] } })), ['floors.caps[0].maxFloorUsdPerT'], 'a floor above the bound');
-  t.same(issues(tinyScenario({ floors: { enabled: true, caps: [{ plant: 'magnet', maxFloorUsdPerT: -5 }] } })), ['floors.caps[0].maxFloorUsdPerT'], 'a floor below zero');
+  t.same(
+    issues(tinyScenario({ floors: { enabled: true, maxFloorUsdPerT: 1000, caps: [{ plant: 'magnet', maxFloorUsdPerT: 2000 }] } })),
+    ['floors.caps[0].maxFloorUsdPerT'],
+    'a floor above the bound',
+  );
+  t.same(
+    issues(tinyScenario({ floors: { enabled: true, caps: [{ plant: 'magnet', maxFloorUsdPerT: -5 }] } })),
+    ['floors.caps[0].maxFloorUsdPerT'],
+    'a floor below zero',
+  );
   t.same(issues(tinyScenario({ stockpiles: [{ holder: 'nobody', product: 'mag', maxStockT: 1 }] })), ['stockpiles[0].holder'], 'an unknown holder');
-  t.same(issues(tinyScenario({ stockpiles: [{ holder: 'aa_reserve', product: 'unobtainium', maxStockT: 1 }] })), ['stockpiles[0].product'], 'an unknown product');
+  t.same(
+    issues(tinyScenario({ stockpiles: [{ holder: 'aa_reserve', product: 'unobtainium', maxStockT: 1 }] })),
+    ['stockpiles[0].product'],
+    'an unknown product',
+  );
   const rec = recyclingDataset();
   const recIssues = (scenario: Record<string, unknown>) => {
     try {
@@ -190,5 +235,9 @@ t.test('bad instrument input names the field', async (t) => {
       throw error;
     }
   };
-  t.same(recIssues(tinyScenario({ recycling: { enabled: true, paths: [{ country: 'AA', product: 'ox', kind: 'swarf', tonnesPerYear: { '2026': 1 } }] } })), ['recycling.paths[0].product'], 'a path for a product no route takes');
+  t.same(
+    recIssues(tinyScenario({ recycling: { enabled: true, paths: [{ country: 'AA', product: 'ox', kind: 'swarf', tonnesPerYear: { '2026': 1 } }] } })),
+    ['recycling.paths[0].product'],
+    'a path for a product no route takes',
+  );
 });

@@ -25,7 +25,10 @@ async function compare(t: Test, label: string, input: unknown, dataset: Dataset,
   const full = formulate(instance, { leanTrade: false, cumulativeCapacity: false, spendColumns: false });
   const lean = formulate(instance);
   const fullNames = new Set(full.colNames);
-  t.ok(lean.colNames.every((n) => fullNames.has(n) || n.startsWith('online[') || n.startsWith('spend[')), `${label}: every lean column is a column of the full model (or an online stock or a spend column)`);
+  t.ok(
+    lean.colNames.every((n) => fullNames.has(n) || n.startsWith('online[') || n.startsWith('spend[')),
+    `${label}: every lean column is a column of the full model (or an online stock or a spend column)`,
+  );
   if (expectSmaller) t.ok(lean.rowValues.length < full.rowValues.length, `${label}: fewer nonzeros (${lean.rowValues.length} < ${full.rowValues.length})`);
   const [a, b] = [await solveModel(full, highs), await solveModel(lean, highs)];
   t.equal(b.status, a.status, `${label}: same status`);
@@ -36,7 +39,9 @@ async function compare(t: Test, label: string, input: unknown, dataset: Dataset,
 }
 
 t.test('every shipped scenario: same optimum (or the same status), fewer nonzeros', async (t) => {
-  const files = readdirSync(join(projectRoot(), 'models', 'scenarios')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+  const files = readdirSync(join(projectRoot(), 'models', 'scenarios'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''));
   // Each scenario on its own dataset (quad-2026 or lithium-2026).
   for (const name of files) await compare(t, name, scenarioFile(name), loadDataset(scenarioFile(name).datasetId), name !== 'small-us-magnets-2030');
 });
@@ -44,7 +49,12 @@ t.test('every shipped scenario: same optimum (or the same status), fewer nonzero
 t.test('a lane closed for a product keeps its re-export routes, and the optimum', async (t) => {
   const dataset = loadDataset('quad-2026');
   const input = scenarioFile('quad-magnets-50-by-2030');
-  input.overrides = { closedLanes: [{ from: 'US', to: 'JP', products: ['ndpr_metal'] }, { from: 'CN', to: 'IN' }] };
+  input.overrides = {
+    closedLanes: [
+      { from: 'US', to: 'JP', products: ['ndpr_metal'] },
+      { from: 'CN', to: 'IN' },
+    ],
+  };
   await compare(t, 'closed lanes', input, dataset, true);
 });
 
@@ -54,6 +64,9 @@ t.test('generated instances: same optimum, fewer nonzeros', async (t) => {
     await compare(t, `generated ${size}`, scenario, dataset, true);
     if (size === 'S') continue; // S's plant-years have one funder and short construction: inline is smaller
     const lean = formulate(resolveScenario(parseScenario(scenario), dataset));
-    t.ok(lean.colNames.some((n) => n.startsWith('spend[')), `generated ${size}: co-financed plant-years have spend columns`);
+    t.ok(
+      lean.colNames.some((n) => n.startsWith('spend[')),
+      `generated ${size}: co-financed plant-years have spend columns`,
+    );
   }
 });

@@ -19,19 +19,40 @@ const dataset = loadDataset('lithium-2026');
 
 t.test('the dataset declares its own chain and every record cites a public source', async (t) => {
   const chain = dataset.meta.chain;
-  t.same(chain.stages.map((s) => s.id), ['refining', 'cathode'], 'its stages, in chain order');
+  t.same(
+    chain.stages.map((s) => s.id),
+    ['refining', 'cathode'],
+    'its stages, in chain order',
+  );
   t.equal(feedStageOf(chain), 'refining', 'refining takes the feed');
   t.equal(chain.feedUnit, 't LCE');
   t.equal(chain.heavyCircuitName, undefined, 'no product needs a circuit of its own');
-  t.notOk(dataset.sources.some((s) => s.supplyTreoTpa !== undefined || s.costUsdPerTTreo !== undefined), 'no source is counted in t TREO');
+  t.notOk(
+    dataset.sources.some((s) => s.supplyTreoTpa !== undefined || s.costUsdPerTTreo !== undefined),
+    'no source is counted in t TREO',
+  );
   const collections = Object.keys(DATASET_FILES).filter((k) => k !== 'meta') as Array<Exclude<keyof typeof DATASET_FILES, 'meta'>>;
   let records = 0;
   for (const collection of collections) {
-    for (const record of dataset[collection] as ReadonlyArray<{ source: ReadonlyArray<{ title: string; url?: string }>; estimate: boolean; estimateNote?: string }>) {
+    for (const record of dataset[collection] as ReadonlyArray<{
+      source: ReadonlyArray<{ title: string; url?: string }>;
+      estimate: boolean;
+      estimateNote?: string;
+    }>) {
       records++;
-      const id = (record as { id?: string; product?: string; from?: string; to?: string }).id ?? (record as { product?: string }).product ?? `${(record as { from?: string }).from}-${(record as { to?: string }).to}`;
-      t.ok(record.source.length > 0 && record.source.every((s) => s.title.length > 10 && (s.url?.length ?? 0) > 5), `${collection} ${id}: cited with a title and an address`);
-      if (record.estimate && collection !== 'countries') t.ok((record.estimateNote ?? (record as { toleranceNote?: string }).toleranceNote ?? '').length > 20, `${collection} ${id}: says how the estimate was derived`);
+      const id =
+        (record as { id?: string; product?: string; from?: string; to?: string }).id ??
+        (record as { product?: string }).product ??
+        `${(record as { from?: string }).from}-${(record as { to?: string }).to}`;
+      t.ok(
+        record.source.length > 0 && record.source.every((s) => s.title.length > 10 && (s.url?.length ?? 0) > 5),
+        `${collection} ${id}: cited with a title and an address`,
+      );
+      if (record.estimate && collection !== 'countries')
+        t.ok(
+          (record.estimateNote ?? (record as { toleranceNote?: string }).toleranceNote ?? '').length > 20,
+          `${collection} ${id}: says how the estimate was derived`,
+        );
     }
   }
   t.ok(dataset.meta.source.length > 0, 'the dataset as a whole cites its sources');
@@ -57,7 +78,7 @@ t.test('the loader checks records against the dataset vocabulary', async (t) => 
   t.throws(() => parseDataset(withTreo), /the feed unit is 't LCE'/, 'a t TREO field in a t LCE dataset is refused');
 });
 
-t.test('a scenario names only the dataset\'s own stages', async (t) => {
+t.test("a scenario names only the dataset's own stages", async (t) => {
   const withStages = (stages: string[]) =>
     parseScenario({
       name: 'stages',
@@ -71,11 +92,23 @@ t.test('a scenario names only the dataset\'s own stages', async (t) => {
     t.fail('magnet is not a lithium stage');
   } catch (error) {
     t.ok(error instanceof ScenarioError);
-    t.same((error as ScenarioError).issues.map((i) => i.path), ['nearOptimal.terms[0].quantity.stages[0]'], 'refused at its path');
+    t.same(
+      (error as ScenarioError).issues.map((i) => i.path),
+      ['nearOptimal.terms[0].quantity.stages[0]'],
+      'refused at its path',
+    );
   }
   const quad = loadDataset('quad-2026');
   try {
-    resolveScenario(parseScenario({ name: 'funder', datasetId: 'quad-2026', horizon: { startYear: 2026, endYear: 2027 }, overrides: { funders: { [quad.funders[0]!.id]: { eligibleStages: ['cathode'] } } } }), quad);
+    resolveScenario(
+      parseScenario({
+        name: 'funder',
+        datasetId: 'quad-2026',
+        horizon: { startYear: 2026, endYear: 2027 },
+        overrides: { funders: { [quad.funders[0]!.id]: { eligibleStages: ['cathode'] } } },
+      }),
+      quad,
+    );
     t.fail('cathode is not a rare-earth stage');
   } catch (error) {
     t.ok(error instanceof ScenarioError);
@@ -100,7 +133,10 @@ t.test('the shipped lithium scenario solves to optimal and reports its dependenc
   // LFP: no allied plant makes it today, so without new builds the Quad's LFP is all Chinese.
   const lfp = p.dependency.find((d) => d.target === 'quad_lfp_2030')!.points.find((x) => x.year === 2030)!;
   t.ok(lfp.baselineShare !== null && lfp.baselineShare > 0.99, `LFP 2030 without new builds: ${lfp.baselineShare} untrusted`);
-  t.ok(p.builds.some((b) => b.stage === 'cathode'), 'the plan builds cathode capacity');
+  t.ok(
+    p.builds.some((b) => b.stage === 'cathode'),
+    'the plan builds cathode capacity',
+  );
 });
 
 /**
@@ -123,7 +159,10 @@ t.test('2025 roughly reproduces the published Chinese share of lithium refining'
     .reduce((sum, x) => sum + x.trustedOutputT + x.untrustedOutputT, 0);
   const WORLD_2025_T_LCE = 1_400_000;
   const chinaShare = 1 - refinedOutsideChinaT / WORLD_2025_T_LCE;
-  t.ok(chinaShare >= 0.6 && chinaShare <= 0.8, `China's modelled share ${(100 * chinaShare).toFixed(1)} % (published ~70 %), ${Math.round(refinedOutsideChinaT)} t LCE refined outside China`);
+  t.ok(
+    chinaShare >= 0.6 && chinaShare <= 0.8,
+    `China's modelled share ${(100 * chinaShare).toFixed(1)} % (published ~70 %), ${Math.round(refinedOutsideChinaT)} t LCE refined outside China`,
+  );
 
   const highs = (model: LinearModel) => solveModel(model, { backend: 'highs', timeLimitSeconds: 600, mipRelGap: 1e-6, algorithm: 'auto' });
   const report = await calibrate(dataset, highs);

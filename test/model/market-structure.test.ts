@@ -49,25 +49,43 @@ t.test('world market: a trusted chain sells what the market does not take', asyn
   const p = await solveBoth(t, tinyScenario(), dataset);
   t.ok(close(p.totalCostUsd, SELL_ALL), `cost ${p.totalCostUsd} = ${SELL_ALL}`);
   const sold = p.flows.filter((f) => f.kind === 'sell');
-  t.same(sold.map((f) => [f.product, f.from, f.to, Math.round(f.tonnes)]), [['ox', 'AA', 'WORLD', 180]], 'the oxide goes to the world market');
+  t.same(
+    sold.map((f) => [f.product, f.from, f.to, Math.round(f.tonnes)]),
+    [['ox', 'AA', 'WORLD', 180]],
+    'the oxide goes to the world market',
+  );
   t.ok(close(p.costBreakdown?.worldMarketSalesUsd, -180 * 990), 'sales are a negative cost category');
 
   const closed = await solveBoth(t, tinyScenario(), tinyDataset({ prices }));
-  t.ok(close(closed.totalCostUsd, 10 * 1585 + 10 * 0.01), 'without the world market the market buys the rival\'s magnets …');
-  t.notOk(closed.production.some((x) => x.plant === 'sep' && x.throughputT > 1e-6), '… and the trusted separator sits idle');
+  t.ok(close(closed.totalCostUsd, 10 * 1585 + 10 * 0.01), "without the world market the market buys the rival's magnets …");
+  t.notOk(
+    closed.production.some((x) => x.plant === 'sep' && x.throughputT > 1e-6),
+    '… and the trusted separator sits idle',
+  );
 });
 
 t.test('contract: a firm volume makes the plant run, a volume it cannot make is a priced breach', async (t) => {
   const contract = (minTonnes: number) => ({
-    id: 'sep_offtake', name: 'offtake', plant: 'sep', product: 'ox', fromYear: 2026, toYear: 2026,
-    minTonnesPerYear: { '2026': minTonnes }, source: [{ title: 'test' }], estimate: false,
+    id: 'sep_offtake',
+    name: 'offtake',
+    plant: 'sep',
+    product: 'ox',
+    fromYear: 2026,
+    toYear: 2026,
+    minTonnesPerYear: { '2026': minTonnes },
+    source: [{ title: 'test' }],
+    estimate: false,
   });
   const p = await solveBoth(t, tinyScenario(), tinyDataset({ add: { contracts: [contract(50)] } }));
   // 50 t oxide need 50 / 0.18 t TREO at 150 USD; 6 t of it serve the demand, the rest is held.
   t.ok(close(p.totalCostUsd, (50 / 0.18) * 150 + 5 * 200 + 10 * 1000), `cost ${p.totalCostUsd}`);
   t.match(p.contracts, [{ contract: 'sep_offtake', year: 2026, minTonnes: 50, shortfallT: 0 }]);
 
-  const over = await solveBoth(t, tinyScenario(), tinyDataset({ add: { contracts: [contract(200)] }, meta: { defaults: { contractBreachPenaltyUsdPerT: 1000 } } }));
+  const over = await solveBoth(
+    t,
+    tinyScenario(),
+    tinyDataset({ add: { contracts: [contract(200)] }, meta: { defaults: { contractBreachPenaltyUsdPerT: 1000 } } }),
+  );
   // At most 1,000 t TREO · 0.18 = 180 t oxide: 20 t short at 1,000 USD/t.
   t.ok(close(over.totalCostUsd, 1000 * 150 + 5 * 200 + 10 * 1000 + 20 * 1000), `cost ${over.totalCostUsd}`);
   t.ok(close(over.contracts[0]?.shortfallT, 20), 'the breach is reported');
@@ -82,9 +100,35 @@ t.test('contract delivered abroad: the tonnes stay with the buyer', async (t) =>
     prices,
     add: {
       plants: [
-        { id: 'sep_bb', name: 'sep bb', stage: 'separation', country: 'BB', status: 'operating', existingCapacityTpa: { '2026': 1 }, fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 1e6, recoveryRate: 0.9, heavyCircuit: false, source: [{ title: 'test' }], estimate: false },
+        {
+          id: 'sep_bb',
+          name: 'sep bb',
+          stage: 'separation',
+          country: 'BB',
+          status: 'operating',
+          existingCapacityTpa: { '2026': 1 },
+          fixedOpexUsdPerTpaYear: 0,
+          variableOpexUsdPerT: 1e6,
+          recoveryRate: 0.9,
+          heavyCircuit: false,
+          source: [{ title: 'test' }],
+          estimate: false,
+        },
       ],
-      contracts: [{ id: 'to_bb', name: 'to BB', plant: 'sep', product: 'ox', buyerCountry: 'BB', fromYear: 2026, toYear: 2026, minTonnesPerYear: { '2026': 30 }, source: [{ title: 'test' }], estimate: false }],
+      contracts: [
+        {
+          id: 'to_bb',
+          name: 'to BB',
+          plant: 'sep',
+          product: 'ox',
+          buyerCountry: 'BB',
+          fromYear: 2026,
+          toYear: 2026,
+          minTonnesPerYear: { '2026': 30 },
+          source: [{ title: 'test' }],
+          estimate: false,
+        },
+      ],
     },
   });
   const p = await solveBoth(t, tinyScenario(), dataset);
@@ -93,7 +137,10 @@ t.test('contract delivered abroad: the tonnes stay with the buyer', async (t) =>
   // label, and a trusted shipment carries the tie-break).
   const expected = SELL_ALL + 30 * 10 + 30 * 990;
   t.ok(close(p.totalCostUsd, expected), `cost ${p.totalCostUsd} = ${expected}`);
-  t.notOk(p.flows.some((f) => f.from === 'BB'), 'BB neither ships nor sells the contracted oxide on');
+  t.notOk(
+    p.flows.some((f) => f.from === 'BB'),
+    'BB neither ships nor sells the contracted oxide on',
+  );
   t.match(p.contracts, [{ contract: 'to_bb', deliveredT: 30, shortfallT: 0 }]);
 });
 
@@ -103,8 +150,30 @@ t.test('price floor and per-tonne support: reported as public cost, never in the
     prices,
     add: {
       contracts: [
-        { id: 'floor', name: 'floor', plant: 'sep', product: 'ox', fromYear: 2026, toYear: 2026, floorUsdPerT: 1500, payer: 'fund_a', source: [{ title: 'test' }], estimate: false },
-        { id: 'support', name: 'support', plant: 'sep', product: 'ox', fromYear: 2026, toYear: 2026, supportUsdPerT: 7, payer: 'fund_a', source: [{ title: 'test' }], estimate: false },
+        {
+          id: 'floor',
+          name: 'floor',
+          plant: 'sep',
+          product: 'ox',
+          fromYear: 2026,
+          toYear: 2026,
+          floorUsdPerT: 1500,
+          payer: 'fund_a',
+          source: [{ title: 'test' }],
+          estimate: false,
+        },
+        {
+          id: 'support',
+          name: 'support',
+          plant: 'sep',
+          product: 'ox',
+          fromYear: 2026,
+          toYear: 2026,
+          supportUsdPerT: 7,
+          payer: 'fund_a',
+          source: [{ title: 'test' }],
+          estimate: false,
+        },
       ],
     },
   });
@@ -112,7 +181,11 @@ t.test('price floor and per-tonne support: reported as public cost, never in the
   t.ok(close(p.totalCostUsd, SELL_ALL), 'the plan is the world-market case: transfers change nothing');
   const floor = p.contracts.find((c) => c.contract === 'floor')!;
   // 180 t oxide made; the floor pays 1,500 − 1,000 on each.
-  t.ok(close(floor.outputT, 180) && close(floor.floorPaymentUsd, 180 * 500) && close(floor.presentValueUsd, 90_000), 'floor payment = (floor − price) × tonnes', { floor });
+  t.ok(
+    close(floor.outputT, 180) && close(floor.floorPaymentUsd, 180 * 500) && close(floor.presentValueUsd, 90_000),
+    'floor payment = (floor − price) × tonnes',
+    { floor },
+  );
   const support = p.contracts.find((c) => c.contract === 'support')!;
   t.ok(close(support.supportPaymentUsd, 180 * 7), 'support = 7 USD × 180 t of oxide', { support });
   t.equal(floor.payer, 'fund_a');
@@ -142,24 +215,67 @@ t.test('ramp-up: a new magnet plant gives half its capacity in its first year', 
 
 t.test('lane rules: a captive feed and a closed lane that starts in a given year', async (t) => {
   // A cheaper mine in BB (10 USD/t) that the AA separator could use for 10 USD of transport.
-  const mine2 = { id: 'mine2', name: 'mine2', country: 'BB', status: 'operating', supplyTreoTpa: { '2026': 1000 }, assay: { ox: 0.2 }, costUsdPerTTreo: 10, source: [{ title: 'test' }], estimate: false };
+  const mine2 = {
+    id: 'mine2',
+    name: 'mine2',
+    country: 'BB',
+    status: 'operating',
+    supplyTreoTpa: { '2026': 1000 },
+    assay: { ox: 0.2 },
+    costUsdPerTTreo: 10,
+    source: [{ title: 'test' }],
+    estimate: false,
+  };
   const feed = 6 / 0.18;
   const scenario = tinyScenario({ horizon: { startYear: 2026, endYear: 2027 } });
   const open = await solveBoth(t, scenario, tinyDataset({ add: { sources: [mine2] } }));
   t.ok(close(open.totalCostUsd, 2 * (feed * (10 + 10 + 50) + 5 * 200 + 10 * 1000)), 'open: both years run on the BB mine');
 
   const closedFrom2027 = {
-    id: 'bb_ban', kind: 'closed_lane', description: 'BB stops concentrate exports from 2027', fromYear: 2027, from: ['BB'], products: ['concentrate'], source: [{ title: 'test' }], estimate: false,
+    id: 'bb_ban',
+    kind: 'closed_lane',
+    description: 'BB stops concentrate exports from 2027',
+    fromYear: 2027,
+    from: ['BB'],
+    products: ['concentrate'],
+    source: [{ title: 'test' }],
+    estimate: false,
   };
   const dated = await solveBoth(t, scenario, tinyDataset({ add: { sources: [mine2], laneRules: [closedFrom2027] } }));
   t.ok(close(dated.totalCostUsd, feed * (10 + 10 + 50) + feed * (100 + 50) + 2 * (5 * 200 + 10 * 1000)), 'dated: BB feed in 2026, AA feed in 2027');
 
-  const captive = { id: 'mine2_captive', kind: 'captive_feed', description: 'mine2 feeds only a plant in BB', fromYear: 2026, sourceId: 'mine2', plants: ['sep_bb'], source: [{ title: 'test' }], estimate: false };
-  const sepBB = { id: 'sep_bb', name: 'sep bb', stage: 'separation', country: 'BB', status: 'operating', existingCapacityTpa: { '2026': 0.001 }, fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: 1e6, recoveryRate: 0.9, heavyCircuit: false, source: [{ title: 'test' }], estimate: false };
+  const captive = {
+    id: 'mine2_captive',
+    kind: 'captive_feed',
+    description: 'mine2 feeds only a plant in BB',
+    fromYear: 2026,
+    sourceId: 'mine2',
+    plants: ['sep_bb'],
+    source: [{ title: 'test' }],
+    estimate: false,
+  };
+  const sepBB = {
+    id: 'sep_bb',
+    name: 'sep bb',
+    stage: 'separation',
+    country: 'BB',
+    status: 'operating',
+    existingCapacityTpa: { '2026': 0.001 },
+    fixedOpexUsdPerTpaYear: 0,
+    variableOpexUsdPerT: 1e6,
+    recoveryRate: 0.9,
+    heavyCircuit: false,
+    source: [{ title: 'test' }],
+    estimate: false,
+  };
   const owned = await solveBoth(t, scenario, tinyDataset({ add: { sources: [mine2], plants: [sepBB], laneRules: [captive] } }));
   t.ok(close(owned.totalCostUsd, 2 * BASE), 'captive: the AA separator cannot take mine2');
 
-  const lifted = await solveBoth(t, { ...scenario, overrides: { laneRules: { mine2_captive: { active: false } } } }, tinyDataset({ add: { sources: [mine2], plants: [sepBB], laneRules: [captive] } }));
+  const lifted = await solveBoth(
+    t,
+    { ...scenario, overrides: { laneRules: { mine2_captive: { active: false } } } },
+    tinyDataset({ add: { sources: [mine2], plants: [sepBB], laneRules: [captive] } }),
+  );
   t.ok(close(lifted.totalCostUsd, open.totalCostUsd ?? NaN), 'a scenario can switch the rule off');
 });
 
@@ -169,7 +285,9 @@ t.test('separation cost by feed type; heavy products only once the heavy circuit
     plants: { sep: { heavyCircuit: true, heavyCircuitFromYear: 2027 } },
     products: { ox: { separationCostUsdPerT: 100 } },
     add: {
-      products: [{ id: 'hv', name: 'heavy', stage: 'separation', heavy: true, final: false, separationCostUsdPerT: 1000, source: [{ title: 'test' }], estimate: false }],
+      products: [
+        { id: 'hv', name: 'heavy', stage: 'separation', heavy: true, final: false, separationCostUsdPerT: 1000, source: [{ title: 'test' }], estimate: false },
+      ],
       prices: [{ product: 'hv', priceUsdPerT: { '2020': 5000 }, source: [{ title: 'test' }], estimate: false }],
       feedTypes: [{ id: 'clay', name: 'clay', crackingCostUsdPerT: 10, coProductCreditUsdPerT: 5, source: [{ title: 'test' }], estimate: false }],
     },

@@ -8,7 +8,18 @@ import t from 'tap';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAMILIES, FAMILY_NAMES, NameError, formatName, name, nameOf, parseName, tryParseName, type FamilyName, type IndexField } from '../../src/model/families.js';
+import {
+  FAMILIES,
+  FAMILY_NAMES,
+  NameError,
+  formatName,
+  name,
+  nameOf,
+  parseName,
+  tryParseName,
+  type FamilyName,
+  type IndexField,
+} from '../../src/model/families.js';
 import { formulate } from '../../src/model/formulate.js';
 import { resolveScenario } from '../../src/model/instance.js';
 import { parseScenario } from '../../src/planner.js';
@@ -22,7 +33,9 @@ const cite = { source: [{ title: 'test fixture' }], estimate: false };
 function tinyModel(lumpyBuilds: boolean): LinearModel {
   const dataset = tinyDataset({
     plants: { magnet: { expansion: { capexUsdPerTpa: 100, maxSizeTpa: 100, minSizeTpa: 10, leadTimeYears: 1, earliestStartYear: 2026, lifetimeYears: 5 } } },
-    add: { stockpiles: [{ id: 'aa_reserve', name: 'AA reserve', members: ['AA'], envelopeUsd: 1e9, holdCostShareOfValuePerYear: 0.01, fromYear: 2026, ...cite }] },
+    add: {
+      stockpiles: [{ id: 'aa_reserve', name: 'AA reserve', members: ['AA'], envelopeUsd: 1e9, holdCostShareOfValuePerYear: 0.01, fromYear: 2026, ...cite }],
+    },
   });
   const scenario = parseScenario(
     tinyScenario({
@@ -69,7 +82,24 @@ t.test('every name of a formulated model reads back into its fields and is writt
     }
     t.equal(mismatches, 0, `${label}: ${model.colNames.length + model.rowNames.length} names read back and written again unchanged`);
   }
-  for (const family of ['build', 'build_on', 'min_build', 'feed', 'make', 'ship', 'buy', 'deliver', 'balance', 'dependency', 'fund', 'budget_year', 'budget_total', 'stock', 'fill', 'custom'] as const) {
+  for (const family of [
+    'build',
+    'build_on',
+    'min_build',
+    'feed',
+    'make',
+    'ship',
+    'buy',
+    'deliver',
+    'balance',
+    'dependency',
+    'fund',
+    'budget_year',
+    'budget_total',
+    'stock',
+    'fill',
+    'custom',
+  ] as const) {
     t.ok(seen.has(family), `the models have ${family} names`);
   }
   t.ok(seen.size >= 25, `${seen.size} families seen`);
@@ -79,7 +109,11 @@ t.test('every name of a formulated model reads back into its fields and is writt
 function indexValues(family: FamilyName): fc.Arbitrary<Array<string | number>> {
   const fields: readonly IndexField[] = FAMILIES[family].index;
   const value = (f: IndexField): fc.Arbitrary<string | number> =>
-    f.role === 'year' ? fc.integer({ min: 1990, max: 2100 }) : f.role === 'origin' ? fc.constantFrom('trusted', 'untrusted') : fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/);
+    f.role === 'year'
+      ? fc.integer({ min: 1990, max: 2100 })
+      : f.role === 'origin'
+        ? fc.constantFrom('trusted', 'untrusted')
+        : fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/);
   const all = fc.tuple(...fields.map(value));
   const last = fields.at(-1);
   if (last?.optionalWhen === undefined) return all;
@@ -112,7 +146,10 @@ t.test('name writes the declared form; parseName refuses what the model does not
   t.equal(name('near_optimal_cost'), 'near_optimal_cost[]');
   t.same(parseName('near_optimal_cost[]'), { family: 'near_optimal_cost', index: {} });
   t.same(parseName('custom[india_quarter]'), { family: 'custom', index: { constraint: 'india_quarter' } });
-  t.same(parseName('deliver[US,ndfeb_magnet_std,untrusted,2031]'), { family: 'deliver', index: { country: 'US', product: 'ndfeb_magnet_std', origin: 'untrusted', year: 2031 } });
+  t.same(parseName('deliver[US,ndfeb_magnet_std,untrusted,2031]'), {
+    family: 'deliver',
+    index: { country: 'US', product: 'ndfeb_magnet_std', origin: 'untrusted', year: 2031 },
+  });
   for (const bad of [
     'ship[AU,US,ndpr_oxide,trusted,2030]', // the order the documentation once showed: origin is not trusted/untrusted
     'ship[ndpr_oxide,trusted,AU,2030]', // one index short

@@ -52,11 +52,24 @@ const fieldsOf = (kind: Kind, record: Record<string, unknown>) =>
 
 /** Reference fields: where the value (or each element, or each key) must be an id of the dataset. */
 const REFERENCES: Record<Kind, ReadonlyArray<{ field: string; shape: 'id' | 'ids' | 'keys'; kinds?: readonly string[] }>> = {
-  plants: [{ field: 'country', shape: 'id' }, { field: 'processes', shape: 'ids', kinds: ['metal', 'magnet'] }],
-  sources: [{ field: 'country', shape: 'id' }, { field: 'feedType', shape: 'id' }, { field: 'assay', shape: 'keys' }],
-  demand: [{ field: 'country', shape: 'id' }, { field: 'gradeMix', shape: 'keys' }],
+  plants: [
+    { field: 'country', shape: 'id' },
+    { field: 'processes', shape: 'ids', kinds: ['metal', 'magnet'] },
+  ],
+  sources: [
+    { field: 'country', shape: 'id' },
+    { field: 'feedType', shape: 'id' },
+    { field: 'assay', shape: 'keys' },
+  ],
+  demand: [
+    { field: 'country', shape: 'id' },
+    { field: 'gradeMix', shape: 'keys' },
+  ],
   prices: [],
-  funders: [{ field: 'country', shape: 'id' }, { field: 'eligibleCountries', shape: 'ids' }],
+  funders: [
+    { field: 'country', shape: 'id' },
+    { field: 'eligibleCountries', shape: 'ids' },
+  ],
   laneRules: [
     { field: 'sourceId', shape: 'id', kinds: ['captive_feed'] },
     { field: 'plants', shape: 'ids', kinds: ['captive_feed'] },
@@ -109,7 +122,15 @@ const OUT_OF_RANGE: Record<Kind, ReadonlyArray<{ field: string; value: fc.Arbitr
 const kindArb = fc.constantFrom(...KINDS.filter((k) => records(k).length > 0));
 const recordArb = (kind: Kind) => fc.constantFrom(...records(kind));
 /** Ids that no collection of the dataset uses (and that pass the id pattern). */
-const known = new Set(KINDS.flatMap(ids).concat(dataset.countries.map((c) => c.id), dataset.products.map((p) => p.id), dataset.processes.map((p) => p.id), dataset.feedTypes.map((f) => f.id), ['concentrate']));
+const known = new Set(
+  KINDS.flatMap(ids).concat(
+    dataset.countries.map((c) => c.id),
+    dataset.products.map((p) => p.id),
+    dataset.processes.map((p) => p.id),
+    dataset.feedTypes.map((f) => f.id),
+    ['concentrate'],
+  ),
+);
 const unknownIdArb = fc.stringMatching(/^[A-Za-z0-9_.-]{1,20}$/).filter((s) => !known.has(s));
 /** Values no field of any record accepts. */
 const wrongTypeArb = fc.constantFrom<unknown>([{}], null, [[1]], { '?': [] });
@@ -178,7 +199,11 @@ t.test('a value out of range is named', async (t) => {
   fc.assert(
     fc.property(
       kindArb.chain((kind) =>
-        fc.tuple(fc.constant(kind), recordArb(kind), fc.constantFrom(...OUT_OF_RANGE[kind]).chain((f) => fc.tuple(fc.constant(f.field), f.value))),
+        fc.tuple(
+          fc.constant(kind),
+          recordArb(kind),
+          fc.constantFrom(...OUT_OF_RANGE[kind]).chain((f) => fc.tuple(fc.constant(f.field), f.value)),
+        ),
       ),
       ([kind, record, [field, value]]) => {
         const id = keyOf(kind, record);
@@ -193,9 +218,7 @@ t.test('a value out of range is named', async (t) => {
 t.test('an id the dataset does not know inside a reference field is named', async (t) => {
   const cases = KINDS.flatMap((kind) =>
     records(kind).flatMap((record) =>
-      REFERENCES[kind]
-        .filter((r) => !r.kinds || r.kinds.includes(String(record.kind ?? record.stage)))
-        .map((r) => ({ kind, record, ref: r })),
+      REFERENCES[kind].filter((r) => !r.kinds || r.kinds.includes(String(record.kind ?? record.stage))).map((r) => ({ kind, record, ref: r })),
     ),
   );
   fc.assert(
@@ -221,7 +244,14 @@ t.test('overriding a field with its own value is accepted', async (t) => {
     fc.property(
       kindArb.chain((kind) =>
         recordArb(kind).chain((record) =>
-          fc.tuple(fc.constant(kind), fc.constant(record), fc.subarray(fieldsOf(kind, record).filter((f) => record[f] !== undefined), { minLength: 1 })),
+          fc.tuple(
+            fc.constant(kind),
+            fc.constant(record),
+            fc.subarray(
+              fieldsOf(kind, record).filter((f) => record[f] !== undefined),
+              { minLength: 1 },
+            ),
+          ),
         ),
       ),
       ([kind, record, fields]) => {
@@ -246,17 +276,28 @@ t.test('through the API a bad override answers 422 with its path and stores noth
       fc.tuple(kindArb, unknownIdArb).map(([kind, id]) => ({ overrides: { [kind]: { [id]: {} } }, path: `overrides.${kind}.${id}` })),
       kindArb
         .chain((kind) => fc.tuple(fc.constant(kind), recordArb(kind)))
-        .map(([kind, record]) => ({ overrides: { [kind]: { [keyOf(kind, record)]: { countryy: 'US' } } }, path: `overrides.${kind}.${keyOf(kind, record)}.countryy` })),
-      fc.constantFrom(...records('plants')).map((p) => ({ overrides: { plants: { [String(p.id)]: { country: 'ZZ' } } }, path: `overrides.plants.${String(p.id)}.country` })),
+        .map(([kind, record]) => ({
+          overrides: { [kind]: { [keyOf(kind, record)]: { countryy: 'US' } } },
+          path: `overrides.${kind}.${keyOf(kind, record)}.countryy`,
+        })),
+      fc
+        .constantFrom(...records('plants'))
+        .map((p) => ({ overrides: { plants: { [String(p.id)]: { country: 'ZZ' } } }, path: `overrides.plants.${String(p.id)}.country` })),
     ),
     { numRuns: 25, seed: 10 },
   );
   for (const { overrides, path } of samples) {
     const body = { name: 'fuzz', datasetId: dataset.meta.id, horizon: { startYear: 2026, endYear: 2028 }, overrides };
     const created = expectProblem(t, await app.inject({ method: 'POST', url: '/scenarios', payload: body }), 422, path);
-    t.ok(created.errors.some((e: { path: string }) => e.path === path || e.path.startsWith(`${path}.`)), `POST /scenarios names ${path}`);
+    t.ok(
+      created.errors.some((e: { path: string }) => e.path === path || e.path.startsWith(`${path}.`)),
+      `POST /scenarios names ${path}`,
+    );
     const solved = expectProblem(t, await app.inject({ method: 'POST', url: '/solve', payload: { scenario: body } }), 422, path);
-    t.ok(solved.errors.some((e: { path: string }) => e.path.startsWith(`scenario.${path}`)), `POST /solve names scenario.${path}`);
+    t.ok(
+      solved.errors.some((e: { path: string }) => e.path.startsWith(`scenario.${path}`)),
+      `POST /solve names scenario.${path}`,
+    );
   }
   t.same((await counts(app)).scenarios, 0, 'nothing was stored');
 });

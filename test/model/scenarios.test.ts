@@ -29,7 +29,10 @@ function assertTrajectories(t: Test, p: Portfolio) {
     for (const point of d.points) {
       if (point.limit === null) continue;
       const excess = point.untrustedT - point.limit * point.consumptionT;
-      t.ok(excess <= point.shortfallT + 1e-6 * Math.max(1, point.consumptionT), `${d.target} ${point.year}: excess ${excess.toFixed(3)} ≤ shortfall ${point.shortfallT.toFixed(3)}`);
+      t.ok(
+        excess <= point.shortfallT + 1e-6 * Math.max(1, point.consumptionT),
+        `${d.target} ${point.year}: excess ${excess.toFixed(3)} ≤ shortfall ${point.shortfallT.toFixed(3)}`,
+      );
       t.equal(point.met, point.shortfallT <= 1e-6 * Math.max(1, point.consumptionT), `${d.target} ${point.year}: met flag matches the shortfall`);
     }
   }
@@ -63,9 +66,15 @@ t.test('story 1: the 50 % and 20 % targets are met with new builds', async (t) =
   t.ok(p.builds.length > 0, 'it builds');
   for (const d of p.dependency) {
     const applying = d.points.filter((x) => x.limit !== null);
-    t.ok(applying.every((x) => x.met), `${d.target} met every year it applies`);
+    t.ok(
+      applying.every((x) => x.met),
+      `${d.target} met every year it applies`,
+    );
     const late = applying.at(-1)!;
-    t.ok((late.baselineShare ?? 0) > late.limit! + 0.05, `${d.target}: without new builds the ${late.year} share (${late.baselineShare}) would exceed the limit`);
+    t.ok(
+      (late.baselineShare ?? 0) > late.limit! + 0.05,
+      `${d.target}: without new builds the ${late.year} share (${late.baselineShare}) would exceed the limit`,
+    );
     // In 2026 nothing new can be online and no target applies: plan and baseline have the same
     // physical options, so the same share. Without the origin tie-break (demand.ts) the labels of
     // untargeted years were arbitrary and this differed by 38 points.
@@ -89,14 +98,21 @@ t.test('story 4: Seadrift cancelled is never cheaper and never built', async (t)
   const p = await solve('seadrift-cancelled.json');
   const base = await solve('quad-magnets-50-by-2030.json');
   t.equal(p.status, 'optimal');
-  t.notOk(p.builds.some((b) => b.plant === 'lynas_seadrift'), 'Seadrift is not in the portfolio');
+  t.notOk(
+    p.builds.some((b) => b.plant === 'lynas_seadrift'),
+    'Seadrift is not in the portfolio',
+  );
   t.ok(p.totalCostUsd! >= base.totalCostUsd! * (1 - 1e-9), `cost ${p.totalCostUsd} ≥ ${base.totalCostUsd}`);
 });
 
 t.test('story 5: India magnets on allied feed from 2030', async (t) => {
   const p = await solve('india-repm-2030.json');
   t.equal(p.status, 'optimal');
-  for (const d of p.dependency) t.ok(d.points.filter((x) => x.limit !== null).every((x) => x.met), `${d.target} met`);
+  for (const d of p.dependency)
+    t.ok(
+      d.points.filter((x) => x.limit !== null).every((x) => x.met),
+      `${d.target} met`,
+    );
 });
 
 t.test('story 6: 80 % independence by 2028 is infeasible as a hard target', async (t) => {

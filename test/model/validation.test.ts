@@ -52,19 +52,41 @@ t.test('a malformed scenario names each failing field', async (t) => {
     const paths = (error as ScenarioError).issues.map((i) => i.path);
     t.ok(paths.includes('name'), 'empty name');
     t.ok(paths.includes('horizon.endYear'), 'horizon order');
-    t.ok(paths.some((p) => p === '(root)' || p === ''), 'unknown key at the root');
+    t.ok(
+      paths.some((p) => p === '(root)' || p === ''),
+      'unknown key at the root',
+    );
   }
 });
 
 t.test('the CLI exits 2 with the failing fields for an invalid scenario', async (t) => {
-  const dir = t.testdir({ 'bad.json': JSON.stringify({ name: 'x', horizon: { startYear: 2026, endYear: 2027 }, targets: [{ bloc: ['ZZ'], product: 'ndfeb_magnet_std', year: 2026, maxUntrustedShare: 0.5 }] }) });
+  const dir = t.testdir({
+    'bad.json': JSON.stringify({
+      name: 'x',
+      horizon: { startYear: 2026, endYear: 2027 },
+      targets: [{ bloc: ['ZZ'], product: 'ndfeb_magnet_std', year: 2026, maxUntrustedShare: 0.5 }],
+    }),
+  });
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot(), 'src', 'cli', 'plan.ts'), join(dir, 'bad.json')], { encoding: 'utf8' });
   t.equal(run.status, 2, 'exit code 2');
   t.match(run.stderr, /targets\[0\]\.bloc\[0\]: unknown country 'ZZ'/, 'names the field');
 });
 
 t.test('the CLI prints the small scenario as JSON', async (t) => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot(), 'src', 'cli', 'plan.ts'), join(projectRoot(), 'models', 'scenarios', 'small-us-magnets-2030.json'), '--format', 'json', '--solver', 'javascript-lp-solver'], { encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(projectRoot(), 'src', 'cli', 'plan.ts'),
+      join(projectRoot(), 'models', 'scenarios', 'small-us-magnets-2030.json'),
+      '--format',
+      'json',
+      '--solver',
+      'javascript-lp-solver',
+    ],
+    { encoding: 'utf8' },
+  );
   t.equal(run.status, 0, run.stderr);
   const portfolio = JSON.parse(run.stdout) as { status: string; model: { rows: number }; solver: { name: string } };
   t.match(portfolio, { status: 'optimal', solver: { name: 'javascript-lp-solver' } });

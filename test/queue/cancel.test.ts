@@ -49,7 +49,11 @@ t.test('cancelling queued and running jobs stops them where they run', async (t)
     `SELECT id::text, state::text FROM ${app.services.config.databaseSchema}_queue.job WHERE id = ANY($1::uuid[]) ORDER BY id`,
     [[running.id, queued.id]],
   );
-  t.same(states.rows.map((r) => r.state), ['cancelled', 'cancelled'], 'the queue entries are cancelled');
+  t.same(
+    states.rows.map((r) => r.state),
+    ['cancelled', 'cancelled'],
+    'the queue entries are cancelled',
+  );
   const next = await app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario: tinyScenario({ name: 'after-cancel' }) } });
   t.equal(next.statusCode, 200, 'the slot was freed: the worker stopped the cancelled solve');
   t.equal((await counts(app)).portfolios, 1, 'cancelled jobs stored nothing');
@@ -67,10 +71,19 @@ t.test('a group finishes with its members; a cancelled group cancels its members
     { scenario: await stored('member-b'), options: { skipBaseline: true } },
   ]);
   t.match(fast.parent, { kind: 'group', status: 'running', parentId: null });
-  t.same(fast.members.map((m) => [m.kind, m.parentId, m.status]), [['solve', fast.parent.id, 'queued'], ['solve', fast.parent.id, 'queued']]);
+  t.same(
+    fast.members.map((m) => [m.kind, m.parentId, m.status]),
+    [
+      ['solve', fast.parent.id, 'queued'],
+      ['solve', fast.parent.id, 'queued'],
+    ],
+  );
   const finishedGroup = await jobs.wait(fast.parent.id, 60);
   t.match(finishedGroup, { status: 'done', portfolioId: null }, 'the group is done once both members are');
-  t.same((await jobs.members(fast.parent.id)).map((m) => m.status), ['done', 'done']);
+  t.same(
+    (await jobs.members(fast.parent.id)).map((m) => m.status),
+    ['done', 'done'],
+  );
 
   const slow = await jobs.submitGroup({ scenario: parent, options: {} }, [
     { scenario: await stored('slow-member-1'), options: {} },
@@ -81,8 +94,15 @@ t.test('a group finishes with its members; a cancelled group cancels its members
   const cancelled = await app.inject({ method: 'DELETE', url: `/jobs/${slow.parent.id}` });
   t.match(cancelled.json(), { kind: 'group', status: 'cancelled' });
   const members = await jobs.members(slow.parent.id);
-  t.same(members.map((m) => m.status), ['cancelled', 'cancelled', 'cancelled'], 'every member is cancelled');
-  t.ok(members.every((m) => m.error?.message === `its parent job ${slow.parent.id} was cancelled`), 'saying why');
+  t.same(
+    members.map((m) => m.status),
+    ['cancelled', 'cancelled', 'cancelled'],
+    'every member is cancelled',
+  );
+  t.ok(
+    members.every((m) => m.error?.message === `its parent job ${slow.parent.id} was cancelled`),
+    'saying why',
+  );
   const next = await app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario: tinyScenario({ name: 'after-group' }) } });
   t.equal(next.statusCode, 200, 'the running member was stopped on its worker');
 });

@@ -117,7 +117,10 @@ t.test('two worker processes drain 40 queued solves, each solved exactly once', 
 
   const perJob = await sql(app).query<{ job_id: string; n: number }>('SELECT job_id, COUNT(*)::int AS n FROM portfolios GROUP BY job_id');
   t.equal(perJob.rowCount, 40, 'one portfolio for each of the 40 jobs');
-  t.ok(perJob.rows.every((r) => r.n === 1), 'and never two');
+  t.ok(
+    perJob.rows.every((r) => r.n === 1),
+    'and never two',
+  );
   t.equal((await counts(app)).portfolios, 40);
   const queue = await sql(app).query<{ state: string; n: number }>(
     `SELECT state, COUNT(*)::int AS n FROM ${app.services.config.databaseSchema}_queue.job WHERE name = 'planner-solve' GROUP BY state`,
@@ -129,8 +132,13 @@ t.test('two worker processes drain 40 queued solves, each solved exactly once', 
   // The answers are the engine's: three of the forty checked against a solve in this process.
   for (const i of [0, 17, 39]) {
     const portfolio = (await app.inject({ method: 'GET', url: `/portfolios/${finished[i].portfolioId}` })).json();
-    const expected = await planScenario(parseScenario({ ...scenarios[i], solver: { ...parseScenario(scenarios[i]).solver } }), tinyDataset(), { skipBaseline: true });
-    t.ok(Math.abs(portfolio.totalCostUsd - expected.totalCostUsd!) <= 1e-9 * Math.abs(expected.totalCostUsd!), `sweep-${i}: the engine's cost (relative 1e-9: a warm-started worker may differ in the last bits)`);
+    const expected = await planScenario(parseScenario({ ...scenarios[i], solver: { ...parseScenario(scenarios[i]).solver } }), tinyDataset(), {
+      skipBaseline: true,
+    });
+    t.ok(
+      Math.abs(portfolio.totalCostUsd - expected.totalCostUsd!) <= 1e-9 * Math.abs(expected.totalCostUsd!),
+      `sweep-${i}: the engine's cost (relative 1e-9: a warm-started worker may differ in the last bits)`,
+    );
     t.equal(portfolio.scenarioName, `sweep-${i}`);
   }
 

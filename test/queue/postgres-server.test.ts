@@ -33,8 +33,18 @@ async function exercise(t: Test, url: string): Promise<void> {
   const store = await openPostgresStore({ url, schema: 'fallback_check', poolSize: 2 });
   try {
     const migrated = await store.pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    t.same(migrated.rows.map((r) => r.version), PG_MIGRATIONS.map((m) => m.version), 'every migration applied');
-    const { created } = await store.scenarios.insertIfAbsent({ id: 'a'.repeat(64), name: 'x', datasetId: 'tiny', body: '{"name":"x"}', createdAt: new Date().toISOString() });
+    t.same(
+      migrated.rows.map((r) => r.version),
+      PG_MIGRATIONS.map((m) => m.version),
+      'every migration applied',
+    );
+    const { created } = await store.scenarios.insertIfAbsent({
+      id: 'a'.repeat(64),
+      name: 'x',
+      datasetId: 'tiny',
+      body: '{"name":"x"}',
+      createdAt: new Date().toISOString(),
+    });
     t.ok(created, 'a scenario is stored');
     t.same(await store.counts(), { scenarios: 1, jobs: 0, portfolios: 0, analyses: 0 });
   } finally {

@@ -13,12 +13,17 @@ import { PG_MIGRATIONS } from '../../src/store/postgres.js';
 import { postgresFor } from '../helpers/app.js';
 
 const entry = join(projectRoot(), 'src', 'worker.ts');
-const run = (env: Record<string, string>) => spawn(process.execPath, ['--import', 'tsx', entry], { cwd: projectRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (env: Record<string, string>) =>
+  spawn(process.execPath, ['--import', 'tsx', entry], { cwd: projectRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 
 t.test('without DATABASE_URL the worker refuses to start, naming the variable', async (t) => {
   const { DATABASE_URL: _unset, ...env } = process.env;
   void _unset;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: projectRoot(), env: env as Record<string, string>, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: projectRoot(),
+    env: env as Record<string, string>,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -50,7 +55,11 @@ t.test('with DATABASE_URL it registers, takes the bundled datasets, and stops on
   const workers = await client.query(`SELECT pid, slots, highs FROM ${schema}.workers`);
   t.match(workers.rows, [{ pid: child.pid, slots: 1, highs: /^\d+\.\d+/ }], 'a live worker row, with the HiGHS version it loaded');
   const versions = await client.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
-  t.same(versions.rows.map((r) => r.version), PG_MIGRATIONS.map((m) => m.version), 'the store was migrated');
+  t.same(
+    versions.rows.map((r) => r.version),
+    PG_MIGRATIONS.map((m) => m.version),
+    'the store was migrated',
+  );
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'clean exit');
   t.equal((await client.query(`SELECT COUNT(*)::int AS n FROM ${schema}.workers`)).rows[0].n, 0, 'and it left the live list');

@@ -39,8 +39,15 @@ t.test('a frontier is a resource with linked member solves', async (t) => {
   t.equal(done.status, 'done', 'finished');
   t.equal(done.progress.fraction, 1);
   t.equal(done.members.length, 3, 'one member solve per point');
-  t.ok(done.members.every((m: any) => m.status === 'done' && m.portfolioId), 'each one a stored portfolio');
-  t.same(done.result.points.map((p: any) => p.portfolioId), done.members.map((m: any) => m.portfolioId), 'linked from the points');
+  t.ok(
+    done.members.every((m: any) => m.status === 'done' && m.portfolioId),
+    'each one a stored portfolio',
+  );
+  t.same(
+    done.result.points.map((p: any) => p.portfolioId),
+    done.members.map((m: any) => m.portfolioId),
+    'linked from the points',
+  );
   const member = (await app.inject({ method: 'GET', url: `/jobs/${done.members[0].jobId}` })).json();
   t.equal(member.parentId, done.links.groups[0].split('/').pop(), 'a member of the analysis’ group job');
   const portfolio = (await app.inject({ method: 'GET', url: done.members[2].links.portfolio })).json();
@@ -64,7 +71,10 @@ t.test('bad requests are 422 naming the field, and start nothing', async (t) => 
   ];
   for (const [payload, path] of cases) {
     const problem = expectProblem(t, await app.inject({ method: 'POST', url: '/frontiers', payload }), 422, path);
-    t.same(problem.errors.map((e: any) => e.path), [path]);
+    t.same(
+      problem.errors.map((e: any) => e.path),
+      [path],
+    );
   }
   t.same(await counts(app), before, 'nothing stored');
 });
@@ -79,13 +89,20 @@ t.test('cancelling a running analysis cancels its member solves', async (t) => {
     await new Promise((r) => setTimeout(r, 25));
     view = (await app.inject({ method: 'GET', url: `/frontiers/${body.id}` })).json();
   }
-  t.ok(view.members.some((m: any) => m.status === 'running'), 'a member solve is running');
+  t.ok(
+    view.members.some((m: any) => m.status === 'running'),
+    'a member solve is running',
+  );
   const cancelled = await app.inject({ method: 'DELETE', url: `/frontiers/${body.id}` });
   t.equal(cancelled.statusCode, 200);
   t.equal(cancelled.json().status, 'cancelled');
   const after = await settle(app, `/frontiers/${body.id}`);
   t.equal(after.status, 'cancelled', 'stays cancelled');
-  t.same(after.members.map((m: any) => m.status), ['cancelled', 'cancelled'], 'and so are its member solves');
+  t.same(
+    after.members.map((m: any) => m.status),
+    ['cancelled', 'cancelled'],
+    'and so are its member solves',
+  );
   const group = (await app.inject({ method: 'GET', url: after.links.groups[0] })).json();
   t.equal(group.status, 'cancelled', 'with their group');
   t.equal((await app.inject({ method: 'DELETE', url: `/frontiers/${body.id}` })).json().status, 'cancelled', 'cancelling again is a no-op');
@@ -97,14 +114,37 @@ t.test('a stress test of a stored portfolio through the API', async (t) => {
   t.equal(solved.statusCode, 200);
   const portfolioId = solved.json().id;
   const outage = { id: 'aa_out', name: 'AA magnet plant out', kind: 'outage', fromYear: 2027, years: 3, plants: ['magnet'] };
-  const bad = await app.inject({ method: 'POST', url: '/stress-tests', payload: { portfolioId, custom: [{ ...outage, fromYear: 2035 }, { ...outage, id: 'x', plants: ['nope'] }] } });
-  t.same(expectProblem(t, bad, 422).errors.map((e: any) => e.path), ['custom[0].fromYear', 'custom[1].plants[0]'], 'years outside the horizon, unknown ids');
-  t.same(expectProblem(t, await app.inject({ method: 'POST', url: '/stress-tests', payload: { portfolioId, disruptions: ['nope'] } }), 422).errors.map((e: any) => e.path), ['disruptions[0]']);
+  const bad = await app.inject({
+    method: 'POST',
+    url: '/stress-tests',
+    payload: {
+      portfolioId,
+      custom: [
+        { ...outage, fromYear: 2035 },
+        { ...outage, id: 'x', plants: ['nope'] },
+      ],
+    },
+  });
+  t.same(
+    expectProblem(t, bad, 422).errors.map((e: any) => e.path),
+    ['custom[0].fromYear', 'custom[1].plants[0]'],
+    'years outside the horizon, unknown ids',
+  );
+  t.same(
+    expectProblem(t, await app.inject({ method: 'POST', url: '/stress-tests', payload: { portfolioId, disruptions: ['nope'] } }), 422).errors.map(
+      (e: any) => e.path,
+    ),
+    ['disruptions[0]'],
+  );
   const created = await app.inject({ method: 'POST', url: '/stress-tests', payload: { portfolioId, custom: [outage], members: ['AA'] } });
   t.equal(created.statusCode, 202);
   const done = await settle(app, `/stress-tests/${created.json().id}`);
   t.equal(done.status, 'done');
-  t.same(done.members.map((m: any) => m.label), ['reference', 'aa_out'], 'the reference run and one per disruption');
+  t.same(
+    done.members.map((m: any) => m.label),
+    ['reference', 'aa_out'],
+    'the reference run and one per disruption',
+  );
   const row = done.result.portfolios[0].disruptions[0];
   t.match(row.members[0], { country: 'AA', timeToSurviveYears: 1, timeToRecoverYears: 3 }, 'as solved by hand (test/analysis/stress-test.test.ts)');
   t.equal(row.portfolioId, done.members[1].portfolioId, 'linked to its member portfolio');
@@ -119,14 +159,25 @@ t.test('alternatives through the API: ranges linked to member portfolios; a slac
   const scenarioId = (await app.inject({ method: 'POST', url: '/scenarios', payload: alternativesScenario() })).json().id;
   const share = { id: 'aa_share', kind: 'capacity_share', countries: ['AA'], stage: 'magnet' };
   const before = await counts(app);
-  t.same(expectProblem(t, await app.inject({ method: 'POST', url: '/alternatives', payload: { scenarioId, slacks: [0], quantities: [share] } }), 422).errors.map((e: any) => e.path), ['slacks[0]']);
   t.same(
-    expectProblem(t, await app.inject({ method: 'POST', url: '/alternatives', payload: { scenarioId, slacks: [0.02], quantities: [share] } }), 422).errors.map((e: any) => e.path),
+    expectProblem(t, await app.inject({ method: 'POST', url: '/alternatives', payload: { scenarioId, slacks: [0], quantities: [share] } }), 422).errors.map(
+      (e: any) => e.path,
+    ),
+    ['slacks[0]'],
+  );
+  t.same(
+    expectProblem(t, await app.inject({ method: 'POST', url: '/alternatives', payload: { scenarioId, slacks: [0.02], quantities: [share] } }), 422).errors.map(
+      (e: any) => e.path,
+    ),
     ['quantities'],
     '1 + 2 × 6 solves is more than the cap of 8',
   );
   t.same(await counts(app), before, 'nothing stored');
-  const created = await app.inject({ method: 'POST', url: '/alternatives', payload: { scenarioId, slacks: [0.02], quantities: [{ id: 'bb', kind: 'new_capacity', countries: ['BB'] }] } });
+  const created = await app.inject({
+    method: 'POST',
+    url: '/alternatives',
+    payload: { scenarioId, slacks: [0.02], quantities: [{ id: 'bb', kind: 'new_capacity', countries: ['BB'] }] },
+  });
   t.equal(created.statusCode, 202);
   const done = await settle(app, `/alternatives/${created.json().id}`);
   t.equal(done.status, 'done');
@@ -142,12 +193,27 @@ t.test('POST /comparisons: the input difference always; with attribution an anal
   const before = frontierScenario();
   const after = { ...structuredClone(before), name: 'after', overrides: { ...before.overrides, plants: { magnet: { variableOpexUsdPerT: 1500 } } } };
   after.targets[0]!.maxUntrustedShare = 0.2;
-  const solve = async (scenario: unknown) => (await app.inject({ method: 'POST', url: '/solve?wait=60', payload: { scenario, options: { skipBaseline: true } } })).json().id;
+  const solve = async (scenario: unknown) =>
+    (await app.inject({ method: 'POST', url: '/solve?wait=60', payload: { scenario, options: { skipBaseline: true } } })).json().id;
   const ids = [await solve(before), await solve(after)];
   const plain = await app.inject({ method: 'POST', url: '/comparisons', payload: { portfolioIds: ids } });
   t.equal(plain.statusCode, 200);
-  t.same(plain.json().inputDifferences[0].changes.map((c: any) => c.path), ['overrides.plants.magnet', 'targets[0].maxUntrustedShare']);
-  t.same(expectProblem(t, await app.inject({ method: 'POST', url: '/comparisons', payload: { portfolioIds: [ids[0], ids[1], ids[0]].slice(0, 2).concat(['1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d']), attribution: 'auto' } }), 422).errors.map((e: any) => e.path), ['portfolioIds']);
+  t.same(
+    plain.json().inputDifferences[0].changes.map((c: any) => c.path),
+    ['overrides.plants.magnet', 'targets[0].maxUntrustedShare'],
+  );
+  t.same(
+    expectProblem(
+      t,
+      await app.inject({
+        method: 'POST',
+        url: '/comparisons',
+        payload: { portfolioIds: [ids[0], ids[1], ids[0]].slice(0, 2).concat(['1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d']), attribution: 'auto' },
+      }),
+      422,
+    ).errors.map((e: any) => e.path),
+    ['portfolioIds'],
+  );
   const created = await app.inject({ method: 'POST', url: '/comparisons', payload: { portfolioIds: ids, attribution: 'auto' } });
   t.equal(created.statusCode, 202);
   const done = await settle(app, `/comparisons/${created.json().id}`);

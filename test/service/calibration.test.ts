@@ -13,11 +13,26 @@ t.test('GET /datasets/{id}/calibration (200, 404)', async (t) => {
   const withFigure = tinyDataset({
     add: {
       calibration: [
-        { id: 'sep_output', description: 'separator output', year: 2026, metric: { kind: 'plant_output', plant: 'sep', product: 'ox' }, published: { value: 6, low: 5, high: 7 }, unit: 't', toleranceNote: 'test', source: [{ title: 'test' }], estimate: false },
+        {
+          id: 'sep_output',
+          description: 'separator output',
+          year: 2026,
+          metric: { kind: 'plant_output', plant: 'sep', product: 'ox' },
+          published: { value: 6, low: 5, high: 7 },
+          unit: 't',
+          toleranceNote: 'test',
+          source: [{ title: 'test' }],
+          estimate: false,
+        },
       ],
     },
   });
-  const app = await build(t, { datasets: new Map<string, Dataset>([['tiny', withFigure], ['quad-2026', loadDataset('quad-2026')]]) });
+  const app = await build(t, {
+    datasets: new Map<string, Dataset>([
+      ['tiny', withFigure],
+      ['quad-2026', loadDataset('quad-2026')],
+    ]),
+  });
   const tiny = await app.inject({ method: 'GET', url: '/datasets/tiny/calibration' });
   t.equal(tiny.statusCode, 200);
   const report = CalibrationReportSchema.parse(tiny.json());

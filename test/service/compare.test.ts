@@ -121,11 +121,14 @@ const compared = comparePortfolios([
 
 t.test('the result matches the API schema', async (t) => {
   t.ok(ComparisonSchema.safeParse(compared).success);
-  t.same(compared.portfolios.map((p) => [p.id, p.scenarioId, p.scenarioName, p.status]), [
-    ['a', 'sa', 's', 'optimal'],
-    ['b', 'sb', 'b', 'optimal'],
-    ['c', 'sc', 'c', 'infeasible'],
-  ]);
+  t.same(
+    compared.portfolios.map((p) => [p.id, p.scenarioId, p.scenarioName, p.status]),
+    [
+      ['a', 'sa', 's', 'optimal'],
+      ['b', 'sb', 'b', 'optimal'],
+      ['c', 'sc', 'c', 'infeasible'],
+    ],
+  );
 });
 
 t.test('totals and breakdown with deltas against the first', async (t) => {
@@ -180,39 +183,57 @@ t.test('builds that differ, and how', async (t) => {
 
 t.test('capacity by country and stage', async (t) => {
   const us = compared.capacity.find((row) => row.country === 'US' && row.stage === 'magnet')!;
-  t.same(us.values.map((v) => [v.portfolioId, v.builtTpa, v.builtDeltaTpa, v.operatingTpa, v.operatingDeltaTpa]), [
-    ['a', 100, 0, 100, 0],
-    ['b', 150, 50, 150, 50],
-    ['c', 100, 0, 0, -100],
-  ]);
+  t.same(
+    us.values.map((v) => [v.portfolioId, v.builtTpa, v.builtDeltaTpa, v.operatingTpa, v.operatingDeltaTpa]),
+    [
+      ['a', 100, 0, 100, 0],
+      ['b', 150, 50, 150, 50],
+      ['c', 100, 0, 0, -100],
+    ],
+  );
   const au = compared.capacity.find((row) => row.country === 'AU')!;
-  t.same(au.values.map((v) => v.builtTpa), [0, 20, 0]);
+  t.same(
+    au.values.map((v) => v.builtTpa),
+    [0, 20, 0],
+  );
 });
 
 t.test('dependency trajectories side by side', async (t) => {
   t.equal(compared.dependency.length, 1);
   const [target] = compared.dependency;
-  t.same(target!.points.map((p) => p.year), [2026, 2027, 2028]);
+  t.same(
+    target!.points.map((p) => p.year),
+    [2026, 2027, 2028],
+  );
   const last = target!.points[2]!;
   t.equal(last.limit, 0.5);
-  t.same(last.values.map((v) => [v.portfolioId, v.share, v.met]), [
-    ['a', 0.4, true],
-    ['b', 0.2, true],
-    ['c', null, null],
-  ]);
+  t.same(
+    last.values.map((v) => [v.portfolioId, v.share, v.met]),
+    [
+      ['a', 0.4, true],
+      ['b', 0.2, true],
+      ['c', null, null],
+    ],
+  );
   t.ok(Math.abs(last.values[1]!.deltaShare! - -0.2) < 1e-12);
   t.equal(last.values[2]!.deltaShare, null, 'no trajectory, no delta');
 });
 
 t.test('budget use per funder', async (t) => {
-  t.same(compared.budgets.map((f) => f.funder), ['dfc']);
+  t.same(
+    compared.budgets.map((f) => f.funder),
+    ['dfc'],
+  );
   const [dfc] = compared.budgets;
   t.same(dfc!.values, [
     { portfolioId: 'a', usedUsd: 150, deltaUsd: 0 },
     { portfolioId: 'b', usedUsd: 300, deltaUsd: 150 },
     { portfolioId: 'c', usedUsd: 0, deltaUsd: -150 },
   ]);
-  t.same(dfc!.years.find((y) => y.year === 2027)!.values.map((v) => v.usedUsd), [50, null, null]);
+  t.same(
+    dfc!.years.find((y) => y.year === 2027)!.values.map((v) => v.usedUsd),
+    [50, null, null],
+  );
 });
 
 t.test('a comparison needs two portfolios', async (t) => {
@@ -229,7 +250,17 @@ t.test('CSV cells are escaped and formula-safe', async (t) => {
   t.equal(csvCell(null), '');
   t.equal(csvCell(Number.NaN), '');
 
-  const funded = portfolio({ builds: [build('us_mag', 2026, 100, { funding: [{ funder: 'dfc', usd: 40 }, { funder: 'exim', usd: 20 }], privateUsd: 9940 })] });
+  const funded = portfolio({
+    builds: [
+      build('us_mag', 2026, 100, {
+        funding: [
+          { funder: 'dfc', usd: 40 },
+          { funder: 'exim', usd: 20 },
+        ],
+        privateUsd: 9940,
+      }),
+    ],
+  });
   const builds = portfolioCsv(funded, 'builds').split('\r\n');
   t.equal(builds[0], 'plant,name,country,stage,status,buildYear,onlineYear,capacityTpa,capexUsd,publicUsd,privateUsd,funding');
   t.equal(builds[1], 'us_mag,us_mag plant,US,magnet,candidate,2026,2028,100,10000,60,9940,dfc:40;exim:20');

@@ -15,7 +15,11 @@ const withConstraint = (expression: string, extra: Record<string, unknown> = {})
 
 t.test('a valid expression is stored; a bad one is a 422 with path, position and what was expected', async (t) => {
   const app = await build(t);
-  const ok = await app.inject({ method: 'POST', url: '/scenarios', payload: withConstraint('capacity("AA", "magnet", 2027) >= 0.25 * capacity(bloc("TRUSTED"), "magnet", 2027)') });
+  const ok = await app.inject({
+    method: 'POST',
+    url: '/scenarios',
+    payload: withConstraint('capacity("AA", "magnet", 2027) >= 0.25 * capacity(bloc("TRUSTED"), "magnet", 2027)'),
+  });
   t.equal(ok.statusCode, 201);
   t.equal(ok.json().scenario.constraints[0].id, 'c', 'the constraint is part of the stored scenario');
   const before = await counts(app);
@@ -42,7 +46,12 @@ t.test('a valid expression is stored; a bad one is a 422 with path, position and
   const duplicate = await app.inject({
     method: 'POST',
     url: '/scenarios',
-    payload: tinyScenario({ constraints: [{ id: 'd', expression: 'builds("AA", "magnet", 2026) <= 5' }, { id: 'd', expression: 'builds("AA", "magnet", 2026) <= 6' }] }),
+    payload: tinyScenario({
+      constraints: [
+        { id: 'd', expression: 'builds("AA", "magnet", 2026) <= 5' },
+        { id: 'd', expression: 'builds("AA", "magnet", 2026) <= 6' },
+      ],
+    }),
   });
   t.match(expectProblem(t, duplicate, 422).errors[0], { path: 'constraints[1].id', message: /duplicate/ });
   t.same(await counts(app), before, 'nothing was stored');
@@ -59,7 +68,11 @@ t.test('numbers with units in scenario fields are stored converted; a wrong unit
   t.equal(ok.statusCode, 201);
   t.equal(ok.json().scenario.targets[0].penaltyUsdPerT, 250_000, 'USD 250/kg is stored as 250,000 USD/t');
   t.equal(ok.json().scenario.budgets[0].totalUsd, 500, '0.5 kUSD is 500 USD');
-  const same = await app.inject({ method: 'POST', url: '/scenarios', payload: { ...payload, targets: [{ ...target, penaltyUsdPerT: 250_000 }], budgets: [{ funder: 'fund_a', totalUsd: 500, perYearUsd: 100 }] } });
+  const same = await app.inject({
+    method: 'POST',
+    url: '/scenarios',
+    payload: { ...payload, targets: [{ ...target, penaltyUsdPerT: 250_000 }], budgets: [{ funder: 'fund_a', totalUsd: 500, perYearUsd: 100 }] },
+  });
   t.equal(same.statusCode, 200, 'the same numbers written plainly are the same scenario');
   const before = await counts(app);
   const bad = await app.inject({ method: 'POST', url: '/scenarios', payload: { ...payload, targets: [{ ...target, penaltyUsdPerT: '2 kt' }] } });
@@ -67,11 +80,32 @@ t.test('numbers with units in scenario fields are stored converted; a wrong unit
   t.same(await counts(app), before, 'nothing was stored');
 });
 
-const ids = fc.constantFrom('"AA"', '"BB"', '"CN"', '"ZZ"', '"*"', 'bloc("TRUSTED")', 'bloc("QUAD")', 'bloc("nope")', '["AA", "BB"]', 'AA', '"magnet"', '"mag"', '"fund_a"');
+const ids = fc.constantFrom(
+  '"AA"',
+  '"BB"',
+  '"CN"',
+  '"ZZ"',
+  '"*"',
+  'bloc("TRUSTED")',
+  'bloc("QUAD")',
+  'bloc("nope")',
+  '["AA", "BB"]',
+  'AA',
+  '"magnet"',
+  '"mag"',
+  '"fund_a"',
+);
 const stagesOrProducts = fc.constantFrom('"magnet"', '"metal"', '"separation"', '"mag"', '"met"', '"ox"', '"*"', '"nope"', '["mag", "met"]');
 const years = fc.constantFrom('', ', 2026', ', 2027', ', 2031', ', years(2026, 2027)', ', [2026, 2028]', ', "2027"', ', years(2028, 2026)');
 const quantity = fc.oneof(
-  fc.tuple(fc.constantFrom('capacity', 'new_capacity', 'builds', 'production', 'purchases', 'consumption', 'untrusted_use', 'unserved', 'sqrt', 'bloc'), ids, stagesOrProducts, years).map(([f, a, b, y]) => `${f}(${a}, ${b}${y})`),
+  fc
+    .tuple(
+      fc.constantFrom('capacity', 'new_capacity', 'builds', 'production', 'purchases', 'consumption', 'untrusted_use', 'unserved', 'sqrt', 'bloc'),
+      ids,
+      stagesOrProducts,
+      years,
+    )
+    .map(([f, a, b, y]) => `${f}(${a}, ${b}${y})`),
   fc.tuple(ids, ids, stagesOrProducts, years).map(([a, b, k, y]) => `flow(${a}, ${b}, ${k}${y})`),
   fc.tuple(fc.constantFrom('"fund_a"', '"*"', '"nope"'), years).map(([f, y]) => `spending(${f}${y})`),
 );
@@ -91,7 +125,12 @@ const tree: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
   ),
 })).expr;
 const comparison = fc
-  .tuple(tree, fc.constantFrom(' >= ', ' <= ', ' == ', ' > ', ' = ', ' ', ' >= ', ' <= '), tree, fc.option(fc.constantFrom(' <= 5', ')', '(', '; 1', ' ? 1 : 2')))
+  .tuple(
+    tree,
+    fc.constantFrom(' >= ', ' <= ', ' == ', ' > ', ' = ', ' ', ' >= ', ' <= '),
+    tree,
+    fc.option(fc.constantFrom(' <= 5', ')', '(', '; 1', ' ? 1 : 2')),
+  )
   .map(([a, op, b, tail]) => `${a}${op}${b}${tail ?? ''}`);
 
 async function neverCrashes(t: Test, arbitrary: fc.Arbitrary<string>, runs: number) {
@@ -126,7 +165,11 @@ async function neverCrashes(t: Test, arbitrary: fc.Arbitrary<string>, runs: numb
 }
 
 t.test('random strings: always a 422 (or a valid scenario), never a crash, nothing stored when refused', async (t) => {
-  const text = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: fc.constantFrom(...'()[]{}"\'+-*/^<>=!,.;:?0123456789 abcdefxyz'.split('')), maxLength: 1200 }));
+  const text = fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc.string({ unit: 'binary', maxLength: 60 }),
+    fc.string({ unit: fc.constantFrom(...'()[]{}"\'+-*/^<>=!,.;:?0123456789 abcdefxyz'.split('')), maxLength: 1200 }),
+  );
   const { refused } = await neverCrashes(t, text, 300);
   t.ok(refused > 250, `almost every random string is refused (${refused} of 300)`);
 });

@@ -72,7 +72,11 @@ t.test('a __proto__ key is refused with a problem that says so', async (t) => {
   const body = expectProblem(t, await app.inject({ method: 'POST', url: '/scenarios', headers: { 'content-type': 'application/json' }, payload }), 400);
   t.equal(body.type, '/problems/forbidden-key');
   t.match(body.detail, /__proto__/);
-  const broken = expectProblem(t, await app.inject({ method: 'POST', url: '/scenarios', headers: { 'content-type': 'application/json' }, payload: '{"name": ' }), 400);
+  const broken = expectProblem(
+    t,
+    await app.inject({ method: 'POST', url: '/scenarios', headers: { 'content-type': 'application/json' }, payload: '{"name": ' }),
+    400,
+  );
   t.equal(broken.type, '/problems/malformed-json', 'invalid JSON is still reported as such');
   t.same((await counts(app)).scenarios, 0);
 });
@@ -96,11 +100,22 @@ t.test('lists longer than any dataset are refused by the schema', async (t) => {
   for (const [label, scenario, path] of [
     ['bloc', tinyScenario({ targets: [{ bloc: many, product: 'mag', year: 2026, maxUntrustedShare: 0.5 }] }), 'targets[0].bloc'],
     ['trusted countries', tinyScenario({ trustedCountries: many }), 'trustedCountries'],
-    ['targets', tinyScenario({ targets: Array.from({ length: 201 }, () => ({ bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.5 })) }), 'targets'],
-    ['overridden plants', tinyScenario({ overrides: { plants: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`p${i}`, {}])) } }), 'overrides.plants'],
+    [
+      'targets',
+      tinyScenario({ targets: Array.from({ length: 201 }, () => ({ bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0.5 })) }),
+      'targets',
+    ],
+    [
+      'overridden plants',
+      tinyScenario({ overrides: { plants: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`p${i}`, {}])) } }),
+      'overrides.plants',
+    ],
   ] as const) {
     const body = expectProblem(t, await app.inject({ method: 'POST', url: '/scenarios', payload: scenario }), 400, label);
-    t.ok(body.errors.some((e: { path: string }) => e.path === path), `${label}: ${path} is named`);
+    t.ok(
+      body.errors.some((e: { path: string }) => e.path === path),
+      `${label}: ${path} is named`,
+    );
   }
   t.same((await counts(app)).scenarios, 0);
 });
@@ -128,7 +143,13 @@ t.test('an expected 503 is logged as a warning without a stack', async (t) => {
       done();
     },
   });
-  const app = await buildApp({ datasets: tinyDatasets(), config: { databasePath: ':memory:' }, pool: false, webRoot: false, logger: { level: 'info', stream } });
+  const app = await buildApp({
+    datasets: tinyDatasets(),
+    config: { databasePath: ':memory:' },
+    pool: false,
+    webRoot: false,
+    logger: { level: 'info', stream },
+  });
   t.teardown(() => app.close());
   await app.ready();
   const created = await app.inject({ method: 'POST', url: '/scenarios', payload: tinyScenario() });
@@ -138,5 +159,8 @@ t.test('an expected 503 is logged as a warning without a stack', async (t) => {
   t.equal(logged.length, 1, 'one line for the refusal');
   t.equal(logged[0]!.level, 40, 'at warn level');
   t.notOk('err' in logged[0]!, 'without an error object or stack');
-  t.notOk(lines.some((l) => l.level === 50), 'nothing at error level');
+  t.notOk(
+    lines.some((l) => l.level === 50),
+    'nothing at error level',
+  );
 });

@@ -45,7 +45,11 @@ t.test('the served LP and MPS reproduce the portfolio objective, with the model 
     const portfolio = await solvePortfolio(app, tinyScenario({ name: label }), solve);
     t.equal(portfolio.status, 'optimal', `${label}: solved`);
     const expected = formulateScenario(parseScenario({ ...tinyScenario({ name: label }), solver: solve }), datasets.get('tiny')!).model;
-    t.equal(expected.colInteger.some((v) => v === 1), 'lumpyBuilds' in solve, `${label}: the reference model is ${'lumpyBuilds' in solve ? 'a MIP' : 'an LP'}`);
+    t.equal(
+      expected.colInteger.some((v) => v === 1),
+      'lumpyBuilds' in solve,
+      `${label}: the reference model is ${'lumpyBuilds' in solve ? 'a MIP' : 'an LP'}`,
+    );
 
     for (const format of ['lp', 'mps'] as const) {
       const response = await app.inject({ method: 'GET', url: `/portfolios/${portfolio.id}/model.${format}` });
@@ -57,11 +61,18 @@ t.test('the served LP and MPS reproduce the portfolio objective, with the model 
       const back = await readExport(response.body, format);
       t.same([...back.colNames].sort(), [...expected.colNames].sort(), `${label} ${format}: column names are the model's`);
       t.same([...back.rowNames].sort(), [...expected.rowNames].sort(), `${label} ${format}: row names are the model's`);
-      t.equal(back.colInteger.some((v) => v === 1), 'lumpyBuilds' in solve, `${label} ${format}: integer columns iff the job solved with lumpy builds`);
+      t.equal(
+        back.colInteger.some((v) => v === 1),
+        'lumpyBuilds' in solve,
+        `${label} ${format}: integer columns iff the job solved with lumpy builds`,
+      );
       // javascript-lp-solver once per solve (on the LP file) keeps the test short; HiGHS reads both.
       for (const backend of format === 'lp' ? (['highs', 'javascript-lp-solver'] as const) : (['highs'] as const)) {
         const result = await solveModel(back, options(backend));
-        t.ok(close(result.objective ?? NaN, portfolio.totalCostUsd), `${label} ${format}: ${backend} on the served file ${result.objective} = totalCostUsd ${portfolio.totalCostUsd}`);
+        t.ok(
+          close(result.objective ?? NaN, portfolio.totalCostUsd),
+          `${label} ${format}: ${backend} on the served file ${result.objective} = totalCostUsd ${portfolio.totalCostUsd}`,
+        );
       }
       if (format === 'lp') {
         const again = await app.inject({ method: 'GET', url: `/portfolios/${portfolio.id}/model.${format}` });
@@ -75,9 +86,17 @@ t.test('errors are problem documents', async (t) => {
   const datasets = new Map<string, Dataset>([['tiny', lumpyDataset()]]);
   const app = await build(t, { solver: true, datasets });
   for (const format of ['lp', 'mps']) {
-    expectProblem(t, await app.inject({ method: 'GET', url: `/portfolios/00000000-0000-4000-8000-000000000000/model.${format}` }), 404, `${format} unknown portfolio`);
+    expectProblem(
+      t,
+      await app.inject({ method: 'GET', url: `/portfolios/00000000-0000-4000-8000-000000000000/model.${format}` }),
+      404,
+      `${format} unknown portfolio`,
+    );
     const bad = expectProblem(t, await app.inject({ method: 'GET', url: `/portfolios/42/model.${format}` }), 400, `${format} malformed id`);
-    t.same(bad.errors.map((e: { path: string }) => e.path), ['id']);
+    t.same(
+      bad.errors.map((e: { path: string }) => e.path),
+      ['id'],
+    );
   }
 
   const portfolio = await solvePortfolio(app, tinyScenario({ name: 'to be changed' }));

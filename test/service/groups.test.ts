@@ -22,7 +22,11 @@ t.test('a group finishes with its members; a cancelled group cancels its members
   ]);
   t.match(fine.parent, { kind: 'group', status: 'running' });
   t.match(await jobs.wait(fine.parent.id, 60), { status: 'done', portfolioId: null }, 'done once both members finished');
-  t.same((await jobs.members(fine.parent.id)).map((m) => m.status), ['done', 'failed'], 'whatever each member ended with');
+  t.same(
+    (await jobs.members(fine.parent.id)).map((m) => m.status),
+    ['done', 'failed'],
+    'whatever each member ended with',
+  );
 
   const slow = await jobs.submitGroup({ scenario: parent, options: {} }, [
     { scenario: await stored('hang-solving-member-1'), options: { timeLimitSeconds: 60 } },
@@ -33,8 +37,14 @@ t.test('a group finishes with its members; a cancelled group cancels its members
   const cancelled = await app.inject({ method: 'DELETE', url: `/jobs/${slow.parent.id}` });
   t.match(cancelled.json(), { kind: 'group', status: 'cancelled' });
   const members = await jobs.members(slow.parent.id);
-  t.same(members.map((m) => m.status), ['cancelled', 'cancelled']);
-  t.ok(members.every((m) => m.error?.message === `its parent job ${slow.parent.id} was cancelled`), 'saying why');
+  t.same(
+    members.map((m) => m.status),
+    ['cancelled', 'cancelled'],
+  );
+  t.ok(
+    members.every((m) => m.error?.message === `its parent job ${slow.parent.id} was cancelled`),
+    'saying why',
+  );
   const next = await app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario: tinyScenario({ name: 'after-group' }) } });
   t.equal(next.statusCode, 200, 'the running member was stopped and its worker replaced');
   t.match(await waitForJob(app, members[0]!.id), { status: 'cancelled' }, 'and the member stays cancelled');

@@ -29,7 +29,12 @@ const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 t.test('beyond loopback without any key the service refuses to start and says why', async (t) => {
   const dir = t.testdir();
-  const error = await buildApp({ datasets: tinyDatasets(), config: testConfig({ databasePath: join(dir, 'planner.db'), host: '0.0.0.0', requireKeys: true, allowedHosts: null }), pool: false, logger: false }).then(
+  const error = await buildApp({
+    datasets: tinyDatasets(),
+    config: testConfig({ databasePath: join(dir, 'planner.db'), host: '0.0.0.0', requireKeys: true, allowedHosts: null }),
+    pool: false,
+    logger: false,
+  }).then(
     () => null,
     (e: unknown) => e,
   );
@@ -65,10 +70,23 @@ t.test('keys are required, hashed at rest, with roles', async (t) => {
 t.test('the rate limit and the storage quota count per key', async (t) => {
   const dir = t.testdir();
   const keys = await withKeys(dir);
-  const app = await build(t, { dir, store: 'sqlite', config: { host: '0.0.0.0', requireKeys: true, allowedHosts: null, rateLimitPerMinute: 3, scenarioQuotaPerKey: 1 } });
+  const app = await build(t, {
+    dir,
+    store: 'sqlite',
+    config: { host: '0.0.0.0', requireKeys: true, allowedHosts: null, rateLimitPerMinute: 3, scenarioQuotaPerKey: 1 },
+  });
   t.equal((await app.inject({ method: 'POST', url: '/scenarios', headers: bearer(keys.write), payload: tinyScenario({ name: 'a' }) })).statusCode, 201);
-  t.equal((await app.inject({ method: 'POST', url: '/scenarios', headers: bearer(keys.write), payload: tinyScenario({ name: 'a' }) })).statusCode, 200, 'the same content again costs nothing');
-  const over = expectProblem(t, await app.inject({ method: 'POST', url: '/scenarios', headers: bearer(keys.write), payload: tinyScenario({ name: 'b' }) }), 403, 'over quota');
+  t.equal(
+    (await app.inject({ method: 'POST', url: '/scenarios', headers: bearer(keys.write), payload: tinyScenario({ name: 'a' }) })).statusCode,
+    200,
+    'the same content again costs nothing',
+  );
+  const over = expectProblem(
+    t,
+    await app.inject({ method: 'POST', url: '/scenarios', headers: bearer(keys.write), payload: tinyScenario({ name: 'b' }) }),
+    403,
+    'over quota',
+  );
   t.equal(over.type, '/problems/quota-exceeded');
   t.equal((await counts(app)).scenarios, 1);
 

@@ -20,7 +20,10 @@ const notA = {
 };
 
 /** Keys that no strict object in the scenario accepts. */
-const unknownKey = fc.string({ minLength: 1, maxLength: 12 }).map((k) => `x_${k}`).filter((k) => k !== '__proto__');
+const unknownKey = fc
+  .string({ minLength: 1, maxLength: 12 })
+  .map((k) => `x_${k}`)
+  .filter((k) => k !== '__proto__');
 
 /** Ids that match the id pattern but that the tiny dataset does not have. */
 const unknownId = fc.stringMatching(/^[a-z0-9_]{1,20}$/).map((s) => `zz_${s}`);
@@ -35,7 +38,11 @@ const badId = fc.oneof(
 /** Numbers clearly outside [min, max] (a margin keeps -0 and rounding from landing inside). */
 const outside = (min: number, max: number) =>
   fc.oneof(fc.double({ min: -1e9, max: min - 1e-6, noNaN: true }), fc.double({ min: max + 1e-6, max: 1e9, noNaN: true }));
-const yearOutside = fc.oneof(fc.integer({ min: -5000, max: 1989 }), fc.integer({ min: 2101, max: 99999 }), fc.double({ min: 2000.1, max: 2000.9, noNaN: true }));
+const yearOutside = fc.oneof(
+  fc.integer({ min: -5000, max: 1989 }),
+  fc.integer({ min: 2101, max: 99999 }),
+  fc.double({ min: 2000.1, max: 2000.9, noNaN: true }),
+);
 
 /** The scenario's horizon object, recreated when an earlier mutation replaced it with something else. */
 const horizon = (s: Json): Json => {
@@ -56,39 +63,160 @@ const mutations: fc.Arbitrary<Mutation>[] = [
     (s) => (s.name = ''),
     (s) => (s.name = 'n'.repeat(201)),
   ),
-  notA.string.map((v): Mutation => (s) => (s.name = v)),
-  notA.string.map((v): Mutation => (s) => (s.datasetId = v)),
-  notA.object.map((v): Mutation => (s) => (s.horizon = v)),
-  notA.number.map((v): Mutation => (s) => (horizon(s).startYear = v)),
-  notA.number.map((v): Mutation => (s) => (s.discountRate = v)),
-  notA.array.map((v): Mutation => (s) => (s.targets = v)),
-  notA.array.map((v): Mutation => (s) => (s.budgets = v)),
-  notA.object.map((v): Mutation => (s) => (s.solver = v)),
-  notA.object.map((v): Mutation => (s) => (s.overrides = v)),
-  yearOutside.map((v): Mutation => (s) => (horizon(s).startYear = v)),
-  outside(0, 0.5).map((v): Mutation => (s) => (s.discountRate = v)),
-  outside(0, 1).map((v): Mutation => (s) => (s.capexPublicShare = v)),
-  outside(0, 1).map((v): Mutation => (s) => (s.targets = [target({ maxUntrustedShare: v })])),
-  fc.oneof(fc.double({ max: 0, noNaN: true, min: -1e6 }), fc.double({ min: 3600, minExcluded: true, max: 1e9, noNaN: true })).map(
-    (v): Mutation => (s) => (s.solver = { timeLimitSeconds: v }),
+  notA.string.map(
+    (v): Mutation =>
+      (s) =>
+        (s.name = v),
   ),
-  fc.string({ maxLength: 8 }).filter((b) => b !== 'highs' && b !== 'javascript-lp-solver').map((v): Mutation => (s) => (s.solver = { backend: v })),
-  unknownKey.map((k): Mutation => (s) => (s[k] = 1)),
-  unknownKey.map((k): Mutation => (s) => (horizon(s)[k] = true)),
-  unknownKey.map((k): Mutation => (s) => (s.solver = { [k]: 'x' })),
-  unknownKey.map((k): Mutation => (s) => (s.targets = [target({ [k]: 1 })])),
-  badId.map((v): Mutation => (s) => (s.datasetId = v)),
-  badId.map((v): Mutation => (s) => (s.trustedCountries = [v])),
-  badId.map((v): Mutation => (s) => (s.overrides = { excludePlants: [v] })),
+  notA.string.map(
+    (v): Mutation =>
+      (s) =>
+        (s.datasetId = v),
+  ),
+  notA.object.map(
+    (v): Mutation =>
+      (s) =>
+        (s.horizon = v),
+  ),
+  notA.number.map(
+    (v): Mutation =>
+      (s) =>
+        (horizon(s).startYear = v),
+  ),
+  notA.number.map(
+    (v): Mutation =>
+      (s) =>
+        (s.discountRate = v),
+  ),
+  notA.array.map(
+    (v): Mutation =>
+      (s) =>
+        (s.targets = v),
+  ),
+  notA.array.map(
+    (v): Mutation =>
+      (s) =>
+        (s.budgets = v),
+  ),
+  notA.object.map(
+    (v): Mutation =>
+      (s) =>
+        (s.solver = v),
+  ),
+  notA.object.map(
+    (v): Mutation =>
+      (s) =>
+        (s.overrides = v),
+  ),
+  yearOutside.map(
+    (v): Mutation =>
+      (s) =>
+        (horizon(s).startYear = v),
+  ),
+  outside(0, 0.5).map(
+    (v): Mutation =>
+      (s) =>
+        (s.discountRate = v),
+  ),
+  outside(0, 1).map(
+    (v): Mutation =>
+      (s) =>
+        (s.capexPublicShare = v),
+  ),
+  outside(0, 1).map(
+    (v): Mutation =>
+      (s) =>
+        (s.targets = [target({ maxUntrustedShare: v })]),
+  ),
+  fc.oneof(fc.double({ max: 0, noNaN: true, min: -1e6 }), fc.double({ min: 3600, minExcluded: true, max: 1e9, noNaN: true })).map(
+    (v): Mutation =>
+      (s) =>
+        (s.solver = { timeLimitSeconds: v }),
+  ),
+  fc
+    .string({ maxLength: 8 })
+    .filter((b) => b !== 'highs' && b !== 'javascript-lp-solver')
+    .map(
+      (v): Mutation =>
+        (s) =>
+          (s.solver = { backend: v }),
+    ),
+  unknownKey.map(
+    (k): Mutation =>
+      (s) =>
+        (s[k] = 1),
+  ),
+  unknownKey.map(
+    (k): Mutation =>
+      (s) =>
+        (horizon(s)[k] = true),
+  ),
+  unknownKey.map(
+    (k): Mutation =>
+      (s) =>
+        (s.solver = { [k]: 'x' }),
+  ),
+  unknownKey.map(
+    (k): Mutation =>
+      (s) =>
+        (s.targets = [target({ [k]: 1 })]),
+  ),
+  badId.map(
+    (v): Mutation =>
+      (s) =>
+        (s.datasetId = v),
+  ),
+  badId.map(
+    (v): Mutation =>
+      (s) =>
+        (s.trustedCountries = [v]),
+  ),
+  badId.map(
+    (v): Mutation =>
+      (s) =>
+        (s.overrides = { excludePlants: [v] }),
+  ),
   // Well-formed but unknown to the dataset: 422.
-  unknownId.map((v): Mutation => (s) => (s.datasetId = v)),
-  unknownId.map((v): Mutation => (s) => (s.overrides = { excludePlants: [v] })),
-  unknownId.map((v): Mutation => (s) => (s.overrides = { excludeSources: [v] })),
-  unknownId.map((v): Mutation => (s) => (s.trustedCountries = ['AA', v])),
-  unknownId.map((v): Mutation => (s) => (s.targets = [target({ product: v })])),
-  unknownId.map((v): Mutation => (s) => (s.targets = [target({ bloc: [v] })])),
-  unknownId.map((v): Mutation => (s) => (s.budgets = [{ funder: v }])),
-  unknownId.map((v): Mutation => (s) => (s.overrides = { plants: { [v]: { variableOpexUsdPerT: 1 } } })),
+  unknownId.map(
+    (v): Mutation =>
+      (s) =>
+        (s.datasetId = v),
+  ),
+  unknownId.map(
+    (v): Mutation =>
+      (s) =>
+        (s.overrides = { excludePlants: [v] }),
+  ),
+  unknownId.map(
+    (v): Mutation =>
+      (s) =>
+        (s.overrides = { excludeSources: [v] }),
+  ),
+  unknownId.map(
+    (v): Mutation =>
+      (s) =>
+        (s.trustedCountries = ['AA', v]),
+  ),
+  unknownId.map(
+    (v): Mutation =>
+      (s) =>
+        (s.targets = [target({ product: v })]),
+  ),
+  unknownId.map(
+    (v): Mutation =>
+      (s) =>
+        (s.targets = [target({ bloc: [v] })]),
+  ),
+  unknownId.map(
+    (v): Mutation =>
+      (s) =>
+        (s.budgets = [{ funder: v }]),
+  ),
+  unknownId.map(
+    (v): Mutation =>
+      (s) =>
+        (s.overrides = { plants: { [v]: { variableOpexUsdPerT: 1 } } }),
+  ),
   fc.constantFrom<Mutation>(
     (s) => (s.overrides = { plants: { sep: { recoveryRate: 2 } } }),
     (s) => (s.overrides = { plants: { sep: { id: 'other' } } }),
@@ -124,7 +252,13 @@ const solveBody = fc.oneof(
       )
       .map((options) => ({ scenario: tinyScenario(), options })),
   },
-  { weight: 1, arbitrary: fc.oneof(fc.constant({}), unknownKey.map((k) => ({ scenario: tinyScenario(), [k]: 1 }))) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.constant({}),
+      unknownKey.map((k) => ({ scenario: tinyScenario(), [k]: 1 })),
+    ),
+  },
   { weight: 1, arbitrary: notAnObject },
 );
 
@@ -139,12 +273,14 @@ t.test('malformed scenarios and solve requests get 4xx problems and change nothi
     const response = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) ?? 'null' });
     statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
     if (response.statusCode < 400 || response.statusCode >= 500) throw new Error(`${url} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
-    if (!/^application\/problem\+json/.test(String(response.headers['content-type']))) throw new Error(`not a problem document: ${response.headers['content-type']}`);
+    if (!/^application\/problem\+json/.test(String(response.headers['content-type'])))
+      throw new Error(`not a problem document: ${response.headers['content-type']}`);
     const problem = response.json() as { status: number; errors?: Array<{ path: unknown; message: unknown }> };
     if (problem.status !== response.statusCode) throw new Error('status in body and header differ');
     if (!problem.errors?.length) throw new Error(`no field named: ${response.body}`);
     for (const error of problem.errors) {
-      if (typeof error.path !== 'string' || !error.path || typeof error.message !== 'string' || !error.message) throw new Error(`bad field error ${JSON.stringify(error)}`);
+      if (typeof error.path !== 'string' || !error.path || typeof error.message !== 'string' || !error.message)
+        throw new Error(`bad field error ${JSON.stringify(error)}`);
     }
     rejected++;
   };

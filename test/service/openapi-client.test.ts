@@ -20,7 +20,9 @@ t.test('types generated with openapi-typescript type-check a client of the shipp
   const document = JSON.parse(readFileSync(join(root, 'openapi', 'openapi.json'), 'utf8'));
   writeFileSync(join(dir, 'api.ts'), astToString(await openapiTS(document)));
 
-  const files = readdirSync(scenarioDir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(scenarioDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   t.ok(files.length >= 5, `${files.length} shipped scenarios`);
   const bodies = files.map((f, i) => `const scenario${i}: CreateBody = ${readFileSync(join(scenarioDir, f), 'utf8').trim()};`).join('\n');
   const client = `
@@ -66,7 +68,16 @@ export async function planOne(base: string, body: CreateBody): Promise<{ cost: n
   writeFileSync(
     join(dir, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], skipLibCheck: true, types: [] },
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        lib: ['ES2022', 'DOM'],
+        skipLibCheck: true,
+        types: [],
+      },
       files: ['client.ts'],
     }),
   );

@@ -49,7 +49,10 @@ t.test('every route is documented with tags, operation id, summary and examples'
     }
     if (operation.requestBody) {
       const media = Object.values(operation.requestBody.content) as Json[];
-      t.ok(media.every((m) => m.example !== undefined), `${route.method} ${path}: request example`);
+      t.ok(
+        media.every((m) => m.example !== undefined),
+        `${route.method} ${path}: request example`,
+      );
     }
   }
   const documentedPaths = new Set(documented.map((r) => `${r.method.toLowerCase()} ${r.url.replace(/:([A-Za-z]+)/g, '{$1}')}`));

@@ -29,7 +29,11 @@ t.test('records survive closing and reopening the same database file', async (t)
   const raw = new Database(dbPathIn(dir), { readonly: true });
   t.teardown(() => raw.close());
   const versions = raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
-  t.same(versions, MIGRATIONS.map((m) => m.version), 'each migration applied once');
+  t.same(
+    versions,
+    MIGRATIONS.map((m) => m.version),
+    'each migration applied once',
+  );
   t.equal(raw.pragma('journal_mode', { simple: true }), 'wal', 'WAL journal');
 });
 
@@ -41,10 +45,12 @@ t.test('jobs left running by a crashed process are failed at the next start', as
 
   // Simulate a process that died mid-solve: a running job row with nobody working on it.
   const raw = new Database(dbPathIn(dir));
-  raw.prepare(
-    `INSERT INTO jobs (id, scenario_id, status, phase, options, created_at, started_at)
+  raw
+    .prepare(
+      `INSERT INTO jobs (id, scenario_id, status, phase, options, created_at, started_at)
      VALUES ('11111111-2222-4333-8444-555555555555', ?, 'running', 'solving', '{"backend":"highs","timeLimitSeconds":60,"mipRelGap":0.000001,"algorithm":"auto","lumpyBuilds":false,"skipBaseline":false}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`,
-  ).run(scenario.id);
+    )
+    .run(scenario.id);
   raw.close();
 
   const second = await build(t, { dir });
@@ -60,7 +66,10 @@ t.test('a stored scenario whose dataset is gone cannot be solved (422)', async (
 
   const second = await build(t, { dir, datasets: new Map() });
   const problem = expectProblem(t, await second.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve` }), 422);
-  t.same(problem.errors.map((e: { path: string }) => e.path), ['datasetId']);
+  t.same(
+    problem.errors.map((e: { path: string }) => e.path),
+    ['datasetId'],
+  );
   t.equal((await counts(second)).jobs, 0);
 });
 

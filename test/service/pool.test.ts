@@ -92,9 +92,15 @@ t.test('a worker stuck before the solve starts fails its job as time_limit', asy
 });
 
 t.test('DELETE /jobs/{id} cancels running and queued jobs', async (t) => {
-  const running = [(await submit(app, 'hang-solving-2a', { timeLimitSeconds: 60 })).json(), (await submit(app, 'hang-solving-2b', { timeLimitSeconds: 60 })).json()];
+  const running = [
+    (await submit(app, 'hang-solving-2a', { timeLimitSeconds: 60 })).json(),
+    (await submit(app, 'hang-solving-2b', { timeLimitSeconds: 60 })).json(),
+  ];
   const queued = (await submit(app, 'queued-behind-hang')).json();
-  t.ok(await until(async () => (await Promise.all(running.map((j) => jobOf(app, j.id)))).every((j) => j.progress.phase === 'solving')), 'both workers are stuck');
+  t.ok(
+    await until(async () => (await Promise.all(running.map((j) => jobOf(app, j.id)))).every((j) => j.progress.phase === 'solving')),
+    'both workers are stuck',
+  );
   t.equal((await jobOf(app, queued.id)).status, 'queued', 'the third job waits');
 
   const cancelQueued = await app.inject({ method: 'DELETE', url: `/jobs/${queued.id}` });
@@ -124,7 +130,11 @@ t.test('the pool answers what planScenario answers', async (t) => {
   const viaApi = (await submit(app, 'same-as-engine', {}, 600)).json();
   const direct = await planScenario(parseScenario(scenario), tinyDataset());
   // Timings and warm-start facts depend on what each thread solved before: masked.
-  const strip = (p: Record<string, any>) => ({ ...p, model: { ...p.model, buildMs: 0 }, solver: { ...p.solver, solveMs: 0, warmStart: null, iterations: null } });
+  const strip = (p: Record<string, any>) => ({
+    ...p,
+    model: { ...p.model, buildMs: 0 },
+    solver: { ...p.solver, solveMs: 0, warmStart: null, iterations: null },
+  });
   const { id, scenarioId, jobId, createdAt, links, ...portfolio } = viaApi;
   void [id, scenarioId, jobId, createdAt, links];
   t.same(strip(portfolio), strip(direct), 'identical apart from timings');
@@ -140,7 +150,9 @@ t.test('a full queue answers 503 with Retry-After; shutdown cancels what it cann
   // request can be sent on it once shutdown has begun.
   const socket = connect(port, '127.0.0.1');
   const body = JSON.stringify({ scenario: tinyScenario({ name: 'hang-solving-3' }), options: { timeLimitSeconds: 60 } });
-  socket.write(`POST /solve?wait=600 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.write(
+    `POST /solve?wait=600 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
   let raw = '';
   socket.on('data', (chunk) => (raw += chunk));
   const ended = new Promise((resolve) => socket.on('close', resolve));
@@ -176,6 +188,10 @@ t.test('a full queue answers 503 with Retry-After; shutdown cancels what it cann
 
   // The database was closed cleanly and says so when opened again.
   const reopened = await build(t, { dir });
-  t.match(await jobOf(reopened, waited.id), { status: 'cancelled', error: { code: 'shutdown' } }, 'the job the waiting request named was cancelled by the shutdown');
+  t.match(
+    await jobOf(reopened, waited.id),
+    { status: 'cancelled', error: { code: 'shutdown' } },
+    'the job the waiting request named was cancelled by the shutdown',
+  );
   t.match(await jobOf(reopened, queued.json().id), { status: 'cancelled', error: { code: 'shutdown' } });
 });

@@ -77,7 +77,8 @@ t.test('every problem example in the OpenAPI document is a catalogue entry sent 
         const slug = String(example.type).replace(/^\/problems\//, '') as ProblemSlug;
         const info: ProblemTypeInfo | undefined = PROBLEM_TYPES[slug];
         t.ok(info && example.type === problemTypeUri(slug), `${method} ${path} ${status}: ${example.type} is in the catalogue`);
-        if (info) t.same([example.status, example.title, Number(status)], [info.status, info.title, info.status], `${method} ${path} ${status}: status and title`);
+        if (info)
+          t.same([example.status, example.title, Number(status)], [info.status, info.title, info.status], `${method} ${path} ${status}: status and title`);
         seen.add(slug);
         checked++;
       }
@@ -96,13 +97,29 @@ t.test('what the server sends: status, type and title from the catalogue (repres
     ['invalid body', { method: 'POST', url: '/scenarios', payload: { name: 1 } }, 'validation'],
     ['invalid query', { method: 'GET', url: '/scenarios?limit=0' }, 'validation'],
     ['broken JSON', { method: 'POST', url: '/scenarios', headers: { 'content-type': 'application/json' }, payload: '{"name":' }, 'malformed-json'],
-    ['__proto__ key', { method: 'POST', url: '/scenarios', headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"x":1}}' }, 'forbidden-key'],
+    [
+      '__proto__ key',
+      { method: 'POST', url: '/scenarios', headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"x":1}}' },
+      'forbidden-key',
+    ],
     ['not JSON', { method: 'POST', url: '/scenarios', headers: { 'content-type': 'text/plain' }, payload: 'hello' }, 'unsupported-media-type'],
-    ['too large', { method: 'POST', url: '/scenarios', headers: { 'content-type': 'application/json' }, payload: `{"name":"${'x'.repeat(1_100_000)}"}` }, 'payload-too-large'],
+    [
+      'too large',
+      { method: 'POST', url: '/scenarios', headers: { 'content-type': 'application/json' }, payload: `{"name":"${'x'.repeat(1_100_000)}"}` },
+      'payload-too-large',
+    ],
     ['long segment', { method: 'GET', url: `/scenarios/${'a'.repeat(500)}` }, 'uri-too-long'],
     ['broken URL', { method: 'GET', url: '/scenarios/%E0%A4%A' }, 'bad-url'],
     ['unknown dataset', { method: 'POST', url: '/scenarios', payload: tinyScenario({ datasetId: 'nope' }) }, 'unknown-reference'],
-    ['unknown product', { method: 'POST', url: '/scenarios', payload: tinyScenario({ targets: [{ id: 'x', bloc: ['US'], product: 'unobtainium', year: 2030, maxUntrustedShare: 0.5 }] }) }, 'unknown-reference'],
+    [
+      'unknown product',
+      {
+        method: 'POST',
+        url: '/scenarios',
+        payload: tinyScenario({ targets: [{ id: 'x', bloc: ['US'], product: 'unobtainium', year: 2030, maxUntrustedShare: 0.5 }] }),
+      },
+      'unknown-reference',
+    ],
   ];
   for (const [label, request, slug] of cases) {
     const body = expectProblem(t, await app.inject(request), PROBLEM_TYPES[slug].status, label);
@@ -112,7 +129,13 @@ t.test('what the server sends: status, type and title from the catalogue (repres
 
 t.test('the web interface unbuilt is a 503 web-not-built', async (t) => {
   const dir = t.testdir();
-  const app = await buildApp({ datasets: tinyDatasets(), config: testConfig({ databasePath: join(dir, 'planner.db') }), pool: false, logger: false, webRoot: dir });
+  const app = await buildApp({
+    datasets: tinyDatasets(),
+    config: testConfig({ databasePath: join(dir, 'planner.db') }),
+    pool: false,
+    logger: false,
+    webRoot: dir,
+  });
   t.teardown(() => app.close());
   const body = expectProblem(t, await app.inject({ method: 'GET', url: '/' }), 503, 'unbuilt web interface');
   t.equal(body.type, problemTypeUri('web-not-built'));

@@ -14,7 +14,12 @@ t.test('the record text parses to the record view of the same stored portfolio',
   const result = portfolioResult(portfolio);
   t.equal(result.status, portfolio.status);
   t.equal(result.totalCostUsd, portfolio.totalCostUsd);
-  const row = { id: '11111111-1111-4111-8111-111111111111', scenarioId: '22222222-2222-4222-8222-222222222222', jobId: null, createdAt: '2026-12-01T00:00:00.000Z' };
+  const row = {
+    id: '11111111-1111-4111-8111-111111111111',
+    scenarioId: '22222222-2222-4222-8222-222222222222',
+    jobId: null,
+    createdAt: '2026-12-01T00:00:00.000Z',
+  };
   const text = portfolioRecordJson({ ...row, body: result.portfolioJson });
   t.same(JSON.parse(text), portfolioRecordView({ ...row, portfolio }));
 });

@@ -21,7 +21,10 @@ t.test('a solved portfolio has a report in JSON and Markdown', async (t) => {
   const parsed = ReportSchema.safeParse(report);
   t.ok(parsed.success, 'the stored report matches its schema', parsed.success ? {} : { issues: parsed.error.issues.slice(0, 3) });
   t.equal(report.status, 'optimal');
-  t.ok(Math.abs(report.duals.primalObjective - report.duals.dualObjective) <= 1e-6 * Math.max(1, Math.abs(report.duals.primalObjective)), 'strong duality in the served report');
+  t.ok(
+    Math.abs(report.duals.primalObjective - report.duals.dualObjective) <= 1e-6 * Math.max(1, Math.abs(report.duals.primalObjective)),
+    'strong duality in the served report',
+  );
   t.equal(report.totalCostUsd, solved.json().totalCostUsd, 'same cost as the portfolio');
 
   const md = await app.inject({ method: 'GET', url: `/portfolios/${id}/report?format=markdown` });
@@ -39,7 +42,12 @@ t.test('report errors are problems and change nothing', async (t) => {
   const app = await build(t);
   const before = await counts(app);
   expectProblem(t, await app.inject({ method: 'GET', url: '/portfolios/00000000-0000-4000-8000-000000000000/report' }), 404, 'unknown portfolio');
-  const bad = expectProblem(t, await app.inject({ method: 'GET', url: '/portfolios/00000000-0000-4000-8000-000000000000/report?format=pdf' }), 400, 'unknown format');
+  const bad = expectProblem(
+    t,
+    await app.inject({ method: 'GET', url: '/portfolios/00000000-0000-4000-8000-000000000000/report?format=pdf' }),
+    400,
+    'unknown format',
+  );
   t.match(JSON.stringify(bad.errors), 'format');
   expectProblem(t, await app.inject({ method: 'GET', url: '/portfolios/42/report' }), 400, 'malformed id');
   t.same(await counts(app), before, 'no rows changed');

@@ -50,8 +50,15 @@ t.test('POST /scenarios rejects malformed scenarios with every failing field', a
   const problem = expectProblem(t, response, 400);
   t.equal(problem.type, '/problems/validation');
   const paths = problem.errors.map((e: { path: string }) => e.path).sort();
-  t.same(paths, ['extra', 'horizon.endYear', 'name', 'targets[0].bloc', 'targets[0].maxUntrustedShare', 'targets[0].year'].sort(), 'each failing field is named');
-  t.ok(problem.errors.every((e: { in: string; message: string }) => e.in === 'body' && e.message.length > 0), 'with where and why');
+  t.same(
+    paths,
+    ['extra', 'horizon.endYear', 'name', 'targets[0].bloc', 'targets[0].maxUntrustedShare', 'targets[0].year'].sort(),
+    'each failing field is named',
+  );
+  t.ok(
+    problem.errors.every((e: { in: string; message: string }) => e.in === 'body' && e.message.length > 0),
+    'with where and why',
+  );
   t.same(await counts(app), before, 'nothing was stored');
 });
 
@@ -85,7 +92,10 @@ t.test('POST /scenarios answers 413 above the 1 MiB body limit', async (t) => {
 t.test('POST /scenarios answers 422 naming ids the dataset does not know', async (t) => {
   const app = await build(t);
   const unknownDataset = expectProblem(t, await app.inject({ method: 'POST', url: '/scenarios', payload: tinyScenario({ datasetId: 'atlantis' }) }), 422);
-  t.same(unknownDataset.errors.map((e: { path: string }) => e.path), ['datasetId']);
+  t.same(
+    unknownDataset.errors.map((e: { path: string }) => e.path),
+    ['datasetId'],
+  );
   t.match(unknownDataset.errors[0].message, /atlantis/);
 
   const unknownIds = expectProblem(
@@ -125,8 +135,16 @@ t.test('POST /scenarios answers 422 naming bad instrument fields (issue 15)', as
   );
   const paths = problem.errors.map((e: { path: string }) => e.path).sort();
   t.same(paths, ['floors.caps[0].maxFloorUsdPerT', 'recycling.paths[0].product', 'stockpiles[0].holder', 'stockpiles[0].product'].sort());
-  const negative = expectProblem(t, await app.inject({ method: 'POST', url: '/scenarios', payload: tinyScenario({ floors: { enabled: true, maxFloorUsdPerT: -1 } }) }), 422);
-  t.same(negative.errors.map((e: { path: string }) => e.path), ['floors.maxFloorUsdPerT'], 'a floor bound below zero');
+  const negative = expectProblem(
+    t,
+    await app.inject({ method: 'POST', url: '/scenarios', payload: tinyScenario({ floors: { enabled: true, maxFloorUsdPerT: -1 } }) }),
+    422,
+  );
+  t.same(
+    negative.errors.map((e: { path: string }) => e.path),
+    ['floors.maxFloorUsdPerT'],
+    'a floor bound below zero',
+  );
   t.same((await counts(app)).scenarios, 0, 'nothing was stored');
 });
 
@@ -139,13 +157,19 @@ t.test('GET /scenarios pages with offset and with cursor', async (t) => {
   const newestFirst = [...ids].reverse();
 
   const page1 = (await app.inject({ method: 'GET', url: '/scenarios?limit=2' })).json();
-  t.same(page1.items.map((s: { id: string }) => s.id), newestFirst.slice(0, 2));
+  t.same(
+    page1.items.map((s: { id: string }) => s.id),
+    newestFirst.slice(0, 2),
+  );
   t.equal(page1.total, 5);
   t.equal(page1.offset, 0);
   t.type(page1.nextCursor, 'string');
 
   const byOffset = (await app.inject({ method: 'GET', url: '/scenarios?limit=2&offset=2' })).json();
-  t.same(byOffset.items.map((s: { id: string }) => s.id), newestFirst.slice(2, 4));
+  t.same(
+    byOffset.items.map((s: { id: string }) => s.id),
+    newestFirst.slice(2, 4),
+  );
 
   const seen: string[] = [];
   let cursor: string | null = null;
@@ -172,7 +196,10 @@ t.test('GET /scenarios pages with offset and with cursor', async (t) => {
     ['colour=blue', 'colour'],
   ] as const) {
     const problem = expectProblem(t, await app.inject({ method: 'GET', url: `/scenarios?${query}` }), 400, query);
-    t.ok(problem.errors.some((e: { path: string; in: string }) => e.path === path && e.in === 'query'), `${query} names ${path}`);
+    t.ok(
+      problem.errors.some((e: { path: string; in: string }) => e.path === path && e.in === 'query'),
+      `${query} names ${path}`,
+    );
   }
 });
 
@@ -187,7 +214,10 @@ t.test('GET and DELETE /scenarios/{id}', async (t) => {
   const missing = 'f'.repeat(64);
   expectProblem(t, await app.inject({ method: 'GET', url: `/scenarios/${missing}` }), 404, 'GET unknown');
   const bad = expectProblem(t, await app.inject({ method: 'GET', url: '/scenarios/not-a-hash' }), 400, 'GET malformed id');
-  t.same(bad.errors.map((e: { path: string; in: string }) => [e.path, e.in]), [['id', 'params']]);
+  t.same(
+    bad.errors.map((e: { path: string; in: string }) => [e.path, e.in]),
+    [['id', 'params']],
+  );
 
   const deleted = await app.inject({ method: 'DELETE', url: `/scenarios/${created.id}` });
   t.equal(deleted.statusCode, 204);

@@ -48,7 +48,10 @@ t.test('starts from the environment and shuts down on SIGTERM', async (t) => {
   t.equal(health.status, 200);
   t.match(await health.json(), { status: 'ok', database: { ok: true }, solver: { workers: 1, ready: 1 } });
   const datasets = (await (await fetch(`${listening}/datasets`)).json()) as { items: Array<{ id: string }> };
-  t.ok(datasets.items.some((d) => d.id === 'quad-2026'), 'the bundled dataset is served');
+  t.ok(
+    datasets.items.some((d) => d.id === 'quad-2026'),
+    'the bundled dataset is served',
+  );
   t.ok(existsSync(databasePath), 'the database file (and its folder) was created');
 
   child.kill('SIGTERM');
@@ -57,5 +60,8 @@ t.test('starts from the environment and shuts down on SIGTERM', async (t) => {
     logs.some((l) => l.reqId === 'server-test-1'),
     'request logs carry the request id',
   );
-  t.ok(logs.some((l) => l.msg === 'shut down cleanly'), 'shutdown is logged');
+  t.ok(
+    logs.some((l) => l.msg === 'shut down cleanly'),
+    'shutdown is logged',
+  );
 });

@@ -14,8 +14,7 @@ t.before(async () => {
   app = await build(t, { solver: true });
 });
 
-const expectedCost = async (scenario: Record<string, unknown>) =>
-  (await planScenario(parseScenario(scenario), tinyDataset())).totalCostUsd;
+const expectedCost = async (scenario: Record<string, unknown>) => (await planScenario(parseScenario(scenario), tinyDataset())).totalCostUsd;
 
 const createScenario = async (scenario: Record<string, unknown>) => (await app.inject({ method: 'POST', url: '/scenarios', payload: scenario })).json();
 
@@ -23,9 +22,17 @@ t.test('the pool is warm before the app is ready', async (t) => {
   const health = (await app.inject({ method: 'GET', url: '/health' })).json();
   if (testStore === 'postgres') {
     // A shared deployment's API runs no solver threads; the worker beside it (in this process) does.
-    t.match(health, { status: 'ok', solver: { enabled: false }, queue: { mode: 'distributed', depth: 0, running: 0, workers: [{ slots: 2, busy: 0, pid: process.pid }] } });
+    t.match(health, {
+      status: 'ok',
+      solver: { enabled: false },
+      queue: { mode: 'distributed', depth: 0, running: 0, workers: [{ slots: 2, busy: 0, pid: process.pid }] },
+    });
   } else {
-    t.match(health, { status: 'ok', solver: { enabled: true, workers: 2, ready: 2, busy: 0, queued: 0, maxQueue: 16 }, queue: { mode: 'embedded', workers: [{ slots: 2 }] } });
+    t.match(health, {
+      status: 'ok',
+      solver: { enabled: true, workers: 2, ready: 2, busy: 0, queued: 0, maxQueue: 16 },
+      queue: { mode: 'embedded', workers: [{ slots: 2 }] },
+    });
   }
   const version = (await app.inject({ method: 'GET', url: '/version' })).json();
   t.match(version.solvers.highs, /^\d+\.\d+/, 'HiGHS version reported by the warmed workers');
@@ -89,7 +96,10 @@ t.test('POST /scenarios/{id}/solve without wait answers 202 with the job', async
   t.equal(portfolio.solver.name, 'javascript-lp-solver', 'the requested backend solved it');
   t.equal(portfolio.baseline.totalCostUsd, null, 'no baseline when skipped');
   const highsCost = (await expectedCost(tinyScenario()))!;
-  t.ok(Math.abs(portfolio.totalCostUsd - highsCost) <= 1e-8 * Math.max(1, Math.abs(highsCost)), `same optimum (relative 1e-8) as HiGHS: ${portfolio.totalCostUsd} vs ${highsCost}`);
+  t.ok(
+    Math.abs(portfolio.totalCostUsd - highsCost) <= 1e-8 * Math.max(1, Math.abs(highsCost)),
+    `same optimum (relative 1e-8) as HiGHS: ${portfolio.totalCostUsd} vs ${highsCost}`,
+  );
 });
 
 t.test('solve options are validated; unknown scenarios are 404', async (t) => {
@@ -101,16 +111,37 @@ t.test('solve options are validated; unknown scenarios are 404', async (t) => {
     [{ turbo: true }, 'turbo'],
     [[1, 2], '(root)'],
   ] as const) {
-    const problem = expectProblem(t, await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve`, payload: payload as object }), 400, JSON.stringify(payload));
-    t.same(problem.errors.map((e: { path: string }) => e.path), [path]);
+    const problem = expectProblem(
+      t,
+      await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve`, payload: payload as object }),
+      400,
+      JSON.stringify(payload),
+    );
+    t.same(
+      problem.errors.map((e: { path: string }) => e.path),
+      [path],
+    );
   }
   const badWait = expectProblem(t, await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve?wait=forever` }), 400, 'wait');
-  t.same(badWait.errors.map((e: { path: string; in: string }) => [e.path, e.in]), [['wait', 'query']]);
+  t.same(
+    badWait.errors.map((e: { path: string; in: string }) => [e.path, e.in]),
+    [['wait', 'query']],
+  );
   expectProblem(t, await app.inject({ method: 'POST', url: `/scenarios/${'0'.repeat(64)}/solve` }), 404, 'unknown scenario');
   expectProblem(t, await app.inject({ method: 'POST', url: '/scenarios/zzz/solve' }), 400, 'malformed id');
-  expectProblem(t, await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve`, headers: { 'content-type': 'text/csv' }, payload: 'a,b' }), 415, 'media type');
+  expectProblem(
+    t,
+    await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve`, headers: { 'content-type': 'text/csv' }, payload: 'a,b' }),
+    415,
+    'media type',
+  );
   const big = JSON.stringify({ backend: 'highs', pad: 'x'.repeat(1024 * 1024) });
-  expectProblem(t, await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve`, headers: { 'content-type': 'application/json' }, payload: big }), 413, 'too large');
+  expectProblem(
+    t,
+    await app.inject({ method: 'POST', url: `/scenarios/${scenario.id}/solve`, headers: { 'content-type': 'application/json' }, payload: big }),
+    413,
+    'too large',
+  );
   t.same(await counts(app), before, 'no job was created');
 });
 
@@ -134,10 +165,22 @@ t.test('POST /solve stores and solves an inline scenario', async (t) => {
   await waitForJob(app, accepted.json().id);
 
   const before = await counts(app);
-  const invalid = expectProblem(t, await app.inject({ method: 'POST', url: '/solve', payload: { scenario: { name: 'x' }, options: { backend: 'gurobi' } } }), 400);
+  const invalid = expectProblem(
+    t,
+    await app.inject({ method: 'POST', url: '/solve', payload: { scenario: { name: 'x' }, options: { backend: 'gurobi' } } }),
+    400,
+  );
   t.same(invalid.errors.map((e: { path: string }) => e.path).sort(), ['options.backend', 'scenario.horizon']);
-  const unknown = expectProblem(t, await app.inject({ method: 'POST', url: '/solve', payload: { scenario: tinyScenario({ trustedCountries: ['AA', 'QQ'] }) } }), 422);
-  t.same(unknown.errors.map((e: { path: string }) => e.path), ['scenario.trustedCountries[1]'], 'paths point into the request body');
+  const unknown = expectProblem(
+    t,
+    await app.inject({ method: 'POST', url: '/solve', payload: { scenario: tinyScenario({ trustedCountries: ['AA', 'QQ'] }) } }),
+    422,
+  );
+  t.same(
+    unknown.errors.map((e: { path: string }) => e.path),
+    ['scenario.trustedCountries[1]'],
+    'paths point into the request body',
+  );
   expectProblem(t, await app.inject({ method: 'POST', url: '/solve', headers: { 'content-type': 'application/xml' }, payload: '<x/>' }), 415);
   const big = JSON.stringify({ scenario: tinyScenario({ description: 'x'.repeat(1024 * 1024) }) });
   expectProblem(t, await app.inject({ method: 'POST', url: '/solve', headers: { 'content-type': 'application/json' }, payload: big }), 413);
@@ -167,7 +210,11 @@ t.test('portfolios: list, filter, read, export', async (t) => {
   t.ok(all.items.some((p: { id: string }) => p.id === pa.id) && all.items.some((p: { id: string }) => p.id === pb.id), 'both listed');
   t.equal(all.items[0].id, pb.id, 'newest first');
   const onlyA = (await app.inject({ method: 'GET', url: `/portfolios?scenarioId=${a.id}` })).json();
-  t.same(onlyA.items.map((p: { id: string }) => p.id), [pa.id], 'filtered by scenario');
+  t.same(
+    onlyA.items.map((p: { id: string }) => p.id),
+    [pa.id],
+    'filtered by scenario',
+  );
   t.match(onlyA.items[0], { scenarioName: 'pa', datasetId: 'tiny', status: 'optimal', totalCostUsd: pa.totalCostUsd });
   const firstPage = (await app.inject({ method: 'GET', url: '/portfolios?limit=1' })).json();
   const secondPage = (await app.inject({ method: 'GET', url: `/portfolios?limit=1&cursor=${firstPage.nextCursor}` })).json();
@@ -193,7 +240,10 @@ t.test('portfolios: list, filter, read, export', async (t) => {
   const builds = (await app.inject({ method: 'GET', url: `/portfolios/${pa.id}/export?format=csv&table=builds` })).body.trimEnd().split('\r\n');
   t.match(builds[0], /^plant,name,country,stage,status,buildYear/);
   const noFormat = expectProblem(t, await app.inject({ method: 'GET', url: `/portfolios/${pa.id}/export` }), 400, 'format is required');
-  t.same(noFormat.errors.map((e: { path: string }) => e.path), ['format']);
+  t.same(
+    noFormat.errors.map((e: { path: string }) => e.path),
+    ['format'],
+  );
   expectProblem(t, await app.inject({ method: 'GET', url: `/portfolios/${pa.id}/export?format=xlsx` }), 400, 'unknown format');
   expectProblem(t, await app.inject({ method: 'GET', url: '/portfolios/3fa85f64-5717-4562-b3fc-2c963f66afa6/export?format=csv' }), 404, 'export unknown');
 });
@@ -207,14 +257,20 @@ t.test('POST /comparisons', async (t) => {
   const response = await app.inject({ method: 'POST', url: '/comparisons', payload: { portfolioIds: [p1.id, p2.id] } });
   t.equal(response.statusCode, 200);
   const comparison = response.json();
-  t.same(comparison.portfolios.map((p: { id: string }) => p.id), [p1.id, p2.id]);
+  t.same(
+    comparison.portfolios.map((p: { id: string }) => p.id),
+    [p1.id, p2.id],
+  );
   t.equal(comparison.totals[0].deltaUsd, 0);
   t.equal(comparison.totals[1].deltaUsd, p2.totalCostUsd - p1.totalCostUsd);
   t.ok(comparison.totals[1].deltaUsd > 0, 'more demand costs more');
 
   const missing = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
   const unknown = expectProblem(t, await app.inject({ method: 'POST', url: '/comparisons', payload: { portfolioIds: [p1.id, missing] } }), 422);
-  t.same(unknown.errors.map((e: { path: string }) => e.path), ['portfolioIds[1]']);
+  t.same(
+    unknown.errors.map((e: { path: string }) => e.path),
+    ['portfolioIds[1]'],
+  );
   for (const payload of [{ portfolioIds: [p1.id] }, { portfolioIds: [p1.id, p1.id] }, { portfolioIds: [p1.id, 'x'] }, {}]) {
     const problem = expectProblem(t, await app.inject({ method: 'POST', url: '/comparisons', payload }), 400, JSON.stringify(payload));
     t.match(problem.errors[0].path, /^portfolioIds/);
@@ -222,7 +278,12 @@ t.test('POST /comparisons', async (t) => {
   expectProblem(t, await app.inject({ method: 'POST', url: '/comparisons', headers: { 'content-type': 'text/plain' }, payload: 'x' }), 415);
   expectProblem(
     t,
-    await app.inject({ method: 'POST', url: '/comparisons', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ portfolioIds: ['x'.repeat(1024 * 1024)] }) }),
+    await app.inject({
+      method: 'POST',
+      url: '/comparisons',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ portfolioIds: ['x'.repeat(1024 * 1024)] }),
+    }),
     413,
   );
 });

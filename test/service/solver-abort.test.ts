@@ -47,7 +47,14 @@ t.test('a solve that runs HiGHS out of memory fails only its job, and its worker
 
   // Both workers take a job each: neither is the aborted runtime.
   const after = await Promise.all([solve(app, small, 600), solve(app, { ...small, scenario: { ...small.scenario, name: 'small again' } }, 600)]);
-  t.same(after.map((r) => [r.statusCode, r.json().status]), [[200, 'optimal'], [200, 'optimal']], 'the pool keeps solving');
+  t.same(
+    after.map((r) => [r.statusCode, r.json().status]),
+    [
+      [200, 'optimal'],
+      [200, 'optimal'],
+    ],
+    'the pool keeps solving',
+  );
   const health = (await app.inject({ method: 'GET', url: '/health' })).json();
   t.equal(health.status, 'ok');
 });

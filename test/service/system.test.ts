@@ -11,7 +11,12 @@ t.test('GET /health reports the store, the queue and the pool', async (t) => {
   const ok = await app.inject({ method: 'GET', url: '/health' });
   t.equal(ok.statusCode, 200);
   const mode = testStore === 'postgres' ? 'distributed' : 'embedded';
-  t.match(ok.json(), { status: 'ok', database: { kind: testStore, ok: true }, solver: { enabled: false }, queue: { mode, depth: 0, running: 0, deadLetter: 0, workers: [] } });
+  t.match(ok.json(), {
+    status: 'ok',
+    database: { kind: testStore, ok: true },
+    solver: { enabled: false },
+    queue: { mode, depth: 0, running: 0, deadLetter: 0, workers: [] },
+  });
 
   // A database that stops answering makes the service degraded.
   await app.services.store.close();
@@ -24,7 +29,13 @@ t.test('GET /version', async (t) => {
   const app = await build(t);
   const response = await app.inject({ method: 'GET', url: '/version' });
   t.equal(response.statusCode, 200);
-  t.match(response.json(), { name: 'allied-midstream-planner', version: /^\d+\.\d+\.\d+/, node: process.version, solvers: { highs: null }, datasets: ['tiny'] });
+  t.match(response.json(), {
+    name: 'allied-midstream-planner',
+    version: /^\d+\.\d+\.\d+/,
+    node: process.version,
+    solvers: { highs: null },
+    datasets: ['tiny'],
+  });
 });
 
 t.test('GET /datasets and /datasets/{id}', async (t) => {
@@ -35,10 +46,16 @@ t.test('GET /datasets and /datasets/{id}', async (t) => {
   t.equal(dataset.statusCode, 200);
   const body = dataset.json();
   t.ok(DatasetSchema.safeParse(body).success, 'the full dataset');
-  t.ok(body.plants.every((p: { source: unknown[] }) => p.source.length > 0), 'with the sources of every record');
+  t.ok(
+    body.plants.every((p: { source: unknown[] }) => p.source.length > 0),
+    'with the sources of every record',
+  );
   expectProblem(t, await app.inject({ method: 'GET', url: '/datasets/atlantis' }), 404, 'unknown dataset');
   const bad = expectProblem(t, await app.inject({ method: 'GET', url: '/datasets/no%20such' }), 400, 'malformed id');
-  t.same(bad.errors.map((e: { path: string }) => e.path), ['id']);
+  t.same(
+    bad.errors.map((e: { path: string }) => e.path),
+    ['id'],
+  );
 });
 
 t.test('unknown routes, request ids, documentation', async (t) => {
@@ -82,7 +99,11 @@ t.test('configuration comes from the environment, checked', async (t) => {
 });
 
 t.test('DATABASE_URL switches to PostgreSQL and the shared queue; its settings are checked', async (t) => {
-  t.match(loadConfig({}), { databaseUrl: null, databaseSchema: 'planner', jobRetryLimit: 2, workerHeartbeatSeconds: 2, workerTimeoutSeconds: 20 }, 'SQLite by default');
+  t.match(
+    loadConfig({}),
+    { databaseUrl: null, databaseSchema: 'planner', jobRetryLimit: 2, workerHeartbeatSeconds: 2, workerTimeoutSeconds: 20 },
+    'SQLite by default',
+  );
   t.match(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/planner', DATABASE_SCHEMA: 'team_a', JOB_RETRY_LIMIT: '4', WORKER_TIMEOUT_SECONDS: '60' }), {
     databaseUrl: 'postgres://u@db:5432/planner',
     databaseSchema: 'team_a',

@@ -24,7 +24,8 @@ t.test('solves reuse one warm worker; a timed-out one is replaced', async (t) =>
   const first = await solveModel(model, { ...options, backend: 'javascript-lp-solver' });
   const second = await solveModel(model, { ...options, backend: 'javascript-lp-solver' });
   t.equal(jslpWorkersStarted(), before + 1, 'two solves in a row, one worker');
-  for (const result of [first, second]) t.ok(result.status === 'optimal' && close(result.objective!, highs.objective!), `optimal, as HiGHS (${result.objective} vs ${highs.objective})`);
+  for (const result of [first, second])
+    t.ok(result.status === 'optimal' && close(result.objective!, highs.objective!), `optimal, as HiGHS (${result.objective} vs ${highs.objective})`);
 
   const both = await Promise.all([0, 1].map(() => solveModel(model, { ...options, backend: 'javascript-lp-solver' })));
   t.equal(jslpWorkersStarted(), before + 2, 'two at once: a second worker');

@@ -18,14 +18,28 @@ import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
 
 const cite = { source: [{ title: 'test fixture' }], estimate: false };
 const candidate = (id: string, country: string, capex: number, min: number, opex: number) => ({
-  id, name: id, stage: 'magnet', country, status: 'candidate', existingCapacityTpa: { '2026': 0 }, fixedOpexUsdPerTpaYear: 0, variableOpexUsdPerT: opex, processes: ['mag_from_met'],
+  id,
+  name: id,
+  stage: 'magnet',
+  country,
+  status: 'candidate',
+  existingCapacityTpa: { '2026': 0 },
+  fixedOpexUsdPerTpaYear: 0,
+  variableOpexUsdPerT: opex,
+  processes: ['mag_from_met'],
   expansion: { capexUsdPerTpa: capex, maxSizeTpa: 100, minSizeTpa: min, leadTimeYears: 0, earliestStartYear: 2026, lifetimeYears: 10 },
   ...cite,
 });
 const dataset = tinyDataset({
   plants: { magnet: { existingCapacityTpa: { '2026': 0 } } },
   add: {
-    plants: [candidate('m1', 'AA', 100, 7, 900), candidate('m2', 'AA', 120, 11, 850), candidate('m3', 'BB', 90, 13, 950), candidate('m4', 'BB', 110, 17, 800), candidate('m5', 'AA', 95, 19, 870)],
+    plants: [
+      candidate('m1', 'AA', 100, 7, 900),
+      candidate('m2', 'AA', 120, 11, 850),
+      candidate('m3', 'BB', 90, 13, 950),
+      candidate('m4', 'BB', 110, 17, 800),
+      candidate('m5', 'AA', 95, 19, 870),
+    ],
     demand: [{ id: 'bb_mag', country: 'BB', baseYear: 2026, baseTonnes: 23, growthRatePerYear: 0.13, gradeMix: { mag: 1 }, ...cite }],
   },
   meta: { defaults: { discountRate: 0.05 } },
@@ -37,7 +51,10 @@ const relClose = (a: number, b: number, tol = 1e-6) => Math.abs(a - b) <= tol * 
 
 t.test('stopped at a limit, HiGHS returns its incumbent with bound and gap', async (t) => {
   const { model } = formulateScenario(scenario, dataset);
-  t.ok(model.colInteger.some((v) => v === 1), 'a MIP');
+  t.ok(
+    model.colInteger.some((v) => v === 1),
+    'a MIP',
+  );
   const full = await solveModel(model, options);
   t.equal(full.status, 'optimal');
   const early = await solveModel(model, { ...options, ...stop });
@@ -50,7 +67,10 @@ t.test('stopped at a limit, HiGHS returns its incumbent with bound and gap', asy
   t.ok(relClose(early.gap!, (early.objective! - early.bound!) / early.objective!), 'gap = (objective − bound) / objective');
   t.match(early.message, /not proven optimal/);
 
-  for (const [label, r] of [['early', early], ['optimal', full]] as const) {
+  for (const [label, r] of [
+    ['early', early],
+    ['optimal', full],
+  ] as const) {
     t.equal(r.dualsFrom, 'fixed-integer-lp', `${label}: duals from the LP with integers fixed`);
     const dual = dualObjective(model, r.rowDuals!, r.columnDuals!, r.fixedColumns);
     t.ok(relClose(dual, r.objective!), `${label}: strong duality on the fixed LP: primal ${r.objective} = dual ${dual}`);
@@ -74,7 +94,10 @@ t.test('the portfolio and report of an early stop: a plan, marked not proven opt
   t.equal(report.status, 'time_limit');
   t.equal(report.provenOptimal, false);
   t.equal(report.duals.source, 'fixed-integer-lp');
-  t.ok(relClose(report.duals.primalObjective!, report.duals.dualObjective!), `report: primal ${report.duals.primalObjective} = dual ${report.duals.dualObjective}`);
+  t.ok(
+    relClose(report.duals.primalObjective!, report.duals.dualObjective!),
+    `report: primal ${report.duals.primalObjective} = dual ${report.duals.dualObjective}`,
+  );
 
   const optimal = await planWithReport(scenario, dataset);
   t.equal(optimal.portfolio.status, 'optimal');

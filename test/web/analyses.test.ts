@@ -124,8 +124,15 @@ t.test('a frontier runs from its form and its curve is the API’s', async (t) =
   const option = await chartOption('frontier');
   const [curve, knees] = option.series as Json[];
   t.equal(curve!.name, 'Total cost');
-  t.same(curve!.data, points.map((p) => [p.limit, p.totalCostUsd]), 'every point of the curve is the API’s (limit, total cost)');
-  t.ok(points.every((p) => typeof p.totalCostUsd === 'number'), 'every point has a cost');
+  t.same(
+    curve!.data,
+    points.map((p) => [p.limit, p.totalCostUsd]),
+    'every point of the curve is the API’s (limit, total cost)',
+  );
+  t.ok(
+    points.every((p) => typeof p.totalCostUsd === 'number'),
+    'every point has a cost',
+  );
   t.equal(knees!.name, 'Knee');
   t.same(
     knees!.data,
@@ -152,9 +159,17 @@ t.test('a frontier runs from its form and its curve is the API’s', async (t) =
     'what each step runs into: the limits binding there and not at the looser point',
   );
   const linked = await page.locator('#points a[data-portfolio]').evaluateAll((as) => as.map((a) => (a as any).getAttribute('data-portfolio') as string));
-  t.same(linked, points.map((p) => p.portfolioId), 'each point links its member portfolio');
+  t.same(
+    linked,
+    points.map((p) => p.portfolioId),
+    'each point links its member portfolio',
+  );
   const knee = await page.locator('[data-knee]').evaluateAll((els) => els.map((e) => Number((e as any).getAttribute('data-knee'))));
-  t.same(knee, frontier.result.knees.map((k: Json) => k.limit), 'each knee in words');
+  t.same(
+    knee,
+    frontier.result.knees.map((k: Json) => k.limit),
+    'each knee in words',
+  );
   const entering = points.flatMap((p) => p.buildsEntering.map((b: Json) => b.plant));
   for (const plant of new Set(entering)) t.ok(await page.locator(`#points td:has-text("${plant}")`).count(), `${plant} is listed as entering`);
 
@@ -182,7 +197,11 @@ t.test('a running frontier shows its member solves and is cancelled with them', 
     frontier = (await api('GET', `/frontiers/${id}`)).body;
   }
   t.equal(frontier.status, 'cancelled');
-  t.same(frontier.members.map((m: Json) => m.status), frontier.members.map(() => 'cancelled'), 'its member solves are cancelled');
+  t.same(
+    frontier.members.map((m: Json) => m.status),
+    frontier.members.map(() => 'cancelled'),
+    'its member solves are cancelled',
+  );
   t.equal(await page.locator('#frontier-chart').count(), 0, 'no curve for a cancelled frontier');
 });
 
@@ -193,11 +212,22 @@ t.test('a stress test runs from its form; its scores and unserved demand are the
   const link = page.locator('.job a[data-portfolio]');
   await link.waitFor();
   const a = (await link.getAttribute('data-portfolio'))!;
-  const solvedB = await api('POST', '/solve?wait=60', { scenario: { ...stressScenario(), datasetId: 'stress', name: 'Stress fixture, again' }, options: { skipBaseline: true } });
+  const solvedB = await api('POST', '/solve?wait=60', {
+    scenario: { ...stressScenario(), datasetId: 'stress', name: 'Stress fixture, again' },
+    options: { skipBaseline: true },
+  });
   t.equal(solvedB.status, 200);
   const b = solvedB.body.id as string;
 
-  const outage = (id: string, plant: string, extra: Json = {}) => ({ id, name: `${plant} out`, kind: 'outage', fromYear: 2027, years: 3, plants: [plant], ...extra });
+  const outage = (id: string, plant: string, extra: Json = {}) => ({
+    id,
+    name: `${plant} out`,
+    kind: 'outage',
+    fromYear: 2027,
+    years: 3,
+    plants: [plant],
+    ...extra,
+  });
   const fill = async (custom: unknown[]) => {
     await open(`/stress-tests?portfolio=${a}`, 'stress-tests');
     t.equal(await page.inputValue('#stress-portfolio'), a, 'the portfolio asked for is selected');
@@ -249,7 +279,11 @@ t.test('a stress test runs from its form; its scores and unserved demand are the
         checked++;
       }
     }
-    t.equal(await page.locator(`#stress-${i} .unserved-table [data-cell]`).count(), p.disruptions.reduce((n: number, d: Json) => n + d.unserved.length, 0), `${i}: a cell for every unserved row, and only those`);
+    t.equal(
+      await page.locator(`#stress-${i} .unserved-table [data-cell]`).count(),
+      p.disruptions.reduce((n: number, d: Json) => n + d.unserved.length, 0),
+      `${i}: a cell for every unserved row, and only those`,
+    );
     const short = (p.disruptions as Json[]).filter((d) => d.unserved.length);
     const years = [...new Set(short.flatMap((d) => d.unserved.map((u: Json) => u.year as number)))].sort((x, y) => x - y);
     const chart = await chartOption(`unserved-${i}`);
@@ -272,8 +306,14 @@ t.test('a stress test runs from its form; its scores and unserved demand are the
       t.equal(await cell(`side:${row.disruption}:unserved:${i}`), text(row.unservedT[i]), `side by side ${row.disruption}: unserved ${i}`);
     }
   }
-  const linked = await page.locator('#stress-0 table.stress-scores a[data-portfolio]').evaluateAll((as) => as.map((x) => (x as any).getAttribute('data-portfolio') as string));
-  t.same(linked, result.portfolios[0].disruptions.map((d: Json) => d.portfolioId), 'each disruption links its member portfolio');
+  const linked = await page
+    .locator('#stress-0 table.stress-scores a[data-portfolio]')
+    .evaluateAll((as) => as.map((x) => (x as any).getAttribute('data-portfolio') as string));
+  t.same(
+    linked,
+    result.portfolios[0].disruptions.map((d: Json) => d.portfolioId),
+    'each disruption links its member portfolio',
+  );
 });
 
 t.test('alternatives run from their form; the ranges on the page are the API’s', async (t) => {
@@ -309,13 +349,22 @@ t.test('alternatives run from their form; the ranges on the page are the API’s
   const share = alt.result.ranges.find((r: Json) => r.quantity === 'aa_share');
   t.ok(share.min.value < share.max.value, 'a share with room to move (test/analysis/alternatives.test.ts solves it by hand)');
   t.match(await page.textContent(`[data-cell="max:aa_share:0.02"]`), /%/, 'a share reads in percent');
-  const linked = await page.locator('table.alternative-ranges a[data-portfolio]').evaluateAll((as) => as.map((x) => (x as any).getAttribute('data-portfolio') as string));
-  t.same(linked, (alt.result.ranges as Json[]).flatMap((r) => [r.min?.portfolioId, r.max?.portfolioId].filter(Boolean)), 'each extreme links its portfolio');
+  const linked = await page
+    .locator('table.alternative-ranges a[data-portfolio]')
+    .evaluateAll((as) => as.map((x) => (x as any).getAttribute('data-portfolio') as string));
+  t.same(
+    linked,
+    (alt.result.ranges as Json[]).flatMap((r) => [r.min?.portfolioId, r.max?.portfolioId].filter(Boolean)),
+    'each extreme links its portfolio',
+  );
 });
 
 t.test('the comparison page explains the cost difference of two portfolios as the API does', async (t) => {
   const solve = async (limit: number) => {
-    const answer = await api('POST', '/solve?wait=60', { scenario: { ...frontierScenario(), name: 'Explain fixture', targets: [{ ...frontierScenario().targets[0], maxUntrustedShare: limit }] }, options: { skipBaseline: true } });
+    const answer = await api('POST', '/solve?wait=60', {
+      scenario: { ...frontierScenario(), name: 'Explain fixture', targets: [{ ...frontierScenario().targets[0], maxUntrustedShare: limit }] },
+      options: { skipBaseline: true },
+    });
     t.equal(answer.status, 200, `solved with the limit at ${limit}`);
     return answer.body.id as string;
   };
@@ -332,7 +381,9 @@ t.test('the comparison page explains the cost difference of two portfolios as th
   const attribution = explained.result.attribution as Json;
   const shown = async () =>
     new Map(
-      (await page.locator('[data-explain]').evaluateAll((els) => els.map((e) => [(e as any).getAttribute('data-explain'), (e as any).getAttribute('data-value')]))) as Array<[string, string]>,
+      (await page
+        .locator('[data-explain]')
+        .evaluateAll((els) => els.map((e) => [(e as any).getAttribute('data-explain'), (e as any).getAttribute('data-value')]))) as Array<[string, string]>,
     );
   const expected = new Map<string, string>([
     ['before', String(attribution.beforeCostUsd)],
@@ -342,7 +393,10 @@ t.test('the comparison page explains the cost difference of two portfolios as th
     ...(attribution.parts as Json[]).map((p) => [`part:${p.change}`, String(p.usd)] as [string, string]),
   ]);
   t.same(await shown(), expected, 'the costs, the difference, each change’s part and the residual are the API’s');
-  t.ok((attribution.parts as Json[]).some((p) => p.path === 'targets[0].maxUntrustedShare'), 'the limit is the change');
+  t.ok(
+    (attribution.parts as Json[]).some((p) => p.path === 'targets[0].maxUntrustedShare'),
+    'the limit is the change',
+  );
   t.ok(attribution.totalDifferenceUsd > 0, 'a tighter limit costs more');
 
   await page.reload();

@@ -100,7 +100,10 @@ t.test('validation errors are shown at their fields', async (t) => {
     t.equal(await field.count(), 1, `a field for ${error.path}`);
     t.equal((await field.locator('.field-error').textContent())?.trim(), error.message, `${error.path}: the service's message at the field`);
   }
-  t.ok(malformed.body.errors.some((e: Json) => e.path === 'targets[0].maxUntrustedShare'), 'the share is one of them');
+  t.ok(
+    malformed.body.errors.some((e: Json) => e.path === 'targets[0].maxUntrustedShare'),
+    'the share is one of them',
+  );
   t.equal(await page.getAttribute('.field[data-path="targets[0].maxUntrustedShare"] input', 'aria-invalid'), 'true');
   t.equal(await page.locator('.field[data-path="name"].missing').count(), 1, 'the missing name has a field of its own');
 
@@ -172,7 +175,8 @@ function expectedSankey(portfolio: Json, dataset: Json, year: number) {
     }
     const p = stageOf.get(f.product)!;
     add(`${p.stage}:${f.from}`, `${next(p.stage, p.final)}:${f.to}`, f.origin, f.kind, f.tonnes);
-    if (f.kind === 'ship' || f.kind === 'sell') exports.set(`${p.stage}|${f.from}|${f.origin}`, (exports.get(`${p.stage}|${f.from}|${f.origin}`) ?? 0) + f.tonnes);
+    if (f.kind === 'ship' || f.kind === 'sell')
+      exports.set(`${p.stage}|${f.from}|${f.origin}`, (exports.get(`${p.stage}|${f.from}|${f.origin}`) ?? 0) + f.tonnes);
   }
   const made = new Map<string, number>();
   for (const r of portfolio.production.filter((r: Json) => r.year === year)) {
@@ -220,7 +224,8 @@ t.test('the portfolio page draws the API’s flows and trajectories', async (t) 
     const series = (await chartOption('sankey')).series[0];
     const expected = expectedSankey(portfolio, dataset, year);
     const drawn = new Map<string, number>();
-    for (const l of series.links) drawn.set(`${l.source}|${l.target}|${l.origin}|${l.basis}`, (drawn.get(`${l.source}|${l.target}|${l.origin}|${l.basis}`) ?? 0) + l.value);
+    for (const l of series.links)
+      drawn.set(`${l.source}|${l.target}|${l.origin}|${l.basis}`, (drawn.get(`${l.source}|${l.target}|${l.origin}|${l.basis}`) ?? 0) + l.value);
     t.same([...drawn.keys()].sort(), [...expected.links.keys()].sort(), `${year}: the same links`);
     for (const [key, tonnes] of expected.links) t.ok(close(drawn.get(key) ?? Number.NaN, tonnes), `${year} ${key}: ${drawn.get(key)} = ${tonnes}`);
     t.same(series.data.map((n: Json) => n.name).sort(), [...expected.nodes.keys()].sort(), `${year}: the same nodes`);
@@ -229,8 +234,16 @@ t.test('the portfolio page draws the API’s flows and trajectories', async (t) 
     t.ok(await page.locator('#sankey svg text:has-text("Alpha")').count(), `${year}: country names are drawn`);
   }
   const seen = [...kinds];
-  for (const basis of ['feed', 'ship', 'buy', 'sell', 'home']) t.ok(seen.some((k) => k.startsWith(`${basis}/`)), `${basis} links were checked`);
-  for (const origin of ['trusted', 'untrusted']) t.ok(seen.some((k) => k.endsWith(`/${origin}`)), `${origin} links were checked`);
+  for (const basis of ['feed', 'ship', 'buy', 'sell', 'home'])
+    t.ok(
+      seen.some((k) => k.startsWith(`${basis}/`)),
+      `${basis} links were checked`,
+    );
+  for (const origin of ['trusted', 'untrusted'])
+    t.ok(
+      seen.some((k) => k.endsWith(`/${origin}`)),
+      `${origin} links were checked`,
+    );
 
   t.equal(portfolio.dependency.length, 1);
   const trajectory = await chartOption('trajectory-0');
@@ -239,19 +252,32 @@ t.test('the portfolio page draws the API’s flows and trajectories', async (t) 
     trajectory.series.map((s: Json) => s.name),
     ['With this portfolio', 'No new builds (baseline)', 'Limit'],
   );
-  t.same(trajectory.series[0].data, points.map((p) => [p.year, p.portfolioShare]), 'portfolio shares');
-  t.same(trajectory.series[1].data, points.map((p) => [p.year, p.baselineShare]), 'baseline shares');
-  t.same(trajectory.series[2].data, points.map((p) => [p.year, p.limit]), 'limits');
+  t.same(
+    trajectory.series[0].data,
+    points.map((p) => [p.year, p.portfolioShare]),
+    'portfolio shares',
+  );
+  t.same(
+    trajectory.series[1].data,
+    points.map((p) => [p.year, p.baselineShare]),
+    'baseline shares',
+  );
+  t.same(
+    trajectory.series[2].data,
+    points.map((p) => [p.year, p.limit]),
+    'limits',
+  );
 
   const timeline = await chartOption('timeline');
   t.equal(timeline.yAxis[0].data.length, portfolio.builds.length, 'one timeline row per build');
-  t.equal(
-    Number(await page.getAttribute('#cost .num', 'data-value')),
-    portfolio.totalCostUsd,
-    'the total cost keeps its exact value',
-  );
+  t.equal(Number(await page.getAttribute('#cost .num', 'data-value')), portfolio.totalCostUsd, 'the total cost keeps its exact value');
   const links = await page.locator('.links a').evaluateAll((as) => as.map((a) => (a as any).getAttribute('href') as string));
-  for (const path of [`/portfolios/${portfolioA}/export?format=csv`, `/portfolios/${portfolioA}/report?format=markdown`, `/portfolios/${portfolioA}/model.lp`, `/portfolios/${portfolioA}/model.mps`]) {
+  for (const path of [
+    `/portfolios/${portfolioA}/export?format=csv`,
+    `/portfolios/${portfolioA}/report?format=markdown`,
+    `/portfolios/${portfolioA}/model.lp`,
+    `/portfolios/${portfolioA}/model.mps`,
+  ]) {
     t.ok(links.includes(path), `links ${path}`);
   }
   // The downloads answer (the LP and MPS files are rebuilt in a worker and tested in test/service/export.test.ts).
@@ -275,7 +301,9 @@ t.test('the comparison page lists the deltas of POST /comparisons', async (t) =>
 
   await open(`/compare?ids=${portfolioA},${portfolioB}`, 'comparison');
   const shown = new Map(
-    (await page.locator('[data-delta]').evaluateAll((els) => els.map((e) => [(e as any).getAttribute('data-delta'), (e as any).getAttribute('data-value')]))) as Array<[string, string]>,
+    (await page
+      .locator('[data-delta]')
+      .evaluateAll((els) => els.map((e) => [(e as any).getAttribute('data-delta'), (e as any).getAttribute('data-value')]))) as Array<[string, string]>,
   );
   const expected = new Map<string, number | null>();
   for (const x of comparison.totals) {
@@ -284,7 +312,8 @@ t.test('the comparison page lists the deltas of POST /comparisons', async (t) =>
   }
   for (const row of comparison.costBreakdown) for (const v of row.values) expected.set(`cost:${row.category}:${v.portfolioId}`, v.deltaUsd);
   for (const row of comparison.budgets) for (const v of row.values) expected.set(`budget:${row.funder}:${v.portfolioId}`, v.deltaUsd);
-  for (const d of comparison.dependency) for (const p of d.points) for (const v of p.values) expected.set(`share:${d.target}:${p.year}:${v.portfolioId}`, v.deltaShare);
+  for (const d of comparison.dependency)
+    for (const p of d.points) for (const v of p.values) expected.set(`share:${d.target}:${p.year}:${v.portfolioId}`, v.deltaShare);
   for (const row of comparison.capacity) {
     for (const v of row.values) {
       const key = `capacity:${row.country}:${row.stage}:${v.portfolioId}`;
@@ -294,7 +323,10 @@ t.test('the comparison page lists the deltas of POST /comparisons', async (t) =>
   }
   t.same([...shown.keys()].sort(), [...expected.keys()].sort(), 'every delta of the comparison, and only those');
   for (const [key, value] of expected) t.equal(shown.get(key), value === null ? '' : String(value), `${key} = ${value}`);
-  t.ok([...expected.values()].some((v) => v !== 0 && v !== null), 'some deltas are not zero');
+  t.ok(
+    [...expected.values()].some((v) => v !== 0 && v !== null),
+    'some deltas are not zero',
+  );
 
   const differences = await page.locator('[data-difference]').evaluateAll((els) => els.map((e) => (e as any).getAttribute('data-difference') as string));
   t.same(differences.sort(), comparison.buildDifferences.map((d: Json) => `${d.plant}:${d.difference}`).sort(), 'the builds that differ');
@@ -302,6 +334,10 @@ t.test('the comparison page lists the deltas of POST /comparisons', async (t) =>
   const overlay = await chartOption('compare-trajectory-0');
   const points = comparison.dependency[0].points as Json[];
   for (const [i, id] of [portfolioA, portfolioB].entries()) {
-    t.same(overlay.series[i].data, points.map((p) => [p.year, p.values.find((v: Json) => v.portfolioId === id).share]), `trajectory of portfolio ${i + 1}`);
+    t.same(
+      overlay.series[i].data,
+      points.map((p) => [p.year, p.values.find((v: Json) => v.portfolioId === id).share]),
+      `trajectory of portfolio ${i + 1}`,
+    );
   }
 });

@@ -16,7 +16,15 @@ const points = [
 
 t.test('the curve is the API’s points, the knees on them', async (t) => {
   const option = frontierOption(points, [{ limit: 0.5, slopeBeforeUsdPerPoint: 1, slopeAfterUsdPerPoint: 3 }], 'title') as any;
-  t.same(option.series[0].data, [[1, 100], [0.5, 150], [0, null]], 'an unsolved point is a gap, not a zero');
+  t.same(
+    option.series[0].data,
+    [
+      [1, 100],
+      [0.5, 150],
+      [0, null],
+    ],
+    'an unsolved point is a gap, not a zero',
+  );
   t.same(option.series[1].data, [[0.5, 150]]);
   t.equal(option.xAxis.inverse, true);
   t.equal(option.xAxis.min, 0);
@@ -34,7 +42,15 @@ t.test('years as ranges', async (t) => {
 });
 
 t.test('unserved tonnes by year, over countries', async (t) => {
-  const d = { disruption: 'x', name: 'X', unserved: [{ country: 'AA', year: 2028, tonnes: 0.1 }, { country: 'BB', year: 2028, tonnes: 2 }, { country: 'AA', year: 2029, tonnes: 1.31 }] };
+  const d = {
+    disruption: 'x',
+    name: 'X',
+    unserved: [
+      { country: 'AA', year: 2028, tonnes: 0.1 },
+      { country: 'BB', year: 2028, tonnes: 2 },
+      { country: 'AA', year: 2029, tonnes: 1.31 },
+    ],
+  };
   t.same(unservedByYear(d, [2027, 2028, 2029]), [0, 2.1, 1.31]);
   const option = unservedOption([d], [2028, 2029], ['#000']) as any;
   t.same(option.xAxis.data, ['2028', '2029']);

@@ -14,7 +14,15 @@ const products: ProductInfo[] = [
   { id: 'mag', stage: 'magnet', final: true },
 ];
 
-const feed = (from: string, to: string, tonnes: number, origin: Flow['origin'] = 'trusted', year = 2030, source = `mine_${from}`, plant = `sep_${to}`): Flow => ({
+const feed = (
+  from: string,
+  to: string,
+  tonnes: number,
+  origin: Flow['origin'] = 'trusted',
+  year = 2030,
+  source = `mine_${from}`,
+  plant = `sep_${to}`,
+): Flow => ({
   kind: 'feed',
   product: 'concentrate',
   origin,
@@ -25,9 +33,25 @@ const feed = (from: string, to: string, tonnes: number, origin: Flow['origin'] =
   source,
   plant,
 });
-const ship = (product: string, from: string, to: string, tonnes: number, origin: Flow['origin'] = 'trusted', year = 2030): Flow => ({ kind: 'ship', product, origin, from, to, year, tonnes });
+const ship = (product: string, from: string, to: string, tonnes: number, origin: Flow['origin'] = 'trusted', year = 2030): Flow => ({
+  kind: 'ship',
+  product,
+  origin,
+  from,
+  to,
+  year,
+  tonnes,
+});
 const buy = (product: string, to: string, tonnes: number, year = 2030): Flow => ({ kind: 'buy', product, origin: 'untrusted', from: 'CN', to, year, tonnes });
-const sell = (product: string, from: string, tonnes: number, origin: Flow['origin'] = 'trusted', year = 2030): Flow => ({ kind: 'sell', product, origin, from, to: 'WORLD', year, tonnes });
+const sell = (product: string, from: string, tonnes: number, origin: Flow['origin'] = 'trusted', year = 2030): Flow => ({
+  kind: 'sell',
+  product,
+  origin,
+  from,
+  to: 'WORLD',
+  year,
+  tonnes,
+});
 const made = (stage: string, country: string, trusted: number, untrusted = 0, year = 2030, plant = `${stage}_${country}`): Production => ({
   plant,
   country,
@@ -66,9 +90,29 @@ t.test('feed, ship and buy flows become links between country stages, per origin
     2030,
   );
   const link = (source: string, target: string, origin: string) => s.links.filter((l) => l.source === source && l.target === target && l.origin === origin);
-  t.match(link('mine:AU', 'separation:MY', 'trusted'), [{ tonnes: 1000, basis: 'feed', unit: 't TREO', parts: [{ label: 'mtweld → lynas', tonnes: 600 }, { label: 'eneabba → lynas', tonnes: 400 }] }]);
+  t.match(link('mine:AU', 'separation:MY', 'trusted'), [
+    {
+      tonnes: 1000,
+      basis: 'feed',
+      unit: 't TREO',
+      parts: [
+        { label: 'mtweld → lynas', tonnes: 600 },
+        { label: 'eneabba → lynas', tonnes: 400 },
+      ],
+    },
+  ]);
   t.match(link('mine:CN', 'separation:MY', 'untrusted'), [{ tonnes: 50, basis: 'feed' }]);
-  t.match(link('separation:MY', 'metal:JP', 'trusted'), [{ tonnes: 105, basis: 'ship', unit: 't oxide', parts: [{ label: 'ox', tonnes: 100 }, { label: 'hox', tonnes: 5 }] }]);
+  t.match(link('separation:MY', 'metal:JP', 'trusted'), [
+    {
+      tonnes: 105,
+      basis: 'ship',
+      unit: 't oxide',
+      parts: [
+        { label: 'ox', tonnes: 100 },
+        { label: 'hox', tonnes: 5 },
+      ],
+    },
+  ]);
   t.match(link('metal:JP', 'magnet:US', 'trusted'), [{ tonnes: 20, basis: 'ship', unit: 't metal' }]);
   t.match(link('magnet:CN', 'market:US', 'untrusted'), [{ tonnes: 7, basis: 'buy', unit: 't magnet' }]);
   t.match(link('separation:CN', 'metal:JP', 'untrusted'), [{ tonnes: 3, basis: 'buy' }]);
@@ -87,7 +131,10 @@ t.test('feed, ship and buy flows become links between country stages, per origin
 });
 
 t.test('sales to the rest of the world go to a node of their own', async (t) => {
-  const s = buildSankey({ flows: [sell('ox', 'AA', 8), sell('mag', 'AA', 2, 'untrusted')], production: [made('separation', 'AA', 8), made('magnet', 'AA', 0, 2)], products }, 2030);
+  const s = buildSankey(
+    { flows: [sell('ox', 'AA', 8), sell('mag', 'AA', 2, 'untrusted')], production: [made('separation', 'AA', 8), made('magnet', 'AA', 0, 2)], products },
+    2030,
+  );
   t.match(s.links, [
     { source: 'magnet:AA', target: 'market:WORLD', origin: 'untrusted', basis: 'sell', tonnes: 2, unit: 't magnet' },
     { source: 'separation:AA', target: 'metal:WORLD', origin: 'trusted', basis: 'sell', tonnes: 8, unit: 't oxide' },
@@ -99,7 +146,12 @@ t.test('what a country made and did not ship abroad or sell is kept at home, by 
   const s = buildSankey(
     {
       flows: [ship('ox', 'AA', 'BB', 20), sell('ox', 'AA', 10), ship('mag', 'AA', 'BB', 4, 'untrusted')],
-      production: [made('separation', 'AA', 80), made('separation', 'AA', 20, 0, 2030, 'sep2_AA'), made('magnet', 'AA', 6, 10), made('separation', 'AA', 500, 0, 2031)],
+      production: [
+        made('separation', 'AA', 80),
+        made('separation', 'AA', 20, 0, 2030, 'sep2_AA'),
+        made('magnet', 'AA', 6, 10),
+        made('separation', 'AA', 500, 0, 2031),
+      ],
       products,
     },
     2030,
@@ -114,7 +166,10 @@ t.test('what a country made and did not ship abroad or sell is kept at home, by 
 });
 
 t.test('untrusted exports beyond the untrusted output come out of the trusted output (a downgrade)', async (t) => {
-  const s = buildSankey({ flows: [sell('ox', 'AA', 4, 'untrusted'), ship('ox', 'AA', 'BB', 1, 'untrusted')], production: [made('separation', 'AA', 10, 2)], products }, 2030);
+  const s = buildSankey(
+    { flows: [sell('ox', 'AA', 4, 'untrusted'), ship('ox', 'AA', 'BB', 1, 'untrusted')], production: [made('separation', 'AA', 10, 2)], products },
+    2030,
+  );
   t.match(
     s.links.filter((l) => l.basis === 'home'),
     [{ source: 'separation:AA', target: 'metal:AA', origin: 'trusted', tonnes: 7 }],
@@ -142,7 +197,10 @@ t.test('flows of unknown products are left out and named; specks below MIN_TONNE
 });
 
 t.test('years are those with any flow or production', async (t) => {
-  t.same(sankeyYears({ flows: [feed('AA', 'AA', 1, 'trusted', 2031), ship('ox', 'AA', 'BB', 1, 'trusted', 2029)], production: [made('metal', 'AA', 1, 0, 2035)] }), [2029, 2031, 2035]);
+  t.same(
+    sankeyYears({ flows: [feed('AA', 'AA', 1, 'trusted', 2031), ship('ox', 'AA', 'BB', 1, 'trusted', 2029)], production: [made('metal', 'AA', 1, 0, 2035)] }),
+    [2029, 2031, 2035],
+  );
 });
 
 t.test('no tonne is lost or counted twice (property)', async (t) => {
@@ -151,11 +209,16 @@ t.test('no tonne is lost or counted twice (property)', async (t) => {
   const tonnes = fc.double({ min: 0.01, max: 1000, noNaN: true });
   const flow = fc.oneof(
     fc.record({ from: country, to: country, tonnes, origin }).map((f) => feed(f.from, f.to, f.tonnes, f.origin)),
-    fc.record({ p: fc.constantFrom('ox', 'met', 'mag'), from: country, to: country, tonnes, origin }).filter((f) => f.from !== f.to).map((f) => ship(f.p, f.from, f.to, f.tonnes, f.origin)),
+    fc
+      .record({ p: fc.constantFrom('ox', 'met', 'mag'), from: country, to: country, tonnes, origin })
+      .filter((f) => f.from !== f.to)
+      .map((f) => ship(f.p, f.from, f.to, f.tonnes, f.origin)),
     fc.record({ p: fc.constantFrom('ox', 'met', 'mag'), to: country, tonnes }).map((f) => buy(f.p, f.to, f.tonnes)),
     fc.record({ p: fc.constantFrom('ox', 'met', 'mag'), from: country, tonnes, origin }).map((f) => sell(f.p, f.from, f.tonnes, f.origin)),
   );
-  const production = fc.record({ stage: fc.constantFrom('separation', 'metal', 'magnet'), c: country, a: tonnes, b: tonnes }).map((p) => made(p.stage, p.c, p.a, p.b));
+  const production = fc
+    .record({ stage: fc.constantFrom('separation', 'metal', 'magnet'), c: country, a: tonnes, b: tonnes })
+    .map((p) => made(p.stage, p.c, p.a, p.b));
   fc.assert(
     fc.property(fc.array(flow, { maxLength: 30 }), fc.array(production, { maxLength: 10 }), (flows, rows) => {
       const s = buildSankey({ flows, production: rows, products }, 2030);
@@ -170,7 +233,14 @@ t.test('no tonne is lost or counted twice (property)', async (t) => {
           const madeT = sum(rows.filter((r) => r.stage === stage && r.country === c).map((r) => r.trustedOutputT));
           const madeU = sum(rows.filter((r) => r.stage === stage && r.country === c).map((r) => r.untrustedOutputT));
           const out = (o: string) =>
-            sum(flows.filter((f) => (f.kind === 'ship' || f.kind === 'sell') && f.from === c && f.origin === o && products.find((p) => p.id === f.product)!.stage === stage).map((f) => f.tonnes));
+            sum(
+              flows
+                .filter(
+                  (f) =>
+                    (f.kind === 'ship' || f.kind === 'sell') && f.from === c && f.origin === o && products.find((p) => p.id === f.product)!.stage === stage,
+                )
+                .map((f) => f.tonnes),
+            );
           const home = (o: string) => sum(s.links.filter((l) => l.basis === 'home' && l.source === `${stage}:${c}` && l.origin === o).map((l) => l.tonnes));
           const keptU = madeU - out('untrusted');
           if (!(keptU >= MIN_TONNES ? close(home('untrusted'), keptU) : home('untrusted') === 0)) return false;

@@ -54,9 +54,18 @@ t.test('every object, array and leaf is a field, in document order', async (t) =
       'description',
     ],
   );
-  t.match(fields.find((f) => f.path === 'targets[0].bloc[1]'), { parent: 'targets[0].bloc', key: '[1]', depth: 3, kind: 'string', value: 'JP' });
-  t.match(fields.find((f) => f.path === 'targets[0].hard'), { kind: 'boolean', value: false });
-  t.match(fields.find((f) => f.path === 'description'), { kind: 'null', value: null });
+  t.match(
+    fields.find((f) => f.path === 'targets[0].bloc[1]'),
+    { parent: 'targets[0].bloc', key: '[1]', depth: 3, kind: 'string', value: 'JP' },
+  );
+  t.match(
+    fields.find((f) => f.path === 'targets[0].hard'),
+    { kind: 'boolean', value: false },
+  );
+  t.match(
+    fields.find((f) => f.path === 'description'),
+    { kind: 'null', value: null },
+  );
 });
 
 t.test('an error about a field the JSON lacks gets a missing field inside its nearest parent', async (t) => {
@@ -64,12 +73,24 @@ t.test('an error about a field the JSON lacks gets a missing field inside its ne
   void _h;
   const fields = scenarioFields({ ...noHorizon, targets: [{ bloc: ['US'] }] }, ['targets[0].product', 'horizon', 'targets[0].bloc[0]', '(root)']);
   const paths = fields.map((f) => f.path);
-  t.ok(paths.indexOf('targets[0].product') > paths.indexOf('targets[0].bloc[0]') && paths.indexOf('targets[0].product') < paths.indexOf('overrides'), 'inside targets[0]');
-  t.match(fields.find((f) => f.path === 'targets[0].product'), { missing: true, parent: 'targets[0]', key: 'product', depth: 2 });
-  t.match(fields.find((f) => f.path === 'horizon'), { missing: true, parent: '', depth: 0 });
+  t.ok(
+    paths.indexOf('targets[0].product') > paths.indexOf('targets[0].bloc[0]') && paths.indexOf('targets[0].product') < paths.indexOf('overrides'),
+    'inside targets[0]',
+  );
+  t.match(
+    fields.find((f) => f.path === 'targets[0].product'),
+    { missing: true, parent: 'targets[0]', key: 'product', depth: 2 },
+  );
+  t.match(
+    fields.find((f) => f.path === 'horizon'),
+    { missing: true, parent: '', depth: 0 },
+  );
   t.equal(fields.filter((f) => f.path === 'targets[0].bloc[0]').length, 1, 'an existing field is not duplicated');
   const deep = scenarioFields({ name: 'x' }, ['horizon.endYear']);
-  t.match(deep.find((f) => f.path === 'horizon.endYear'), { missing: true, parent: '', key: 'horizon.endYear' });
+  t.match(
+    deep.find((f) => f.path === 'horizon.endYear'),
+    { missing: true, parent: '', key: 'horizon.endYear' },
+  );
 });
 
 t.test('an error is shown at its field, or the nearest field that holds its path', async (t) => {

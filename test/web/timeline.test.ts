@@ -19,7 +19,12 @@ const build = (plant: string, country: string, stage: string, buildYear: number,
 
 t.test('rows are grouped by country, then stage along the chain, then build year', async (t) => {
   const rows = timelineRows(
-    [build('us_mag', 'US', 'magnet', 2027, 2029), build('au_sep', 'AU', 'separation', 2028, 2033), build('us_met', 'US', 'metal', 2030, 2032), build('us_mag2', 'US', 'magnet', 2026, 2028)],
+    [
+      build('us_mag', 'US', 'magnet', 2027, 2029),
+      build('au_sep', 'AU', 'separation', 2028, 2033),
+      build('us_met', 'US', 'metal', 2030, 2032),
+      build('us_mag2', 'US', 'magnet', 2026, 2028),
+    ],
     { startYear: 2026, endYear: 2040 },
   );
   t.same(

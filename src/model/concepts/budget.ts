@@ -47,7 +47,9 @@ export function addBudgets(ctx: FormulationContext, options: { readonly spendCol
         const fund = builder.addVariable('fund', [funder.id, plant.id, y]);
         publicShare.add(fund, 1);
         ctx.fundColumns.push({ funder: funder.id, column: fund });
-        builder.addConstraint('cofinancing', [funder.id, plant.id, y], new Expression().add(fund, 1).addExpression(spend, -funder.maxShareOfCapex), { upper: 0 });
+        builder.addConstraint('cofinancing', [funder.id, plant.id, y], new Expression().add(fund, 1).addExpression(spend, -funder.maxShareOfCapex), {
+          upper: 0,
+        });
         totals.get(funder.id)?.add(fund, 1);
         const key = `${funder.id}|${y}`;
         if (!yearly.has(key)) yearly.set(key, new Expression());

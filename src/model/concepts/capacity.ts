@@ -80,7 +80,12 @@ export function addBuilds(ctx: FormulationContext): void {
   const issues = (instance.scenario.fixedBuilds ?? []).flatMap((b, i) =>
     ctx.buildColumns.get(b.plant)?.has(b.buildYear) || b.capacityTpa === 0
       ? []
-      : [{ path: `fixedBuilds[${i}].buildYear`, message: `plant '${b.plant}' cannot start a build in ${b.buildYear} in this scenario (earliest start, lead time or horizon)` }],
+      : [
+          {
+            path: `fixedBuilds[${i}].buildYear`,
+            message: `plant '${b.plant}' cannot start a build in ${b.buildYear} in this scenario (earliest start, lead time or horizon)`,
+          },
+        ],
   );
   if (issues.length) throw new ScenarioError(issues);
 }
@@ -111,7 +116,8 @@ export function addCapacityLimits(ctx: FormulationContext, options: { readonly c
       const retired = plant.retirementYear !== undefined && y > plant.retirementYear;
       const existing = retired ? 0 : stepValue(plant.existingCapacityTpa, y);
       builder.addConstraint('capacity', [plant.id, y], row, { upper: existing });
-      if (instance.outage(plant, y)) builder.addConstraint('outage', [plant.id, y], new Expression().addExpression(ctx.peekActivity(plant.id, y)!), { upper: 0 });
+      if (instance.outage(plant, y))
+        builder.addConstraint('outage', [plant.id, y], new Expression().addExpression(ctx.peekActivity(plant.id, y)!), { upper: 0 });
     }
   }
 }

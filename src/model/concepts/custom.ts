@@ -84,10 +84,11 @@ export function addCustomConstraints(ctx: FormulationContext): void {
         break;
       case 'production':
         for (const plant of plantsIn()) {
-          for (const product of products) for (const y of years) {
-            const output = ctx.peekOutput(plant.id, product, y);
-            if (output) into.addExpression(output, coefficient);
-          }
+          for (const product of products)
+            for (const y of years) {
+              const output = ctx.peekOutput(plant.id, product, y);
+              if (output) into.addExpression(output, coefficient);
+            }
         }
         break;
       case 'flow': {
@@ -111,19 +112,23 @@ export function addCustomConstraints(ctx: FormulationContext): void {
       }
       case 'consumption':
       case 'untrusted_use':
-        for (const country of countries) for (const product of products) for (const y of years) {
-          for (const origin of ORIGINS) {
-            if (call.kind === 'untrusted_use' && origin !== 'untrusted') continue;
-            const use = ctx.peekUse(product, origin, country, y);
-            if (use) into.addExpression(use, coefficient);
-          }
-        }
+        for (const country of countries)
+          for (const product of products)
+            for (const y of years) {
+              for (const origin of ORIGINS) {
+                if (call.kind === 'untrusted_use' && origin !== 'untrusted') continue;
+                const use = ctx.peekUse(product, origin, country, y);
+                if (use) into.addExpression(use, coefficient);
+              }
+            }
         break;
       case 'unserved':
-        for (const country of countries) for (const product of products) for (const y of years) {
-          const column = ctx.unservedColumns.get(`${country}|${product}|${y}`);
-          if (column !== undefined) into.add(column, coefficient);
-        }
+        for (const country of countries)
+          for (const product of products)
+            for (const y of years) {
+              const column = ctx.unservedColumns.get(`${country}|${product}|${y}`);
+              if (column !== undefined) into.add(column, coefficient);
+            }
         break;
     }
     return constant * coefficient;

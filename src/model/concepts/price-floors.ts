@@ -106,7 +106,9 @@ export function floorModel(instance: Instance, plants: readonly PlantEconomics[]
         builder.addObjective(grant, 1);
         life.add(grant, 1);
         envelopes.get(funder.id)!.add(grant, 1);
-        builder.addConstraint('floor_grant_share', [funder.id, plant.plant], new Expression().add(grant, 1), { upper: funder.maxShareOfCapex * plant.capexPvUsd });
+        builder.addConstraint('floor_grant_share', [funder.id, plant.plant], new Expression().add(grant, 1), {
+          upper: funder.maxShareOfCapex * plant.capexPvUsd,
+        });
       }
     }
     if (lifeNeed > 0) builder.addConstraint('floor_life', [plant.plant], life, { lower: lifeNeed });

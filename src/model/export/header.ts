@@ -10,7 +10,7 @@ export function exportHeader(scenario: Scenario, stats: ModelStats, extra: reado
     `${stats.rows} rows, ${stats.columns} columns, ${stats.nonzeros} nonzeros, ${stats.integerColumns} integer columns`,
     'objective total_cost: minimise total discounted cost, USD 2026',
     ...(stats.integerColumns > 0 ? [`MIP: the planner solves it with mipRelGap ${solver.mipRelGap}`] : []),
-    'names: the model\'s names with [ ] written as ( ) and any other character outside A-Z a-z 0-9 _ . , as %HH (UTF-8);',
+    "names: the model's names with [ ] written as ( ) and any other character outside A-Z a-z 0-9 _ . , as %HH (UTF-8);",
     'a leading character that LP readers would misread is %-encoded too (src/model/export/names.ts)',
     ...extra,
   ];

@@ -69,7 +69,10 @@ export function commentLines(prefix: string, comments: readonly string[] = []): 
 export function fileNames(model: LinearModel): { columns: string[]; rows: string[] } {
   const columns = model.colNames.map(toFileName);
   const rows = model.rowNames.map(toFileName);
-  for (const [kind, names] of [['column', columns], ['row', rows]] as const) {
+  for (const [kind, names] of [
+    ['column', columns],
+    ['row', rows],
+  ] as const) {
     const seen = new Set<string>();
     for (const name of names) {
       if (seen.has(name)) throw new Error(`two ${kind}s are both named '${name}'`);

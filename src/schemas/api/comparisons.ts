@@ -122,7 +122,9 @@ export const ComparisonSchema = z.object({
     .array(
       z.object({
         portfolioId: z.string(),
-        changes: z.array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })).describe('Scenario fields (JSON paths) that differ from the first portfolio’s scenario, with both values.'),
+        changes: z
+          .array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() }))
+          .describe('Scenario fields (JSON paths) that differ from the first portfolio’s scenario, with both values.'),
       }),
     )
     .optional()

@@ -33,9 +33,6 @@ export const PortfolioPageSchema = page(PortfolioSummarySchema);
 export const ExportQuerySchema = z
   .object({
     format: z.enum(['csv']).describe('Export format; CSV is the only one so far.'),
-    table: z
-      .enum(['all', 'builds', 'flows'])
-      .default('all')
-      .describe('`builds`, `flows`, or `all`: both in one file, told apart by the `record` column.'),
+    table: z.enum(['all', 'builds', 'flows']).default('all').describe('`builds`, `flows`, or `all`: both in one file, told apart by the `record` column.'),
   })
   .strict();

@@ -42,7 +42,11 @@ export const PROBLEM_TYPES = {
   'not-found': { status: 404, title: 'Not Found', when: 'No resource with this id (or no route for this path).' },
   'method-not-allowed': { status: 405, title: 'Method Not Allowed', when: 'The path exists but not with this method; `Allow` lists the methods it has.' },
   'request-timeout': { status: 408, title: 'Request Timeout', when: 'The request was not received in time.' },
-  conflict: { status: 409, title: 'Conflict', when: 'The resource is in a state that does not allow this (a finished job or analysis cancelled, a model that cannot be rebuilt).' },
+  conflict: {
+    status: 409,
+    title: 'Conflict',
+    when: 'The resource is in a state that does not allow this (a finished job or analysis cancelled, a model that cannot be rebuilt).',
+  },
   'job-cancelled': { status: 409, title: 'Conflict', when: 'The solve this request waited for was cancelled; `Location` is the job.' },
   'payload-too-large': { status: 413, title: 'Content Too Large', when: 'The body is larger than 1 MiB (or its chunk extensions are too large).' },
   'uri-too-long': { status: 414, title: 'URI Too Long', when: 'A path segment is longer than 100 characters.' },
@@ -53,10 +57,22 @@ export const PROBLEM_TYPES = {
     title: 'Unprocessable Content',
     when: 'A well-formed request names what does not exist or does not fit: an id the dataset or the store does not know, a custom constraint that does not parse.',
   },
-  'invalid-analysis': { status: 422, title: 'Unprocessable Content', when: 'An analysis request that cannot be run for its scenario; `errors` names each field.' },
+  'invalid-analysis': {
+    status: 422,
+    title: 'Unprocessable Content',
+    when: 'An analysis request that cannot be run for its scenario; `errors` names each field.',
+  },
   'too-many-solves': { status: 422, title: 'Unprocessable Content', when: 'An analysis would need more member solves than the server allows.' },
-  'solve-failed': { status: 422, title: 'Unprocessable Content', when: 'The solve this request waited for failed; `Location` is the job, whose `error` says why.' },
-  'rate-limited': { status: 429, title: 'Too Many Requests', when: 'More requests per minute than the API key (or address) may send; `Retry-After` says when to retry.' },
+  'solve-failed': {
+    status: 422,
+    title: 'Unprocessable Content',
+    when: 'The solve this request waited for failed; `Location` is the job, whose `error` says why.',
+  },
+  'rate-limited': {
+    status: 429,
+    title: 'Too Many Requests',
+    when: 'More requests per minute than the API key (or address) may send; `Retry-After` says when to retry.',
+  },
   'header-fields-too-large': { status: 431, title: 'Request Header Fields Too Large', when: 'The request line and headers are larger than 16 KiB.' },
   internal: { status: 500, title: 'Internal Server Error', when: 'A bug: the request id identifies it in the logs.' },
   unavailable: {

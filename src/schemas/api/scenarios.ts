@@ -11,6 +11,8 @@ export const ScenarioSummarySchema = z.object({
   links: z.object({ self: z.string(), solve: z.string(), portfolios: z.string() }),
 });
 
-export const ScenarioRecordSchema = ScenarioSummarySchema.extend({ scenario: ScenarioSchema.describe('The scenario as stored: validated, with every default filled in.') });
+export const ScenarioRecordSchema = ScenarioSummarySchema.extend({
+  scenario: ScenarioSchema.describe('The scenario as stored: validated, with every default filled in.'),
+});
 export type ScenarioRecord = z.infer<typeof ScenarioRecordSchema>;
 export const ScenarioPageSchema = page(ScenarioSummarySchema);

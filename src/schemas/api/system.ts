@@ -23,7 +23,9 @@ export const HealthSchema = z.object({
     .describe("This process's own solver threads (embedded mode); disabled on an API instance of a shared deployment."),
   queue: z
     .object({
-      mode: z.enum(['embedded', 'distributed']).describe('`embedded`: solves run on this process; `distributed`: on `npm run worker` processes via the PostgreSQL queue.'),
+      mode: z
+        .enum(['embedded', 'distributed'])
+        .describe('`embedded`: solves run on this process; `distributed`: on `npm run worker` processes via the PostgreSQL queue.'),
       depth: z.number().int().describe('Solve jobs waiting for a worker.'),
       running: z.number().int(),
       deadLetter: z.number().int().describe('Jobs given up on after their retries, kept in the dead-letter queue.'),
@@ -49,6 +51,9 @@ export const VersionSchema = z.object({
   name: z.string(),
   version: z.string(),
   node: z.string(),
-  solvers: z.object({ highs: z.string().nullable().describe('Null until a worker has loaded HiGHS (in a shared deployment: until a live worker has).'), 'javascript-lp-solver': z.string() }),
+  solvers: z.object({
+    highs: z.string().nullable().describe('Null until a worker has loaded HiGHS (in a shared deployment: until a live worker has).'),
+    'javascript-lp-solver': z.string(),
+  }),
   datasets: z.array(z.string()),
 });

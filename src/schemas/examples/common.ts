@@ -11,7 +11,12 @@ export const examplePortfolioId = '0d9c8b7a-6f5e-4d3c-8b2a-190817161514';
 export const exampleTime = '2026-01-15T09:30:00.000Z';
 
 /** A problem document as the service sends it for `slug` (type, title and status from the catalogue). */
-export function exampleProblem(slug: ProblemSlug, detail: string, instance: string, errors?: Array<{ path: string; in?: 'body' | 'query' | 'params'; message: string }>) {
+export function exampleProblem(
+  slug: ProblemSlug,
+  detail: string,
+  instance: string,
+  errors?: Array<{ path: string; in?: 'body' | 'query' | 'params'; message: string }>,
+) {
   const { status, title } = PROBLEM_TYPES[slug];
   return { type: problemTypeUri(slug), title, status, detail, instance, requestId: 'req-1', ...(errors ? { errors } : {}) };
 }
@@ -40,9 +45,7 @@ export const examples = {
       exportControls: [],
       applyExportControls: [],
     },
-    targets: [
-      { id: 'magnets-2030', bloc: ['US', 'JP', 'AU', 'IN'], product: 'ndfeb_magnet_std', year: 2030, maxUntrustedShare: 0.5, hard: false },
-    ],
+    targets: [{ id: 'magnets-2030', bloc: ['US', 'JP', 'AU', 'IN'], product: 'ndfeb_magnet_std', year: 2030, maxUntrustedShare: 0.5, hard: false }],
     budgets: [],
     capexPublicShare: 0,
     solver: { backend: 'highs', timeLimitSeconds: 60, lumpyBuilds: false, mipRelGap: 1e-6, algorithm: 'auto' },

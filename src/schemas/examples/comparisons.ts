@@ -3,8 +3,22 @@ import { examplePortfolioId, exampleScenarioId } from './common.js';
 
 export const exampleComparison = {
   portfolios: [
-    { id: examplePortfolioId, scenarioId: exampleScenarioId, scenarioName: 'base', datasetId: 'quad-2026', status: 'optimal', horizon: { startYear: 2026, endYear: 2030 } },
-    { id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', scenarioId: exampleScenarioId, scenarioName: 'ban', datasetId: 'quad-2026', status: 'optimal', horizon: { startYear: 2026, endYear: 2030 } },
+    {
+      id: examplePortfolioId,
+      scenarioId: exampleScenarioId,
+      scenarioName: 'base',
+      datasetId: 'quad-2026',
+      status: 'optimal',
+      horizon: { startYear: 2026, endYear: 2030 },
+    },
+    {
+      id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+      scenarioId: exampleScenarioId,
+      scenarioName: 'ban',
+      datasetId: 'quad-2026',
+      status: 'optimal',
+      horizon: { startYear: 2026, endYear: 2030 },
+    },
   ],
   totals: [
     { portfolioId: examplePortfolioId, totalCostUsd: 1.2e9, deltaUsd: 0, deltaPct: 0 },

@@ -67,23 +67,25 @@ export async function followAnalysis<A extends AnalysisResource>(
         analysis.status === 'running' ? ` · ${seconds} s` : '',
       ),
       analysis.status === 'running' ? h('progress', { max: 1, value: p.fraction, 'aria-label': 'progress' }) : null,
-      analysis.error && analysis.status !== 'done' ? h('p', { class: analysis.status === 'failed' ? 'error' : 'muted' }, `${analysis.error.code}: ${analysis.error.message}`) : null,
+      analysis.error && analysis.status !== 'done'
+        ? h('p', { class: analysis.status === 'failed' ? 'error' : 'muted' }, `${analysis.error.code}: ${analysis.error.message}`)
+        : null,
       analysis.members.length
         ? h(
             analysis.status === 'running' ? 'div' : 'details',
             { class: 'members-box' },
             analysis.status === 'running' ? null : h('summary', {}, `The ${analysis.members.length} member solves`),
             h(
-            'ol',
-            { class: 'members' },
-            analysis.members.map((m) =>
-              h(
-                'li',
-                { class: `member member-${m.status}`, 'data-member': m.jobId, 'data-status': m.status },
-                m.portfolioId ? h('a', { href: `#/portfolios/${m.portfolioId}` }, describe(m)) : describe(m),
-                ` · ${m.status}`,
+              'ol',
+              { class: 'members' },
+              analysis.members.map((m) =>
+                h(
+                  'li',
+                  { class: `member member-${m.status}`, 'data-member': m.jobId, 'data-status': m.status },
+                  m.portfolioId ? h('a', { href: `#/portfolios/${m.portfolioId}` }, describe(m)) : describe(m),
+                  ` · ${m.status}`,
+                ),
               ),
-            ),
             ),
           )
         : null,
@@ -157,6 +159,9 @@ export function showFieldProblems(
     const field = root.querySelector<HTMLElement>(`form [data-path="${CSS.escape(key)}"]`);
     if (!field) continue;
     field.setAttribute('aria-invalid', 'true');
-    field.insertAdjacentElement('afterend', h('p', { class: 'field-error', 'data-error-for': e.path }, `${withPath && e.path !== key ? `${e.path}: ` : ''}${e.message}`));
+    field.insertAdjacentElement(
+      'afterend',
+      h('p', { class: 'field-error', 'data-error-for': e.path }, `${withPath && e.path !== key ? `${e.path}: ` : ''}${e.message}`),
+    );
   }
 }

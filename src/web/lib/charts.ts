@@ -10,7 +10,19 @@ import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent, Title
 import { SVGRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption, EChartsType } from 'echarts/core';
 
-echarts.use([SankeyChart, LineChart, BarChart, ScatterChart, TitleComponent, TooltipComponent, LegendComponent, GridComponent, MarkLineComponent, AriaComponent, SVGRenderer]);
+echarts.use([
+  SankeyChart,
+  LineChart,
+  BarChart,
+  ScatterChart,
+  TitleComponent,
+  TooltipComponent,
+  LegendComponent,
+  GridComponent,
+  MarkLineComponent,
+  AriaComponent,
+  SVGRenderer,
+]);
 
 export type ChartOption = EChartsCoreOption;
 

@@ -35,8 +35,26 @@ export function table(head: Child[], rows: Child[][], attrs: Attrs = {}): HTMLTa
   return h(
     'table',
     attrs,
-    h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        head.map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((r) =>
+        h(
+          'tr',
+          {},
+          r.map((c) => h('td', {}, c)),
+        ),
+      ),
+    ),
   );
 }
 
@@ -52,6 +70,12 @@ export function errorBox(error: unknown): HTMLElement {
     'div',
     { class: 'error', role: 'alert' },
     detail,
-    e.problem?.errors?.length ? h('ul', {}, e.problem.errors.map((f) => h('li', {}, h('code', {}, f.path), ': ', f.message))) : null,
+    e.problem?.errors?.length
+      ? h(
+          'ul',
+          {},
+          e.problem.errors.map((f) => h('li', {}, h('code', {}, f.path), ': ', f.message)),
+        )
+      : null,
   );
 }

@@ -4,8 +4,7 @@
  * charts and the tests format the same way.
  */
 
-const grouped = (value: number, digits: number) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const grouped = (value: number, digits: number) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** Money: `1.23 bn USD`, `45.6 M USD`, `7.8 k USD`, `950 USD`. */
 export function formatUsd(value: number | null | undefined): string {

@@ -60,7 +60,9 @@ export function frontierOption(points: readonly CurvePoint[], knees: readonly Cu
     const lines = [
       `<strong>Limit ${formatShare(p.limit)}</strong> (${exact(p.limit * 100, '%')})`,
       `Total cost: ${formatUsd(p.totalCostUsd)} (${exact(p.totalCostUsd, 'USD')})`,
-      p.costPerPointUsd !== null ? `Cost per point on the step here: ${formatUsd(p.costPerPointUsd)} (${exact(p.costPerPointUsd, 'USD')})` : 'First point of the sweep',
+      p.costPerPointUsd !== null
+        ? `Cost per point on the step here: ${formatUsd(p.costPerPointUsd)} (${exact(p.costPerPointUsd, 'USD')})`
+        : 'First point of the sweep',
     ];
     if (p.status !== 'optimal') lines.push(`Solve: ${p.status}`);
     const k = knees.find((x) => x.limit === limit);

@@ -168,7 +168,10 @@ export function buildSankey(input: SankeyInput, year: number): SankeyYear {
   const produced = new Map<string, number>();
   for (const row of input.production) {
     if (row.year !== year) continue;
-    for (const [origin, tonnes] of [['trusted', row.trustedOutputT], ['untrusted', row.untrustedOutputT]] as const) {
+    for (const [origin, tonnes] of [
+      ['trusted', row.trustedOutputT],
+      ['untrusted', row.untrustedOutputT],
+    ] as const) {
       const key = `${row.stage}|${row.country}|${origin}`;
       produced.set(key, (produced.get(key) ?? 0) + tonnes);
     }
@@ -214,7 +217,9 @@ export function buildSankey(input: SankeyInput, year: number): SankeyYear {
   return {
     year,
     nodes: [...nodes.values()].sort((a, b) => order(a) - order(b) || b.valueT - a.valueT || a.id.localeCompare(b.id)),
-    links: kept.sort((a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target) || a.origin.localeCompare(b.origin) || a.basis.localeCompare(b.basis)),
+    links: kept.sort(
+      (a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target) || a.origin.localeCompare(b.origin) || a.basis.localeCompare(b.basis),
+    ),
     notes,
   };
 }

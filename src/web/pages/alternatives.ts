@@ -8,7 +8,7 @@
  * its portfolio. The API's `POST/GET/DELETE /alternatives` (models/analyses.md).
  */
 import type { PageContext } from '../lib/page.js';
-import { api, } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { followAnalysis, rememberAnalysis, rememberedAnalyses, showFieldProblems } from '../lib/analysis.js';
 import { append, clear, errorBox, h, num, table } from '../lib/dom.js';
 import { exact, formatNumber, formatShare, formatUsd } from '../lib/format.js';
@@ -30,7 +30,11 @@ function valueText(q: AlternativeQuantity | undefined, v: number | null | undefi
 
 function describe(q: AlternativeQuantity): string {
   if (q.kind === 'capacity_share') return `share of new ${q.stage} capacity built in ${q.countries.join(', ')}`;
-  if (q.kind === 'new_capacity') return `new ${q.stages?.length ? q.stages.join(' and ') : ''} capacity${q.countries?.length ? ` in ${q.countries.join(', ')}` : ''}, t/yr`.replace('new  capacity', 'new capacity');
+  if (q.kind === 'new_capacity')
+    return `new ${q.stages?.length ? q.stages.join(' and ') : ''} capacity${q.countries?.length ? ` in ${q.countries.join(', ')}` : ''}, t/yr`.replace(
+      'new  capacity',
+      'new capacity',
+    );
   return `public money spent${q.funders?.length ? ` by ${q.funders.join(', ')}` : ''}, USD`;
 }
 
@@ -57,7 +61,11 @@ export async function renderStart(ctx: PageContext): Promise<void> {
         'section',
         { 'aria-labelledby': 'started-h' },
         h('h2', { id: 'started-h' }, 'Alternatives started from this browser'),
-        h('ul', { class: 'remembered' }, remembered.map((a) => h('li', {}, h('a', { href: `#/alternatives/${a.id}` }, a.title), ` · ${new Date(a.createdAt).toLocaleString('en-GB')}`))),
+        h(
+          'ul',
+          { class: 'remembered' },
+          remembered.map((a) => h('li', {}, h('a', { href: `#/alternatives/${a.id}` }, a.title), ` · ${new Date(a.createdAt).toLocaleString('en-GB')}`)),
+        ),
       ),
     );
   }
@@ -65,7 +73,11 @@ export async function renderStart(ctx: PageContext): Promise<void> {
     root.append(h('p', { class: 'empty' }, 'No scenarios stored yet: ', h('a', { href: '#/scenarios' }, 'add one'), ' first.'));
     return;
   }
-  const select = h('select', { id: 'alt-scenario', 'data-path': 'scenarioId' }, scenarios.items.map((s) => h('option', { value: s.id }, `${s.name} (${s.id.slice(0, 8)})`)));
+  const select = h(
+    'select',
+    { id: 'alt-scenario', 'data-path': 'scenarioId' },
+    scenarios.items.map((s) => h('option', { value: s.id }, `${s.name} (${s.id.slice(0, 8)})`)),
+  );
   const wanted = ctx.query.get('scenario');
   if (wanted && scenarios.items.some((s) => s.id === wanted)) select.value = wanted;
   const slacks = h('input', { type: 'text', id: 'alt-slacks', value: '2, 5, 10', 'data-path': 'slacks' });
@@ -97,7 +109,17 @@ export async function renderStart(ctx: PageContext): Promise<void> {
     h('p', {}, h('label', { for: 'alt-slacks' }, 'Cost slacks, % above the least cost (comma-separated): '), slacks),
     h('p', {}, h('label', { for: 'alt-quantities' }, 'Quantities to range (JSON: capacity_share of countries in a stage, new_capacity, public_spending):')),
     quantities,
-    h('p', {}, h('label', {}, senseMin, ' least'), ' ', h('label', {}, senseMax, ' most'), ' · ', h('label', { for: 'alt-iterations' }, 'at most '), iterations, ' solves per extreme of a share'),
+    h(
+      'p',
+      {},
+      h('label', {}, senseMin, ' least'),
+      ' ',
+      h('label', {}, senseMax, ' most'),
+      ' · ',
+      h('label', { for: 'alt-iterations' }, 'at most '),
+      iterations,
+      ' solves per extreme of a share',
+    ),
     problems,
     h('p', { class: 'no-print' }, start),
   );
@@ -118,7 +140,10 @@ export async function renderStart(ctx: PageContext): Promise<void> {
         const senses = [...(senseMin.checked ? ['min'] : []), ...(senseMax.checked ? ['max'] : [])];
         const body = {
           scenarioId: select.value,
-          slacks: slacks.value.split(/[\s,;]+/).filter(Boolean).map((x) => Number(x) / 100),
+          slacks: slacks.value
+            .split(/[\s,;]+/)
+            .filter(Boolean)
+            .map((x) => Number(x) / 100),
           quantities: qs,
           ...(senses.length ? { senses } : {}),
           maxIterations: Number(iterations.value),
@@ -156,7 +181,11 @@ export async function renderOne(ctx: PageContext): Promise<void> {
   root.append(
     h('p', { class: 'crumb no-print' }, h('a', { href: '#/alternatives' }, 'Alternatives'), ' › ', name),
     h('h1', {}, 'Near-optimal alternatives: ', name),
-    h('p', { class: 'lede' }, `Plans within ${r.slacks.map((s) => `${pct(s)} %`).join(', ')} of the least cost; ${r.quantities.length} quantities, ${r.senses?.join(' and ') ?? 'min and max'}.`),
+    h(
+      'p',
+      { class: 'lede' },
+      `Plans within ${r.slacks.map((s) => `${pct(s)} %`).join(', ')} of the least cost; ${r.quantities.length} quantities, ${r.senses?.join(' and ') ?? 'min and max'}.`,
+    ),
     h(
       'p',
       { class: 'links no-print' },
@@ -197,7 +226,14 @@ function rangesSection(result: Result, quantities: readonly AlternativeQuantity[
             ? h('small', {}, ` (${formatNumber(e.numerator, 't/yr')} of ${formatNumber(e.denominator, 't/yr')})`)
             : null,
           h('br'),
-          h('small', {}, num(e.totalCostUsd, formatUsd(e.totalCostUsd), exact(e.totalCostUsd, 'USD')), ` · ${e.status}`, e.converged ? '' : ' · not converged', ` · ${e.iterations} solve${e.iterations === 1 ? '' : 's'}`),
+          h(
+            'small',
+            {},
+            num(e.totalCostUsd, formatUsd(e.totalCostUsd), exact(e.totalCostUsd, 'USD')),
+            ` · ${e.status}`,
+            e.converged ? '' : ' · not converged',
+            ` · ${e.iterations} solve${e.iterations === 1 ? '' : 's'}`,
+          ),
           e.portfolioId ? [' ', h('a', { href: `#/portfolios/${e.portfolioId}`, 'data-portfolio': e.portfolioId }, 'open')] : null,
         )
       : '—';
@@ -217,7 +253,12 @@ function rangesSection(result: Result, quantities: readonly AlternativeQuantity[
     h(
       'section',
       { id: 'ranges', 'aria-labelledby': 'ranges-h' },
-      h('h2', { id: 'ranges-h' }, 'Ranges', h('span', { class: 'unit' }, ' · least and most within the cost cap; below each, its cost (discounted USD) and portfolio')),
+      h(
+        'h2',
+        { id: 'ranges-h' },
+        'Ranges',
+        h('span', { class: 'unit' }, ' · least and most within the cost cap; below each, its cost (discounted USD) and portfolio'),
+      ),
       table(
         ['Quantity', 'Slack', 'Cost cap', 'At the optimum', 'Least', 'Most'],
         result.ranges.map((row) => {

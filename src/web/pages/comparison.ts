@@ -26,7 +26,13 @@ const DIFFERENCE_WORDS: Record<Comparison['buildDifferences'][number]['differenc
 const usd = (v: number | null) => num(v, formatUsd(v), exact(v, 'USD'));
 const usdDelta = (v: number | null, key: string) => num(v, formatDelta(v, formatUsd), exact(v, 'USD'), { 'data-delta': key });
 const tpa = (v: number) => num(v, formatNumber(v, 't/yr'), exact(v, 't/yr'));
-const tpaDelta = (v: number, key: string) => num(v, formatDelta(v, (x) => formatNumber(x, 't/yr')), exact(v, 't/yr'), { 'data-delta': key });
+const tpaDelta = (v: number, key: string) =>
+  num(
+    v,
+    formatDelta(v, (x) => formatNumber(x, 't/yr')),
+    exact(v, 't/yr'),
+    { 'data-delta': key },
+  );
 
 export async function render(ctx: PageContext): Promise<void> {
   const { root, signal } = ctx;
@@ -59,7 +65,13 @@ export async function render(ctx: PageContext): Promise<void> {
       'ul',
       { class: 'compared' },
       c.portfolios.map((p) =>
-        h('li', {}, h('a', { href: `#/portfolios/${p.id}` }, name(p.id)), ` · ${p.status} · ${p.horizon.startYear}–${p.horizon.endYear} · `, h('code', { title: p.id }, p.id.slice(0, 8))),
+        h(
+          'li',
+          {},
+          h('a', { href: `#/portfolios/${p.id}` }, name(p.id)),
+          ` · ${p.status} · ${p.horizon.startYear}–${p.horizon.endYear} · `,
+          h('code', { title: p.id }, p.id.slice(0, 8)),
+        ),
       ),
     ),
     h('p', { class: 'no-print' }, h('button', { type: 'button', onclick: () => window.print() }, 'Print / PDF')),
@@ -74,7 +86,12 @@ export async function render(ctx: PageContext): Promise<void> {
           name(t.portfolioId),
           usd(t.totalCostUsd),
           usdDelta(t.deltaUsd, `total:${t.portfolioId}`),
-          num(t.deltaPct, formatDelta(t.deltaPct, (x) => `${formatNumber(x)} %`), exact(t.deltaPct, '%'), { 'data-delta': `total-pct:${t.portfolioId}` }),
+          num(
+            t.deltaPct,
+            formatDelta(t.deltaPct, (x) => `${formatNumber(x)} %`),
+            exact(t.deltaPct, '%'),
+            { 'data-delta': `total-pct:${t.portfolioId}` },
+          ),
         ]),
         { class: 'totals' },
       ),
@@ -118,7 +135,13 @@ function buildDifferences(c: Comparison, heads: string[]): HTMLElement {
         h('span', { 'data-difference': `${d.plant}:${d.difference}` }, DIFFERENCE_WORDS[d.difference]),
         ...d.values.map((v) =>
           v.builds.length
-            ? h('span', {}, tpa(v.totalCapacityTpa), h('br'), h('small', {}, v.builds.map((b) => `${formatNumber(b.capacityTpa, 't/yr')} built ${b.buildYear}, online ${b.onlineYear}`).join('; ')))
+            ? h(
+                'span',
+                {},
+                tpa(v.totalCapacityTpa),
+                h('br'),
+                h('small', {}, v.builds.map((b) => `${formatNumber(b.capacityTpa, 't/yr')} built ${b.buildYear}, online ${b.onlineYear}`).join('; ')),
+              )
             : h('span', { class: 'muted' }, 'not built'),
         ),
       ]),
@@ -145,7 +168,9 @@ function capacity(c: Comparison, heads: string[]): HTMLElement {
       rows.map((r) => [
         r.country,
         r.stage,
-        ...r.values.map((v) => h('span', { class: 'pair' }, tpa(v.builtTpa), h('br'), tpaDelta(v.builtDeltaTpa, `capacity:${r.country}:${r.stage}:${v.portfolioId}`))),
+        ...r.values.map((v) =>
+          h('span', { class: 'pair' }, tpa(v.builtTpa), h('br'), tpaDelta(v.builtDeltaTpa, `capacity:${r.country}:${r.stage}:${v.portfolioId}`)),
+        ),
       ]),
       { class: 'capacity' },
     ),
@@ -164,13 +189,24 @@ function dependency(c: Comparison, name: (id: string) => string, shortName: (id:
   const startYear = Math.min(...c.portfolios.map((p) => p.horizon.startYear));
   const endYear = Math.max(...c.portfolios.map((p) => p.horizon.endYear));
   c.dependency.forEach((d, i) => {
-    const box = h('div', { class: 'chart trajectory', id: `compare-trajectory-${i}`, role: 'img', 'aria-label': `Untrusted share of ${d.target} by year, per portfolio` });
+    const box = h('div', {
+      class: 'chart trajectory',
+      id: `compare-trajectory-${i}`,
+      role: 'img',
+      'aria-label': `Untrusted share of ${d.target} by year, per portfolio`,
+    });
     const years = d.points.map((p) => p.year);
     section.append(
       h(
         'figure',
         { class: 'figure' },
-        h('figcaption', {}, h('strong', {}, d.target), `: ${d.product} consumed by ${d.bloc.join(', ')}`, h('span', { class: 'unit' }, ' · untrusted share of consumption, %')),
+        h(
+          'figcaption',
+          {},
+          h('strong', {}, d.target),
+          `: ${d.product} consumed by ${d.bloc.join(', ')}`,
+          h('span', { class: 'unit' }, ' · untrusted share of consumption, %'),
+        ),
         box,
         h(
           'details',
@@ -188,7 +224,9 @@ function dependency(c: Comparison, name: (id: string) => string, shortName: (id:
                   num(v.share, formatShare(v.share), exact(v.share)),
                   v.met === false ? ' (missed)' : '',
                   h('br'),
-                  num(v.deltaShare, v.deltaShare === null ? '—' : formatDelta(v.deltaShare, formatPoints), exact(v.deltaShare), { 'data-delta': `share:${d.target}:${pt.year}:${v.portfolioId}` }),
+                  num(v.deltaShare, v.deltaShare === null ? '—' : formatDelta(v.deltaShare, formatPoints), exact(v.deltaShare), {
+                    'data-delta': `share:${d.target}:${pt.year}:${v.portfolioId}`,
+                  }),
                 ),
               ),
             ]),
@@ -219,7 +257,11 @@ function dependency(c: Comparison, name: (id: string) => string, shortName: (id:
 }
 
 function budgets(c: Comparison, heads: string[]): HTMLElement {
-  const section = h('section', { id: 'budget-use', 'aria-labelledby': 'budget-h' }, h('h2', { id: 'budget-h' }, 'Public money used, per funder', h('span', { class: 'unit' }, ' · USD over the horizon (difference below)')));
+  const section = h(
+    'section',
+    { id: 'budget-use', 'aria-labelledby': 'budget-h' },
+    h('h2', { id: 'budget-h' }, 'Public money used, per funder', h('span', { class: 'unit' }, ' · USD over the horizon (difference below)')),
+  );
   if (!c.budgets.length) {
     section.append(h('p', { class: 'empty' }, 'None of these scenarios sets public budgets.'));
     return section;
@@ -227,7 +269,10 @@ function budgets(c: Comparison, heads: string[]): HTMLElement {
   section.append(
     table(
       ['Funder', ...heads],
-      c.budgets.map((b) => [b.funder, ...b.values.map((v) => h('span', { class: 'pair' }, usd(v.usedUsd), h('br'), usdDelta(v.deltaUsd, `budget:${b.funder}:${v.portfolioId}`)))]),
+      c.budgets.map((b) => [
+        b.funder,
+        ...b.values.map((v) => h('span', { class: 'pair' }, usd(v.usedUsd), h('br'), usdDelta(v.deltaUsd, `budget:${b.funder}:${v.portfolioId}`))),
+      ]),
       { class: 'budgets' },
     ),
   );
@@ -248,7 +293,11 @@ function explainSection(ctx: PageContext, ids: [string, string], name: (id: stri
     'section',
     { id: 'explain-section', 'aria-labelledby': 'explain-h' },
     h('h2', { id: 'explain-h' }, 'Why the cost differs', h('span', { class: 'unit' }, ` · from ${name(ids[0])} to ${name(ids[1])}`)),
-    h('p', { class: 'muted no-print' }, 'Re-solves the first scenario with each subset of the input changes (Shapley values up to 4 changes, one at a time beyond) and splits the cost difference among them.'),
+    h(
+      'p',
+      { class: 'muted no-print' },
+      'Re-solves the first scenario with each subset of the input changes (Shapley values up to 4 changes, one at a time beyond) and splits the cost difference among them.',
+    ),
     h('p', { class: 'no-print' }, start),
     panel,
     body,
@@ -262,20 +311,22 @@ function explainSection(ctx: PageContext, ids: [string, string], name: (id: stri
     if (done.status === 'done' && done.result) append(body, explanation(done.result));
     start.disabled = false;
   };
-  start.addEventListener('click', () =>
-    void (async () => {
-      start.disabled = true;
-      try {
-        const { body: started } = await api.post<ExplainedComparison>('/comparisons', { portfolioIds: ids, attribution: 'auto' });
-        const query = new URLSearchParams(ctx.query);
-        query.set('explain', started.id);
-        ctx.replaceQuery(query);
-        await follow(started);
-      } catch (error) {
-        body.append(errorBox(error));
-        start.disabled = false;
-      }
-    })(),
+  start.addEventListener(
+    'click',
+    () =>
+      void (async () => {
+        start.disabled = true;
+        try {
+          const { body: started } = await api.post<ExplainedComparison>('/comparisons', { portfolioIds: ids, attribution: 'auto' });
+          const query = new URLSearchParams(ctx.query);
+          query.set('explain', started.id);
+          ctx.replaceQuery(query);
+          await follow(started);
+        } catch (error) {
+          body.append(errorBox(error));
+          start.disabled = false;
+        }
+      })(),
   );
   const known = ctx.query.get('explain');
   if (known) {

@@ -7,7 +7,7 @@
  * member's portfolio. The API's `POST/GET/DELETE /frontiers` (models/analyses.md).
  */
 import type { PageContext } from '../lib/page.js';
-import { api, } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { followAnalysis, rememberAnalysis, rememberedAnalyses, showFieldProblems } from '../lib/analysis.js';
 import { mountChart } from '../lib/charts.js';
 import { append, clear, errorBox, h, num, table } from '../lib/dom.js';
@@ -41,7 +41,11 @@ export async function renderStart(ctx: PageContext): Promise<void> {
         'section',
         { 'aria-labelledby': 'started-h' },
         h('h2', { id: 'started-h' }, 'Frontiers started from this browser'),
-        h('ul', { class: 'remembered' }, remembered.map((a) => h('li', {}, h('a', { href: `#/frontiers/${a.id}` }, a.title), ` · ${new Date(a.createdAt).toLocaleString('en-GB')}`))),
+        h(
+          'ul',
+          { class: 'remembered' },
+          remembered.map((a) => h('li', {}, h('a', { href: `#/frontiers/${a.id}` }, a.title), ` · ${new Date(a.createdAt).toLocaleString('en-GB')}`)),
+        ),
       ),
     );
   }
@@ -110,7 +114,11 @@ export async function renderStart(ctx: PageContext): Promise<void> {
       h('label', { for: 'frontier-points' }, 'points '),
       points,
     ),
-    h('p', { class: 'muted' }, 'Limits are the untrusted share of each target bloc’s consumption; the points are evenly spaced from the loosest to the tightest, both included. Each point is one solve.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Limits are the untrusted share of each target bloc’s consumption; the points are evenly spaced from the loosest to the tightest, both included. Each point is one solve.',
+    ),
     problems,
     h('p', { class: 'no-print' }, start),
   );
@@ -129,7 +137,12 @@ export async function renderStart(ctx: PageContext): Promise<void> {
         };
         const { body: frontier } = await api.post<Frontier>('/frontiers', body);
         const name = select.selectedOptions[0]?.textContent ?? select.value;
-        rememberAnalysis({ id: frontier.id, kind: 'frontier', title: `${name}: ${pct(body.from)} % → ${pct(body.to)} %, ${body.points} points`, createdAt: frontier.createdAt });
+        rememberAnalysis({
+          id: frontier.id,
+          kind: 'frontier',
+          title: `${name}: ${pct(body.from)} % → ${pct(body.to)} %, ${body.points} points`,
+          createdAt: frontier.createdAt,
+        });
         location.hash = `#/frontiers/${frontier.id}`;
       } catch (error) {
         showProblems(error);
@@ -176,7 +189,11 @@ export async function renderOne(ctx: PageContext): Promise<void> {
       ' · ',
       h('button', { type: 'button', onclick: () => window.print() }, 'Print / PDF'),
     ),
-    h('p', { class: 'print-only muted' }, `Frontier ${id}, started ${new Date(frontier.createdAt).toLocaleString('en-GB')}; printed ${new Date().toLocaleString('en-GB')}.`),
+    h(
+      'p',
+      { class: 'print-only muted' },
+      `Frontier ${id}, started ${new Date(frontier.createdAt).toLocaleString('en-GB')}; printed ${new Date().toLocaleString('en-GB')}.`,
+    ),
     progress,
     result,
   );
@@ -196,19 +213,39 @@ export async function renderOne(ctx: PageContext): Promise<void> {
 type Result = NonNullable<Frontier['result']>;
 
 function resultSections(result: Result, name: string): HTMLElement[] {
-  const chartBox = h('div', { class: 'chart frontier', id: 'frontier-chart', role: 'img', 'aria-label': `Total cost against the limit on the untrusted share, ${result.points.length} points, ${result.knees.length} knees` });
-  queueMicrotask(() =>
-    mountChart(chartBox, 'frontier', frontierOption(result.points, result.knees, `What independence costs: ${name}`)),
-  );
+  const chartBox = h('div', {
+    class: 'chart frontier',
+    id: 'frontier-chart',
+    role: 'img',
+    'aria-label': `Total cost against the limit on the untrusted share, ${result.points.length} points, ${result.knees.length} knees`,
+  });
+  queueMicrotask(() => mountChart(chartBox, 'frontier', frontierOption(result.points, result.knees, `What independence costs: ${name}`)));
   const optimal = result.points.filter((p) => p.status === 'optimal').length;
   return [
     h(
       'section',
       { id: 'curve', 'aria-labelledby': 'curve-h' },
       h('h2', { id: 'curve-h' }, 'The cost curve', h('span', { class: 'unit' }, ' · total discounted cost, USD bn, against the limit, %')),
-      result.monotone ? null : h('p', { class: 'warn' }, 'The cost falls somewhere as the limit tightens: a member was not solved to optimality (see the status column).'),
-      optimal < result.points.length ? h('p', { class: 'warn' }, `${result.points.length - optimal} of ${result.points.length} points were not solved to an optimum; they have no cost on the curve.`) : null,
-      h('figure', { class: 'figure' }, chartBox, h('figcaption', { class: 'caption muted' }, `Swept: ${result.targets.join(', ')}. Hover a point for its exact cost and the cost per point of the step to it.`)),
+      result.monotone
+        ? null
+        : h('p', { class: 'warn' }, 'The cost falls somewhere as the limit tightens: a member was not solved to optimality (see the status column).'),
+      optimal < result.points.length
+        ? h(
+            'p',
+            { class: 'warn' },
+            `${result.points.length - optimal} of ${result.points.length} points were not solved to an optimum; they have no cost on the curve.`,
+          )
+        : null,
+      h(
+        'figure',
+        { class: 'figure' },
+        chartBox,
+        h(
+          'figcaption',
+          { class: 'caption muted' },
+          `Swept: ${result.targets.join(', ')}. Hover a point for its exact cost and the cost per point of the step to it.`,
+        ),
+      ),
     ),
     kneesSection(result),
     pointsSection(result),
@@ -216,7 +253,20 @@ function resultSections(result: Result, name: string): HTMLElement[] {
 }
 
 const builds = (list: FrontierPoint['buildsEntering'], sign: '+' | '−') =>
-  list.length ? h('ul', { class: 'compact' }, list.map((b) => h('li', {}, `${b.plant} (${b.country}, ${b.stage}) ${sign}`, num(b.capacityTpa, formatNumber(Math.abs(b.capacityTpa), 't/yr'), exact(b.capacityTpa, 't/yr'))))) : '—';
+  list.length
+    ? h(
+        'ul',
+        { class: 'compact' },
+        list.map((b) =>
+          h(
+            'li',
+            {},
+            `${b.plant} (${b.country}, ${b.stage}) ${sign}`,
+            num(b.capacityTpa, formatNumber(Math.abs(b.capacityTpa), 't/yr'), exact(b.capacityTpa, 't/yr')),
+          ),
+        ),
+      )
+    : '—';
 
 /**
  * What the step runs into: the limits binding here but not at the looser point (the first few,
@@ -259,7 +309,9 @@ function kneesSection(result: Result): HTMLElement {
           k.bindingAfter.length ? h('br') : null,
           k.bindingAfter.length ? `Binding after: ${k.bindingAfter.join(', ')}.` : null,
           k.buildsEntering.length ? h('br') : null,
-          k.buildsEntering.length ? `Entering after it: ${k.buildsEntering.map((b) => `${b.plant} (${b.country}, ${b.stage}, +${formatNumber(b.capacityTpa, 't/yr')})`).join(', ')}.` : null,
+          k.buildsEntering.length
+            ? `Entering after it: ${k.buildsEntering.map((b) => `${b.plant} (${b.country}, ${b.stage}, +${formatNumber(b.capacityTpa, 't/yr')})`).join(', ')}.`
+            : null,
         ),
       ),
     ),
@@ -271,9 +323,24 @@ function pointsSection(result: Result): HTMLElement {
   return h(
     'section',
     { id: 'points', 'aria-labelledby': 'points-h' },
-    h('h2', { id: 'points-h' }, 'The points', h('span', { class: 'unit' }, ' · loosest first; cost per point is USD per percentage point on the step from the previous point')),
+    h(
+      'h2',
+      { id: 'points-h' },
+      'The points',
+      h('span', { class: 'unit' }, ' · loosest first; cost per point is USD per percentage point on the step from the previous point'),
+    ),
     table(
-      ['Limit', 'Status', 'Total cost', 'Cost per point', 'Targets at the limit', 'Builds entering', 'Builds leaving', 'Binding here, not at the looser point', 'Portfolio'],
+      [
+        'Limit',
+        'Status',
+        'Total cost',
+        'Cost per point',
+        'Targets at the limit',
+        'Builds entering',
+        'Builds leaving',
+        'Binding here, not at the looser point',
+        'Portfolio',
+      ],
       result.points.map((p, i) => [
         num(p.limit, `${pct(p.limit)} %`, exact(p.limit * 100, '%'), { 'data-cell': `limit:${i}` }),
         h('span', { class: `status status-${p.status}` }, p.status),

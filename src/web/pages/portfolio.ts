@@ -64,10 +64,20 @@ export async function render(ctx: PageContext): Promise<void> {
   root.append(header(portfolio));
   if (portfolio.status === 'time_limit' && portfolio.feasible) {
     root.append(
-      h('p', { class: 'error' }, `The solve stopped at its limit with this plan, not proven optimal${portfolio.relativeGap != null ? `: it may cost up to ${(portfolio.relativeGap * 100).toFixed(2)} % more than the best possible` : ''}.`),
+      h(
+        'p',
+        { class: 'error' },
+        `The solve stopped at its limit with this plan, not proven optimal${portfolio.relativeGap != null ? `: it may cost up to ${(portfolio.relativeGap * 100).toFixed(2)} % more than the best possible` : ''}.`,
+      ),
     );
   } else if (portfolio.status !== 'optimal' && portfolio.status !== 'time_limit') {
-    root.append(h('p', { class: 'error' }, `This scenario was not solved to a plan (${portfolio.status}${portfolio.message ? `: ${portfolio.message.replace(/\.?$/, '')}` : ''}). The report below says why.`));
+    root.append(
+      h(
+        'p',
+        { class: 'error' },
+        `This scenario was not solved to a plan (${portfolio.status}${portfolio.message ? `: ${portfolio.message.replace(/\.?$/, '')}` : ''}). The report below says why.`,
+      ),
+    );
   }
   root.append(
     flowsSection(ctx, portfolio, dataset, names),
@@ -139,7 +149,11 @@ function header(p: PortfolioRecord): HTMLElement {
       ' · ',
       h('button', { type: 'button', onclick: () => window.print() }, 'Print / PDF'),
     ),
-    h('p', { class: 'print-only muted' }, `Portfolio ${p.id}, solved ${new Date(p.createdAt).toLocaleString('en-GB')}; printed ${new Date().toLocaleString('en-GB')}.`),
+    h(
+      'p',
+      { class: 'print-only muted' },
+      `Portfolio ${p.id}, solved ${new Date(p.createdAt).toLocaleString('en-GB')}; printed ${new Date().toLocaleString('en-GB')}.`,
+    ),
   );
 }
 
@@ -167,7 +181,11 @@ function flowsSection(ctx: PageContext, p: PortfolioRecord, dataset: Dataset | n
   }
   const asked = Number(ctx.query.get('year'));
   let year = years.includes(asked) ? asked : defaultYear(p, years)!;
-  const select = h('select', { id: 'flow-year', 'aria-label': 'Year of the flows' }, years.map((y) => h('option', { value: y }, String(y))));
+  const select = h(
+    'select',
+    { id: 'flow-year', 'aria-label': 'Year of the flows' },
+    years.map((y) => h('option', { value: y }, String(y))),
+  );
   select.value = String(year);
   const title = h('h2', { id: 'flows-h' });
   const chartBox = h('div', { class: 'chart sankey', id: 'sankey', role: 'img' });
@@ -178,7 +196,10 @@ function flowsSection(ctx: PageContext, p: PortfolioRecord, dataset: Dataset | n
     const sankey = buildSankey(input, year);
     clear(title);
     title.append(`Material flows in ${year}`, h('span', { class: 'unit' }, ' tonnes per year, by country'));
-    chartBox.setAttribute('aria-label', `Sankey diagram of the material flows in ${year}: ${sankey.links.length} links between ${sankey.nodes.length} country stages.`);
+    chartBox.setAttribute(
+      'aria-label',
+      `Sankey diagram of the material flows in ${year}: ${sankey.links.length} links between ${sankey.nodes.length} country stages.`,
+    );
     mountChart(chartBox, 'sankey', sankeyOption(sankey, names));
     clear(notes);
     for (const note of sankey.notes) notes.append(h('p', { class: 'muted' }, note));
@@ -219,7 +240,11 @@ function flowsSection(ctx: PageContext, p: PortfolioRecord, dataset: Dataset | n
       ]),
     ),
     // Column titles sit over the node columns: ECharts puts column i at left + i·(width − left − right − nodeWidth)/4.
-    h('div', { class: 'columns', 'aria-hidden': 'true' }, COLUMNS.map((c, i) => h('span', { style: `--i:${i}` }, COLUMN_TITLES[c]))),
+    h(
+      'div',
+      { class: 'columns', 'aria-hidden': 'true' },
+      COLUMNS.map((c, i) => h('span', { style: `--i:${i}` }, COLUMN_TITLES[c])),
+    ),
     chartBox,
     h(
       'p',
@@ -263,8 +288,19 @@ function sankeyOption(s: SankeyYear, names: Names): ChartOption {
       trigger: 'item',
       formatter: (params: { dataType?: string; data: Record<string, unknown>; name: string }) => {
         if (params.dataType === 'edge') {
-          const d = params.data as unknown as { source: string; target: string; value: number; origin: string; basis: SankeyLink['basis']; unit: string; parts: SankeyLink['parts'] };
-          const parts = d.parts.length > 1 || d.basis === 'feed' ? `<br>${d.parts.map((x) => `${d.basis === 'feed' ? x.label : names.product(x.label)}: ${exact(x.tonnes, d.unit)}`).join('<br>')}` : '';
+          const d = params.data as unknown as {
+            source: string;
+            target: string;
+            value: number;
+            origin: string;
+            basis: SankeyLink['basis'];
+            unit: string;
+            parts: SankeyLink['parts'];
+          };
+          const parts =
+            d.parts.length > 1 || d.basis === 'feed'
+              ? `<br>${d.parts.map((x) => `${d.basis === 'feed' ? x.label : names.product(x.label)}: ${exact(x.tonnes, d.unit)}`).join('<br>')}`
+              : '';
           return `${nodeLabel(d.source, names)} → ${nodeLabel(d.target, names)}<br><b>${formatTonnes(d.value, d.unit)}</b> ${d.origin}, ${BASIS_WORDS[d.basis]} (${exact(d.value, d.unit)})${parts}`;
         }
         const n = nodes.get(params.name)!;
@@ -287,7 +323,14 @@ function sankeyOption(s: SankeyYear, names: Names): ChartOption {
         draggable: false,
         emphasis: { focus: 'adjacency' },
         label: { color: '#111', fontSize: 12, formatter: (params: { name: string }) => sankeyNodeLabel(nodes.get(params.name), s, names) },
-        data: s.nodes.map((n) => ({ name: n.id, value: n.valueT, depth: n.depth, column: n.column, country: n.country, itemStyle: { color: '#4d4d4d', borderColor: '#4d4d4d' } })),
+        data: s.nodes.map((n) => ({
+          name: n.id,
+          value: n.valueT,
+          depth: n.depth,
+          column: n.column,
+          country: n.country,
+          itemStyle: { color: '#4d4d4d', borderColor: '#4d4d4d' },
+        })),
         links: s.links.map((l) => ({
           source: l.source,
           target: l.target,
@@ -322,7 +365,11 @@ function dependencySection(p: PortfolioRecord, names: Names): HTMLElement {
     return section;
   }
   section.append(
-    h('p', { class: 'muted' }, 'Share of what the bloc consumes whose content is untrusted (unserved demand counts as untrusted), with this portfolio and with no new builds, against the target’s limit.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Share of what the bloc consumes whose content is untrusted (unserved demand counts as untrusted), with this portfolio and with no new builds, against the target’s limit.',
+    ),
   );
   p.dependency.forEach((d, i) => {
     const box = h('div', { class: 'chart trajectory', id: `trajectory-${i}`, role: 'img', 'aria-label': `Untrusted share of ${d.target} by year` });
@@ -381,14 +428,22 @@ function buildsSection(p: PortfolioRecord, names: Names): HTMLElement {
     return section;
   }
   const rows = timelineRows(p.builds, p.horizon);
-  const box = h('div', { class: 'chart timeline', id: 'timeline', role: 'img', 'aria-label': `Timeline of ${rows.length} builds`, style: `height:${rows.length * 22 + 70}px` });
+  const box = h('div', {
+    class: 'chart timeline',
+    id: 'timeline',
+    role: 'img',
+    'aria-label': `Timeline of ${rows.length} builds`,
+    style: `height:${rows.length * 22 + 70}px`,
+  });
   const stageItems = (phase: 'construction' | 'online') =>
     rows.map((r) => ({
       value: phase === 'construction' ? r.constructionYears : r.onlineYears,
       itemStyle: {
         color: STAGE_COLOURS[r.stage] ?? OKABE_ITO.black,
         opacity: phase === 'construction' ? 0.55 : 1,
-        ...(phase === 'construction' ? { decal: { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 3], rotation: -Math.PI / 4, color: 'rgba(0,0,0,0.45)' } } : {}),
+        ...(phase === 'construction'
+          ? { decal: { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 3], rotation: -Math.PI / 4, color: 'rgba(0,0,0,0.45)' } }
+          : {}),
       },
     }));
   section.append(
@@ -416,10 +471,26 @@ function buildsSection(p: PortfolioRecord, names: Names): HTMLElement {
           return `<b>${r.name}</b> (${names.country(r.country)}, ${r.stage})<br>${formatNumber(r.capacityTpa, 't/yr')} (${exact(r.capacityTpa, 't/yr')})<br>construction ${r.buildYear}–${r.onlineYear - 1}, online from ${r.onlineYear}<br>capex ${formatUsd(r.capexUsd)} (${exact(r.capexUsd, 'USD')})`;
         },
       },
-      xAxis: { type: 'value', min: p.horizon.startYear, max: p.horizon.endYear + 1, interval: 1, name: 'year', axisLabel: { formatter: (v: number) => String(v) }, position: 'top' },
+      xAxis: {
+        type: 'value',
+        min: p.horizon.startYear,
+        max: p.horizon.endYear + 1,
+        interval: 1,
+        name: 'year',
+        axisLabel: { formatter: (v: number) => String(v) },
+        position: 'top',
+      },
       yAxis: { type: 'category', inverse: true, data: rows.map((r) => `${r.label} · ${formatNumber(r.capacityTpa, 't/yr')}`), axisLabel: { fontSize: 11 } },
       series: [
-        { type: 'bar', name: 'start', stack: 'build', silent: true, itemStyle: { color: 'transparent' }, data: rows.map((r) => Math.min(Math.max(r.buildYear, p.horizon.startYear), r.endYear)), barWidth: 14 },
+        {
+          type: 'bar',
+          name: 'start',
+          stack: 'build',
+          silent: true,
+          itemStyle: { color: 'transparent' },
+          data: rows.map((r) => Math.min(Math.max(r.buildYear, p.horizon.startYear), r.endYear)),
+          barWidth: 14,
+        },
         { type: 'bar', name: 'Under construction', stack: 'build', data: stageItems('construction') },
         { type: 'bar', name: 'Online', stack: 'build', data: stageItems('online') },
       ],
@@ -454,7 +525,11 @@ function buildsSection(p: PortfolioRecord, names: Names): HTMLElement {
 // ---------------------------------------------------------------------------------------------
 
 function costSection(p: PortfolioRecord): HTMLElement {
-  const section = h('section', { id: 'cost', 'aria-labelledby': 'cost-h' }, h('h2', { id: 'cost-h' }, 'What it costs', h('span', { class: 'unit' }, ' · present value, USD')));
+  const section = h(
+    'section',
+    { id: 'cost', 'aria-labelledby': 'cost-h' },
+    h('h2', { id: 'cost-h' }, 'What it costs', h('span', { class: 'unit' }, ' · present value, USD')),
+  );
   const breakdown = p.costBreakdown;
   if (!breakdown) {
     section.append(h('p', { class: 'empty' }, 'No cost: the scenario has no solution.'));
@@ -496,7 +571,11 @@ function costSection(p: PortfolioRecord): HTMLElement {
 }
 
 function budgetSection(p: PortfolioRecord, scenario: ScenarioRecord | null): HTMLElement {
-  const section = h('section', { id: 'budgets', 'aria-labelledby': 'budgets-h' }, h('h2', { id: 'budgets-h' }, 'Public money used, per funder', h('span', { class: 'unit' }, ' · USD per year, undiscounted')));
+  const section = h(
+    'section',
+    { id: 'budgets', 'aria-labelledby': 'budgets-h' },
+    h('h2', { id: 'budgets-h' }, 'Public money used, per funder', h('span', { class: 'unit' }, ' · USD per year, undiscounted')),
+  );
   const funders = [...new Set(p.budgets.map((b) => b.funder))];
   if (!funders.length) {
     section.append(h('p', { class: 'empty' }, 'This scenario sets no public budgets: every build is privately financed.'));
@@ -531,7 +610,13 @@ function budgetSection(p: PortfolioRecord, scenario: ScenarioRecord | null): HTM
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? `${formatUsd(v)} (${exact(v, 'USD')})` : '—') },
       xAxis: { type: 'category', data: years.map(String), name: 'year', nameLocation: 'middle', nameGap: 28 },
       yAxis: { type: 'value', name: 'USD', axisLabel: { formatter: (v: number) => formatUsd(v).replace(' USD', '') } },
-      series: funders.map((f, i) => ({ type: 'bar', name: f, stack: 'funders', data: years.map((y) => used(f, y)), itemStyle: { color: SERIES_COLOURS[i % SERIES_COLOURS.length] } })),
+      series: funders.map((f, i) => ({
+        type: 'bar',
+        name: f,
+        stack: 'funders',
+        data: years.map((y) => used(f, y)),
+        itemStyle: { color: SERIES_COLOURS[i % SERIES_COLOURS.length] },
+      })),
     }),
   );
   return section;
@@ -561,12 +646,26 @@ function reportSection(report: Report | Error | null): HTMLElement {
             'ol',
             { class: 'remedies' },
             d.remedies.map((r) =>
-              h('li', {}, h('code', {}, r.path), ` ${r.change}: ${r.explanation}`, r.resultingCostUsd !== null ? ` The plan would then cost ${formatUsd(r.resultingCostUsd)}.` : ''),
+              h(
+                'li',
+                {},
+                h('code', {}, r.path),
+                ` ${r.change}: ${r.explanation}`,
+                r.resultingCostUsd !== null ? ` The plan would then cost ${formatUsd(r.resultingCostUsd)}.` : '',
+              ),
             ),
           )
         : '',
-      d.targets.length ? h('ul', {}, d.targets.map((t) => h('li', {}, t.explanation))) : '',
-      d.complete ? '' : h('p', { class: 'muted' }, `The diagnosis stopped at its bound${d.maxSolves ? ` of ${d.maxSolves} solves` : ''} before every step ran.`),
+      d.targets.length
+        ? h(
+            'ul',
+            {},
+            d.targets.map((t) => h('li', {}, t.explanation)),
+          )
+        : '',
+      d.complete
+        ? ''
+        : h('p', { class: 'muted' }, `The diagnosis stopped at its bound${d.maxSolves ? ` of ${d.maxSolves} solves` : ''} before every step ran.`),
     );
   }
 
@@ -575,13 +674,15 @@ function reportSection(report: Report | Error | null): HTMLElement {
       h('h3', {}, 'Binding limits'),
       table(
         ['Limit', 'Scenario field', 'Used', 'Limit', 'Cost change per unit more'],
-        report.binding.slice(0, 20).map((b) => [
-          b.description,
-          b.path ? h('code', {}, b.path) : '—',
-          num(b.activity, formatNumber(b.activity, b.unit), exact(b.activity, b.unit)),
-          num(b.limit, formatNumber(b.limit, b.unit), exact(b.limit, b.unit)),
-          b.dual === null ? '—' : num(b.dual, `${formatUsd(b.dual)} per ${b.unit}`, exact(b.dual, `USD per ${b.unit}`)),
-        ]),
+        report.binding
+          .slice(0, 20)
+          .map((b) => [
+            b.description,
+            b.path ? h('code', {}, b.path) : '—',
+            num(b.activity, formatNumber(b.activity, b.unit), exact(b.activity, b.unit)),
+            num(b.limit, formatNumber(b.limit, b.unit), exact(b.limit, b.unit)),
+            b.dual === null ? '—' : num(b.dual, `${formatUsd(b.dual)} per ${b.unit}`, exact(b.dual, `USD per ${b.unit}`)),
+          ]),
         { class: 'binding' },
       ),
       report.binding.length > 20 ? h('p', { class: 'muted' }, `…and ${report.binding.length - 20} more in the Markdown report.`) : '',
@@ -598,38 +699,107 @@ function reportSection(report: Report | Error | null): HTMLElement {
           'li',
           {},
           `A whole point on ${p.target} over ${years}: one point tighter `,
-          p.tightenUsd === null ? `is not possible (${p.tightenedStatus ?? 'the limit is 0'})` : h('span', {}, 'costs ', num(p.tightenUsd, formatUsd(p.tightenUsd), exact(p.tightenUsd, 'USD'))),
+          p.tightenUsd === null
+            ? `is not possible (${p.tightenedStatus ?? 'the limit is 0'})`
+            : h('span', {}, 'costs ', num(p.tightenUsd, formatUsd(p.tightenUsd), exact(p.tightenUsd, 'USD'))),
           ', one point looser ',
-          p.loosenUsd === null ? `was not solved (${p.loosenedStatus ?? 'the limit is 100 %'})` : h('span', {}, 'saves ', num(p.loosenUsd, formatUsd(p.loosenUsd), exact(p.loosenUsd, 'USD'))),
+          p.loosenUsd === null
+            ? `was not solved (${p.loosenedStatus ?? 'the limit is 100 %'})`
+            : h('span', {}, 'saves ', num(p.loosenUsd, formatUsd(p.loosenUsd), exact(p.loosenUsd, 'USD'))),
           ' (re-solved).',
         ),
       );
     }
-    const byValue = <T>(items: T[], value: (x: T) => number) => [...items].sort((a, b) => value(b) - value(a)).filter((x) => value(x) > 0).slice(0, TOP);
+    const byValue = <T>(items: T[], value: (x: T) => number) =>
+      [...items]
+        .sort((a, b) => value(b) - value(a))
+        .filter((x) => value(x) > 0)
+        .slice(0, TOP);
     for (const x of byValue(m.targets, (x) => x.costUsdPerPoint)) {
-      sentences.push(h('li', {}, `Tightening ${x.target} by one percentage point in ${x.year} would cost about `, num(x.costUsdPerPoint, formatUsd(x.costUsdPerPoint), exact(x.costUsdPerPoint, 'USD per point')), '.'));
+      sentences.push(
+        h(
+          'li',
+          {},
+          `Tightening ${x.target} by one percentage point in ${x.year} would cost about `,
+          num(x.costUsdPerPoint, formatUsd(x.costUsdPerPoint), exact(x.costUsdPerPoint, 'USD per point')),
+          '.',
+        ),
+      );
     }
     for (const x of byValue(m.feedstock, (x) => x.valueUsdPerT)) {
-      sentences.push(h('li', {}, `One more tonne (TREO) of ${x.description} would save `, num(x.valueUsdPerT, formatUsd(x.valueUsdPerT), exact(x.valueUsdPerT, 'USD per t')), '.'));
+      sentences.push(
+        h(
+          'li',
+          {},
+          `One more tonne (TREO) of ${x.description} would save `,
+          num(x.valueUsdPerT, formatUsd(x.valueUsdPerT), exact(x.valueUsdPerT, 'USD per t')),
+          '.',
+        ),
+      );
     }
     for (const x of byValue(m.budgets, (x) => x.valueUsdPerUsd)) {
-      sentences.push(h('li', {}, `Each extra (nominal) dollar in ${x.description} would save `, num(x.valueUsdPerUsd, `${formatNumber(x.valueUsdPerUsd)} USD`, exact(x.valueUsdPerUsd, 'present-value USD per nominal USD')), ' in present value.'));
+      sentences.push(
+        h(
+          'li',
+          {},
+          `Each extra (nominal) dollar in ${x.description} would save `,
+          num(x.valueUsdPerUsd, `${formatNumber(x.valueUsdPerUsd)} USD`, exact(x.valueUsdPerUsd, 'present-value USD per nominal USD')),
+          ' in present value.',
+        ),
+      );
     }
     for (const x of byValue(m.plantSize, (x) => x.valueUsdPerTpa)) {
-      sentences.push(h('li', {}, `Allowing ${x.plant} one more t/yr would save `, num(x.valueUsdPerTpa, formatUsd(x.valueUsdPerTpa), exact(x.valueUsdPerTpa, 'USD per t/yr')), '.'));
+      sentences.push(
+        h(
+          'li',
+          {},
+          `Allowing ${x.plant} one more t/yr would save `,
+          num(x.valueUsdPerTpa, formatUsd(x.valueUsdPerTpa), exact(x.valueUsdPerTpa, 'USD per t/yr')),
+          '.',
+        ),
+      );
     }
     for (const x of byValue(m.plantCapacity, (x) => x.valueUsdPerTpa)) {
-      sentences.push(h('li', {}, `One more t/yr of existing capacity at ${x.plant} in ${x.year ?? ''} would save `, num(x.valueUsdPerTpa, formatUsd(x.valueUsdPerTpa), exact(x.valueUsdPerTpa, 'USD per t/yr')), '.'));
+      sentences.push(
+        h(
+          'li',
+          {},
+          `One more t/yr of existing capacity at ${x.plant} in ${x.year ?? ''} would save `,
+          num(x.valueUsdPerTpa, formatUsd(x.valueUsdPerTpa), exact(x.valueUsdPerTpa, 'USD per t/yr')),
+          '.',
+        ),
+      );
     }
     for (const x of (m.customConstraints ?? []).filter((x) => x.costUsdPerUnit !== 0).slice(0, TOP)) {
-      sentences.push(h('li', {}, `Condition ${x.id}${x.year ? ` in ${x.year}` : ''} costs `, num(x.costUsdPerUnit, formatUsd(x.costUsdPerUnit), exact(x.costUsdPerUnit, `USD per ${x.unit}`)), ` per ${x.unit}.`));
+      sentences.push(
+        h(
+          'li',
+          {},
+          `Condition ${x.id}${x.year ? ` in ${x.year}` : ''} costs `,
+          num(x.costUsdPerUnit, formatUsd(x.costUsdPerUnit), exact(x.costUsdPerUnit, `USD per ${x.unit}`)),
+          ` per ${x.unit}.`,
+        ),
+      );
     }
-    section.append(h('h3', {}, 'Marginal values'), sentences.length ? h('ul', { class: 'marginal' }, sentences) : h('p', { class: 'muted' }, 'No limit has a marginal value.'));
+    section.append(
+      h('h3', {}, 'Marginal values'),
+      sentences.length ? h('ul', { class: 'marginal' }, sentences) : h('p', { class: 'muted' }, 'No limit has a marginal value.'),
+    );
   }
 
-  const close = report.reducedCosts.filter((r) => r.capexCutPct !== null).sort((a, b) => a.capexCutPct! - b.capexCutPct!).slice(0, TOP);
+  const close = report.reducedCosts
+    .filter((r) => r.capexCutPct !== null)
+    .sort((a, b) => a.capexCutPct! - b.capexCutPct!)
+    .slice(0, TOP);
   if (close.length) {
-    section.append(h('h3', {}, 'Plants that were not built, and the capex cut that would bring them in'), h('ul', { class: 'reduced' }, close.map((r) => h('li', {}, r.statement))));
+    section.append(
+      h('h3', {}, 'Plants that were not built, and the capex cut that would bring them in'),
+      h(
+        'ul',
+        { class: 'reduced' },
+        close.map((r) => h('li', {}, r.statement)),
+      ),
+    );
   }
   return section;
 }

@@ -44,12 +44,7 @@ export async function render(ctx: PageContext): Promise<void> {
       jobs,
     ),
     uploadSection({ stored: () => loadScenarios(), solve: (id, name) => solve(id, name) }),
-    h(
-      'section',
-      { 'aria-labelledby': 'portfolios-h' },
-      h('h2', { id: 'portfolios-h' }, 'Portfolios'),
-      portfolioList,
-    ),
+    h('section', { 'aria-labelledby': 'portfolios-h' }, h('h2', { id: 'portfolios-h' }, 'Portfolios'), portfolioList),
   );
 
   async function loadScenarios(): Promise<void> {
@@ -135,11 +130,19 @@ export async function render(ctx: PageContext): Promise<void> {
         PHASES.filter((p) => p !== 'baseline' || !job.options.skipBaseline).map((p) => {
           const index = PHASES.indexOf(p);
           const now = PHASES.indexOf(job.progress.phase);
-          return h('li', { class: index < now ? 'done' : index === now ? 'current' : 'todo', ...(index === now ? { 'aria-current': 'step' } : {}) }, PHASE_WORDS[p]);
+          return h(
+            'li',
+            { class: index < now ? 'done' : index === now ? 'current' : 'todo', ...(index === now ? { 'aria-current': 'step' } : {}) },
+            PHASE_WORDS[p],
+          );
         }),
       );
       const bar = h('progress', { max: 1, value: job.progress.fraction, 'aria-label': 'progress' });
-      const status = h('p', { class: 'job-status', 'data-job': job.id, 'data-status': job.status }, `${job.status} · ${PHASE_WORDS[job.progress.phase]} · ${seconds} s`);
+      const status = h(
+        'p',
+        { class: 'job-status', 'data-job': job.id, 'data-status': job.status },
+        `${job.status} · ${PHASE_WORDS[job.progress.phase]} · ${seconds} s`,
+      );
       if (job.status === 'done') {
         say(status, h('p', {}, h('a', { href: `#/portfolios/${job.portfolioId}`, 'data-portfolio': job.portfolioId ?? '' }, 'Open the portfolio')));
         void loadPortfolios();
@@ -189,13 +192,24 @@ export function portfolioPicker(items: PortfolioPage['items'], preselected: read
     ];
   });
   update();
-  return h('div', { class: 'picker' }, table(['', 'Scenario', 'Status', 'Total cost (discounted)', 'Solved', 'Id'], rows, { class: 'portfolios' }), h('p', { class: 'no-print' }, compare));
+  return h(
+    'div',
+    { class: 'picker' },
+    table(['', 'Scenario', 'Status', 'Total cost (discounted)', 'Solved', 'Id'], rows, { class: 'portfolios' }),
+    h('p', { class: 'no-print' }, compare),
+  );
 }
 
 /** Upload or paste a scenario; store it (and solve it); show each validation error at its field. */
 function uploadSection(actions: { stored(): Promise<void>; solve(id: string, name: string): Promise<void> }): HTMLElement {
   const file = h('input', { type: 'file', id: 'scenario-file', accept: '.json,application/json' });
-  const text = h('textarea', { id: 'scenario-json', rows: 14, spellcheck: 'false', 'aria-describedby': 'scenario-json-error', placeholder: '{ "name": "…", "horizon": { "startYear": 2026, "endYear": 2035 }, … }' });
+  const text = h('textarea', {
+    id: 'scenario-json',
+    rows: 14,
+    spellcheck: 'false',
+    'aria-describedby': 'scenario-json-error',
+    placeholder: '{ "name": "…", "horizon": { "startYear": 2026, "endYear": 2035 }, … }',
+  });
   const textError = h('p', { id: 'scenario-json-error', class: 'field-error', role: 'alert', hidden: true });
   const summary = h('div', { id: 'scenario-problems', 'aria-live': 'polite' });
   const fieldsBox = h('div', { id: 'scenario-fields', class: 'fields' });
@@ -233,7 +247,10 @@ function uploadSection(actions: { stored(): Promise<void>; solve(id: string, nam
 
   const renderFields = (errors: Array<{ path: string; message: string }>) => {
     clear(fieldsBox);
-    const fields = scenarioFields(documentValue, errors.map((e) => e.path));
+    const fields = scenarioFields(
+      documentValue,
+      errors.map((e) => e.path),
+    );
     const messages = new Map<string, string[]>();
     const rootErrors: string[] = [];
     for (const e of errors) {
@@ -266,7 +283,13 @@ function uploadSection(actions: { stored(): Promise<void>; solve(id: string, nam
     const input =
       f.kind === 'boolean'
         ? h('input', { type: 'checkbox', id, 'aria-invalid': String(invalid), 'aria-describedby': invalid ? errorId : null })
-        : h('input', { type: 'text', id, value: f.value === null ? 'null' : String(f.value), 'aria-invalid': String(invalid), 'aria-describedby': invalid ? errorId : null });
+        : h('input', {
+            type: 'text',
+            id,
+            value: f.value === null ? 'null' : String(f.value),
+            'aria-invalid': String(invalid),
+            'aria-describedby': invalid ? errorId : null,
+          });
     if (f.kind === 'boolean') input.checked = f.value === true;
     input.addEventListener('change', () => {
       const value = f.kind === 'boolean' ? input.checked : parseFieldInput(input.value, f.kind);
@@ -328,7 +351,9 @@ function uploadSection(actions: { stored(): Promise<void>; solve(id: string, nam
             h(
               'ul',
               {},
-              errors.map((e) => h('li', {}, h('a', { href: '#', 'data-goto': e.path, onclick: (ev: Event) => goto(ev, e.path) }, h('code', {}, e.path)), ': ', e.message)),
+              errors.map((e) =>
+                h('li', {}, h('a', { href: '#', 'data-goto': e.path, onclick: (ev: Event) => goto(ev, e.path) }, h('code', {}, e.path)), ': ', e.message),
+              ),
             ),
           ),
         );
@@ -355,13 +380,7 @@ function uploadSection(actions: { stored(): Promise<void>; solve(id: string, nam
     text,
     textError,
     summary,
-    h(
-      'p',
-      { class: 'no-print' },
-      store,
-      ' ',
-      h('button', { type: 'button', id: 'store-and-solve', onclick: () => void submit(true) }, 'Store and solve'),
-    ),
+    h('p', { class: 'no-print' }, store, ' ', h('button', { type: 'button', id: 'store-and-solve', onclick: () => void submit(true) }, 'Store and solve')),
     result,
     fieldsBox,
   );

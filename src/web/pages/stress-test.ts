@@ -9,7 +9,7 @@
  * `GET /disruptions` (models/analyses.md).
  */
 import type { PageContext } from '../lib/page.js';
-import { api, } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { followAnalysis, rememberAnalysis, rememberedAnalyses, showFieldProblems } from '../lib/analysis.js';
 import { mountChart } from '../lib/charts.js';
 import { append, clear, errorBox, h, num, table } from '../lib/dom.js';
@@ -23,8 +23,10 @@ type PortfolioResult = Result['portfolios'][number];
 
 const usd = (v: number | null, key?: string) => num(v, formatUsd(v), exact(v, 'USD'), key ? { 'data-cell': key } : {});
 const tonnes = (v: number, key?: string) => num(v, formatTonnes(v), exact(v, 't'), key ? { 'data-cell': key } : {});
-const score = (v: number | null, key?: string) => num(v, v === null ? '—' : v === 0 || v === 1 ? String(v) : v.toFixed(2), exact(v), key ? { 'data-cell': key } : {});
-const years = (v: number | null, key: string) => num(v, v === null ? 'never short' : `${formatNumber(v)} y`, v === null ? 'never short within the horizon' : exact(v, 'years'), { 'data-cell': key });
+const score = (v: number | null, key?: string) =>
+  num(v, v === null ? '—' : v === 0 || v === 1 ? String(v) : v.toFixed(2), exact(v), key ? { 'data-cell': key } : {});
+const years = (v: number | null, key: string) =>
+  num(v, v === null ? 'never short' : `${formatNumber(v)} y`, v === null ? 'never short within the horizon' : exact(v, 'years'), { 'data-cell': key });
 const KIND_WORDS: Record<Disruption['kind'], string> = {
   export_control: 'export control',
   outage: 'outage',
@@ -56,7 +58,11 @@ export async function renderStart(ctx: PageContext): Promise<void> {
         'section',
         { 'aria-labelledby': 'started-h' },
         h('h2', { id: 'started-h' }, 'Stress tests started from this browser'),
-        h('ul', { class: 'remembered' }, remembered.map((a) => h('li', {}, h('a', { href: `#/stress-tests/${a.id}` }, a.title), ` · ${new Date(a.createdAt).toLocaleString('en-GB')}`))),
+        h(
+          'ul',
+          { class: 'remembered' },
+          remembered.map((a) => h('li', {}, h('a', { href: `#/stress-tests/${a.id}` }, a.title), ` · ${new Date(a.createdAt).toLocaleString('en-GB')}`)),
+        ),
       ),
     );
   }
@@ -91,7 +97,10 @@ export async function renderStart(ctx: PageContext): Promise<void> {
     clear(libraryBox);
     libraryBox.append(h('legend', {}, `Disruptions from the library of ${library.datasetId} (none ticked and none of your own: all of them)`));
     libraryBoxes = library.items.map((d) => h('input', { type: 'checkbox', value: d.id, 'data-disruption': d.id }));
-    if (!library.items.length) libraryBox.append(h('p', { class: 'muted', id: 'stress-library-empty' }, `The dataset ${library.datasetId} has no disruption library: describe your own below.`));
+    if (!library.items.length)
+      libraryBox.append(
+        h('p', { class: 'muted', id: 'stress-library-empty' }, `The dataset ${library.datasetId} has no disruption library: describe your own below.`),
+      );
     library.items.forEach((d, i) =>
       libraryBox.append(
         h(
@@ -148,7 +157,12 @@ export async function renderStart(ctx: PageContext): Promise<void> {
         const { body: test } = await api.post<StressTest>('/stress-tests', body);
         const name = select.selectedOptions[0]?.textContent ?? select.value;
         const beside = second.value ? ` beside ${second.selectedOptions[0]?.textContent ?? second.value}` : '';
-        rememberAnalysis({ id: test.id, kind: 'stress_test', title: `${name}${beside}: ${test.request.disruptions?.length ?? 0} + ${test.request.custom?.length ?? 0} disruptions`, createdAt: test.createdAt });
+        rememberAnalysis({
+          id: test.id,
+          kind: 'stress_test',
+          title: `${name}${beside}: ${test.request.disruptions?.length ?? 0} + ${test.request.custom?.length ?? 0} disruptions`,
+          createdAt: test.createdAt,
+        });
         location.hash = `#/stress-tests/${test.id}`;
       } catch (error) {
         showProblems(error);
@@ -183,7 +197,16 @@ export async function renderOne(ctx: PageContext): Promise<void> {
     h(
       'ul',
       { class: 'compared' },
-      ids.map((p) => h('li', {}, h('a', { href: `#/portfolios/${p}` }, name(p)), records[ids.indexOf(p)] ? ` · ${formatUsd(records[ids.indexOf(p)]!.totalCostUsd)} as solved` : '', ' · ', h('code', { title: p }, p.slice(0, 8)))),
+      ids.map((p) =>
+        h(
+          'li',
+          {},
+          h('a', { href: `#/portfolios/${p}` }, name(p)),
+          records[ids.indexOf(p)] ? ` · ${formatUsd(records[ids.indexOf(p)]!.totalCostUsd)} as solved` : '',
+          ' · ',
+          h('code', { title: p }, p.slice(0, 8)),
+        ),
+      ),
     ),
     h(
       'p',
@@ -196,7 +219,11 @@ export async function renderOne(ctx: PageContext): Promise<void> {
       ' · ',
       h('button', { type: 'button', onclick: () => window.print() }, 'Print / PDF'),
     ),
-    h('p', { class: 'print-only muted' }, `Stress test ${id}, started ${new Date(test.createdAt).toLocaleString('en-GB')}; printed ${new Date().toLocaleString('en-GB')}.`),
+    h(
+      'p',
+      { class: 'print-only muted' },
+      `Stress test ${id}, started ${new Date(test.createdAt).toLocaleString('en-GB')}; printed ${new Date().toLocaleString('en-GB')}.`,
+    ),
     progress,
     result,
   );
@@ -213,10 +240,9 @@ export async function renderOne(ctx: PageContext): Promise<void> {
 }
 
 function resultSections(result: Result, name: (id: string) => string): HTMLElement[] {
-  return [
-    ...result.portfolios.map((p, i) => portfolioSection(p, i, result.members, name)),
-    sideBySideSection(result, name),
-  ].filter((x): x is HTMLElement => x !== null);
+  return [...result.portfolios.map((p, i) => portfolioSection(p, i, result.members, name)), sideBySideSection(result, name)].filter(
+    (x): x is HTMLElement => x !== null,
+  );
 }
 
 function portfolioSection(p: PortfolioResult, index: number, members: string[], name: (id: string) => string): HTMLElement {
@@ -243,7 +269,12 @@ function portfolioSection(p: PortfolioResult, index: number, members: string[], 
       h('dt', {}, 'Members scored'),
       h('dd', {}, members.join(', ')),
     ),
-    h('h3', {}, 'Scores', h('span', { class: 'unit' }, ' · time-to-survive / time-to-recover in years per member; extra cost discounted USD, against the undisrupted run')),
+    h(
+      'h3',
+      {},
+      'Scores',
+      h('span', { class: 'unit' }, ' · time-to-survive / time-to-recover in years per member; extra cost discounted USD, against the undisrupted run'),
+    ),
     table(
       ['Disruption', 'Years', 'Status', 'Score', 'Extra cost', 'Unserved', 'Risk exposure', ...members.map((c) => `${c}: survive / recover`), 'Portfolio'],
       p.disruptions.map((d) => {
@@ -274,7 +305,11 @@ function portfolioSection(p: PortfolioResult, index: number, members: string[], 
       }),
       { class: 'stress-scores' },
     ),
-    h('p', { class: 'muted caption' }, 'At risk: the member runs short before the disruption ends (time-to-survive shorter than its duration). Score: the mean over the members of min(1, time-to-survive / duration). Risk exposure: extra cost over the largest in this test.'),
+    h(
+      'p',
+      { class: 'muted caption' },
+      'At risk: the member runs short before the disruption ends (time-to-survive shorter than its duration). Score: the mean over the members of min(1, time-to-survive / duration). Risk exposure: extra cost over the largest in this test.',
+    ),
   );
   section.append(unservedBlock(p, index));
   return section;
@@ -283,13 +318,22 @@ function portfolioSection(p: PortfolioResult, index: number, members: string[], 
 /** Unserved demand by country and year: a chart (one bar per disruption and year) and the full table. */
 function unservedBlock(p: PortfolioResult, index: number): HTMLElement {
   const short = p.disruptions.filter((d) => d.unserved.length);
-  const block = h('div', { class: 'unserved' }, h('h3', {}, 'Unserved demand by country and year', h('span', { class: 'unit' }, ' · t, beyond the undisrupted run')));
+  const block = h(
+    'div',
+    { class: 'unserved' },
+    h('h3', {}, 'Unserved demand by country and year', h('span', { class: 'unit' }, ' · t, beyond the undisrupted run')),
+  );
   if (!short.length) {
     block.append(h('p', { class: 'empty' }, 'No disruption leaves demand unserved.'));
     return block;
   }
   const allYears = [...new Set(short.flatMap((d) => d.unserved.map((u) => u.year)))].sort((a, b) => a - b);
-  const chartBox = h('div', { class: 'chart unserved-chart', id: `unserved-chart-${index}`, role: 'img', 'aria-label': `Unserved demand by year under ${short.length} disruptions` });
+  const chartBox = h('div', {
+    class: 'chart unserved-chart',
+    id: `unserved-chart-${index}`,
+    role: 'img',
+    'aria-label': `Unserved demand by year under ${short.length} disruptions`,
+  });
   queueMicrotask(() => mountChart(chartBox, `unserved-${index}`, unservedOption(short, allYears, SERIES_COLOURS)));
   const rows: Array<Array<Node | string>> = [];
   for (const d of short) {
