@@ -41,7 +41,9 @@ export const tinyDatasets = () => new Map<string, Dataset>([['tiny', tinyDataset
 
 /** Test settings shared by both stores: small pools, short grace periods, quick heartbeats. */
 export const testConfig = (overrides: Partial<Config> = {}): Partial<Config> => ({
-  solverWorkers: 2,
+  // One solver thread unless a test is about several (each costs ~2 s of CPU to start and warm:
+  // over the suite's ~50 apps, a minute of wall time on two cores).
+  solverWorkers: 1,
   solverQueue: 16,
   solverGraceSeconds: 1,
   shutdownGraceSeconds: 1,

@@ -11,7 +11,8 @@ import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
 
 let app: FastifyInstance;
 t.before(async () => {
-  app = await build(t, { solver: true });
+  // Two threads: the first test checks that every thread of the pool is warm before the app is ready.
+  app = await build(t, { solver: true, config: { solverWorkers: 2 } });
 });
 
 const expectedCost = async (scenario: Record<string, unknown>) => (await planScenario(parseScenario(scenario), tinyDataset())).totalCostUsd;
