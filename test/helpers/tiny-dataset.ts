@@ -3,8 +3,14 @@
  * country (BB) and the rival (CN); one product per stage (ox → met → mag); one source, one plant
  * per stage. Figures are round numbers chosen so optima can be computed by hand.
  */
-import { parseDataset } from '../../src/data/load.js';
+import { loadDataset, parseDataset } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/schema.js';
+
+/** quad-2026's chain vocabulary (`meta.chain`) without `referenceProduct`, for datasets with other product ids. */
+function rareEarthChain() {
+  const { referenceProduct: _referenceProduct, ...chain } = loadDataset('quad-2026').meta.chain;
+  return chain;
+}
 import { mergeDeep } from '../../src/model/instance.js';
 
 const cite = { source: [{ title: 'test fixture' }], estimate: false };
@@ -17,19 +23,9 @@ export function tinyDatasetRaw(): Record<string, unknown> {
       description: 'hand-solved fixtures',
       currency: 'USD',
       rivalSupplierCountry: 'CN',
-      chain: {
-        name: 'rare-earth permanent magnets (mine to magnet)',
-        stages: [
-          { id: 'separation', name: 'Separation', role: 'feed', capacityUnit: 't TREO of feed' },
-          { id: 'metal', name: 'Metal and alloy', role: 'conversion', capacityUnit: 't metal' },
-          { id: 'magnet', name: 'NdFeB magnet', role: 'conversion', capacityUnit: 't finished magnet' },
-        ],
-        feedUnit: 't TREO',
-        feedName: 'concentrate',
-        heavyCircuitName: 'heavy rare-earth circuit (Dy, Tb)',
-        finalProductTerm: 'magnet grade',
-        recyclingStages: { short_loop: 'metal', long_loop: 'separation' },
-      },
+      // The rare-earth chain's vocabulary as quad-2026 declares it, without its reference product
+      // (a quad-2026 product id the fixtures do not have).
+      chain: rareEarthChain(),
       defaults: { discountRate: 0, unservedPenaltyUsdPerT: 1e6, shortfallPenaltyUsdPerT: 1e5, domesticTransportUsdPerT: 0 },
       source: cite.source,
     },
