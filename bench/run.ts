@@ -14,10 +14,11 @@
  * that does not finish within `--limit` seconds is reported as "time limit", not left out.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { projectRoot } from '../src/data/load.js';
 import { IPM_ROW_THRESHOLD } from '../src/solver/types.js';
 
@@ -167,6 +168,17 @@ for (const size of sizes) {
   console.error(`${size}: javascript-lp-solver ${outcome(jslp)}`);
   const native = clp ? runClp(mps) : null;
   if (native) console.error(`${size}: CLP ${outcome(native)}`);
+  // Issue 13's yardstick at L: native CLP on the model as the project exported it when that work
+  // started (bench/fixtures/L-seed1-issue13-start.mps.gz), beside our solve of today's model.
+  const startFixture = join(root, 'bench', 'fixtures', `${size}-seed${seed}-issue13-start.mps.gz`);
+  let nativeAtStart: Json | null = null;
+  if (clp && existsSync(startFixture)) {
+    const unpacked = join(work, `${size}-issue13-start.mps`);
+    writeFileSync(unpacked, gunzipSync(readFileSync(startFixture)));
+    nativeAtStart = runClp(unpacked);
+    rmSync(unpacked, { force: true });
+    console.error(`${size}: CLP on the issue-13 start model ${outcome(nativeAtStart)}`);
+  }
   const plan = values['no-api'] ? null : measure('plan', size, ['--algorithm', 'auto']);
   const api = values['no-api'] ? null : measure('api', size, ['--algorithm', 'auto']);
   if (plan) console.error(`${size}: in-process plan ${ms(plan.planMs)} (${plan.status})`);
@@ -188,6 +200,7 @@ for (const size of sizes) {
     highs: { simplex, ipm },
     jslp,
     clp: native,
+    clpOnIssue13StartModel: nativeAtStart,
     plan,
     api,
     ratios: {
@@ -197,6 +210,7 @@ for (const size of sizes) {
       ipmOverSimplex: ipm.status === 'optimal' && simplex.status === 'optimal' ? ipm.solveMs / simplex.solveMs : null,
       highsOverJslp: jslp.status === 'optimal' && auto.status === 'optimal' ? auto.solveMs / jslp.solveMs : null,
       highsOverClp: native?.status === 'optimal' && auto.status === 'optimal' ? auto.solveMs / native.solveMs : null,
+      autoOverClpOnIssue13Start: nativeAtStart?.status === 'optimal' && auto.status === 'optimal' ? auto.solveMs / nativeAtStart.solveMs : null,
       bestHighsOverClp:
         native?.status === 'optimal' && (simplex.status === 'optimal' || ipm.status === 'optimal')
           ? Math.min(...[simplex, ipm].filter((r) => r.status === 'optimal').map((r) => r.solveMs)) / native.solveMs
@@ -263,5 +277,11 @@ for (const r of results) {
       .replace(/^/, '| ')} |`,
   );
 }
+for (const r of results)
+  if (r.clpOnIssue13StartModel)
+    lines.push(
+      `\n${r.size}: native CLP on the model exported at the start of issue 13 ${outcome(r.clpOnIssue13StartModel)}; ` +
+        `our auto solve of today's model / that: ${ratio(r.ratios.autoOverClpOnIssue13Start, 1)} (target ≤ 1.0)`,
+    );
 console.log(lines.join('\n'));
 console.log(`\nresults: ${out}`);

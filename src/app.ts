@@ -14,7 +14,6 @@ import { clientErrorHandler, forbiddenKey, registerProblemHandlers, sendProblem,
 import type { Store } from './store/repository.js';
 import { checkKeysConfigured, registerEdge } from './edge.js';
 import { openSqliteStore } from './store/sqlite.js';
-import { openPostgresStore } from './store/postgres.js';
 import { bundledDatasets, createDatasetService, datasetsFromMap, type DatasetProvider, type DatasetService } from './services/datasets.js';
 import { createScenarioService, type ScenarioService } from './services/scenarios.js';
 import { createJobService, type JobService } from './services/jobs.js';
@@ -25,7 +24,6 @@ import { createAnalysisService, type AnalysisService } from './services/analyses
 import { SolvePool, type PoolOptions } from './services/pool.js';
 import type { JobQueue } from './services/queue.js';
 import { createEmbeddedQueue } from './services/embedded-queue.js';
-import { createDistributedQueue } from './services/distributed-queue.js';
 import { systemRoutes } from './routes/system.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { scenarioRoutes } from './routes/scenarios.js';
@@ -146,6 +144,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   let queue: JobQueue;
   let pool: SolvePool | null = null;
   if (config.databaseUrl) {
+    // Loaded only for a shared deployment: pg and pg-boss cost ~0.2 s of CPU to load, which every
+    // single-planner start (and every test process on SQLite) would otherwise pay.
+    const [{ openPostgresStore }, { createDistributedQueue }] = await Promise.all([import('./store/postgres.js'), import('./services/distributed-queue.js')]);
     const postgres = await openPostgresStore({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize });
     store = postgres;
     try {

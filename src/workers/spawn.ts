@@ -3,11 +3,13 @@
  * `.js` module starts directly; from TypeScript sources (tsx, tap) a tiny bootstrap registers tsx
  * inside the worker first, because Node 20 workers do not inherit the parent's loader hooks.
  *
- * `npm test` compiles `dist/` just before the suite and sets PLANNER_WORKERS_FROM_DIST=1: a worker
- * asked for from sources then starts from its compiled module when that is at least as new as its
- * source. Loading ~150 modules through tsx's loader hooks costs ~1.3 s of CPU per thread against
- * ~0.4 s for the compiled ones, and the suite starts about a hundred worker threads. Without the
- * variable (a test file run on its own, `npm run plan`) nothing changes.
+ * `npm test` compiles `dist/` just before the suite and sets PLANNER_FROM_DIST=1: a worker asked
+ * for from sources then starts from its compiled module when that is at least as new as its
+ * source, and a worker module outside src/ (a test's fixture) loads the src/ modules it imports
+ * from dist/ (src/workers/from-dist.mjs). Loading ~150 modules through tsx's loader hooks costs
+ * ~1.3 s of CPU per thread against ~0.4 s for the compiled ones, and the suite starts about a
+ * hundred worker threads. Without the variable (a test file run on its own, `npm run plan`)
+ * nothing changes.
  */
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +20,7 @@ const sourceRoot = new URL('src/', projectRoot).href;
 
 /** The compiled module of a source module under src/, when it exists and is not older than it. */
 function compiledModule(source: URL): URL | null {
-  if (process.env.PLANNER_WORKERS_FROM_DIST !== '1' || !source.href.startsWith(sourceRoot)) return null;
+  if (process.env.PLANNER_FROM_DIST !== '1' || !source.href.startsWith(sourceRoot)) return null;
   const compiled = new URL(`dist/${source.href.slice(sourceRoot.length).replace(/\.ts$/, '.js')}`, projectRoot);
   const [compiledPath, sourcePath] = [fileURLToPath(compiled), fileURLToPath(source)];
   if (!existsSync(compiledPath) || !existsSync(sourcePath)) return null;
@@ -34,7 +36,8 @@ export function spawnWorker(moduleName: string, callerUrl: string, options: Work
   // thread then ran them again — seconds of CPU per worker. A worker needs none of them.
   const compiled = compiledModule(target);
   if (compiled) return new Worker(compiled, { execArgv: [], ...options });
-  const boot = new URL('./ts-boot.mjs', import.meta.url);
+  // From sources only; spawn.ts itself may run from dist/ (under `npm test`), where no .mjs is copied.
+  const boot = new URL('src/workers/ts-boot.mjs', projectRoot);
   const data = (options.workerData ?? {}) as Record<string, unknown>;
   return new Worker(boot, { execArgv: [], ...options, workerData: { ...data, __workerModule: target.href } });
 }

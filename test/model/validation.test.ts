@@ -6,6 +6,7 @@ import { parseDataset, DatasetError, projectRoot } from '../../src/data/load.js'
 import { parseScenario, planScenario } from '../../src/planner.js';
 import { ScenarioError } from '../../src/model/instance.js';
 import { tinyDataset, tinyDatasetRaw, tinyScenario } from '../helpers/tiny-dataset.js';
+import { tsNodeArgs } from '../helpers/node-ts.js';
 
 t.test('a dataset record without a source is rejected', async (t) => {
   const raw = tinyDatasetRaw() as { plants: Array<Record<string, unknown>> };
@@ -67,7 +68,7 @@ t.test('the CLI exits 2 with the failing fields for an invalid scenario', async 
       targets: [{ bloc: ['ZZ'], product: 'ndfeb_magnet_std', year: 2026, maxUntrustedShare: 0.5 }],
     }),
   });
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot(), 'src', 'cli', 'plan.ts'), join(dir, 'bad.json')], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [...tsNodeArgs(join(projectRoot(), 'src', 'cli', 'plan.ts')), join(dir, 'bad.json')], { encoding: 'utf8' });
   t.equal(run.status, 2, 'exit code 2');
   t.match(run.stderr, /targets\[0\]\.bloc\[0\]: unknown country 'ZZ'/, 'names the field');
 });
@@ -76,9 +77,7 @@ t.test('the CLI prints the small scenario as JSON', async (t) => {
   const run = spawnSync(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      join(projectRoot(), 'src', 'cli', 'plan.ts'),
+      ...tsNodeArgs(join(projectRoot(), 'src', 'cli', 'plan.ts')),
       join(projectRoot(), 'models', 'scenarios', 'small-us-magnets-2030.json'),
       '--format',
       'json',

@@ -15,6 +15,7 @@ import { parseScenario, planScenario } from '../../src/planner.js';
 import type { PostgresStore } from '../../src/store/postgres.js';
 import { build, counts, startTestWorker, waitForJob } from '../helpers/app.js';
 import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
+import { tsNodeArgs } from '../helpers/node-ts.js';
 
 const slowThreads = { module: './fixtures/slow-solve-worker', base: import.meta.url };
 
@@ -47,7 +48,7 @@ interface WorkerProcess {
 /** Starts a worker process against the app's database and waits until it takes jobs. */
 async function startWorkerProcess(t: Test, app: FastifyInstance, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const config = app.services.config;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot(), 'test', 'queue', 'fixtures', 'worker-process.ts')], {
+  const child = spawn(process.execPath, tsNodeArgs(join(projectRoot(), 'test', 'queue', 'fixtures', 'worker-process.ts')), {
     cwd: projectRoot(),
     env: {
       ...process.env,

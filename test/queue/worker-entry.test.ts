@@ -11,15 +11,16 @@ import pg from 'pg';
 import { projectRoot } from '../../src/data/load.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres.js';
 import { postgresFor } from '../helpers/app.js';
+import { tsNodeArgs } from '../helpers/node-ts.js';
 
 const entry = join(projectRoot(), 'src', 'worker.ts');
 const run = (env: Record<string, string>) =>
-  spawn(process.execPath, ['--import', 'tsx', entry], { cwd: projectRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawn(process.execPath, tsNodeArgs(entry), { cwd: projectRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 
 t.test('without DATABASE_URL the worker refuses to start, naming the variable', async (t) => {
   const { DATABASE_URL: _unset, ...env } = process.env;
   void _unset;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, tsNodeArgs(entry), {
     cwd: projectRoot(),
     env: env as Record<string, string>,
     stdio: ['ignore', 'pipe', 'pipe'],

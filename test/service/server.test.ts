@@ -9,11 +9,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { projectRoot } from '../../src/data/load.js';
+import { tsNodeArgs } from '../helpers/node-ts.js';
 
 t.test('starts from the environment and shuts down on SIGTERM', async (t) => {
   const dir = t.testdir();
   const databasePath = join(dir, 'data', 'planner.db');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot(), 'src', 'server.ts')], {
+  const child = spawn(process.execPath, tsNodeArgs(join(projectRoot(), 'src', 'server.ts')), {
     cwd: projectRoot(),
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath, LOG_LEVEL: 'info', SOLVER_WORKERS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
