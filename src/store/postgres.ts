@@ -20,6 +20,7 @@ import { portfolioFromRow, rawPortfolioFromRow, summaryPage, type PortfolioDbRow
 import { apiKeyFromRow, type ApiKeyDbRow } from './keys.js';
 import type {
   AnalysisRepository,
+  ReportExtrasStatus,
   ApiKeyRepository,
   JobOutcome,
   JobRepository,
@@ -158,6 +159,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         finished_at    TEXT
       );
       CREATE INDEX analyses_status ON analyses(status);
+    `,
+  },
+  {
+    version: 6,
+    name: 'report extras state',
+    sql: `
+      ALTER TABLE reports ADD COLUMN extras TEXT CHECK (extras IN ('pending', 'complete', 'failed', 'skipped'));
     `,
   },
 ];
@@ -399,7 +407,11 @@ export async function openPostgresStore(options: { url: string; schema: string; 
             at,
           ]);
           if (outcome.result.reportJson !== undefined)
-            await sql.query('INSERT INTO reports (portfolio_id, body) VALUES ($1, $2)', [portfolioId, outcome.result.reportJson]);
+            await sql.query('INSERT INTO reports (portfolio_id, body, extras) VALUES ($1, $2, $3)', [
+              portfolioId,
+              outcome.result.reportJson,
+              outcome.result.reportExtras ?? null,
+            ]);
           await finishRow(sql, id, 'done', at, null, portfolioId);
         } else {
           await finishRow(sql, id, outcome.status, at, outcome.error, null);
@@ -471,6 +483,19 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     },
     async findReportJson(id) {
       return (await one<{ body: string }>(pool, 'SELECT body FROM reports WHERE portfolio_id = $1', [id]))?.body ?? null;
+    },
+    async findReportExtras(id) {
+      const row = await one<{ extras: ReportExtrasStatus | null }>(pool, 'SELECT extras FROM reports WHERE portfolio_id = $1', [id]);
+      return row ? { status: row.extras } : null;
+    },
+    async completeReport(jobId, reportJson, status) {
+      const row = await one<{ portfolio_id: string }>(
+        pool,
+        `UPDATE reports SET body = $2, extras = $3
+         WHERE extras = 'pending' AND portfolio_id = (SELECT id FROM portfolios WHERE job_id = $1) RETURNING portfolio_id`,
+        [jobId, reportJson, status],
+      );
+      return row?.portfolio_id ?? null;
     },
     async list(filter, page) {
       const scenarioId = filter.scenarioId ?? null;
