@@ -35,7 +35,7 @@ import {
   type QueueLogger,
   type SolveJobData,
 } from './distributed-queue.js';
-import { outcomeOf } from './embedded-queue.js';
+import { extrasReport, outcomeOf } from './embedded-queue.js';
 import type { SolvePool, TaskHandle } from './pool.js';
 import { requestFromRow } from '../solve-request.js';
 
@@ -191,6 +191,15 @@ export async function startQueueWorker(deps: {
       { jobId, outcome: outcome.kind, ...(outcome.kind === 'done' ? { solveStatus: outcome.result.status } : { error: outcome.error }) },
       'job finished',
     );
+    // The report's extra sections (issue 13): the solver thread computes them after answering and
+    // stays busy meanwhile, so this slot takes its next job only once they are stored.
+    const report = extrasReport(outcome, await handle.extras);
+    if (!report) return;
+    await store.withTransaction(async (tx) => {
+      const portfolioId = await store.portfolios.completeReport(jobId, report.reportJson, report.status, tx);
+      if (portfolioId) await notify(tx, SETTLED_CHANNEL, jobId);
+    });
+    log.info({ jobId, extras: report.status }, 'report extras stored');
   }
 
   const idle = () =>

@@ -23,12 +23,3 @@ export function portfolioResult(portfolio: Portfolio, report?: Report): Portfoli
   };
 }
 
-/**
- * The core report of a finished job marked `failed` in its extras, with why: for a worker that
- * crashed, overran or was stopped while computing them (the rare path, and the one parse of a
- * report on the main thread).
- */
-export function extrasFailedReport(reportJson: string, message: string): string {
-  const report = JSON.parse(reportJson) as Report;
-  return JSON.stringify({ ...report, extras: { status: 'failed', message } });
-}

@@ -6,6 +6,7 @@ import type { Portfolio } from '../schemas/portfolio.js';
 import type { Db } from './db.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './paging.js';
 import type { PortfolioRepository, ReportExtrasStatus } from './repository.js';
+import { extrasFailedReport } from './report-extras.js';
 import type { PortfolioSummaryRow, RawPortfolio, StoredPortfolio } from './records.js';
 
 export type { PortfolioSummaryRow, RawPortfolio, StoredPortfolio } from './records.js';
@@ -57,6 +58,8 @@ export function createPortfolioRepository(db: Db): PortfolioRepository {
   const byId = db.prepare('SELECT * FROM portfolios WHERE id = ?');
   const reportById = db.prepare('SELECT body FROM reports WHERE portfolio_id = ?').pluck();
   const extrasById = db.prepare('SELECT extras FROM reports WHERE portfolio_id = ?');
+  const pendingReports = db.prepare(`SELECT portfolio_id, body FROM reports WHERE extras = 'pending'`);
+  const failStmt = db.prepare(`UPDATE reports SET body = ?, extras = 'failed' WHERE portfolio_id = ? AND extras = 'pending'`);
   const completeStmt = db.prepare(
     `UPDATE reports SET body = ?, extras = ? WHERE extras = 'pending' AND portfolio_id = (SELECT id FROM portfolios WHERE job_id = ?) RETURNING portfolio_id`,
   );
@@ -77,6 +80,13 @@ export function createPortfolioRepository(db: Db): PortfolioRepository {
     async findReportExtras(id) {
       const row = extrasById.get(id) as { extras: ReportExtrasStatus | null } | undefined;
       return row ? { status: row.extras } : null;
+    },
+
+    async failPendingReports(message) {
+      const pending = pendingReports.all() as Array<{ portfolio_id: string; body: string }>;
+      let failed = 0;
+      for (const row of pending) failed += failStmt.run(extrasFailedReport(row.body, message), row.portfolio_id).changes;
+      return failed;
     },
 
     async completeReport(jobId, reportJson, status) {

@@ -129,6 +129,12 @@ export interface PortfolioRepository {
    * portfolio id it changed, or null.
    */
   completeReport(jobId: string, reportJson: string, status: 'complete' | 'failed'): Promise<string | null>;
+  /**
+   * Marks `failed` (with `message`) the pending extras that nobody will finish: every one in embedded
+   * mode at start-up (their worker threads died with the previous process); on PostgreSQL, those
+   * whose job's worker process has sent no heartbeat for `lostAfterSeconds`. Returns how many.
+   */
+  failPendingReports(message: string, lostAfterSeconds?: number): Promise<number>;
   /** Null when the cursor is not one this API issued. */
   list(filter: { scenarioId?: string | undefined }, page: PageRequest): Promise<Page<PortfolioSummaryRow> | null>;
 }
