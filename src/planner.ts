@@ -314,7 +314,14 @@ async function plan(
     const values = hasSolution(dualResult) ? dualResult.columnValues : undefined;
     const columnDuals = values ? dualResult.columnDuals : undefined;
     const reducedCosts = values && columnDuals ? reducedCostsOf(instance, model, values, columnDuals, undefined) : [];
-    return { portfolio, staged: { report: { ...core, reducedCosts, memberReport: true }, extras: async () => ({ reducedCosts, diagnosis: null, targetPoints: [] }), solves: false } };
+    return {
+      portfolio,
+      staged: {
+        report: { ...core, reducedCosts, memberReport: true },
+        extras: async () => ({ reducedCosts, diagnosis: null, targetPoints: [] }),
+        solves: false,
+      },
+    };
   }
 
   // The sections that need extra solves, in the order they always ran: probes, diagnosis, target points.

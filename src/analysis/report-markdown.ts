@@ -46,7 +46,8 @@ function table(header: string[], rows: string[][]): string[] {
 /** Where the report's extra sections are not (yet) there: how to say so, or null. */
 function extrasNote(report: Report): string | null {
   const state = report.extras;
-  if (state?.status === 'pending') return 'pending: still being computed after the portfolio was answered (`GET /portfolios/{id}/report?wait=N` waits for them)';
+  if (state?.status === 'pending')
+    return 'pending: still being computed after the portfolio was answered (`GET /portfolios/{id}/report?wait=N` waits for them)';
   if (state?.status === 'failed') return `not available: ${state.message ?? 'computing them failed'}`;
   return null;
 }
@@ -58,7 +59,8 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
   lines.push(`Status: **${report.status}**. Total discounted cost: **${usd(report.totalCostUsd)} USD**. Money is ${report.currency}.`, '');
   // The sections that need extra solves (issue 13) may not be there yet, or may have failed.
   const extras = extrasNote(report);
-  if (extras) lines.push(`The sections that need extra solves (reduced costs of unbuilt candidates, the diagnosis, whole-point target costs) are ${extras}.`, '');
+  if (extras)
+    lines.push(`The sections that need extra solves (reduced costs of unbuilt candidates, the diagnosis, whole-point target costs) are ${extras}.`, '');
   const unmet = report.status === 'infeasible' || (portfolio?.dependency.some((d) => d.points.some((p) => p.met === false)) ?? false);
   if (portfolio) {
     lines.push(

@@ -123,7 +123,9 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
     async recoverInterrupted(): Promise<number> {
       if (deps.queue.mode !== 'embedded') return 0;
       // Reports whose extra sections a worker thread of the previous process was computing.
-      await deps.store.portfolios.failPendingReports("the service stopped before the report's extra sections were finished; solve again with fresh=true for them");
+      await deps.store.portfolios.failPendingReports(
+        "the service stopped before the report's extra sections were finished; solve again with fresh=true for them",
+      );
       return deps.store.jobs.failInterrupted(now());
     },
 

@@ -22,4 +22,3 @@ export function portfolioResult(portfolio: Portfolio, report?: Report): Portfoli
     ...(report?.extras ? { reportExtras: report.extras.status } : {}),
   };
 }
-

@@ -655,7 +655,13 @@ function reportSection(report: Report | Error | null): HTMLElement {
       ),
     );
   } else if (report.extras?.status === 'failed') {
-    section.append(h('p', { class: 'error extras-failed' }, `The diagnosis, whole-point target costs and capex cuts are not available: ${report.extras.message ?? 'computing them failed'}.`));
+    section.append(
+      h(
+        'p',
+        { class: 'error extras-failed' },
+        `The diagnosis, whole-point target costs and capex cuts are not available: ${report.extras.message ?? 'computing them failed'}.`,
+      ),
+    );
   }
 
   const d = report.diagnosis;
