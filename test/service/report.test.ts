@@ -3,7 +3,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import t from 'tap';
 import { parseScenario, planWithReport } from '../../src/planner.js';
 import { ReportSchema } from '../../src/schemas/report.js';
-import { build, counts, expectProblem } from '../helpers/app.js';
+import { build, counts, expectProblem, waitForJob } from '../helpers/app.js';
 import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
 
 t.test('a solved portfolio has a report in JSON and Markdown', async (t) => {
@@ -99,7 +99,13 @@ const shortScenario = (name: string) =>
     horizon: { startYear: 2026, endYear: 2027 },
     targets: [{ id: 'zero', bloc: ['AA'], product: 'mag', year: 2026, maxUntrustedShare: 0, penaltyUsdPerT: 1000 }],
   });
-const shortApp = (t: Parameters<typeof build>[0]) => build(t, { solver: { worker: faultyWorker }, datasets: new Map([['tiny', shortDataset()]]) });
+const shortApp = (t: Parameters<typeof build>[0], setupLimitSeconds?: number) =>
+  build(t, { solver: { worker: faultyWorker, ...(setupLimitSeconds ? { setupLimitSeconds } : {}) }, datasets: new Map([['tiny', shortDataset()]]) });
+const release = (name: string) => {
+  const channel = new BroadcastChannel(EXTRAS_CHANNEL);
+  channel.postMessage(name);
+  channel.close();
+};
 
 t.test("POST /solve?wait= answers before the report's extra sections; GET …/report?wait= gives them as planWithReport does", async (t) => {
   const app = await shortApp(t);
@@ -117,9 +123,7 @@ t.test("POST /solve?wait= answers before the report's extra sections; GET …/re
   t.match(md.body, /extra solves .* are pending/, 'the Markdown says the extra sections are pending');
   t.match(md.body, /## Why the targets are not met\n\n_The diagnosis is pending/, 'where the diagnosis will be');
 
-  const channel = new BroadcastChannel(EXTRAS_CHANNEL);
-  channel.postMessage(scenario.name);
-  channel.close();
+  release(scenario.name);
   const answer = await app.inject({ method: 'GET', url: `/portfolios/${id}/report?wait=600` });
   t.equal(answer.statusCode, 200);
   const whole = answer.json();
@@ -157,4 +161,28 @@ t.test("a failure or crash in the report's extra sections keeps the core report,
   t.equal(next.statusCode, 200);
   const report = (await app.inject({ method: 'GET', url: `/portfolios/${next.json().id}/report?wait=600` })).json();
   t.equal(report.extras.status, 'complete', 'the next solve has its extras');
+});
+
+t.test('a worker computing report extras is busy: the next solve waits for it, then runs', async (t) => {
+  const app = await shortApp(t);
+  const held = shortScenario('extras-hold first');
+  t.equal((await app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario: held } })).statusCode, 200, 'the first solve is answered');
+  const second = await app.inject({ method: 'POST', url: '/solve', payload: { scenario: shortScenario('second') } });
+  t.equal(second.statusCode, 202);
+  const queued = (await app.inject({ method: 'GET', url: `/jobs/${second.json().id}` })).json();
+  t.equal(queued.status, 'queued', "the second waits while the only worker computes the first's extras");
+  release(held.name);
+  const job = await waitForJob(app, second.json().id);
+  t.equal(job.status, 'done', 'and runs once they are done');
+});
+
+t.test('report extras that overrun their limit are stopped and marked failed', async (t) => {
+  // A limit of 5 s for the phases without a solver time limit; the fixture blocks its thread in the extras.
+  const app = await shortApp(t, 5);
+  const solved = await app.inject({ method: 'POST', url: '/solve?wait=600', payload: { scenario: shortScenario('extras-hang') } });
+  t.equal(solved.statusCode, 200);
+  const report = (await app.inject({ method: 'GET', url: `/portfolios/${solved.json().id}/report?wait=600` })).json();
+  t.equal(report.extras.status, 'failed');
+  t.match(report.extras.message, /ran past their limit of 5 s/);
+  t.ok(report.marginalValues, 'the core report stands');
 });
