@@ -205,7 +205,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     scenarios,
     jobs,
     analyses,
-    portfolios: createPortfolioService({ repo: store.portfolios, scenarios: store.scenarios }),
+    portfolios: createPortfolioService({ repo: store.portfolios, scenarios: store.scenarios, waitOnJob: jobs.waitUntil }),
     system: createSystemService({ store, queue, pool, datasets: provider }),
     pool,
   };

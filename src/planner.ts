@@ -15,10 +15,10 @@ import { modelStats, type LinearModel } from './model/builder.js';
 import { buildPortfolio } from './analysis/portfolio.js';
 import { ScenarioSchema, type Backend, type Scenario } from './schemas/scenario.js';
 import type { Portfolio } from './schemas/portfolio.js';
-import { highsVersion } from './solver/highs.js';
+import { highsVersion, probeBudgetMs, probeWithHighs } from './solver/highs.js';
 import { JSLP_VERSION } from './solver/jslp.js';
 import { hasSolution, solveModel, type SolverRunOptions, type SolveResult } from './solver/index.js';
-import { computeReport, unbuiltCandidates } from './analysis/report.js';
+import { computeReport, reducedCostsOf, unbuiltCandidates } from './analysis/report.js';
 import { diagnose } from './analysis/diagnosis.js';
 import { wholePointCosts } from './analysis/target-points.js';
 import { dependencyMetrics } from './analysis/dependency-metrics.js';
@@ -185,10 +185,50 @@ export async function planWithReport(scenario: Scenario, dataset: Dataset, optio
   return planRequest(requestOf(scenario, options), dataset, options);
 }
 
-/** Plans one solve request with its report: what a solve worker runs (src/services/solve-runner.ts). */
+/**
+ * Plans one solve request with its whole report, the extra sections awaited in line (the CLI, local
+ * analysis members, tests): the same code as `planStaged`, with the report as it was before the
+ * sections were split off (no `extras` state).
+ */
 export async function planRequest(request: SolveRequest, dataset: Dataset, hooks: PlanHooks = {}): Promise<{ portfolio: Portfolio; report: Report }> {
-  const { portfolio, report } = await plan(request, dataset, hooks, true);
-  return { portfolio, report: report! };
+  const { portfolio, report, extras } = await planStaged(request, dataset, hooks);
+  const { extras: _state, ...core } = report;
+  return { portfolio, report: extras ? withExtras(core, await extras()) : core };
+}
+
+/** The report sections that need extra solves: reduced costs (probes), the diagnosis, whole-point target costs. */
+export type ReportExtras = Pick<Report, 'reducedCosts' | 'diagnosis' | 'targetPoints'>;
+
+/** A report with its extra sections filled in (the keys stay where the core report has them). */
+export function withExtras(report: Report, extras: ReportExtras, state?: NonNullable<Report['extras']>): Report {
+  return { ...report, ...extras, ...(state ? { extras: state } : {}) };
+}
+
+/**
+ * A plan in two stages (issue 13): the portfolio and the core report — everything the solve itself
+ * gives: duals, ranging, binding limits, metrics — first, and the sections that need extra solves
+ * after, so a service answers with the portfolio without waiting for them.
+ */
+export interface StagedPlan {
+  portfolio: Portfolio;
+  /**
+   * The core report. With `extras` to run, its reduced costs, diagnosis and target points are
+   * placeholders and `report.extras.status` is `pending`; otherwise the report is whole (`complete`,
+   * or `skipped` for an analysis member, which runs no extra solves).
+   */
+  report: Report;
+  /** Computes the extra sections (solves on this thread); null when there is nothing to compute. */
+  extras: (() => Promise<ReportExtras>) | null;
+}
+
+/** Plans one solve request in two stages: what a solve worker runs (src/services/solve-runner.ts). */
+export async function planStaged(request: SolveRequest, dataset: Dataset, hooks: PlanHooks = {}): Promise<StagedPlan> {
+  const planned = await plan(request, dataset, hooks, true);
+  const staged = planned.staged!;
+  if (request.member) return { portfolio: planned.portfolio, report: { ...staged.report, extras: { status: 'skipped' } }, extras: null };
+  // Nothing that solves: the sections are filled in now, in line.
+  if (!staged.solves) return { portfolio: planned.portfolio, report: withExtras(staged.report, await staged.extras(), { status: 'complete' }), extras: null };
+  return { portfolio: planned.portfolio, report: { ...staged.report, extras: { status: 'pending' } }, extras: staged.extras };
 }
 
 /**
@@ -196,7 +236,12 @@ export async function planRequest(request: SolveRequest, dataset: Dataset, hooks
  * the portfolio, the report, the whole-point costs and the diagnosis all read that instance (the
  * baseline and the diagnosis probes derive theirs from it: src/model/instance.ts).
  */
-async function plan(request: SolveRequest, dataset: Dataset, options: PlanHooks, withReport: boolean): Promise<{ portfolio: Portfolio; report?: Report }> {
+async function plan(
+  request: SolveRequest,
+  dataset: Dataset,
+  options: PlanHooks,
+  withReport: boolean,
+): Promise<{ portfolio: Portfolio; staged?: { report: Report; extras: () => Promise<ReportExtras>; solves: boolean } }> {
   const { scenario } = request;
   const memberReport = request.member;
   const onPhase = options.onPhase ?? (() => {});
@@ -207,7 +252,6 @@ async function plan(request: SolveRequest, dataset: Dataset, options: PlanHooks,
     ...solveOptionsFor(scenario),
     ...options.mipLimits,
     sensitivity: withReport,
-    ...(withReport && !memberReport ? { probes: (values: Float64Array, duals: Float64Array) => unbuiltCandidates(instance, model, values, duals) } : {}),
   };
   const version = solveOptions.backend === 'highs' ? await highsVersion() : JSLP_VERSION;
   const overrun = (m: LinearModel): SolveResult => ({
@@ -222,8 +266,7 @@ async function plan(request: SolveRequest, dataset: Dataset, options: PlanHooks,
   let baseline: { instance: Instance; model: LinearModel; result: SolveResult } | undefined;
   if (!request.skipBaseline && hasSolution(result)) {
     onPhase('baseline', () => buildPortfolio({ instance, model, result, buildMs, baseline: { model, result: overrun(model) } }));
-    const { probes: _probes, ...plain } = solveOptions;
-    const solved = await solveBaseline(instance, plain);
+    const solved = await solveBaseline(instance, solveOptions);
     baseline = { instance: solved.instance, model: solved.model, result: solved.result };
   }
   // Price floors (issue 15): a second-stage model on the solved plan, always on HiGHS (it is small).
@@ -251,51 +294,81 @@ async function plan(request: SolveRequest, dataset: Dataset, options: PlanHooks,
         rowDuals: again.rowDuals!,
         columnDuals: again.columnDuals!,
         ...(again.ranging ? { ranging: again.ranging } : {}),
-        ...(again.probeCosts ? { probeCosts: again.probeCosts } : {}),
       };
       dualsSource = 'highs-resolve';
     }
   }
+  const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) => (r && hasSolution(r) ? dependencyMetrics(i, m, r.columnValues).summary : null);
+  const core = computeReport({
+    instance,
+    model,
+    result: dualResult,
+    ...(dualsSource ? { dualsSource } : {}),
+    diagnosis: null,
+    targetPoints: [],
+    reducedCosts: false,
+    dependencyMetrics: { baseline: baseline ? metrics(baseline.instance, baseline.model, baseline.result) : null, portfolio: metrics(instance, model, result) },
+  });
+  if (memberReport) {
+    // A member runs no extra solves: its reduced costs are the basis' (not probed).
+    const values = hasSolution(dualResult) ? dualResult.columnValues : undefined;
+    const columnDuals = values ? dualResult.columnDuals : undefined;
+    const reducedCosts = values && columnDuals ? reducedCostsOf(instance, model, values, columnDuals, undefined) : [];
+    return {
+      portfolio,
+      staged: {
+        report: { ...core, reducedCosts, memberReport: true },
+        extras: async () => ({ reducedCosts, diagnosis: null, targetPoints: [] }),
+        solves: false,
+      },
+    };
+  }
+
+  // The sections that need extra solves, in the order they always ran: probes, diagnosis, target points.
   const shortfallT = new Map<string, number>();
   for (const d of portfolio.dependency)
     shortfallT.set(
       d.target,
       d.points.reduce((sum, p) => sum + (p.shortfallT ?? 0), 0),
     );
-  const needsDiagnosis = !memberReport && (result.status === 'infeasible' || (hasSolution(result) && [...shortfallT.values()].some((v) => v > 1e-6)));
-  const diagnosis = needsDiagnosis
-    ? await diagnose({
-        scenario,
-        dataset,
-        instance,
-        status: result.status === 'infeasible' ? 'infeasible' : 'shortfall',
-        shortfallT,
-        solveOptions,
-        ...(options.diagnosisSolves !== undefined ? { maxSolves: options.diagnosisSolves } : {}),
-        ...(options.onProgress ? { onSolve: options.onProgress } : {}),
-      })
-    : null;
-  const targetPoints =
-    !memberReport && hasSolution(result) && result.status === 'optimal' && instance.targets.length > 0
+  const values = hasSolution(dualResult) ? dualResult.columnValues : undefined;
+  const columnDuals = values ? dualResult.columnDuals : undefined;
+  const probes =
+    values && columnDuals && dualResult.status === 'optimal' && !model.colInteger.some((v) => v) && (solveOptions.backend === 'highs' || dualsSource)
+      ? unbuiltCandidates(instance, model, values, columnDuals)
+      : [];
+  const needsDiagnosis = result.status === 'infeasible' || (hasSolution(result) && [...shortfallT.values()].some((v) => v > 1e-6));
+  const needsTargetPoints = hasSolution(result) && result.status === 'optimal' && instance.targets.length > 0;
+  const extras = async (): Promise<ReportExtras> => {
+    // Probes: the model forced a little towards each unbuilt candidate (src/solver/highs.ts).
+    const probeCosts = probes.length
+      ? await probeWithHighs(model, probes, { budgetMs: probeBudgetMs(result.solver.solveMs), timeLimitSeconds: solveOptions.timeLimitSeconds })
+      : null;
+    const reducedCosts = values && columnDuals ? reducedCostsOf(instance, model, values, columnDuals, probeCosts ?? undefined) : [];
+    const diagnosis = needsDiagnosis
+      ? await diagnose({
+          scenario,
+          dataset,
+          instance,
+          status: result.status === 'infeasible' ? 'infeasible' : 'shortfall',
+          shortfallT,
+          solveOptions,
+          ...(options.diagnosisSolves !== undefined ? { maxSolves: options.diagnosisSolves } : {}),
+          ...(options.onProgress ? { onSolve: options.onProgress } : {}),
+        })
+      : null;
+    const targetPoints = needsTargetPoints
       ? await wholePointCosts({
           scenario,
           instance,
-          objective: result.objective,
+          objective: result.objective!,
           solveOptions: { ...solveOptions, backend: 'highs' },
           ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}),
         })
       : [];
-  const metrics = (i: Instance, m: LinearModel, r: SolveResult | undefined) => (r && hasSolution(r) ? dependencyMetrics(i, m, r.columnValues).summary : null);
-  const report = computeReport({
-    instance,
-    model,
-    result: dualResult,
-    ...(dualsSource ? { dualsSource } : {}),
-    diagnosis,
-    targetPoints,
-    dependencyMetrics: { baseline: baseline ? metrics(baseline.instance, baseline.model, baseline.result) : null, portfolio: metrics(instance, model, result) },
-  });
-  return { portfolio, report: memberReport ? { ...report, memberReport: true } : report };
+    return { reducedCosts, diagnosis, targetPoints };
+  };
+  return { portfolio, staged: { report: core, extras, solves: probes.length > 0 || needsDiagnosis || needsTargetPoints } };
 }
 
 /** Validates, loads the scenario's dataset and plans. */

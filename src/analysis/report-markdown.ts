@@ -43,11 +43,25 @@ function table(header: string[], rows: string[][]): string[] {
  * `feedUnit`: the dataset's feed unit (`meta.chain.feedUnit`), the unit of the feedstock marginal values;
  * callers that know the dataset pass it (the text then says "t TREO" for quad-2026).
  */
+/** Where the report's extra sections are not (yet) there: how to say so, or null. */
+function extrasNote(report: Report): string | null {
+  const state = report.extras;
+  if (state?.status === 'pending')
+    return 'pending: still being computed after the portfolio was answered (`GET /portfolios/{id}/report?wait=N` waits for them)';
+  if (state?.status === 'failed') return `not available: ${state.message ?? 'computing them failed'}`;
+  return null;
+}
+
 export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, feedUnit = 'unit'): string {
   const lines: string[] = [];
   const title = portfolio ? portfolio.scenarioName : 'Solver report';
   lines.push(`# ${portfolio ? mdText(title) : title}`, '');
   lines.push(`Status: **${report.status}**. Total discounted cost: **${usd(report.totalCostUsd)} USD**. Money is ${report.currency}.`, '');
+  // The sections that need extra solves (issue 13) may not be there yet, or may have failed.
+  const extras = extrasNote(report);
+  if (extras)
+    lines.push(`The sections that need extra solves (reduced costs of unbuilt candidates, the diagnosis, whole-point target costs) are ${extras}.`, '');
+  const unmet = report.status === 'infeasible' || (portfolio?.dependency.some((d) => d.points.some((p) => p.met === false)) ?? false);
   if (portfolio) {
     lines.push(
       `Model: ${num(portfolio.model.rows)} rows × ${num(portfolio.model.columns)} columns; ${portfolio.solver.name} ${portfolio.solver.version}, ${num(portfolio.solver.solveMs)} ms.`,
@@ -83,6 +97,8 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
   }
 
   if (portfolio) lines.push(...instrumentSections(portfolio, top));
+
+  if (extras && !report.diagnosis && unmet) lines.push('## Why the targets are not met', '', `_The diagnosis is ${extras}._`, '');
 
   if (report.diagnosis) {
     const d = report.diagnosis;
@@ -125,6 +141,9 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
         topBy(mv.budgets).map((m) => [m.description, num(m.valueUsdPerUsd, 4), m.valuePvUsdPerPvUsd === null ? '–' : num(m.valuePvUsdPerPvUsd, 4), range(m)]),
       ),
     );
+    if (extras && !report.targetPoints.length && mv.targets.length) {
+      lines.push(`**Targets, a whole point**: ${extras}.`, '');
+    }
     if (report.targetPoints.length) {
       lines.push('**Targets, a whole point**: the plan re-solved with each limit one percentage point tighter (and looser) in every year it applies.', '');
       lines.push(
@@ -165,6 +184,7 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
     }
   }
 
+  if (extras && !report.reducedCosts.length) lines.push('## Candidates left unbuilt', '', `_${extras[0]!.toUpperCase()}${extras.slice(1)}._`, '');
   if (report.reducedCosts.length) {
     lines.push('## Candidates left unbuilt', '');
     for (const r of report.reducedCosts.slice(0, top)) lines.push(`- ${r.statement}.`);

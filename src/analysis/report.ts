@@ -63,6 +63,8 @@ export interface ReportInput {
   diagnosis?: Report['diagnosis'];
   /** Whole-point target costs from re-solves (target-points.ts). */
   targetPoints?: Report['targetPoints'];
+  /** False: leave `reducedCosts` empty (the planner fills them in after its probes: `reducedCostsOf`). */
+  reducedCosts?: boolean;
 }
 
 /** Σ dual · active bound over rows and columns: the dual objective (equals the primal at an optimum). */
@@ -254,7 +256,7 @@ export function computeReport(input: ReportInput): Report {
     },
     marginalValues,
     targetPoints: input.targetPoints ?? [],
-    reducedCosts: values && columnDuals ? reducedCosts(instance, model, values, columnDuals, result.probeCosts) : [],
+    reducedCosts: input.reducedCosts !== false && values && columnDuals ? reducedCostsOf(instance, model, values, columnDuals, result.probeCosts) : [],
     binding,
     diagnosis: input.diagnosis ?? null,
     dependencyMetrics: input.dependencyMetrics ?? { baseline: null, portfolio: null },
@@ -304,7 +306,8 @@ function capexPart(model: LinearModel, j: number): number {
   return (model.colCostParts.get(j) ?? []).reduce((sum, [category, c]) => (CONSTRUCTION_COST_CATEGORIES.has(category) ? sum + c : sum), 0);
 }
 
-function reducedCosts(
+/** The reduced costs of the unbuilt candidates: probed where `probeCosts` has a finite value, from the basis otherwise. */
+export function reducedCostsOf(
   instance: Instance,
   model: LinearModel,
   values: Float64Array,

@@ -8,8 +8,20 @@ import { problems } from './docs.js';
 
 const id = examples.ids.portfolio;
 
+/** `wait`: seconds to wait for the report's extra sections (issue 13), capped by the server like `POST …/solve?wait=`. */
+export const ReportWaitSchema = z.coerce
+  .number()
+  .min(0)
+  .max(600)
+  .default(0)
+  .describe(
+    "Seconds to wait, while the report's extra sections (`reducedCosts`, `diagnosis`, `targetPoints`: they need extra solves, run after the portfolio is answered) are `pending`, " +
+      'for them to be stored; the answer is then the report as it is (`extras.status` `complete`, or `failed` with a message; still `pending` when the wait ran out). Capped by the server (60 s by default). 0 (default): at once.',
+  );
+
 export const ReportQuerySchema = z
   .object({
+    wait: ReportWaitSchema,
     format: z
       .enum(['json', 'markdown'])
       .default('json')
@@ -49,6 +61,7 @@ const exampleReport = {
   binding: [],
   diagnosis: null,
   dependencyMetrics: { baseline: null, portfolio: null },
+  extras: { status: 'complete' },
 };
 
 export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -63,7 +76,9 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
           'Marginal values come from the duals with their unit, sign and the range over which they hold (HiGHS ranging), ' +
           'flagged when one of several valid values. An infeasible or short portfolio carries a diagnosis: changes to scenario ' +
           'fields (JSON paths) that would each close the gap, and the earliest year each target can be met. `format=markdown` ' +
-          'renders it for a brief.',
+          'renders it for a brief. The sections that need extra solves (reduced costs from probes, the diagnosis, whole-point target costs) ' +
+          'are computed after the portfolio is answered: until they are stored, `extras.status` is `pending` and they are empty; `wait=N` ' +
+          'holds the request up to N seconds for them. If computing them fails, the rest of the report stands with `extras.status` `failed` and a message.',
         params: PortfolioParamsSchema,
         querystring: ReportQuerySchema,
         response: {
@@ -81,7 +96,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       // The stored JSON is sent as it is: parsing and re-serialising several hundred kB per request
       // would only cost event-loop time.
-      const { contentType, body } = await app.services.portfolios.report(request.params.id, request.query.format);
+      const wait = Math.min(request.query.wait, app.services.config.maxWaitSeconds);
+      const { contentType, body } = await app.services.portfolios.report(request.params.id, request.query.format, wait);
       // The body is already serialised (JSON or, for `format=markdown`, Markdown): sent as it is.
       return reply.type(contentType).send(body as never);
     },
@@ -95,6 +111,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Solver report as Markdown, for a brief',
         description: 'The report of `GET /portfolios/{id}/report` rendered as Markdown (largest values first, every figure with its unit).',
         params: PortfolioParamsSchema,
+        querystring: z.object({ wait: ReportWaitSchema }).strict(),
         response: {
           200: {
             description: 'The report in Markdown.',
@@ -108,7 +125,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { contentType, body } = await app.services.portfolios.report(request.params.id, 'markdown');
+      const wait = Math.min(request.query.wait, app.services.config.maxWaitSeconds);
+      const { contentType, body } = await app.services.portfolios.report(request.params.id, 'markdown', wait);
       return reply.type(contentType).send(body);
     },
   );

@@ -97,7 +97,9 @@ export const solveRoutes: FastifyPluginAsyncZod = async (app) => {
           'with `wait=N` the request is held up to N seconds and answers 200 with the portfolio when it is ready in time. ' +
           'A solve that reaches its time limit still yields a portfolio, with status `time_limit` (and its best plan when HiGHS found one). ' +
           'The same stored scenario solved before with the same effective options answers 200 at once with that portfolio; `fresh=true` solves again. ' +
-          'A job that ends without a portfolio within the wait is never answered 202: failed is a 422 problem, cancelled a 409 (503 when the service shut down), each with the job as `Location`.',
+          'A job that ends without a portfolio within the wait is never answered 202: failed is a 422 problem, cancelled a 409 (503 when the service shut down), each with the job as `Location`. ' +
+          "The answer does not wait for the report's sections that need extra solves (reduced-cost probes, diagnosis, whole-point target costs): " +
+          '`GET /portfolios/{id}/report?wait=N` does (its `extras.status`).',
         params: ScenarioParamsSchema,
         querystring: SolveQuerySchema,
         body: documented(SolveOptionsSchema, examples.solveOptions, 'Solver options (the body may be omitted).'),

@@ -205,6 +205,24 @@ export const DiagnosisSchema = z.object({
   complete: z.boolean().describe('False when the diagnosis stopped at its bound of solves (or a solve ended at its time limit) before every step ran.'),
 });
 
+/** Which sections of a report need extra solves, and so may come after the rest (issue 13). */
+export const REPORT_EXTRA_SECTIONS = ['reducedCosts', 'diagnosis', 'targetPoints'] as const;
+
+export const ReportExtrasStateSchema = z
+  .object({
+    status: z
+      .enum(['pending', 'complete', 'failed', 'skipped'])
+      .describe(
+        '`pending`: the sections that need extra solves (`reducedCosts`, `diagnosis`, `targetPoints`) are being computed after the portfolio was answered; until then they are empty (`[]`, `null`). ' +
+          '`complete`: they are filled in. `failed`: computing them failed or overran (see `message`); the rest of the report stands. `skipped`: an analysis member, which runs no extra solves.',
+      ),
+    message: z.string().optional().describe('Why the extra sections failed.'),
+  })
+  .describe(
+    'State of the sections that need extra solves: the service stores the report without them as soon as the portfolio is ready and fills them in afterwards. ' +
+      '`GET /portfolios/{id}/report?wait=N` waits for them. Absent in reports computed in one go (the CLI) and in reports stored before the split, which are complete.',
+  );
+
 export const ReportSchema = z.object({
   status: z.string(),
   totalCostUsd: z.number().nullable(),
@@ -240,9 +258,11 @@ export const ReportSchema = z.object({
   dependencyMetrics: z
     .object({ baseline: z.array(DependencySummaryRowSchema).nullable(), portfolio: z.array(DependencySummaryRowSchema).nullable() })
     .describe('Per bloc, product and year: origin-traced untrusted share, USGS net import reliance, HHI of supplying countries (models/metrics.md).'),
+  extras: ReportExtrasStateSchema.optional(),
 });
 
 export type Report = z.infer<typeof ReportSchema>;
+export type ReportExtrasState = z.infer<typeof ReportExtrasStateSchema>;
 export type MarginalValues = z.infer<typeof MarginalValuesSchema>;
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;
 export type Remedy = z.infer<typeof RemedySchema>;

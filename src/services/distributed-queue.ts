@@ -153,6 +153,9 @@ export async function reapLostWorkers(store: PostgresStore, boss: PgBoss, timeou
       log.warn({ jobId: job.id, workerId: job.worker_id, outcome }, 'job of a lost worker handed back to the queue');
     }
   }
+  // Reports whose extra sections a lost worker was computing (its job is done already).
+  const failed = await store.portfolios.failPendingReports("the worker computing the report's extra sections stopped sending heartbeats", timeoutSeconds);
+  if (failed) log.warn({ reports: failed }, 'report extras of a lost worker marked failed');
   await store.pool.query(`DELETE FROM workers WHERE last_seen < now() - make_interval(secs => $1)`, [timeoutSeconds]);
   return retried;
 }

@@ -7,12 +7,25 @@ import { hostname } from 'node:os';
 import { unavailable } from '../errors.js';
 import type { JobError } from '../schemas/api/jobs.js';
 import type { JobOutcome, Store } from '../store/repository.js';
-import { PoolFullError, PoolUnavailableError, type SolveOutcome, type SolvePool, type TaskHandle } from './pool.js';
+import { PoolFullError, PoolUnavailableError, type ExtrasOutcome, type SolveOutcome, type SolvePool, type TaskHandle } from './pool.js';
+import { extrasFailedReport } from '../store/report-extras.js';
 import type { JobQueue, QueueHealth, Submission } from './queue.js';
 
 export interface QueueLogger {
   info(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+}
+
+/**
+ * The report to store once a job's extra report sections settle (null: nothing to store): the
+ * worker's, or the core report marked failed when the worker could not send one.
+ */
+export function extrasReport(done: SolveOutcome, extras: ExtrasOutcome): { reportJson: string; status: 'complete' | 'failed' } | null {
+  if (extras.kind === 'none' || done.kind !== 'done') return null;
+  if (extras.kind === 'complete') return { reportJson: extras.reportJson, status: 'complete' };
+  if (extras.reportJson !== undefined) return { reportJson: extras.reportJson, status: 'failed' };
+  if (done.result.reportJson === undefined) return null;
+  return { reportJson: extrasFailedReport(done.result.reportJson, extras.message), status: 'failed' };
 }
 
 /** A pool outcome as the store records it. */
@@ -49,6 +62,21 @@ export function createEmbeddedQueue(deps: { store: Store; pool: SolvePool | null
     }
   }
 
+  /** Stores a job's report with its extra sections (after the job was recorded done) and wakes whoever waits on the job. */
+  async function recordExtras(jobId: string, done: SolveOutcome, extras: ExtrasOutcome): Promise<void> {
+    const report = extrasReport(done, extras);
+    if (!report || closed) return;
+    try {
+      const portfolioId = await deps.store.portfolios.completeReport(jobId, report.reportJson, report.status);
+      if (portfolioId) {
+        deps.log.info({ jobId, portfolioId, extras: report.status, ...(extras.kind === 'failed' ? { reason: extras.message } : {}) }, 'report extras stored');
+      }
+      notify(jobId);
+    } catch (error) {
+      deps.log.error({ err: error, jobId }, 'could not store a report’s extra sections');
+    }
+  }
+
   let submitting: Promise<void> = Promise.resolve();
 
   async function submitNow(entries: readonly Submission[]) {
@@ -68,7 +96,11 @@ export function createEmbeddedQueue(deps: { store: Store; pool: SolvePool | null
         },
       });
       handles.set(jobId, handle);
-      void handle.done.then((outcome) => record(jobId, outcome));
+      void handle.done.then(async (outcome) => {
+        await record(jobId, outcome);
+        // The portfolio row exists now; the report's extra sections come after it.
+        await recordExtras(jobId, outcome, await handle.extras);
+      });
     }
     return rows;
   }

@@ -63,6 +63,20 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
   };
   deps.queue.onSettled(notify);
 
+  /** Sleeps until the queue reports something of job `id`, RECHECK_MS pass, or the deadline. */
+  const sleep = (id: string, deadline: number) =>
+    new Promise<void>((resolve) => {
+      const set = waiters.get(id) ?? new Set();
+      waiters.set(id, set);
+      const wake = () => {
+        clearTimeout(timer);
+        set.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.min(RECHECK_MS, Math.max(0, deadline - Date.now())));
+      set.add(wake);
+    });
+
   function effectiveOptions(scenario: Scenario, options: SolveOptions): EffectiveSolverOptions {
     return optionsOf(solveRequest(scenario, options));
   }
@@ -108,6 +122,10 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
     /** Marks jobs a previous process left unfinished as failed; only in embedded mode, where a job's solve lives in this process. */
     async recoverInterrupted(): Promise<number> {
       if (deps.queue.mode !== 'embedded') return 0;
+      // Reports whose extra sections a worker thread of the previous process was computing.
+      await deps.store.portfolios.failPendingReports(
+        "the service stopped before the report's extra sections were finished; solve again with fresh=true for them",
+      );
       return deps.store.jobs.failInterrupted(now());
     },
 
@@ -196,21 +214,21 @@ export function createJobService(deps: { store: Store; queue: JobQueue; datasets
       let job = await get(id);
       const deadline = Date.now() + seconds * 1000;
       while (!TERMINAL.has(job.status) && Date.now() < deadline && !stopWaiting && !closed) {
-        await new Promise<void>((resolve) => {
-          const set = waiters.get(id) ?? new Set();
-          waiters.set(id, set);
-          const wake = () => {
-            clearTimeout(timer);
-            set.delete(wake);
-            resolve();
-          };
-          const timer = setTimeout(wake, Math.min(RECHECK_MS, Math.max(0, deadline - Date.now())));
-          set.add(wake);
-        });
+        await sleep(id, deadline);
         if (closed) break;
         job = await get(id);
       }
       return job;
+    },
+
+    /**
+     * Waits until `ready()` says yes or `seconds` pass, re-checking whenever the queue reports
+     * something of job `id` (it finished, or its report's extra sections were stored) and at least
+     * every few seconds. What `GET /portfolios/{id}/report?wait=` waits with.
+     */
+    async waitUntil(id: string, seconds: number, ready: () => Promise<boolean>): Promise<void> {
+      const deadline = Date.now() + seconds * 1000;
+      while (!(await ready()) && Date.now() < deadline && !stopWaiting && !closed) await sleep(id, deadline);
     },
 
     /**

@@ -32,6 +32,14 @@ import { spawnWorker } from '../workers/spawn.js';
 import type { SolveTask } from './queue.js';
 import type { FromWorker, ToWorker } from './solve-protocol.js';
 
+/**
+ * What became of a report's extra sections (issue 13), after a `done` outcome: `none` when there
+ * were none to come (or the solve did not end `done`); `complete` with the whole report; `failed`
+ * with why — and the core report marked failed when the worker could still send it (it threw),
+ * without it when the worker crashed, overran or was stopped (the caller marks the stored one).
+ */
+export type ExtrasOutcome = { kind: 'none' } | { kind: 'complete'; reportJson: string } | { kind: 'failed'; message: string; reportJson?: string };
+
 export type SolveOutcome =
   /** Serialised by the worker; `reportJson` is absent when the solve was cut short (its portfolio is then the overrun fallback). */
   { kind: 'done'; result: PortfolioResult } | { kind: 'failed'; error: JobError } | { kind: 'cancelled'; error: JobError };
@@ -44,6 +52,11 @@ export interface TaskListener {
 
 export interface TaskHandle {
   readonly done: Promise<SolveOutcome>;
+  /**
+   * Settles after `done`: the report's extra sections, which the worker computes after answering
+   * (its slot stays busy meanwhile, under the reporting phase's watchdog, restarted by progress).
+   */
+  readonly extras: Promise<ExtrasOutcome>;
   /** Removes a queued task or terminates the worker running it; no-op once settled. */
   cancel(error: JobError): void;
 }
@@ -87,6 +100,8 @@ interface Entry {
   listener: TaskListener;
   settled: boolean;
   resolve(outcome: SolveOutcome): void;
+  extrasSettled: boolean;
+  resolveExtras(outcome: ExtrasOutcome): void;
   slot: Slot | null;
 }
 
@@ -99,6 +114,8 @@ interface Slot {
   bootFailures: number;
   lastError: Error | null;
   entry: Entry | null;
+  /** The finished task whose report's extra sections this worker is computing (the slot stays busy). */
+  extras: Entry | null;
   phase: PlanPhase | null;
   fallback: PortfolioResult | null;
   started: number;
@@ -167,10 +184,12 @@ export class SolvePool {
     this.assertCanAccept();
     let resolve!: (outcome: SolveOutcome) => void;
     const done = new Promise<SolveOutcome>((r) => (resolve = r));
-    const entry: Entry = { input, listener, settled: false, resolve, slot: null };
+    let resolveExtras!: (outcome: ExtrasOutcome) => void;
+    const extras = new Promise<ExtrasOutcome>((r) => (resolveExtras = r));
+    const entry: Entry = { input, listener, settled: false, resolve, extrasSettled: false, resolveExtras, slot: null };
     this.queue.push(entry);
     this.dispatch();
-    return { done, cancel: (error) => this.cancel(entry, error) };
+    return { done, extras, cancel: (error) => this.cancel(entry, error) };
   }
 
   /**
@@ -185,6 +204,11 @@ export class SolvePool {
       await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - Date.now()))));
     }
     for (const slot of this.slots) if (slot?.entry) this.cancel(slot.entry, error);
+    for (const slot of this.slots) {
+      if (!slot?.extras) continue;
+      this.endExtras(slot, { kind: 'failed', message: `${error.message}; the report's extra sections were not finished` });
+      this.replace(slot);
+    }
   }
 
   /** Drains without grace and terminates every worker. */
@@ -221,6 +245,7 @@ export class SolvePool {
       bootFailures,
       lastError: null,
       entry: null,
+      extras: null,
       phase: null,
       fallback: null,
       started: 0,
@@ -253,8 +278,24 @@ export class SolvePool {
       this.dispatch();
       return;
     }
+    const finished = slot.extras;
+    if (finished && finished.input.jobId === message.jobId) {
+      if (message.type === 'progress') this.armExtras(slot);
+      if (message.type === 'report-extras') {
+        this.endExtras(
+          slot,
+          message.status === 'complete'
+            ? { kind: 'complete', reportJson: message.reportJson }
+            : { kind: 'failed', message: 'the report’s extra sections failed', reportJson: message.reportJson },
+        );
+        this.release(slot, false);
+        this.dispatch();
+      }
+      return;
+    }
     const entry = slot.entry;
     if (!entry || entry.input.jobId !== message.jobId) return;
+    if (message.type === 'report-extras') return;
     if (message.type === 'phase') {
       slot.phase = message.phase;
       slot.fallback = message.fallback ?? null;
@@ -265,6 +306,18 @@ export class SolvePool {
     if (message.type === 'progress') {
       // The diagnosis is bounded by a count of solves, each by the phase's allowance.
       this.arm(slot);
+      return;
+    }
+    if (message.type === 'done' && message.extras) {
+      // Answered: the job is done now. The worker goes on with the report's extra sections and
+      // stays busy (a queued solve waits for it, bounded by the watchdog) until they arrive.
+      this.recordDuration(slot);
+      slot.entry = null;
+      slot.extras = entry;
+      slot.phase = null;
+      slot.fallback = null;
+      this.armExtras(slot);
+      this.settle(entry, { kind: 'done', result: message.result }, true);
       return;
     }
     this.release(slot);
@@ -285,6 +338,13 @@ export class SolvePool {
     const wasBooting = slot.state === 'booting';
     slot.state = 'stopped';
     const reason = slot.lastError?.message ?? `exit code ${code}`;
+    if (slot.extras) {
+      this.log.error({ worker: slot.index, jobId: slot.extras.input.jobId, reason }, 'solver worker crashed computing a report’s extra sections');
+      this.endExtras(slot, {
+        kind: 'failed',
+        message: `the solver worker crashed computing the report's extra sections (${reason}); the rest of the report stands`,
+      });
+    }
     if (slot.entry) {
       const entry = slot.entry;
       slot.entry = null;
@@ -358,6 +418,35 @@ export class SolvePool {
     slot.timer = setTimeout(() => this.overrun(slot, phase, limit), allowed * 1000);
   }
 
+  /** (Re)starts the watchdog of a report's extra sections: the reporting phase's allowance, restarted by each progress step. */
+  private armExtras(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    const limit = this.setupLimitSeconds;
+    slot.timer = setTimeout(() => this.extrasOverrun(slot, limit), (limit + this.options.graceSeconds) * 1000);
+  }
+
+  private extrasOverrun(slot: Slot, limit: number): void {
+    const entry = slot.extras;
+    if (!entry || slot.state !== 'busy') return;
+    const grace = this.options.graceSeconds;
+    this.log.warn({ worker: slot.index, jobId: entry.input.jobId, limit }, 'report extras overran their limit; terminating the worker');
+    this.endExtras(slot, {
+      kind: 'failed',
+      message: `the report's extra sections ran past their limit of ${limit} s plus ${grace} s grace; the worker was terminated`,
+    });
+    this.replace(slot);
+    this.dispatch();
+  }
+
+  /** Settles the extra sections of the task on this slot, once. */
+  private endExtras(slot: Slot, outcome: ExtrasOutcome): void {
+    const entry = slot.extras;
+    slot.extras = null;
+    if (!entry || entry.extrasSettled) return;
+    entry.extrasSettled = true;
+    entry.resolveExtras(outcome);
+  }
+
   private overrun(slot: Slot, phase: PlanPhase, limit: number): void {
     const entry = slot.entry;
     if (!entry || slot.state !== 'busy') return;
@@ -409,24 +498,34 @@ export class SolvePool {
     slot.timer = null;
     slot.state = 'stopped';
     slot.entry = null;
+    this.endExtras(slot, { kind: 'failed', message: "the solver worker was stopped before the report's extra sections were finished" });
   }
 
-  private release(slot: Slot): void {
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = null;
+  private recordDuration(slot: Slot): void {
     const seconds = (performance.now() - slot.started) / 1000;
     this.averageSeconds = this.averageSeconds === null ? seconds : 0.8 * this.averageSeconds + 0.2 * seconds;
+  }
+
+  private release(slot: Slot, record = true): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    if (record) this.recordDuration(slot);
+    slot.extras = null;
     slot.entry = null;
     slot.phase = null;
     slot.fallback = null;
     slot.state = 'idle';
   }
 
-  private settle(entry: Entry, outcome: SolveOutcome): void {
+  private settle(entry: Entry, outcome: SolveOutcome, extrasToCome = false): void {
     if (entry.settled) return;
     entry.settled = true;
     entry.slot = null;
     entry.resolve(outcome);
+    if (!extrasToCome && !entry.extrasSettled) {
+      entry.extrasSettled = true;
+      entry.resolveExtras({ kind: 'none' });
+    }
   }
 
   private retryAfterSeconds(): number {

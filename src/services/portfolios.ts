@@ -19,10 +19,16 @@ function feedUnitOf(datasetId: string): string {
   }
 }
 import type { Report } from '../schemas/report.js';
+import type { Portfolio } from '../schemas/portfolio.js';
 
 export type PortfolioService = ReturnType<typeof createPortfolioService>;
 
-export function createPortfolioService(deps: { repo: PortfolioRepository; scenarios?: ScenarioRepository }) {
+export function createPortfolioService(deps: {
+  repo: PortfolioRepository;
+  scenarios?: ScenarioRepository;
+  /** Waits on a job's events until `ready` (the job service's `waitUntil`); without it a report is answered as it is. */
+  waitOnJob?: (jobId: string, seconds: number, ready: () => Promise<boolean>) => Promise<void>;
+}) {
   async function get(id: string): Promise<StoredPortfolio> {
     const found = await deps.repo.findById(id);
     if (!found) throw notFound('portfolio', id);
@@ -45,15 +51,26 @@ export function createPortfolioService(deps: { repo: PortfolioRepository; scenar
       return result;
     },
 
-    /** The solver report as stored (JSON text) or rendered as Markdown. 404 when the portfolio has none. */
-    async report(id: string, format: 'json' | 'markdown'): Promise<{ contentType: string; body: string }> {
-      const stored = await get(id);
+    /**
+     * The solver report as stored (JSON text) or rendered as Markdown. 404 when the portfolio has
+     * none. With `waitSeconds`, a report whose extra sections are pending is answered once they are
+     * stored (complete or failed) or the wait runs out, whichever is first.
+     */
+    async report(id: string, format: 'json' | 'markdown', waitSeconds = 0): Promise<{ contentType: string; body: string }> {
+      // The row as text: the portfolio is parsed only to render Markdown.
+      const stored = await deps.repo.findRawById(id);
+      if (!stored) throw notFound('portfolio', id);
+      const pending = async () => (await deps.repo.findReportExtras(id))?.status === 'pending';
+      if (waitSeconds > 0 && stored.jobId && deps.waitOnJob && (await pending())) {
+        await deps.waitOnJob(stored.jobId, waitSeconds, async () => !(await pending()));
+      }
       const body = await deps.repo.findReportJson(id);
       if (body === null) throw new HttpProblem('not-found', `portfolio '${id}' has no solver report: its solve was stopped at the time limit before reporting`);
       if (format === 'json') return { contentType: 'application/json; charset=utf-8', body };
+      const portfolio = JSON.parse(stored.body) as Portfolio;
       return {
         contentType: 'text/markdown; charset=utf-8',
-        body: reportMarkdown(JSON.parse(body) as Report, stored.portfolio, 10, feedUnitOf(stored.portfolio.datasetId)),
+        body: reportMarkdown(JSON.parse(body) as Report, portfolio, 10, feedUnitOf(portfolio.datasetId)),
       };
     },
 

@@ -35,7 +35,7 @@ import {
   type QueueLogger,
   type SolveJobData,
 } from './distributed-queue.js';
-import { outcomeOf } from './embedded-queue.js';
+import { extrasReport, outcomeOf } from './embedded-queue.js';
 import type { SolvePool, TaskHandle } from './pool.js';
 import { requestFromRow } from '../solve-request.js';
 
@@ -70,6 +70,8 @@ export async function startQueueWorker(deps: {
   const pollMs = (deps.pollSeconds ?? 1) * 1000;
   const now = () => new Date().toISOString();
   const running = new Map<string, TaskHandle>();
+  /** Finished jobs whose report's extra sections a solver thread is still computing. */
+  const finishing = new Set<string>();
   const wakers = new Set<() => void>();
   let stopping = false;
 
@@ -191,6 +193,17 @@ export async function startQueueWorker(deps: {
       { jobId, outcome: outcome.kind, ...(outcome.kind === 'done' ? { solveStatus: outcome.result.status } : { error: outcome.error }) },
       'job finished',
     );
+    // The report's extra sections (issue 13): the solver thread computes them after answering and
+    // stays busy meanwhile, so this slot takes its next job only once they are stored.
+    finishing.add(jobId);
+    const extras = await handle.extras.finally(() => finishing.delete(jobId));
+    const report = extrasReport(outcome, extras);
+    if (!report) return;
+    await store.withTransaction(async (tx) => {
+      const portfolioId = await store.portfolios.completeReport(jobId, report.reportJson, report.status, tx);
+      if (portfolioId) await notify(tx, SETTLED_CHANNEL, jobId);
+    });
+    log.info({ jobId, extras: report.status }, 'report extras stored');
   }
 
   const idle = () =>
@@ -229,7 +242,9 @@ export async function startQueueWorker(deps: {
       stopping = true;
       wakeAll();
       const deadline = Date.now() + graceMs;
-      while (running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - Date.now()))));
+      // Report extras in progress get the same grace; past it the pool marks them failed.
+      while ((running.size || finishing.size) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - Date.now()))));
       for (const jobId of [...running.keys()]) {
         try {
           const result = await store.withTransaction((tx) =>

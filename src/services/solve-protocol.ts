@@ -27,6 +27,16 @@ export type FromWorker =
   | { type: 'phase'; jobId: string; phase: PlanPhase; fallback?: PortfolioResult }
   /** A step of a long phase finished (a diagnosis solve): the watchdog restarts the phase's allowance. */
   | { type: 'progress'; jobId: string; step: number }
-  /** The portfolio and report checked and serialised in the worker (solve-result.ts). */
-  | { type: 'done'; jobId: string; result: PortfolioResult }
+  /**
+   * The portfolio and report checked and serialised in the worker (solve-result.ts). `extras`: the
+   * report's sections that need extra solves are still to come (`report.extras.status` is
+   * `pending`); the worker computes them next and sends `report-extras`, and takes no other solve
+   * until then.
+   */
+  | { type: 'done'; jobId: string; result: PortfolioResult; extras?: boolean }
+  /**
+   * The whole report once its extra sections are computed (`complete`), or the core report marked
+   * `failed` with the error's message when computing them threw. Progress during them is `progress`.
+   */
+  | { type: 'report-extras'; jobId: string; status: 'complete' | 'failed'; reportJson: string }
   | { type: 'failed'; jobId: string; error: JobError };

@@ -19,5 +19,6 @@ export function portfolioResult(portfolio: Portfolio, report?: Report): Portfoli
     totalCostUsd: portfolio.totalCostUsd,
     portfolioJson: JSON.stringify(portfolio),
     ...(report ? { reportJson: JSON.stringify(report) } : {}),
+    ...(report?.extras ? { reportExtras: report.extras.status } : {}),
   };
 }

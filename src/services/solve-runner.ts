@@ -6,7 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Dataset } from '../data/schema.js';
 import { ScenarioError } from '../model/instance.js';
-import { planRequest } from '../planner.js';
+import { planStaged, withExtras, type StagedPlan } from '../planner.js';
 import type { Report } from '../schemas/report.js';
 import type { Portfolio } from '../schemas/portfolio.js';
 import type { PlanPhase, SolveRequest } from '../solve-request.js';
@@ -17,14 +17,17 @@ import { portfolioResult } from './solve-result.js';
 
 export { OVERRUN_MESSAGE } from '../planner.js';
 
-/** Runs `planRequest`, reporting each phase (with its overrun fallback built eagerly) to `onPhase`. */
+/**
+ * Runs `planStaged`, reporting each phase (with its overrun fallback built eagerly) to `onPhase`:
+ * the portfolio and core report, and the extra report sections still to compute (if any).
+ */
 export function runSolve(
   request: SolveRequest,
   dataset: Dataset,
   onPhase: (phase: PlanPhase, fallback?: Portfolio) => void,
   onProgress: (step: number) => void = () => {},
-): Promise<{ portfolio: Portfolio; report: Report }> {
-  return planRequest(request, dataset, {
+): Promise<StagedPlan> {
+  return planStaged(request, dataset, {
     onPhase: (phase, fallback) => onPhase(phase, fallback?.()),
     onProgress,
   });
@@ -36,6 +39,8 @@ export interface RunnerHooks {
   beforeSolve?(task: WorkerTask): void | Promise<void>;
   /** Runs after a phase has been reported to the pool, before the phase's work starts. */
   afterPhase?(task: WorkerTask, phase: PlanPhase): void;
+  /** Runs after `done` was sent, before the report's extra sections are computed (only when there are some). */
+  beforeExtras?(task: WorkerTask): void | Promise<void>;
 }
 
 /**
@@ -71,12 +76,13 @@ export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): 
   };
 
   const handle = async (task: WorkerTask) => {
+    let staged: StagedPlan;
     try {
       if (task.dataset) datasets.set(task.datasetId, task.dataset);
       const dataset = datasets.get(task.datasetId);
       if (!dataset) throw new Error(`the worker was not sent dataset '${task.datasetId}'`);
       await hooks.beforeSolve?.(task);
-      const { portfolio, report } = await runSolve(
+      staged = await runSolve(
         task.request,
         dataset,
         (phase, fallback) => {
@@ -86,12 +92,34 @@ export function serveSolveRequests(port: MessagePort, hooks: RunnerHooks = {}): 
         (step) => send({ type: 'progress', jobId: task.jobId, step }),
       );
       if (abortedAtMiB !== null) return crash(abortedAtMiB);
-      send({ type: 'done', jobId: task.jobId, result: portfolioResult(portfolio, report) });
+      send({ type: 'done', jobId: task.jobId, result: portfolioResult(staged.portfolio, staged.report), ...(staged.extras ? { extras: true } : {}) });
     } catch (error) {
       if (abortedAtMiB !== null) return crash(abortedAtMiB);
       const message = error instanceof Error ? error.message : String(error);
       send({ type: 'failed', jobId: task.jobId, error: { code: error instanceof ScenarioError ? 'invalid_scenario' : 'solve_error', message } });
+      return;
     }
+    if (staged.extras) await computeExtras(task, staged.report, staged.extras);
+  };
+
+  /**
+   * The report's extra sections, after the answer went out (issue 13): the pool keeps this worker
+   * busy, under the watchdog of the reporting phase, until `report-extras` arrives. An error leaves
+   * the core report standing with the extras `failed`.
+   */
+  const computeExtras = async (task: WorkerTask, core: Report, extras: NonNullable<StagedPlan['extras']>) => {
+    let message: string;
+    try {
+      await hooks.beforeExtras?.(task);
+      const sections = await extras();
+      if (abortedAtMiB !== null) return crash(abortedAtMiB);
+      send({ type: 'report-extras', jobId: task.jobId, status: 'complete', reportJson: JSON.stringify(withExtras(core, sections, { status: 'complete' })) });
+      return;
+    } catch (error) {
+      if (abortedAtMiB !== null) return crash(abortedAtMiB);
+      message = `computing the report's extra sections failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    send({ type: 'report-extras', jobId: task.jobId, status: 'failed', reportJson: JSON.stringify({ ...core, extras: { status: 'failed', message } }) });
   };
 
   port.on('message', (message: ToWorker) => {

@@ -145,6 +145,128 @@ function updateLive(highs: Highs, kept: LiveModel, model: LinearModel): number {
   return changed;
 }
 
+type Handle = ReturnType<Highs['createModel']>;
+
+/** A HiGHS model of `model` (integrality only when `isMip`). */
+function createHandle(highs: Highs, model: LinearModel, isMip: boolean): Handle {
+  const stats = modelStats(model);
+  const inf = highs.infinity;
+  const toInf = (values: Float64Array) => Array.from(values, (v) => (v === Infinity ? inf : v === -Infinity ? -inf : v));
+  return highs.createModel({
+    numCols: stats.columns,
+    numRows: stats.rows,
+    colCost: model.colCost,
+    colLower: new Float64Array(stats.columns),
+    colUpper: toInf(model.colUpper),
+    rowLower: toInf(model.rowLower),
+    rowUpper: toInf(model.rowUpper),
+    matrix: {
+      format: 'csr',
+      numRows: stats.rows,
+      numCols: stats.columns,
+      starts: model.rowStarts,
+      indices: model.rowIndices,
+      values: model.rowValues,
+    },
+    ...(isMip ? { integrality: Array.from(model.colInteger, (v) => (v ? 1 : 0)) as (0 | 1)[] } : {}),
+  });
+}
+
+/** The time the probes of a solve may take: half the solve's own time, at least 250 ms. */
+export const probeBudgetMs = (solveMs: number) => Math.max(250, 0.5 * solveMs);
+
+/**
+ * Directional probes on an open model at its optimum (objective `objective`): each column forced
+ * to its `amount`, the LP re-solved, the bound put back. Capped at `budgetMs` in all: past that,
+ * the rest keep NaN and the report falls back to the basis reduced cost for them, and says so.
+ */
+function runProbes(
+  highs: Highs,
+  handle: Handle,
+  model: LinearModel,
+  objective: number,
+  probes: ReadonlyArray<{ readonly column: number; readonly amount: number }>,
+  budgetMs: number,
+): Float64Array {
+  const inf = highs.infinity;
+  const probeCosts = new Float64Array(probes.length).fill(NaN);
+  const started = performance.now();
+  probes.forEach(({ column, amount }, k) => {
+    const left = budgetMs - (performance.now() - started);
+    if (left <= 0) return;
+    handle.options.set({ time_limit: left / 1000 });
+    const upper = model.colUpper[column] ?? Infinity;
+    handle.changeColBounds(column, Math.min(amount, upper), upper === Infinity ? inf : upper);
+    handle.run();
+    probeCosts[k] = mapStatus(highs, handle.getModelStatus()) === 'optimal' ? (handle.getObjectiveValue() - objective) / Math.min(amount, upper) : NaN;
+    handle.changeColBounds(column, 0, upper === Infinity ? inf : upper);
+  });
+  return probeCosts;
+}
+
+/**
+ * The reduced-cost probes of an LP solved before (issue 13: they run after the solve's answer has
+ * gone out, not inside the solve). On this thread's kept model when it is still this structure
+ * (nothing else solved since), otherwise on the model made again from the kept optimal basis (a
+ * simplex run of about no iterations); the probes are measured from that optimum's objective.
+ * Null when there is no LP optimum to probe from (a MIP, or the model does not solve optimal).
+ */
+export async function probeWithHighs(
+  model: LinearModel,
+  probes: ReadonlyArray<{ readonly column: number; readonly amount: number }>,
+  options: { budgetMs: number; timeLimitSeconds: number },
+): Promise<Float64Array | null> {
+  const highs = await highsModule();
+  if (model.colInteger.some((v) => v)) return null;
+  if (!probes.length) return new Float64Array(0);
+  const key = structureKey(model);
+  const previous = live;
+  live = undefined;
+  const reused = previous?.key === key ? previous : undefined;
+  if (!reused) previous?.handle.dispose();
+  let handle: Handle | undefined;
+  let keep: LiveModel | undefined;
+  try {
+    if (reused) {
+      handle = reused.handle;
+      updateLive(highs, reused, model);
+    } else {
+      handle = createHandle(highs, model, false);
+    }
+    handle.zeroAllClocks();
+    handle.options.set({ output_flag: false, time_limit: options.timeLimitSeconds, solver: 'simplex' });
+    const basis = reuseBases ? basisCache.get(key) : undefined;
+    if (basis) {
+      try {
+        handle.setBasis(basis);
+      } catch {
+        // a basis HiGHS rejects: solve cold
+      }
+    }
+    handle.run();
+    if (mapStatus(highs, handle.getModelStatus()) !== 'optimal') return null;
+    const objective = handle.getObjectiveValue();
+    const costs = runProbes(highs, handle, model, objective, probes, options.budgetMs);
+    if (reuseBases && basis)
+      keep = reused ?? {
+        key,
+        handle,
+        colCost: model.colCost.slice(),
+        colUpper: model.colUpper.slice(),
+        rowLower: model.rowLower.slice(),
+        rowUpper: model.rowUpper.slice(),
+        rowValues: model.rowValues.slice(),
+      };
+    return costs;
+  } catch {
+    keep = undefined;
+    return null;
+  } finally {
+    if (keep && handle) live = keep;
+    else handle?.dispose();
+  }
+}
+
 export function chooseAlgorithm(model: LinearModel, requested: SolverRunOptions['algorithm']): 'simplex' | 'ipm' {
   if (requested !== 'auto') return requested;
   return model.rowNames.length > IPM_ROW_THRESHOLD ? 'ipm' : 'simplex';
@@ -187,7 +309,6 @@ export async function solveWithHighs(model: LinearModel, options: SolverRunOptio
     };
   }
   const inf = highs.infinity;
-  const toInf = (values: Float64Array) => Array.from(values, (v) => (v === Infinity ? inf : v === -Infinity ? -inf : v));
   let handle: ReturnType<Highs['createModel']> | undefined;
   // The kept HiGHS model is used when this model has its structure and starts from a kept basis.
   const previous = live;
@@ -201,24 +322,7 @@ export async function solveWithHighs(model: LinearModel, options: SolverRunOptio
       updateLive(highs, reused, model);
       handle.zeroAllClocks();
     } else {
-      handle = highs.createModel({
-        numCols: stats.columns,
-        numRows: stats.rows,
-        colCost: model.colCost,
-        colLower: new Float64Array(stats.columns),
-        colUpper: toInf(model.colUpper),
-        rowLower: toInf(model.rowLower),
-        rowUpper: toInf(model.rowUpper),
-        matrix: {
-          format: 'csr',
-          numRows: stats.rows,
-          numCols: stats.columns,
-          starts: model.rowStarts,
-          indices: model.rowIndices,
-          values: model.rowValues,
-        },
-        ...(isMip ? { integrality: Array.from(model.colInteger, (v) => (v ? 1 : 0)) as (0 | 1)[] } : {}),
-      });
+      handle = createHandle(highs, model, isMip);
     }
     handle.options.set({
       output_flag: false,
@@ -338,23 +442,8 @@ export async function solveWithHighs(model: LinearModel, options: SolverRunOptio
     }
     let probeCosts: Float64Array | undefined;
     const probes = !isMip && options.probes ? options.probes(columnValues, Float64Array.from(solution.colDual)) : [];
-    if (probes.length) {
-      probeCosts = new Float64Array(probes.length);
-      // Probes are capped at half the solve's own time (at least 250 ms): past that, the rest keep
-      // NaN and the report falls back to the basis reduced cost for them, and says so.
-      const budgetMs = Math.max(250, 0.5 * solveMs);
-      probeCosts.fill(NaN);
-      probes.forEach(({ column, amount }, k) => {
-        const left = budgetMs - (performance.now() - started - solveMs);
-        if (left <= 0) return;
-        handle!.options.set({ time_limit: left / 1000 });
-        const upper = model.colUpper[column] ?? Infinity;
-        handle!.changeColBounds(column, Math.min(amount, upper), upper === Infinity ? inf : upper);
-        handle!.run();
-        probeCosts![k] = mapStatus(highs, handle!.getModelStatus()) === 'optimal' ? (handle!.getObjectiveValue() - objective) / Math.min(amount, upper) : NaN;
-        handle!.changeColBounds(column, 0, upper === Infinity ? inf : upper);
-      });
-    }
+    // Probes are capped at half the solve's own time (at least 250 ms): see `runProbes`.
+    if (probes.length) probeCosts = runProbes(highs, handle, model, objective, probes, probeBudgetMs(solveMs));
     return {
       status,
       objective,

@@ -123,6 +123,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX analyses_status ON analyses(status);
     `,
   },
+  {
+    version: 6,
+    name: 'report extras state',
+    sql: `
+      -- State of a report's sections that need extra solves (issue 13): 'pending' while the solve
+      -- worker computes them after the job finished, then 'complete' or 'failed'; 'skipped' for an
+      -- analysis member. NULL: a report stored whole, before the split.
+      ALTER TABLE reports ADD COLUMN extras TEXT CHECK (extras IN ('pending', 'complete', 'failed', 'skipped'));
+    `,
+  },
 ];
 
 /** Opens (creating the folder and file if needed) and migrates the database. `:memory:` works too. */

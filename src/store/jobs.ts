@@ -65,7 +65,7 @@ export function createJobRepository(db: Db): JobRepository {
     `INSERT INTO portfolios (id, scenario_id, job_id, status, total_cost_usd, body, created_at)
      VALUES (@id, @scenarioId, @jobId, @status, @totalCostUsd, @body, @createdAt)`,
   );
-  const insertReport = db.prepare('INSERT INTO reports (portfolio_id, body) VALUES (?, ?)');
+  const insertReport = db.prepare('INSERT INTO reports (portfolio_id, body, extras) VALUES (?, ?, ?)');
   const activeMembers = db.prepare(`SELECT COUNT(*) FROM jobs WHERE parent_id = ? AND status IN ('queued', 'running')`).pluck();
   const activeChildren = db.prepare(`SELECT id FROM jobs WHERE parent_id = ? AND status IN ('queued', 'running') ORDER BY seq`).pluck();
   const members = db.prepare('SELECT id FROM jobs WHERE parent_id = ? ORDER BY seq').pluck();
@@ -102,7 +102,7 @@ export function createJobRepository(db: Db): JobRepository {
         body: outcome.result.portfolioJson,
         createdAt: at,
       });
-      if (outcome.result.reportJson !== undefined) insertReport.run(portfolioId, outcome.result.reportJson);
+      if (outcome.result.reportJson !== undefined) insertReport.run(portfolioId, outcome.result.reportJson, outcome.result.reportExtras ?? null);
       finishRow(id, 'done', at, null, portfolioId);
     } else {
       finishRow(id, outcome.status, at, outcome.error, null);

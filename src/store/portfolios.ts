@@ -5,7 +5,8 @@
 import type { Portfolio } from '../schemas/portfolio.js';
 import type { Db } from './db.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './paging.js';
-import type { PortfolioRepository } from './repository.js';
+import type { PortfolioRepository, ReportExtrasStatus } from './repository.js';
+import { extrasFailedReport } from './report-extras.js';
 import type { PortfolioSummaryRow, RawPortfolio, StoredPortfolio } from './records.js';
 
 export type { PortfolioSummaryRow, RawPortfolio, StoredPortfolio } from './records.js';
@@ -56,6 +57,12 @@ export const summaryFromRow = (row: PortfolioSummaryDbRow): PortfolioSummaryRow 
 export function createPortfolioRepository(db: Db): PortfolioRepository {
   const byId = db.prepare('SELECT * FROM portfolios WHERE id = ?');
   const reportById = db.prepare('SELECT body FROM reports WHERE portfolio_id = ?').pluck();
+  const extrasById = db.prepare('SELECT extras FROM reports WHERE portfolio_id = ?');
+  const pendingReports = db.prepare(`SELECT portfolio_id, body FROM reports WHERE extras = 'pending'`);
+  const failStmt = db.prepare(`UPDATE reports SET body = ?, extras = 'failed' WHERE portfolio_id = ? AND extras = 'pending'`);
+  const completeStmt = db.prepare(
+    `UPDATE reports SET body = ?, extras = ? WHERE extras = 'pending' AND portfolio_id = (SELECT id FROM portfolios WHERE job_id = ?) RETURNING portfolio_id`,
+  );
   // Listing reads the summary columns only; the body can be megabytes for a long horizon.
   const summaryColumns = `p.seq, p.id, p.scenario_id, p.job_id, p.status, p.total_cost_usd, p.created_at,
                           s.name AS scenario_name, s.dataset_id AS dataset_id`;
@@ -68,6 +75,23 @@ export function createPortfolioRepository(db: Db): PortfolioRepository {
   return {
     async findReportJson(id) {
       return (reportById.get(id) as string | undefined) ?? null;
+    },
+
+    async findReportExtras(id) {
+      const row = extrasById.get(id) as { extras: ReportExtrasStatus | null } | undefined;
+      return row ? { status: row.extras } : null;
+    },
+
+    async failPendingReports(message) {
+      const pending = pendingReports.all() as Array<{ portfolio_id: string; body: string }>;
+      let failed = 0;
+      for (const row of pending) failed += failStmt.run(extrasFailedReport(row.body, message), row.portfolio_id).changes;
+      return failed;
+    },
+
+    async completeReport(jobId, reportJson, status) {
+      const row = completeStmt.get(reportJson, status, jobId) as { portfolio_id: string } | undefined;
+      return row?.portfolio_id ?? null;
     },
 
     async findById(id) {

@@ -20,6 +20,7 @@ import { portfolioFromRow, rawPortfolioFromRow, summaryPage, type PortfolioDbRow
 import { apiKeyFromRow, type ApiKeyDbRow } from './keys.js';
 import type {
   AnalysisRepository,
+  ReportExtrasStatus,
   ApiKeyRepository,
   JobOutcome,
   JobRepository,
@@ -30,6 +31,7 @@ import type {
   Store,
 } from './repository.js';
 import { scenarioFromRow, scenarioPage, type ScenarioDbRow } from './scenarios.js';
+import { extrasFailedReport } from './report-extras.js';
 import { analysisFromRow, type AnalysisDbRow } from './analyses.js';
 
 /** A connection inside a transaction (or the pool itself): whatever can run a query. */
@@ -160,6 +162,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX analyses_status ON analyses(status);
     `,
   },
+  {
+    version: 6,
+    name: 'report extras state',
+    sql: `
+      ALTER TABLE reports ADD COLUMN extras TEXT CHECK (extras IN ('pending', 'complete', 'failed', 'skipped'));
+    `,
+  },
 ];
 
 export interface PostgresStore extends Store {
@@ -169,6 +178,12 @@ export interface PostgresStore extends Store {
   /** Runs `fn` in a transaction (or inside `tx` when one is given). */
   withTransaction<T>(fn: (tx: Sql) => Promise<T>, tx?: Sql): Promise<T>;
   readonly jobs: PgJobRepository;
+  readonly portfolios: PgPortfolioRepository;
+}
+
+/** The portfolio repository; a report's extra sections can be stored inside a caller's transaction (with its NOTIFY). */
+export interface PgPortfolioRepository extends PortfolioRepository {
+  completeReport(jobId: string, reportJson: string, status: 'complete' | 'failed', tx?: Sql): Promise<string | null>;
 }
 
 /** The job repository with an optional transaction to run in, so queue work can join it. */
@@ -399,7 +414,11 @@ export async function openPostgresStore(options: { url: string; schema: string; 
             at,
           ]);
           if (outcome.result.reportJson !== undefined)
-            await sql.query('INSERT INTO reports (portfolio_id, body) VALUES ($1, $2)', [portfolioId, outcome.result.reportJson]);
+            await sql.query('INSERT INTO reports (portfolio_id, body, extras) VALUES ($1, $2, $3)', [
+              portfolioId,
+              outcome.result.reportJson,
+              outcome.result.reportExtras ?? null,
+            ]);
           await finishRow(sql, id, 'done', at, null, portfolioId);
         } else {
           await finishRow(sql, id, outcome.status, at, outcome.error, null);
@@ -460,7 +479,7 @@ export async function openPostgresStore(options: { url: string; schema: string; 
   };
 
   const summaryColumns = `p.seq, p.id, p.scenario_id, p.job_id, p.status, p.total_cost_usd, p.created_at, s.name AS scenario_name, s.dataset_id AS dataset_id`;
-  const portfolios: PortfolioRepository = {
+  const portfolios: PgPortfolioRepository = {
     async findById(id) {
       const row = await one<PortfolioDbRow>(pool, 'SELECT * FROM portfolios WHERE id = $1', [id]);
       return row ? portfolioFromRow(row) : null;
@@ -471,6 +490,39 @@ export async function openPostgresStore(options: { url: string; schema: string; 
     },
     async findReportJson(id) {
       return (await one<{ body: string }>(pool, 'SELECT body FROM reports WHERE portfolio_id = $1', [id]))?.body ?? null;
+    },
+    async findReportExtras(id) {
+      const row = await one<{ extras: ReportExtrasStatus | null }>(pool, 'SELECT extras FROM reports WHERE portfolio_id = $1', [id]);
+      return row ? { status: row.extras } : null;
+    },
+    async failPendingReports(message, lostAfterSeconds = 0) {
+      const pending = await pool.query<{ portfolio_id: string; body: string; worker_id: string | null }>(
+        `SELECT r.portfolio_id, r.body, j.worker_id FROM reports r
+         JOIN portfolios p ON p.id = r.portfolio_id
+         LEFT JOIN jobs j ON j.id = p.job_id
+         LEFT JOIN workers w ON w.id = j.worker_id
+         WHERE r.extras = 'pending' AND (w.id IS NULL OR w.last_seen < now() - make_interval(secs => $1))`,
+        [lostAfterSeconds],
+      );
+      let failed = 0;
+      for (const row of pending.rows) {
+        const why = row.worker_id ? `${message} (worker ${row.worker_id})` : message;
+        const result = await pool.query(`UPDATE reports SET body = $2, extras = 'failed' WHERE portfolio_id = $1 AND extras = 'pending'`, [
+          row.portfolio_id,
+          extrasFailedReport(row.body, why),
+        ]);
+        failed += result.rowCount ?? 0;
+      }
+      return failed;
+    },
+    async completeReport(jobId, reportJson, status, tx) {
+      const row = await one<{ portfolio_id: string }>(
+        tx ?? pool,
+        `UPDATE reports SET body = $2, extras = $3
+         WHERE extras = 'pending' AND portfolio_id = (SELECT id FROM portfolios WHERE job_id = $1) RETURNING portfolio_id`,
+        [jobId, reportJson, status],
+      );
+      return row?.portfolio_id ?? null;
     },
     async list(filter, page) {
       const scenarioId = filter.scenarioId ?? null;

@@ -59,7 +59,12 @@ export interface PortfolioResult {
   readonly portfolioJson: string;
   /** Absent when the solve was cut short (its portfolio is then the overrun fallback). */
   readonly reportJson?: string;
+  /** The report's `extras.status` (stored beside it, so waiting for the extras reads no body). */
+  readonly reportExtras?: ReportExtrasStatus;
 }
+
+/** State of a report's sections that need extra solves (`Report['extras']`; src/schemas/report.ts). */
+export type ReportExtrasStatus = 'pending' | 'complete' | 'failed' | 'skipped';
 
 /** What a solve job ends with. `done` carries the serialised portfolio (and its report when the solve was not cut short). */
 export type JobOutcome = { status: 'done'; result: PortfolioResult } | { status: 'failed' | 'cancelled'; error: JobError };
@@ -116,6 +121,20 @@ export interface PortfolioRepository {
   findRawById(id: string): Promise<RawPortfolio | null>;
   /** The stored solver report as JSON text, or null (a solve cut short at its time limit has none). */
   findReportJson(id: string): Promise<string | null>;
+  /** The state of the report's extra sections (`status` null: a report stored whole, before the split), or null without a report. */
+  findReportExtras(id: string): Promise<{ status: ReportExtrasStatus | null } | null>;
+  /**
+   * Replaces the report of a job's portfolio with the one whose extra sections are done (or
+   * failed), only while it is `pending`: a late or repeated answer changes nothing. Returns the
+   * portfolio id it changed, or null.
+   */
+  completeReport(jobId: string, reportJson: string, status: 'complete' | 'failed'): Promise<string | null>;
+  /**
+   * Marks `failed` (with `message`) the pending extras that nobody will finish: every one in embedded
+   * mode at start-up (their worker threads died with the previous process); on PostgreSQL, those
+   * whose job's worker process has sent no heartbeat for `lostAfterSeconds`. Returns how many.
+   */
+  failPendingReports(message: string, lostAfterSeconds?: number): Promise<number>;
   /** Null when the cursor is not one this API issued. */
   list(filter: { scenarioId?: string | undefined }, page: PageRequest): Promise<Page<PortfolioSummaryRow> | null>;
 }

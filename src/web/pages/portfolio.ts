@@ -79,14 +79,25 @@ export async function render(ctx: PageContext): Promise<void> {
       ),
     );
   }
+  const reportPart = reportSection(report);
   root.append(
     flowsSection(ctx, portfolio, dataset, names),
     dependencySection(portfolio, names),
     buildsSection(portfolio, names),
     costSection(portfolio),
     budgetSection(portfolio, scenario),
-    reportSection(report),
+    reportPart,
   );
+  // The sections that need extra solves come after the portfolio (issue 13): wait for them and
+  // show the whole report once they are stored.
+  if (report && !(report instanceof Error) && report.extras?.status === 'pending') {
+    void api
+      .get<Report>(`/portfolios/${id}/report?wait=60`, signal)
+      .then((whole) => {
+        if (!signal.aborted && whole.extras?.status !== 'pending') reportPart.replaceWith(reportSection(whole));
+      })
+      .catch(() => {});
+  }
 }
 
 function header(p: PortfolioRecord): HTMLElement {
@@ -635,6 +646,23 @@ function reportSection(report: Report | Error | null): HTMLElement {
     return section;
   }
   section.append(h('p', { class: 'muted' }, `Money in ${report.currency}. Marginal values hold while the limit stays in its range; ${report.duals.note}.`));
+  if (report.extras?.status === 'pending') {
+    section.append(
+      h(
+        'p',
+        { class: 'muted extras-pending' },
+        'The diagnosis, whole-point target costs and the capex cuts that would bring unbuilt plants in need extra solves: they are still being computed and appear here when ready.',
+      ),
+    );
+  } else if (report.extras?.status === 'failed') {
+    section.append(
+      h(
+        'p',
+        { class: 'error extras-failed' },
+        `The diagnosis, whole-point target costs and capex cuts are not available: ${report.extras.message ?? 'computing them failed'}.`,
+      ),
+    );
+  }
 
   const d = report.diagnosis;
   if (d) {
