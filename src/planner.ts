@@ -127,7 +127,9 @@ export function solveOptionsFor(scenario: Scenario, backend?: Backend): SolverRu
 
 /**
  * The no-new-builds baseline depends on the dataset and on the scenario without its targets (the
- * baseline enforces none), its name and description, and its time limit. Solving the same scenario
+ * baseline enforces none), its name and description, and its time limit — except for the years its
+ * targets apply: the baseline splits origins in those years, as the solve does, so that both shares
+ * of a target year are the optimiser's (src/model/origin-split.ts); they are part of the key. Solving the same scenario
  * again, or a variant that moves only targets (a frontier, a diagnosis, a comparison), reuses the
  * baseline model and solution instead of solving it again. Kept per thread, per dataset object (a
  * new dataset version is a new object), for the last few keys.
@@ -140,9 +142,16 @@ export function keptBaselines(dataset: Dataset): number {
   return baselineCache.get(dataset)?.size ?? 0;
 }
 
-export function baselineKey(scenario: Scenario, options: SolverRunOptions): string {
+export function baselineKey(scenario: Scenario, options: SolverRunOptions, targetYears: readonly number[] = []): string {
   const { targets: _targets, name: _name, description: _description, solver, ...rest } = scenario;
-  return JSON.stringify({ ...rest, solver: { ...solver, timeLimitSeconds: 0, lumpyBuilds: false }, backend: options.backend, algorithm: options.algorithm });
+  const originSplitYears = [...new Set(targetYears)].sort((a, b) => a - b);
+  return JSON.stringify({
+    ...rest,
+    solver: { ...solver, timeLimitSeconds: 0, lumpyBuilds: false },
+    backend: options.backend,
+    algorithm: options.algorithm,
+    originSplitYears,
+  });
 }
 
 /** Solves (or finds kept) the baseline of a resolved instance; its instance is derived from the solve's, not resolved again. */
@@ -151,7 +160,11 @@ async function solveBaseline(
   options: SolverRunOptions,
 ): Promise<{ instance: Instance; model: LinearModel; result: SolveResult; cached: boolean }> {
   const dataset = solved.dataset;
-  const key = baselineKey(solved.scenario, options);
+  const key = baselineKey(
+    solved.scenario,
+    options,
+    solved.targets.flatMap((t) => t.years),
+  );
   const kept = baselineCache.get(dataset)?.get(key);
   // The instance carries the targets (resolved, not enforced) that the baseline shares are read for.
   const instance = baselineInstance(solved);

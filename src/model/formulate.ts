@@ -23,6 +23,7 @@ import { addStockpiles } from './concepts/stockpile.js';
 import { addRecycling } from './concepts/recycling.js';
 import { addCustomConstraints, customReadsFlows } from './concepts/custom.js';
 import { candidateTradeNetwork, leanTradeNetwork } from './trade-network.js';
+import { originSplitYears } from './origin-split.js';
 
 export interface FormulateOptions {
   /**
@@ -41,6 +42,12 @@ export interface FormulateOptions {
    * optimum either way; `false` exists so a test can prove it.
    */
   readonly spendColumns?: boolean;
+  /**
+   * Split every flow by origin in every year (default false: only in the years something reads or
+   * constrains the split, origin-split.ts). The calibration asks for it (its figures read
+   * origin-traced shares in every observed year); a test proves the optimum is the same either way.
+   */
+  readonly fullOriginSplit?: boolean;
 }
 
 export function formulate(instance: Instance, options: FormulateOptions = {}): LinearModel {
@@ -49,7 +56,8 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
 
 /** `formulate`, also returning the dependency target rows' terms (to change their limits in place: target-limits.ts). */
 export function formulateWithTargetRows(instance: Instance, options: FormulateOptions = {}): { model: LinearModel; targetRows: readonly TargetRowTerms[] } {
-  const ctx = new FormulationContext(instance, deriveSets(instance));
+  const sets = deriveSets(instance);
+  const ctx = new FormulationContext(instance, sets, originSplitYears(instance, sets, options.fullOriginSplit ?? false));
   // Columns: decisions and flows.
   addBuilds(ctx);
   addSeparation(ctx);

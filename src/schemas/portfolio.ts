@@ -3,6 +3,7 @@
  * the API's response contract and the source of the OpenAPI document.
  */
 import { z } from 'zod';
+import { ShareMethodSchema } from './share-method.js';
 import { COST_CATEGORIES, COST_CATEGORY_INFO, LATER_COST_CATEGORIES, costBreakdownKey, type CostBreakdownKey } from '../model/cost-categories.js';
 
 export const SolveStatusSchema = z.enum(['optimal', 'infeasible', 'unbounded', 'time_limit', 'error']);
@@ -37,7 +38,9 @@ export const DependencyPointSchema = z.object({
     .number()
     .nullable()
     .describe('Untrusted share in the target-free world with existing and committed capacity only (no new builds, no targets).'),
+  baselineShareMethod: ShareMethodSchema.nullable().describe('How baselineShare was found (null without a baseline solve).'),
   portfolioShare: z.number().nullable(),
+  shareMethod: ShareMethodSchema.describe('How portfolioShare (and untrustedT) was found.'),
   consumptionT: z.number(),
   untrustedT: z.number(),
   met: z.boolean().nullable(),

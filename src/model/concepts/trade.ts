@@ -1,7 +1,8 @@
 /**
  * Trade: shipments between countries, and purchases from the rival supplier.
  *
- *   ship[k,o,a,b,y] ≥ 0   t of product k with origin o from country a to country b ≠ a
+ *   ship[k,o,a,b,y] ≥ 0   t of product k with origin o from country a to country b ≠ a (o = `all`
+ *       in years without an origin split: ../origin-split.ts)
  *       created only where a has a plant that makes k, b consumes k (plants or market), the lane
  *       a → b is open for k, and o = trusted only when a is trusted (no trans-shipment).
  *   balance[k,o,a,y] −= ship;  balance[k,o,b,y] += ship;  cost transport(a,b) · ship, discounted
@@ -46,6 +47,6 @@ export function addTrade(ctx: FormulationContext): void {
     const d = instance.discountFactor(year);
     builder.addCost(column, priceUsdPerT * d, 'purchases');
     builder.addCost(column, instance.transportUsdPerT(instance.rival, country) * d, 'transport');
-    ctx.balance(product, 'untrusted', country, year).add(column, 1);
+    ctx.balance(product, ctx.originOf('untrusted', year), country, year).add(column, 1);
   }
 }
