@@ -206,7 +206,10 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
         ];
       });
     lines.push(...table(['bloc', 'product', 'untrusted share', 'net import reliance %', 'HHI', 'top supplier'], rows));
-    if (metrics.some((r) => r.year === last && r.shareMethod === 'pooled') || (report.dependencyMetrics.baseline ?? []).some((r) => r.year === last && r.shareMethod === 'pooled')) {
+    if (
+      metrics.some((r) => r.year === last && r.shareMethod === 'pooled') ||
+      (report.dependencyMetrics.baseline ?? []).some((r) => r.year === last && r.shareMethod === 'pooled')
+    ) {
       lines.push('', POOLED_NOTE);
     }
   }
@@ -273,7 +276,7 @@ export function instrumentSections(portfolio: Portfolio, top = 10): string[] {
 
 /** Said under a table with a pooled share (origin-tracing.ts). */
 const POOLED_NOTE =
-  '(pooled): the model does not split origins that year (no target reads it); the share is traced in proportion through the solved flows, usually higher than the optimiser\'s split would give.';
+  "(pooled): the model does not split origins that year (no target reads it); the share is traced in proportion through the solved flows, usually higher than the optimiser's split would give.";
 
 /** A share, marked when proportional tracing gave it instead of the model's origin split. */
 function traced(text: string, method: 'optimised' | 'pooled' | null | undefined): string {
