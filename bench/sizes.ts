@@ -1,7 +1,7 @@
 /**
- * Model sizes with origins split in every year (as before issue 13's pooled years) and only where
- * needed (the default, src/model/origin-split.ts), and optionally one HiGHS solve of each, side by
- * side in the same run:
+ * Model sizes with origins split in every year (`originSplit: 'every-year'`, the default: plans and
+ * baselines) and only where targets read them (`'target-years'`: the inner solves of analyses,
+ * src/model/origin-split.ts), and optionally one HiGHS solve of each, side by side in the same run:
  *   npx tsx bench/sizes.ts REF L XL          sizes only
  *   npx tsx bench/sizes.ts --solve REF       sizes and one warm solve each way (ratio)
  * REF is the shipped reference scenario; S…XL come from bench/generator.ts with seed 1.
@@ -29,13 +29,13 @@ for (const size of sizes.length ? sizes : ['REF']) {
       ? { dataset: loadDataset('quad-2026'), scenario: JSON.parse(readFileSync(join(projectRoot(), REFERENCE_SCENARIO), 'utf8')) }
       : generateInstance(size as Size, 1);
   const instance = resolveScenario(parseScenario(scenario), dataset);
-  const full = formulate(instance, { fullOriginSplit: true });
-  const lean = formulate(instance);
+  const full = formulate(instance, { originSplit: 'every-year' });
+  const lean = formulate(instance, { originSplit: 'target-years' });
   const line = (m: typeof full) => {
     const s = modelStats(m);
     return `${fmt(s.rows)} × ${fmt(s.columns)} (${fmt(s.nonzeros)} nnz)`;
   };
-  console.log(`${size}: split everywhere ${line(full)} → split where needed ${line(lean)}`);
+  console.log(`${size}: every-year ${line(full)} → target-years ${line(lean)}`);
   if (!solve) continue;
   // One warm-up solve, then each form once, alternating order does not matter much at this size.
   await solveModel(lean, highs);
@@ -47,6 +47,6 @@ for (const size of sizes.length ? sizes : ['REF']) {
   const a = await time(full);
   const b = await time(lean);
   console.log(
-    `${size}: HiGHS ${a.ms.toFixed(0)} ms (split everywhere, ${a.status}) vs ${b.ms.toFixed(0)} ms (where needed, ${b.status}): ratio ${(b.ms / a.ms).toFixed(2)}`,
+    `${size}: HiGHS ${a.ms.toFixed(0)} ms (every-year, ${a.status}) vs ${b.ms.toFixed(0)} ms (target-years, ${b.status}): ratio ${(b.ms / a.ms).toFixed(2)}`,
   );
 }

@@ -11,6 +11,7 @@ import { formulateWithTargetRows } from './model/formulate.js';
 import { limitTemplate, limitTemplateKey, templateScenario, withTargetLimits, type LimitTemplate } from './model/target-limits.js';
 import { ScenarioError, baselineInstance, resolveScenario, type Instance } from './model/instance.js';
 import { formulateInstance, formulateScenario, type FormulatedScenario } from './model/formulate-scenario.js';
+import { ANALYSIS_ORIGIN_SPLIT, type OriginSplit } from './model/origin-split.js';
 import { modelStats, type LinearModel } from './model/builder.js';
 import { buildPortfolio } from './analysis/portfolio.js';
 import { ScenarioSchema, type Backend, type Scenario } from './schemas/scenario.js';
@@ -20,7 +21,7 @@ import { JSLP_VERSION } from './solver/jslp.js';
 import { hasSolution, solveModel, type SolverRunOptions, type SolveResult } from './solver/index.js';
 import { computeReport, unbuiltCandidates } from './analysis/report.js';
 import { diagnose } from './analysis/diagnosis.js';
-import { wholePointCosts } from './analysis/target-points.js';
+import { costWithoutTieBreak, wholePointCosts } from './analysis/target-points.js';
 import { dependencyMetrics } from './analysis/dependency-metrics.js';
 import type { Report } from './schemas/report.js';
 import type { PlanPhase, SolveRequest } from './solve-request.js';
@@ -54,6 +55,13 @@ export interface PlanHooks {
    * formulates afresh (the test that compares the two).
    */
   reuseFormulation?: boolean;
+  /**
+   * Which years the plan's model splits by origin (src/model/origin-split.ts). Default: every year
+   * for a plan (its report shows every year's shares), `ANALYSIS_ORIGIN_SPLIT` for analysis members
+   * (their analyses read costs and target-year shares). The diagnosis and the whole-point costs
+   * always use `ANALYSIS_ORIGIN_SPLIT`. Benches and tests set it to compare the two.
+   */
+  originSplit?: OriginSplit;
   /** Called after each solve of the diagnosis (the service's watchdog restarts its allowance). */
   onProgress?: (step: number) => void;
 }
@@ -95,23 +103,25 @@ export function clearFormulationTemplates(dataset: Dataset): void {
 /**
  * The member's model: made from the kept template of its scenario with its own target limits, or,
  * on the first member of a scenario, from a template formulated now (every target at
- * TEMPLATE_LIMIT). `buildMs` is the time spent here either way.
+ * TEMPLATE_LIMIT). `buildMs` is the time spent here either way. Members split origins only where
+ * targets read them unless asked otherwise (`originSplit`, src/model/origin-split.ts); the limits
+ * move, the target years do not, so the template's split years hold for every member.
  */
-export function formulateFromTemplate(scenario: Scenario, dataset: Dataset): FormulatedScenario {
+export function formulateFromTemplate(scenario: Scenario, dataset: Dataset, originSplit: OriginSplit = ANALYSIS_ORIGIN_SPLIT): FormulatedScenario {
   const started = performance.now();
-  const key = limitTemplateKey(scenario);
+  const key = `${originSplit}|${limitTemplateKey(scenario)}`;
   const entries = templateCache.get(dataset) ?? new Map<string, LimitTemplate | null>();
   templateCache.set(dataset, entries);
   let template = entries.get(key);
   if (template === undefined) {
     const instance = resolveScenario(templateScenario(scenario), dataset);
-    const { model, targetRows } = formulateWithTargetRows(instance);
+    const { model, targetRows } = formulateWithTargetRows(instance, { originSplit });
     template = limitTemplate(instance, model, targetRows);
     entries.delete(key);
     entries.set(key, template);
     while (entries.size > TEMPLATE_CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
   }
-  if (!template) return formulateScenario(scenario, dataset);
+  if (!template) return formulateScenario(scenario, dataset, false, { originSplit });
   const { instance, model } = withTargetLimits(template, scenario);
   return { instance, model, buildMs: performance.now() - started };
 }
@@ -127,9 +137,7 @@ export function solveOptionsFor(scenario: Scenario, backend?: Backend): SolverRu
 
 /**
  * The no-new-builds baseline depends on the dataset and on the scenario without its targets (the
- * baseline enforces none), its name and description, and its time limit — except for the years its
- * targets apply: the baseline splits origins in those years, as the solve does, so that both shares
- * of a target year are the optimiser's (src/model/origin-split.ts); they are part of the key. Solving the same scenario
+ * baseline enforces none), its name and description, and its time limit. Solving the same scenario
  * again, or a variant that moves only targets (a frontier, a diagnosis, a comparison), reuses the
  * baseline model and solution instead of solving it again. Kept per thread, per dataset object (a
  * new dataset version is a new object), for the last few keys.
@@ -142,16 +150,9 @@ export function keptBaselines(dataset: Dataset): number {
   return baselineCache.get(dataset)?.size ?? 0;
 }
 
-export function baselineKey(scenario: Scenario, options: SolverRunOptions, targetYears: readonly number[] = []): string {
+export function baselineKey(scenario: Scenario, options: SolverRunOptions): string {
   const { targets: _targets, name: _name, description: _description, solver, ...rest } = scenario;
-  const originSplitYears = [...new Set(targetYears)].sort((a, b) => a - b);
-  return JSON.stringify({
-    ...rest,
-    solver: { ...solver, timeLimitSeconds: 0, lumpyBuilds: false },
-    backend: options.backend,
-    algorithm: options.algorithm,
-    originSplitYears,
-  });
+  return JSON.stringify({ ...rest, solver: { ...solver, timeLimitSeconds: 0, lumpyBuilds: false }, backend: options.backend, algorithm: options.algorithm });
 }
 
 /** Solves (or finds kept) the baseline of a resolved instance; its instance is derived from the solve's, not resolved again. */
@@ -160,11 +161,7 @@ async function solveBaseline(
   options: SolverRunOptions,
 ): Promise<{ instance: Instance; model: LinearModel; result: SolveResult; cached: boolean }> {
   const dataset = solved.dataset;
-  const key = baselineKey(
-    solved.scenario,
-    options,
-    solved.targets.flatMap((t) => t.years),
-  );
+  const key = baselineKey(solved.scenario, options);
   const kept = baselineCache.get(dataset)?.get(key);
   // The instance carries the targets (resolved, not enforced) that the baseline shares are read for.
   const instance = baselineInstance(solved);
@@ -215,7 +212,11 @@ async function plan(request: SolveRequest, dataset: Dataset, options: PlanHooks,
   const onPhase = options.onPhase ?? (() => {});
   onPhase('formulating');
   const reuse = options.reuseFormulation ?? memberReport === true;
-  const { instance, model, buildMs } = reuse ? formulateFromTemplate(scenario, dataset) : formulateScenario(scenario, dataset);
+  // A plan's report shows every year's shares; an analysis reads its members' costs and target-year shares.
+  const originSplit = options.originSplit ?? (memberReport ? ANALYSIS_ORIGIN_SPLIT : 'every-year');
+  const { instance, model, buildMs } = reuse
+    ? formulateFromTemplate(scenario, dataset, originSplit)
+    : formulateScenario(scenario, dataset, false, { originSplit });
   const solveOptions: SolverRunOptions = {
     ...solveOptionsFor(scenario),
     ...options.mipLimits,
@@ -293,7 +294,7 @@ async function plan(request: SolveRequest, dataset: Dataset, options: PlanHooks,
       ? await wholePointCosts({
           scenario,
           instance,
-          objective: result.objective,
+          objective: costWithoutTieBreak(model, result.objective, result.columnValues),
           solveOptions: { ...solveOptions, backend: 'highs' },
           ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}),
         })

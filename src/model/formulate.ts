@@ -23,7 +23,7 @@ import { addStockpiles } from './concepts/stockpile.js';
 import { addRecycling } from './concepts/recycling.js';
 import { addCustomConstraints, customReadsFlows } from './concepts/custom.js';
 import { candidateTradeNetwork, leanTradeNetwork } from './trade-network.js';
-import { originSplitYears } from './origin-split.js';
+import { originSplitYears, type OriginSplit } from './origin-split.js';
 
 export interface FormulateOptions {
   /**
@@ -43,11 +43,13 @@ export interface FormulateOptions {
    */
   readonly spendColumns?: boolean;
   /**
-   * Split every flow by origin in every year (default false: only in the years something reads or
-   * constrains the split, origin-split.ts). The calibration asks for it (its figures read
-   * origin-traced shares in every observed year); a test proves the optimum is the same either way.
+   * Which years split flows by origin (origin-split.ts): `every-year` (default; plans, baselines,
+   * the calibration: their reports read every year's shares) or `target-years` (only where a
+   * target, a custom `untrusted_use` condition or a stockpile reads the split; the other years
+   * pool origins: the inner solves of analyses, which read costs and target-year shares). Same
+   * optimum without the tie-break either way (test/model/origin-split.test.ts).
    */
-  readonly fullOriginSplit?: boolean;
+  readonly originSplit?: OriginSplit;
 }
 
 export function formulate(instance: Instance, options: FormulateOptions = {}): LinearModel {
@@ -57,7 +59,7 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
 /** `formulate`, also returning the dependency target rows' terms (to change their limits in place: target-limits.ts). */
 export function formulateWithTargetRows(instance: Instance, options: FormulateOptions = {}): { model: LinearModel; targetRows: readonly TargetRowTerms[] } {
   const sets = deriveSets(instance);
-  const ctx = new FormulationContext(instance, sets, originSplitYears(instance, sets, options.fullOriginSplit ?? false));
+  const ctx = new FormulationContext(instance, sets, originSplitYears(instance, sets, options.originSplit ?? 'every-year'));
   // Columns: decisions and flows.
   addBuilds(ctx);
   addSeparation(ctx);

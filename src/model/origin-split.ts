@@ -1,12 +1,40 @@
 /**
  * Where the formulation splits origins. Origin tracing (origin.ts) doubles the flows of every
  * product-country-year node (make, ship, deliver, sell, fill, draw, stock and balance carry an
- * origin index, and downgrade columns join the two). That is needed only in years in which
- * something reads or constrains the split; in every other year the flows have one pooled origin,
- * `all` (`make[p,r,all,y]`, `ship[k,all,a,b,y]`, `balance[k,all,c,y]`), and no downgrade, no
- * origin tie-break.
+ * origin index, and downgrade columns join the two).
  *
- * A year y is split (`originSplitYears`) when
+ * Two modes (`FormulateOptions.originSplit`):
+ * - `every-year` (the default): every year is split. A plan and its no-new-builds baseline are
+ *   formulated so: a planner reads every year's shares in a plan's report, and pooled shares
+ *   follow whichever of several equal-cost plans the solver picks (with pooling the shipped
+ *   scenarios' production and trade moved among alternative optima and 2026's share in story 1
+ *   changed from 0.7676 to 0.7582), so the plan's report is the optimiser's split in every year.
+ *   The calibration too (its figures compare origin-traced shares in every observed year).
+ * - `target-years`: only the years below are split; in every other year the flows have one pooled
+ *   origin, `all` (`make[p,r,all,y]`, `ship[k,all,a,b,y]`, `balance[k,all,c,y]`), and no
+ *   downgrade, no untrusted tie-break (REF 4,727×34,610 → 4,302×31,113). Used for the inner solves
+ *   of analyses, which read costs and target-year shares only (`ANALYSIS_ORIGIN_SPLIT`):
+ *     - frontier members (src/analysis/frontier.ts; the template of planner.ts
+ *       `formulateFromTemplate`, src/model/target-limits.ts): cost, swept targets' shares and
+ *       shortfall (target years), binding limits, builds;
+ *     - the diagnosis's probe solves (src/analysis/diagnosis.ts): feasibility, costs, elastic
+ *       slacks of target, budget and custom rows, consumption by origin in target years;
+ *     - the whole-point target costs (src/analysis/target-points.ts): costs;
+ *     - stress-test members (src/analysis/stress-test.ts): cost, unserved demand (origin-free),
+ *       the targets' shares (reported, not enforced: still target years);
+ *     - near-optimal alternatives (src/analysis/alternatives.ts): cost, capacity, spending and
+ *       capacity shares, none origin-traced; the least-cost member and the capped members are
+ *       formulated alike, so the cap multiplies the same cost vector the members are solved with;
+ *     - explained comparisons (src/analysis/explain.ts): member costs and cost categories.
+ *   Every analysis member is a solve with `SolveRequest.member` (src/services/local-members.ts,
+ *   the job queue), so the planner formulates members so (`PlanHooks.originSplit` overrides it).
+ *   A member portfolio is stored and can be opened; its shares of pooled years are traced in
+ *   proportion and marked `shareMethod: 'pooled'` (src/analysis/origin-tracing.ts).
+ *   Costs: the same optimum without the tie-break (below). The tie-break category itself differs
+ *   by the untrusted tie-break of pooled years (~1e-7 of the total), so a member's `totalCostUsd`
+ *   (which includes it) can differ from the full split's by that much.
+ *
+ * In `target-years`, a year y is split (`originSplitYears`) when
  *   1. a dependency target applies in y — enforced or not: the no-new-builds baseline resolves the
  *      scenario's targets without enforcing them, and its shares in the target years are compared
  *      with the portfolio's, so both are the optimiser's split (and the baseline cache is keyed by
@@ -17,10 +45,7 @@
  *   3. a stockpile may carry origin into a split year: stock keeps the origin of what went in, so
  *      every year from the earliest stockpile's first year up to the last split year of 1–2 is split
  *      (after it, stock is pooled: stock_balance[h,k,all,y] takes last year's stock of both origins);
- *   4. pooling could change the optimum in y (the exactness guard below);
- *   5. every year, when the caller asks for the full split (`formulate(…, { fullOriginSplit: true })`):
- *      the calibration (its figures compare origin-traced shares in every observed year,
- *      src/analysis/calibration.ts) and the test that proves the optimum unchanged.
+ *   4. pooling could change the optimum in y (the exactness guard below).
  * Not a reason: contracts (their rows sum ship and sell over origins), budgets, capacity, the
  * frontier and target points (they change target limits in place, never target years: the split
  * years stay), near-optimal alternatives (they cap the same cost vector the model was solved with).
@@ -47,9 +72,15 @@
 import type { Sets } from './context.js';
 import type { Instance } from './instance.js';
 
+/** Which years the formulation splits by origin: `every-year` (default) or `target-years` (see the header). */
+export type OriginSplit = 'every-year' | 'target-years';
+
+/** The split the inner solves of analyses use (see the header for which, and why). */
+export const ANALYSIS_ORIGIN_SPLIT: OriginSplit = 'target-years';
+
 /** The years in which the formulation splits origins (see the header). */
-export function originSplitYears(instance: Instance, sets: Sets, full = false): ReadonlySet<number> {
-  if (full) return new Set(instance.years);
+export function originSplitYears(instance: Instance, sets: Sets, mode: OriginSplit = 'every-year'): ReadonlySet<number> {
+  if (mode === 'every-year') return new Set(instance.years);
   const split = new Set<number>();
   const inHorizon = (y: number) => y >= instance.startYear && y <= instance.endYear;
   // 1. Dependency targets (enforced or not).

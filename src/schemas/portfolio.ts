@@ -38,9 +38,13 @@ export const DependencyPointSchema = z.object({
     .number()
     .nullable()
     .describe('Untrusted share in the target-free world with existing and committed capacity only (no new builds, no targets).'),
-  baselineShareMethod: ShareMethodSchema.nullable().describe('How baselineShare was found (null without a baseline solve).'),
+  baselineShareMethod: ShareMethodSchema.nullable()
+    .optional()
+    .describe("How baselineShare was found (null without a baseline solve). Absent in portfolios stored before the field existed: read it as 'optimised'."),
   portfolioShare: z.number().nullable(),
-  shareMethod: ShareMethodSchema.describe('How portfolioShare (and untrustedT) was found.'),
+  shareMethod: ShareMethodSchema.optional().describe(
+    "How portfolioShare (and untrustedT) was found. Absent in portfolios stored before the field existed: read it as 'optimised'.",
+  ),
   consumptionT: z.number(),
   untrustedT: z.number(),
   met: z.boolean().nullable(),

@@ -1,7 +1,8 @@
 /**
- * Splitting origins only where something reads the split (src/model/origin-split.ts) must never
- * change the optimum: every shipped scenario and generated instances (S, M) are solved with the
- * split in every year (`fullOriginSplit`) and with the split only where needed, and the cost without
+ * Splitting origins only where something reads the split (`originSplit: 'target-years'`, the inner
+ * solves of analyses: src/model/origin-split.ts) must never change the optimum: every shipped
+ * scenario and generated instances (S, M) are solved with the split in every year (the default)
+ * and with the split only where needed, and the cost without
  * the origin tie-break agrees to 1e-9 (the tie-break exists only in split years, so the objectives
  * differ by it: ≤ 0.01 USD/t). Pooled years' shares are traced (src/analysis/origin-tracing.ts) and
  * marked `pooled`.
@@ -25,8 +26,8 @@ const highs = { backend: 'highs' as const, timeLimitSeconds: 120, mipRelGap: 1e-
 
 async function compare(t: Test, label: string, input: unknown, dataset: Dataset): Promise<Instance> {
   const instance = resolveScenario(parseScenario(input), dataset);
-  const full = formulate(instance, { fullOriginSplit: true });
-  const lean = formulate(instance);
+  const full = formulate(instance);
+  const lean = formulate(instance, { originSplit: 'target-years' });
   t.ok(lean.colNames.length <= full.colNames.length, `${label}: no more columns (${lean.colNames.length} ≤ ${full.colNames.length})`);
   const targetYears = new Set(instance.targets.flatMap((x) => x.years));
   t.ok(
@@ -65,14 +66,16 @@ t.test('generated instances: same optimum', async (t) => {
   }
 });
 
-t.test('a scenario without targets pools every year; the full split pools none', async (t) => {
+t.test('a scenario without targets pools every year with target-years; the default pools none', async (t) => {
   const dataset = loadDataset('quad-2026');
   const input = scenarioFile('quad-magnets-50-by-2030');
   input.targets = [];
   const instance = resolveScenario(parseScenario(input), dataset);
-  t.equal(pooledYears(formulate(instance)).size, instance.years.length);
+  const lean = formulate(instance, { originSplit: 'target-years' });
+  t.equal(pooledYears(lean).size, instance.years.length);
   t.notOk(
-    formulate(instance).colNames.some((n) => n.startsWith('downgrade[')),
+    lean.colNames.some((n) => n.startsWith('downgrade[')),
     'no downgrade where nothing is split',
   );
+  t.equal(pooledYears(formulate(instance)).size, 0, 'the default splits every year');
 });

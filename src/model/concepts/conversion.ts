@@ -17,6 +17,7 @@
 import type { FormulationContext } from '../context.js';
 import { UNTRUSTED_TIE_BREAK_USD_PER_T } from '../tie-break.js';
 import { feedStageOf } from '../../data/chain.js';
+import { POOLED_ORIGIN, type NodeOrigin } from '../instance-types.js';
 
 export function addConversion(ctx: FormulationContext): void {
   const { instance, builder, sets } = ctx;
@@ -27,8 +28,10 @@ export function addConversion(ctx: FormulationContext): void {
     for (const processId of plant.processes ?? []) {
       const process = instance.processes.get(processId);
       if (!process) continue;
-      for (const y of years) {
-        for (const origin of ctx.plantOrigins(plant, y)) {
+      // Origin-major, as before pooled years existed: the same column order, so the same vertex among equal-cost optima.
+      for (const origin of [...sets.origins(plant), POOLED_ORIGIN] as NodeOrigin[]) {
+        for (const y of years) {
+          if (!ctx.plantOrigins(plant, y).includes(origin)) continue;
           const column = builder.addVariable('make', [plant.id, process.id, origin, y]);
           builder.addCost(column, plant.variableOpexUsdPerT * instance.discountFactor(y), 'variableOpex');
           if (origin === 'untrusted') builder.addCost(column, UNTRUSTED_TIE_BREAK_USD_PER_T * instance.discountFactor(y), 'originTieBreak');
