@@ -15,9 +15,10 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, projectRoot } from '../../src/data/load.js';
-import { parseScenario, planRequest, planWithReport, solveOptionsFor } from '../../src/planner.js';
+import { parseScenario, planWithReport, solveOptionsFor } from '../../src/planner.js';
 import { frontierResult, frontierMembers, type FrontierInput } from '../../src/analysis/frontier.js';
-import type { MemberOutcome, SolveMembers } from '../../src/analysis/members.js';
+import type { SolveMembers } from '../../src/analysis/members.js';
+import { localMembers } from '../../src/services/local-members.js';
 import { diagnose } from '../../src/analysis/diagnosis.js';
 import { resolveScenario } from '../../src/model/instance.js';
 import type { OriginSplit } from '../../src/model/origin-split.js';
@@ -29,17 +30,8 @@ import { ReportSchema } from '../../src/schemas/report.js';
 const scenarioFile = (name: string) => parseScenario(JSON.parse(readFileSync(join(projectRoot(), 'models', 'scenarios', `${name}.json`), 'utf8')));
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(a), Math.abs(b));
 
-/** Member solves in this process, as local-members.ts, with the origin split given. */
-const members =
-  (dataset: Dataset, originSplit: OriginSplit): SolveMembers =>
-  async (specs) => {
-    const out: MemberOutcome[] = [];
-    for (const spec of specs) {
-      const { portfolio, report } = await planRequest({ scenario: spec.scenario, skipBaseline: true, member: true }, dataset, { originSplit });
-      out.push({ label: spec.label, scenarioId: null, jobId: null, portfolioId: null, status: 'done', error: null, portfolio, report });
-    }
-    return out;
-  };
+/** Member solves in this process (local-members.ts) with the origin split given. */
+const members = (dataset: Dataset, originSplit: OriginSplit): SolveMembers => localMembers(() => dataset, undefined, { originSplit });
 
 const costWithoutTieBreak = (p: Portfolio) => p.totalCostUsd! - p.costBreakdown!.originTieBreakUsd;
 const targetYearPoints = (p: Portfolio) => p.dependency.flatMap((d) => d.points.filter((q) => q.limit !== null).map((q) => ({ target: d.target, ...q })));
