@@ -11,7 +11,7 @@ import { formulateWithTargetRows } from './model/formulate.js';
 import { limitTemplate, limitTemplateKey, templateScenario, withTargetLimits, type LimitTemplate } from './model/target-limits.js';
 import { ScenarioError, baselineInstance, resolveScenario, type Instance } from './model/instance.js';
 import { formulateInstance, formulateScenario, type FormulatedScenario } from './model/formulate-scenario.js';
-import { ANALYSIS_ORIGIN_SPLIT, type OriginSplit } from './model/origin-split.js';
+import { ANALYSIS_ORIGIN_SPLIT, memberOriginSplit, type OriginSplit } from './model/origin-split.js';
 import { modelStats, type LinearModel } from './model/builder.js';
 import { buildPortfolio } from './analysis/portfolio.js';
 import { ScenarioSchema, type Backend, type Scenario } from './schemas/scenario.js';
@@ -57,8 +57,8 @@ export interface PlanHooks {
   reuseFormulation?: boolean;
   /**
    * Which years the plan's model splits by origin (src/model/origin-split.ts). Default: every year
-   * for a plan (its report shows every year's shares), `ANALYSIS_ORIGIN_SPLIT` for analysis members
-   * (their analyses read costs and target-year shares). The diagnosis and the whole-point costs
+   * for a plan (its report shows every year's shares), `memberOriginSplit` for analysis members
+   * (target years, but every year for a stress test's). The diagnosis and the whole-point costs
    * always use `ANALYSIS_ORIGIN_SPLIT`. Benches and tests set it to compare the two.
    */
   originSplit?: OriginSplit;
@@ -212,8 +212,8 @@ async function plan(request: SolveRequest, dataset: Dataset, options: PlanHooks,
   const onPhase = options.onPhase ?? (() => {});
   onPhase('formulating');
   const reuse = options.reuseFormulation ?? memberReport === true;
-  // A plan's report shows every year's shares; an analysis reads its members' costs and target-year shares.
-  const originSplit = options.originSplit ?? (memberReport ? ANALYSIS_ORIGIN_SPLIT : 'every-year');
+  // A plan's report shows every year's shares; most analyses read their members' costs and target-year shares.
+  const originSplit = options.originSplit ?? (memberReport ? memberOriginSplit(scenario) : 'every-year');
   const { instance, model, buildMs } = reuse
     ? formulateFromTemplate(scenario, dataset, originSplit)
     : formulateScenario(scenario, dataset, false, { originSplit });

@@ -20,14 +20,18 @@
  *     - the diagnosis's probe solves (src/analysis/diagnosis.ts): feasibility, costs, elastic
  *       slacks of target, budget and custom rows, consumption by origin in target years;
  *     - the whole-point target costs (src/analysis/target-points.ts): costs;
- *     - stress-test members (src/analysis/stress-test.ts): cost, unserved demand (origin-free),
- *       the targets' shares (reported, not enforced: still target years);
  *     - near-optimal alternatives (src/analysis/alternatives.ts): cost, capacity, spending and
  *       capacity shares, none origin-traced; the least-cost member and the capped members are
  *       formulated alike, so the cap multiplies the same cost vector the members are solved with;
  *     - explained comparisons (src/analysis/explain.ts): member costs and cost categories.
+ *   Not stress-test members (src/analysis/stress-test.ts): they re-optimise a portfolio's
+ *   operations with its builds fixed, and the stress test's result shows every year's share of
+ *   each disruption against the undisrupted run — disruptions often fall before the target years,
+ *   and pooled shares of two runs would differ by the solver's pick among equal-cost operations.
+ *   They keep `every-year` (`memberOriginSplit`: a member with `fixedBuilds`).
  *   Every analysis member is a solve with `SolveRequest.member` (src/services/local-members.ts,
- *   the job queue), so the planner formulates members so (`PlanHooks.originSplit` overrides it).
+ *   the job queue), so the planner formulates members by `memberOriginSplit`
+ *   (`PlanHooks.originSplit` overrides it).
  *   A member portfolio is stored and can be opened; its shares of pooled years are traced in
  *   proportion and marked `shareMethod: 'pooled'` (src/analysis/origin-tracing.ts).
  *   Costs: the same optimum without the tie-break (below). The tie-break category itself differs
@@ -71,12 +75,21 @@
  */
 import type { Sets } from './context.js';
 import type { Instance } from './instance.js';
+import type { Scenario } from '../schemas/scenario.js';
 
 /** Which years the formulation splits by origin: `every-year` (default) or `target-years` (see the header). */
 export type OriginSplit = 'every-year' | 'target-years';
 
 /** The split the inner solves of analyses use (see the header for which, and why). */
 export const ANALYSIS_ORIGIN_SPLIT: OriginSplit = 'target-years';
+
+/**
+ * The split of an analysis member's model: `every-year` for a member with fixed builds (a stress
+ * test's: its result shows every year's share), else ANALYSIS_ORIGIN_SPLIT (see the header).
+ */
+export function memberOriginSplit(scenario: Scenario): OriginSplit {
+  return scenario.fixedBuilds !== undefined ? 'every-year' : ANALYSIS_ORIGIN_SPLIT;
+}
 
 /** The years in which the formulation splits origins (see the header). */
 export function originSplitYears(instance: Instance, sets: Sets, mode: OriginSplit = 'every-year'): ReadonlySet<number> {

@@ -9,7 +9,8 @@
  * - the diagnosis of the shipped infeasible story (independence-80-by-2028, targets from 2028:
  *   2026–2027 pooled), bounded to a few solves: the same remedies with either split; their costs
  *   include the tie-break, so they agree to its size (1e-6), not to 1e-9;
- * - portfolios and reports stored before `shareMethod` existed still validate.
+ * - portfolios and reports stored before `shareMethod` existed still validate;
+ * - stress-test members (fixed builds) split every year: the stress test shows every year's share.
  */
 import t from 'tap';
 import { readFileSync } from 'node:fs';
@@ -21,7 +22,8 @@ import type { SolveMembers } from '../../src/analysis/members.js';
 import { localMembers } from '../../src/services/local-members.js';
 import { diagnose } from '../../src/analysis/diagnosis.js';
 import { resolveScenario } from '../../src/model/instance.js';
-import type { OriginSplit } from '../../src/model/origin-split.js';
+import { memberOriginSplit, type OriginSplit } from '../../src/model/origin-split.js';
+import { fixedScenario } from '../../src/analysis/stress-test.js';
 import type { Dataset } from '../../src/data/schema.js';
 import type { Portfolio } from '../../src/schemas/portfolio.js';
 import { PortfolioSchema } from '../../src/schemas/portfolio.js';
@@ -118,4 +120,16 @@ t.test('portfolios and reports stored before shareMethod existed still validate'
   t.ok(rows.length > 0 && rows.every((r) => r.shareMethod === 'optimised'), 'a new report has it, optimised in every year');
   for (const r of rows) delete (r as Partial<typeof r>).shareMethod;
   t.ok(ReportSchema.safeParse(oldReport).success, 'a report without it validates');
+});
+
+t.test('stress-test members split every year (the result shows every year’s share); other members only target years', async (t) => {
+  const dataset = loadDataset('quad-2026');
+  const scenario = scenarioFile('quad-magnets-50-by-2030');
+  const { portfolio } = await planWithReport(scenario, dataset, { skipBaseline: true });
+  t.equal(memberOriginSplit(scenario), 'target-years', 'a frontier, alternatives or explain member');
+  t.equal(memberOriginSplit(fixedScenario(scenario, portfolio)), 'every-year', 'a stress-test member');
+  t.equal(memberOriginSplit(fixedScenario(scenario, { ...portfolio, builds: [] })), 'every-year', 'also of a portfolio that builds nothing');
+  const [member] = await localMembers(() => dataset)([{ label: 'reference', scenario: fixedScenario(scenario, portfolio) }]);
+  const methods = new Set(member!.portfolio!.dependency.flatMap((d) => d.points.map((q) => q.shareMethod)));
+  t.same([...methods], ['optimised'], 'every share of the stress member is the optimiser’s');
 });
