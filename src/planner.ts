@@ -11,6 +11,7 @@ import { formulateWithTargetRows } from './model/formulate.js';
 import { limitTemplate, limitTemplateKey, templateScenario, withTargetLimits, type LimitTemplate } from './model/target-limits.js';
 import { ScenarioError, baselineInstance, resolveScenario, type Instance } from './model/instance.js';
 import { formulateInstance, formulateScenario, type FormulatedScenario } from './model/formulate-scenario.js';
+import { ANALYSIS_ORIGIN_SPLIT, memberOriginSplit, type OriginSplit } from './model/origin-split.js';
 import { modelStats, type LinearModel } from './model/builder.js';
 import { buildPortfolio } from './analysis/portfolio.js';
 import { ScenarioSchema, type Backend, type Scenario } from './schemas/scenario.js';
@@ -20,7 +21,7 @@ import { JSLP_VERSION } from './solver/jslp.js';
 import { hasSolution, solveModel, type SolverRunOptions, type SolveResult } from './solver/index.js';
 import { computeReport, reducedCostsOf, unbuiltCandidates } from './analysis/report.js';
 import { diagnose } from './analysis/diagnosis.js';
-import { wholePointCosts } from './analysis/target-points.js';
+import { costWithoutTieBreak, wholePointCosts } from './analysis/target-points.js';
 import { dependencyMetrics } from './analysis/dependency-metrics.js';
 import type { Report } from './schemas/report.js';
 import type { PlanPhase, SolveRequest } from './solve-request.js';
@@ -54,6 +55,13 @@ export interface PlanHooks {
    * formulates afresh (the test that compares the two).
    */
   reuseFormulation?: boolean;
+  /**
+   * Which years the plan's model splits by origin (src/model/origin-split.ts). Default: every year
+   * for a plan (its report shows every year's shares), `memberOriginSplit` for analysis members
+   * (target years, but every year for a stress test's). The diagnosis and the whole-point costs
+   * always use `ANALYSIS_ORIGIN_SPLIT`. Benches and tests set it to compare the two.
+   */
+  originSplit?: OriginSplit;
   /** Called after each solve of the diagnosis (the service's watchdog restarts its allowance). */
   onProgress?: (step: number) => void;
 }
@@ -95,23 +103,25 @@ export function clearFormulationTemplates(dataset: Dataset): void {
 /**
  * The member's model: made from the kept template of its scenario with its own target limits, or,
  * on the first member of a scenario, from a template formulated now (every target at
- * TEMPLATE_LIMIT). `buildMs` is the time spent here either way.
+ * TEMPLATE_LIMIT). `buildMs` is the time spent here either way. Members split origins only where
+ * targets read them unless asked otherwise (`originSplit`, src/model/origin-split.ts); the limits
+ * move, the target years do not, so the template's split years hold for every member.
  */
-export function formulateFromTemplate(scenario: Scenario, dataset: Dataset): FormulatedScenario {
+export function formulateFromTemplate(scenario: Scenario, dataset: Dataset, originSplit: OriginSplit = ANALYSIS_ORIGIN_SPLIT): FormulatedScenario {
   const started = performance.now();
-  const key = limitTemplateKey(scenario);
+  const key = `${originSplit}|${limitTemplateKey(scenario)}`;
   const entries = templateCache.get(dataset) ?? new Map<string, LimitTemplate | null>();
   templateCache.set(dataset, entries);
   let template = entries.get(key);
   if (template === undefined) {
     const instance = resolveScenario(templateScenario(scenario), dataset);
-    const { model, targetRows } = formulateWithTargetRows(instance);
+    const { model, targetRows } = formulateWithTargetRows(instance, { originSplit });
     template = limitTemplate(instance, model, targetRows);
     entries.delete(key);
     entries.set(key, template);
     while (entries.size > TEMPLATE_CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
   }
-  if (!template) return formulateScenario(scenario, dataset);
+  if (!template) return formulateScenario(scenario, dataset, false, { originSplit });
   const { instance, model } = withTargetLimits(template, scenario);
   return { instance, model, buildMs: performance.now() - started };
 }
@@ -247,7 +257,11 @@ async function plan(
   const onPhase = options.onPhase ?? (() => {});
   onPhase('formulating');
   const reuse = options.reuseFormulation ?? memberReport === true;
-  const { instance, model, buildMs } = reuse ? formulateFromTemplate(scenario, dataset) : formulateScenario(scenario, dataset);
+  // A plan's report shows every year's shares; most analyses read their members' costs and target-year shares.
+  const originSplit = options.originSplit ?? (memberReport ? memberOriginSplit(scenario) : 'every-year');
+  const { instance, model, buildMs } = reuse
+    ? formulateFromTemplate(scenario, dataset, originSplit)
+    : formulateScenario(scenario, dataset, false, { originSplit });
   const solveOptions: SolverRunOptions = {
     ...solveOptionsFor(scenario),
     ...options.mipLimits,
@@ -361,7 +375,7 @@ async function plan(
       ? await wholePointCosts({
           scenario,
           instance,
-          objective: result.objective!,
+          objective: costWithoutTieBreak(model, result.objective!, result.columnValues),
           solveOptions: { ...solveOptions, backend: 'highs' },
           ...(options.onProgress ? { onSolve: () => options.onProgress!(0) } : {}),
         })

@@ -74,6 +74,7 @@ export function formulateCalibration(dataset: Dataset): { instance: Instance; mo
   const scenario = calibrationScenario(dataset);
   if (!scenario) return null;
   const instance = resolveScenario(scenario, dataset, { noNewBuilds: true, noTargets: true });
+  // Its figures compare origin-traced shares in every observed year: the optimiser's split, in every year (the default).
   return { instance, model: formulate(instance) };
 }
 

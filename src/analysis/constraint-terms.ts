@@ -123,7 +123,7 @@ export function constraintTerms(instance: Instance, name: string): ConstraintTer
     }
     case 'balance': {
       const { product, origin, country, year } = parsed.index;
-      return { ...base, description: `${origin} ${product} available in ${country} in ${year}`, unit, path: null, year };
+      return { ...base, description: `${origin === 'all' ? '' : `${origin} `}${product} available in ${country} in ${year}`, unit, path: null, year };
     }
     case 'min_build':
     case 'max_build': {

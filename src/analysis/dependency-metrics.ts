@@ -16,7 +16,10 @@
  *   P = Σ_{c∈B} P_c,   I = Σ_{c∉B} I_c,   X = Σ_{c∈B} X_c      (shipments inside the bloc cancel)
  *
  * (a) Origin-traced untrusted share — the quantity the dependency rows cap (dependency-target.ts)
- *     and the portfolio's `dependency` trajectory reports:
+ *     and the portfolio's `dependency` trajectory reports. In years the model does not split
+ *     origins (src/model/origin-split.ts) use_trusted and use_untrusted come from proportional
+ *     tracing through the solved flows (origin-tracing.ts); `shareMethod` says which ('optimised'
+ *     or 'pooled'):
  *       untrustedShare = (use_untrusted + U) / (use_trusted + use_untrusted + U)
  *     Unserved demand counts as untrusted (a gap is not independence). null when the denominator
  *     is 0 (≤ 1e-6 t).
@@ -53,7 +56,7 @@
  * for the portfolio and once for the "no new builds" baseline (its own instance and model).
  */
 import type { LinearModel } from '../model/builder.js';
-import { parseName } from '../model/families.js';
+import { shareMethod, tracedColumns, tracedOrigin, type ShareMethod } from './origin-tracing.js';
 import type { Instance } from '../model/instance.js';
 import { stageOrderOf } from '../data/chain.js';
 import { feedYields } from '../model/feed-yield.js';
@@ -99,55 +102,56 @@ export function collectFlows(instance: Instance, model: LinearModel, columnValue
   };
   const plants = new Map(instance.plants.map((p) => [p.id, p]));
   const sources = new Map(instance.sources.map((s) => [s.id, s]));
-  model.colNames.forEach((name, j) => {
-    const value = columnValues[j] ?? 0;
-    if (Math.abs(value) <= EPS) return;
-    const parsed = parseName(name);
+  // Columns of years without an origin split come as their traced trusted and untrusted parts (origin-tracing.ts).
+  for (const parsed of tracedColumns(instance, model, columnValues)) {
+    const value = parsed.value;
+    if (Math.abs(value) <= EPS) continue;
     switch (parsed.family) {
       case 'feed': {
         const { source: sourceId, plant: plantId, year } = parsed.index;
         const source = sources.get(sourceId);
         const plant = plants.get(plantId);
-        if (!source || !plant) return;
+        if (!source || !plant) continue;
         for (const [product, rate] of feedYields(instance, source, plant, year)) add(at(product, year).production, plant.country, value * rate);
-        return;
+        continue;
       }
       case 'make': {
         const { plant: plantId, process: processId, origin, year } = parsed.index;
         const plant = plants.get(plantId);
         const process = instance.processes.get(processId);
-        if (!plant || !process) return;
+        if (!plant || !process) continue;
         add(at(process.output, year).production, plant.country, value);
-        for (const [input, perTonne] of Object.entries(process.inputsTPerT)) add(at(input, year).use, `${origin}|${plant.country}`, perTonne * value);
-        return;
+        for (const [input, perTonne] of Object.entries(process.inputsTPerT))
+          add(at(input, year).use, `${tracedOrigin(origin)}|${plant.country}`, perTonne * value);
+        continue;
       }
       case 'ship': {
         const { product, from, to, year } = parsed.index;
         add(at(product, year).ships, `${from}|${to}`, value);
-        return;
+        continue;
       }
       case 'buy': {
         const { product, country, year } = parsed.index;
         add(at(product, year).buys, country, value);
-        return;
+        continue;
       }
       case 'sell': {
         const { product, country, year } = parsed.index;
         add(at(product, year).sells, country, value);
-        return;
+        continue;
       }
       case 'deliver': {
         const { country, product, origin, year } = parsed.index;
-        add(at(product, year).use, `${origin}|${country}`, value);
-        return;
+        add(at(product, year).use, `${tracedOrigin(origin)}|${country}`, value);
+        continue;
       }
       case 'unserved': {
         const { country, product, year } = parsed.index;
         add(at(product, year).unserved, country, value);
-        return;
+        continue;
       }
     }
-  });
+  }
   return flows;
 }
 
@@ -158,8 +162,17 @@ function usgsNotation(reliancePct: number | null, netExporter: boolean): string 
   return String(Math.round(reliancePct) || 0);
 }
 
-/** The three metrics for one bloc, product and year. */
-export function pointFor(bloc: ReadonlySet<string>, rival: string, year: number, flows: ProductYearFlows | undefined): DependencyMetricPoint {
+/**
+ * The three metrics for one bloc, product and year; `method` says how the origin split of that
+ * year's flows was found (origin-tracing.ts: `shareMethod(model, year)`).
+ */
+export function pointFor(
+  bloc: ReadonlySet<string>,
+  rival: string,
+  year: number,
+  flows: ProductYearFlows | undefined,
+  method: ShareMethod = 'optimised',
+): DependencyMetricPoint {
   let trustedT = 0;
   let untrustedUseT = 0;
   let unservedT = 0;
@@ -221,6 +234,7 @@ export function pointFor(bloc: ReadonlySet<string>, rival: string, year: number,
     untrustedT,
     unservedT,
     untrustedShare: consumptionT > EPS ? untrustedT / consumptionT : null,
+    shareMethod: method,
     productionT,
     importsT,
     exportsT,
@@ -282,7 +296,7 @@ export function dependencyMetrics(instance: Instance, model: LinearModel, column
         product: product.id,
         stage: product.stage,
         final: product.final,
-        points: instance.years.map((year) => pointFor(members, instance.rival, year, flows.get(`${product.id}|${year}`))),
+        points: instance.years.map((year) => pointFor(members, instance.rival, year, flows.get(`${product.id}|${year}`), shareMethod(model, year))),
       })),
     };
   });
@@ -299,6 +313,7 @@ export function dependencyMetrics(instance: Instance, model: LinearModel, column
           stage: product.stage,
           year: point.year,
           untrustedShare: point.untrustedShare,
+          shareMethod: point.shareMethod,
           netImportReliancePct: point.netImportReliancePct,
           usgsNotation: point.usgsNotation,
           hhi: point.hhi,

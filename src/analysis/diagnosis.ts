@@ -53,6 +53,7 @@ import type { Diagnosis, Remedy } from '../schemas/report.js';
 import type { SolverRunOptions, SolveResult } from '../solver/types.js';
 import { solveModel } from '../solver/index.js';
 import { formulateVariant } from '../model/formulate-scenario.js';
+import { ANALYSIS_ORIGIN_SPLIT, type OriginSplit } from '../model/origin-split.js';
 import { blocConsumptionT, consumptionByOrigin } from './portfolio.js';
 import { applyChanges, type ScenarioChange } from './scenario-edits.js';
 
@@ -71,6 +72,8 @@ export interface DiagnosisInput {
   maxSolves?: number;
   /** Called after each solve (progress; the service's watchdog restarts its allowance). */
   onSolve?: (solves: number) => void;
+  /** Which years the probes split by origin (default ANALYSIS_ORIGIN_SPLIT: src/model/origin-split.ts); `every-year` exists for the test that compares. */
+  originSplit?: OriginSplit;
 }
 
 class OutOfSolves extends Error {}
@@ -197,6 +200,8 @@ const musd = (v: number) => `${(v / 1e6).toFixed(0)} M USD`;
 export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   const { scenario, dataset, instance, solveOptions } = input;
   const maxSolves = input.maxSolves ?? DEFAULT_DIAGNOSIS_SOLVES;
+  // Probes read feasibility, costs and target years' rows only: origins pooled elsewhere (origin-split.ts).
+  const formulateProbe = (variant: Scenario) => formulateVariant(instance, variant, { originSplit: input.originSplit ?? ANALYSIS_ORIGIN_SPLIT });
   const lp: SolverRunOptions = {
     backend: 'highs',
     timeLimitSeconds: solveOptions.timeLimitSeconds,
@@ -245,12 +250,12 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   /** The scenario the remedies change: the problem targets hard (the gap to close), nothing else changed. */
   let base = scenario;
   const feasible = async (changes: readonly ScenarioChange[]) => {
-    const { model } = formulateVariant(instance, { ...applyChanges(base, changes), solver: { ...base.solver, lumpyBuilds: false } });
+    const { model } = formulateProbe({ ...applyChanges(base, changes), solver: { ...base.solver, lumpyBuilds: false } });
     return (await solve(withCosts(model, () => 0))).status === 'optimal';
   };
   /** The cost of the plan a remedy leads to (its real objective, the problem targets hard); null when that solve is not optimal. */
   const costWith = async (changes: readonly ScenarioChange[]) => {
-    const result = await solve(formulateVariant(instance, applyChanges(base, changes)).model);
+    const result = await solve(formulateProbe(applyChanges(base, changes)).model);
     return result.status === 'optimal' ? (result.objective ?? null) : null;
   };
   const remedy = async (
@@ -288,7 +293,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
   const diagnoseCustom = async () => {
     if (input.status === 'infeasible') {
       const lpScenario: Scenario = { ...scenario, solver: { ...scenario.solver, lumpyBuilds: false } };
-      const { model } = formulateVariant(instance, lpScenario);
+      const { model } = formulateProbe(lpScenario);
       for (const c of instance.customConstraints) {
         const rows = new Set<number>();
         model.rowNames.forEach((name, i) => {
@@ -317,7 +322,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
         let resultingCostUsd: number | null = null;
         let outOfSolves = false;
         try {
-          const check = await solve(formulateVariant(instance, relaxed).model);
+          const check = await solve(formulateProbe(relaxed).model);
           resultingCostUsd = check.status === 'optimal' ? (check.objective ?? null) : null;
         } catch (error) {
           if (!(error instanceof OutOfSolves)) throw error;
@@ -363,10 +368,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       // Without hard targets nothing else can make the scenario infeasible (every other shortfall is priced).
       if (!instance.targets.some((t) => t.hard)) customAtFault = true;
       else {
-        const { model } = formulateVariant(
-          instance,
-          withTargets(scenario, (x) => ({ ...x, hard: false })),
-        );
+        const { model } = formulateProbe(withTargets(scenario, (x) => ({ ...x, hard: false })));
         customAtFault = (await solve(withCosts(model, () => 0))).status !== 'optimal';
       }
       // They are the cause: say by how much each must give way before the (longer) target probes.
@@ -380,7 +382,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
       const until = original.untilYear ?? instance.endYear;
       const feasibleFrom = async (year: number) => {
         const variant = withTargets(probeBase, (x, i) => (i === t.index ? { ...x, year, untilYear: until, hard: true } : { ...x, hard: false }));
-        const { model } = formulateVariant(instance, variant);
+        const { model } = formulateProbe(variant);
         return (await solve(withCosts(model, () => 0))).status === 'optimal';
       };
       let earliest: number | null = null;
@@ -459,10 +461,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
     // 3. Target limits, by elastic relaxation of the target's rows.
     for (const t of problem) {
       const original = scenario.targets[t.index]!;
-      const { instance: inst, model } = formulateVariant(
-        instance,
-        withTargets(base, (x) => x),
-      );
+      const { instance: inst, model } = formulateProbe(withTargets(base, (x) => x));
       const rows = new Map<number, number>();
       model.rowNames.forEach((name, i) => {
         const row = parseName(name);
@@ -498,10 +497,7 @@ export async function diagnose(input: DiagnosisInput): Promise<Diagnosis> {
 
     // 4. Budgets: the least extra money, by elastic relaxation of every budget row.
     if (problem.length && scenario.budgets.length && scenario.capexPublicShare > 0) {
-      const { model: forced } = formulateVariant(
-        instance,
-        withTargets(base, (x) => x),
-      );
+      const { model: forced } = formulateProbe(withTargets(base, (x) => x));
       const rows = new Map<number, number>();
       forced.rowNames.forEach((name, i) => {
         const { family } = parseName(name);

@@ -13,6 +13,7 @@
  * (oxide, metal and magnets, through the recipes' inputs).
  */
 import type { LinearModel } from '../model/builder.js';
+import { tracedColumns } from './origin-tracing.js';
 import { parseName } from '../model/families.js';
 import type { Instance } from '../model/instance.js';
 import { referenceProductOf } from '../data/chain.js';
@@ -34,14 +35,14 @@ export function stockpileSection(
   const fills = new Map<string, number>(); // holder|product|year
   const draws = new Map<string, number>();
   const add = (map: Map<string, number>, key: string, v: number) => map.set(key, (map.get(key) ?? 0) + v);
-  model.colNames.forEach((name, j) => {
-    const value = values[j] ?? 0;
-    if (Math.abs(value) <= EPS) return;
-    const parsed = parseName(name);
+  // Stock of years without an origin split comes as its traced trusted and untrusted parts (origin-tracing.ts).
+  for (const parsed of tracedColumns(instance, model, values)) {
+    const value = parsed.value;
+    if (Math.abs(value) <= EPS) continue;
     if (parsed.family === 'stock') add(stock, `${parsed.index.holder}|${parsed.index.product}|${parsed.index.origin}|${parsed.index.year}`, value);
     else if (parsed.family === 'fill') add(fills, `${parsed.index.holder}|${parsed.index.product}|${parsed.index.year}`, value);
     else if (parsed.family === 'draw') add(draws, `${parsed.index.holder}|${parsed.index.product}|${parsed.index.year}`, value);
-  });
+  }
   const consumption = (country: string, product: string, year: number) =>
     get(use, `${product}|trusted|${country}|${year}`) + get(use, `${product}|untrusted|${country}|${year}`);
   const years: NonNullable<Portfolio['stockpiles']>['years'] = [];

@@ -1,10 +1,13 @@
 /**
  * Turns a solved model back into a portfolio a planner reads. Everything is read from column
  * names (`build[plant,buildYear]`, `ship[product,origin,from,to,year]`, …) parsed back into data
- * ids by `parseName` (model/families.ts), so the solver's column order never leaks out.
+ * ids by `parseName` (model/families.ts), so the solver's column order never leaks out. Columns of
+ * years without an origin split (origin `all`) are read as their trusted and untrusted parts by
+ * proportional tracing (origin-tracing.ts); each dependency point says which method gave its share.
  */
 import type { LinearModel, ModelStats } from '../model/builder.js';
-import { parseName, type ParsedName } from '../model/families.js';
+import type { ParsedName } from '../model/families.js';
+import { shareMethod, tracedColumns, tracedOrigin } from './origin-tracing.js';
 import { COST_CATEGORIES, costBreakdownKey, type CostBreakdownKey, type CostCategory } from '../model/cost-categories.js';
 import type { Instance, Origin } from '../model/instance.js';
 import { stepValue } from '../model/instance.js';
@@ -25,13 +28,9 @@ export const WORLD_MARKET = 'WORLD';
 /** A non-zero column: its parsed name (narrow on `family` to read the index fields) and value. */
 type Parsed = ParsedName & { readonly value: number };
 
-function nonZero(model: LinearModel, values: Float64Array): Parsed[] {
-  const out: Parsed[] = [];
-  model.colNames.forEach((name, j) => {
-    const value = values[j] ?? 0;
-    if (Math.abs(value) > EPS) out.push({ ...parseName(name), value });
-  });
-  return out;
+/** Columns above EPS, pooled ones split by origin (origin-tracing.ts). */
+function nonZero(instance: Instance, model: LinearModel, values: Float64Array): Parsed[] {
+  return tracedColumns(instance, model, values).filter((c) => Math.abs(c.value) > EPS);
 }
 
 /**
@@ -42,7 +41,7 @@ export function consumptionByOrigin(instance: Instance, model: LinearModel, valu
   const use = new Map<string, number>();
   const add = (key: string, v: number) => use.set(key, (use.get(key) ?? 0) + v);
   const plantCountry = new Map(instance.plants.map((p) => [p.id, p.country]));
-  for (const p of nonZero(model, values)) {
+  for (const p of nonZero(instance, model, values)) {
     const value = p.value;
     if (p.family === 'deliver') {
       const { country, product, origin, year } = p.index;
@@ -90,7 +89,7 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
   const stats: ModelStats = result.stats;
   const values = hasSolution(result) ? result.columnValues : undefined;
   const plants = new Map(instance.plants.map((p) => [p.id, p]));
-  const parsed = values ? nonZero(model, values) : [];
+  const parsed = values ? nonZero(instance, model, values) : [];
 
   const funding = new Map<string, number>(); // funder|plant|year → USD
   for (const p of parsed) if (p.family === 'fund') funding.set(`${p.index.funder}|${p.index.plant}|${p.index.year}`, p.value);
@@ -167,16 +166,16 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
       });
     } else if (p.family === 'make') {
       const { plant: plantId, origin, year } = p.index;
-      addProduction(plantId, year, value, origin, value);
+      addProduction(plantId, year, value, tracedOrigin(origin), value);
     } else if (p.family === 'ship') {
       const { product, origin, from, to, year } = p.index;
-      flows.push({ kind: 'ship', product, origin, from, to, year, tonnes: value });
+      flows.push({ kind: 'ship', product, origin: tracedOrigin(origin), from, to, year, tonnes: value });
     } else if (p.family === 'buy') {
       const { product, country: to, year } = p.index;
       flows.push({ kind: 'buy', product, origin: 'untrusted', from: instance.rival, to, year, tonnes: value });
     } else if (p.family === 'sell') {
       const { product, origin, country: from, year } = p.index;
-      flows.push({ kind: 'sell', product, origin, from, to: WORLD_MARKET, year, tonnes: value });
+      flows.push({ kind: 'sell', product, origin: tracedOrigin(origin), from, to: WORLD_MARKET, year, tonnes: value });
     } else if (p.family === 'unserved') {
       unservedT += value;
       const { country, product, year } = p.index;
@@ -240,7 +239,9 @@ export function buildPortfolio({ instance, model, result, buildMs, baseline, flo
         year,
         limit,
         baselineShare: before.share,
+        baselineShareMethod: baseline && baselineValues ? shareMethod(baseline.model, year) : null,
         portfolioShare: now.share,
+        shareMethod: shareMethod(model, year),
         consumptionT: now.total,
         untrustedT: now.untrusted,
         met: applies && values ? shortfallT <= 1e-6 * Math.max(1, now.total) : null,

@@ -87,8 +87,8 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
             d.target,
             String(p.year),
             pct(p.limit),
-            pct(p.baselineShare),
-            pct(p.portfolioShare),
+            traced(pct(p.baselineShare), p.baselineShareMethod),
+            traced(pct(p.portfolioShare), p.shareMethod),
             p.met === null ? '–' : p.met ? 'met' : `short ${num(p.shortfallT)} t`,
           ]),
       );
@@ -219,13 +219,19 @@ export function reportMarkdown(report: Report, portfolio?: Portfolio, top = 10, 
         return [
           r.bloc,
           r.product,
-          `${pct(b?.untrustedShare)} → ${pct(r.untrustedShare)}`,
+          `${traced(pct(b?.untrustedShare), b?.shareMethod)} → ${traced(pct(r.untrustedShare), r.shareMethod)}`,
           `${b?.usgsNotation ?? '–'} → ${r.usgsNotation}`,
           `${num(b?.hhi)} → ${num(r.hhi)}`,
           r.topSupplier ? `${r.topSupplier} ${num(r.topSupplierSharePct)} %` : '–',
         ];
       });
     lines.push(...table(['bloc', 'product', 'untrusted share', 'net import reliance %', 'HHI', 'top supplier'], rows));
+    if (
+      metrics.some((r) => r.year === last && r.shareMethod === 'pooled') ||
+      (report.dependencyMetrics.baseline ?? []).some((r) => r.year === last && r.shareMethod === 'pooled')
+    ) {
+      lines.push('', POOLED_NOTE);
+    }
   }
   return lines.join('\n');
 }
@@ -286,4 +292,13 @@ export function instrumentSections(portfolio: Portfolio, top = 10): string[] {
     lines.push(...table(['year', 'scrap t', 'recycled t NdPr oxide-eq', 'recycled share'], rows));
   }
   return lines;
+}
+
+/** Said under a table with a pooled share (origin-tracing.ts). */
+const POOLED_NOTE =
+  "(pooled): the model does not split origins that year (no target reads it); the share is traced in proportion through the solved flows, usually higher than the optimiser's split would give.";
+
+/** A share, marked when proportional tracing gave it instead of the model's origin split. */
+function traced(text: string, method: 'optimised' | 'pooled' | null | undefined): string {
+  return method === 'pooled' ? `${text} (pooled)` : text;
 }

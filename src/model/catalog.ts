@@ -43,8 +43,9 @@ export function namesMarkdown(): string {
     '<!-- Generated from src/model/families.ts by `npm run catalog`; do not edit. test/model/catalog.test.ts fails when this file differs from what the generator writes. -->',
     '',
     'Every column and row of the model has a name `family[index,…]`: the family, then its index fields',
-    'joined by `,` without spaces — data ids (letters, digits, `_`, `.`, `-`), `trusted` or `untrusted`,',
-    'and years as integers. For example `build[in_repm_magnet,2027]`,',
+    'joined by `,` without spaces — data ids (letters, digits, `_`, `.`, `-`), `trusted` or `untrusted`',
+    '(or `all`, the one pooled origin of years the model does not split origins), and years as integers.',
+    'For example `build[in_repm_magnet,2027]`,',
     '`ship[ndpr_oxide,trusted,AU,US,2030]` (product, origin, from, to, year) or',
     '`dependency[quad_magnets_2030,2031]`. Names are written by `name(family, ...index)` and read back',
     'by `parseName(name)` (a typed record of the index fields), both in `src/model/families.ts`, from',
@@ -86,7 +87,8 @@ const ROLE_TEXT: Record<(typeof INDEX_ROLES)[number], string> = {
     'subject — the record the row or column belongs to: a plant, source, target, contract, funder, stockpile holder, scrap stream or custom constraint; in the demand concept the country whose market it is;',
   object: 'object — a second record the subject acts on: the plant a source feeds, a funder pays or a scrap stream is recycled at;',
   commodity: 'commodity — the product, process or recycling route;',
-  origin: 'origin — `trusted` or `untrusted` content;',
+  origin:
+    'origin — `trusted` or `untrusted` content; `all` (one pooled origin) in years the model does not split origins (no target, custom condition or stockpile reads them);',
   place: 'place — the country or countries where it happens, `from` before `to`;',
   year: 'year — the year, or the build year; always last.',
 };

@@ -9,7 +9,7 @@
  * - `output(p, k, y)`: tonnes of product k made by plant p (contracts read it).
  */
 import { Expression, LpBuilder } from './builder.js';
-import type { Instance, Origin } from './instance.js';
+import type { Instance, NodeOrigin, Origin } from './instance.js';
 import { stepValue } from './instance.js';
 import type { Plant } from '../data/schema.js';
 import { heavyInService, separationProducts } from './feed-yield.js';
@@ -18,7 +18,7 @@ import { feedStageOf } from '../data/chain.js';
 /** Arcs of the trade network (src/model/trade-network.ts chooses them; the trade concept adds their columns). */
 export interface ShipArc {
   readonly product: string;
-  readonly origin: Origin;
+  readonly origin: NodeOrigin;
   readonly from: string;
   readonly to: string;
   readonly year: number;
@@ -80,7 +80,8 @@ export interface TargetRowTerms {
 /** A (product, origin, country, year) node numbered densely, so accumulators need no string keys. */
 export interface BalanceNode {
   readonly product: string;
-  readonly origin: Origin;
+  /** `all` in years without an origin split (origin-split.ts). */
+  readonly origin: NodeOrigin;
   readonly country: string;
   readonly year: number;
 }
@@ -119,11 +120,16 @@ export class FormulationContext {
   /** The ship, buy and downgrade arcs to create (set by formulate before trade; see trade-network.ts). */
   tradeNetwork: TradeNetwork = { ships: [], buys: [], downgrades: [] };
 
+  /** 1 for each horizon year (by index) in which origins are split (origin-split.ts); all 1 when not given. */
+  private readonly split: Uint8Array;
+
   constructor(
     readonly instance: Instance,
     readonly sets: Sets,
+    splitYears?: ReadonlySet<number>,
   ) {
     this.builder = new LpBuilder(instance.scenario.name);
+    this.split = Uint8Array.from(instance.years, (y) => (splitYears === undefined || splitYears.has(y) ? 1 : 0));
     this.productIds = [...instance.products.keys()];
     this.countryIds = [...instance.countries];
     this.productIndex = new Map(this.productIds.map((k, i) => [k, i]));
@@ -131,11 +137,34 @@ export class FormulationContext {
     this.yearCount = instance.years.length;
   }
 
-  /** Dense id of a (product, origin, country, year) node; -1 for an unknown product or country. */
-  nodeId(product: string, origin: Origin, country: string, year: number): number {
+  /** True when origins are split in `year` (origin-split.ts); otherwise flows there have the one origin `all`. */
+  isSplit(year: number): boolean {
+    return this.split[year - this.instance.startYear] === 1;
+  }
+  /** The origins flows have in `year`: trusted and untrusted, or `all`. */
+  originsIn(year: number): readonly NodeOrigin[] {
+    return this.isSplit(year) ? SPLIT : POOLED;
+  }
+  /** The origins a plant's output can have in `year` (untrusted only in an untrusted country), or `all`. */
+  plantOrigins(plant: Plant, year: number): readonly NodeOrigin[] {
+    return this.isSplit(year) ? this.sets.origins(plant) : POOLED;
+  }
+  /** The origin a flow of origin `origin` is written with in `year`: itself, or `all` where origins are pooled. */
+  originOf(origin: Origin, year: number): NodeOrigin {
+    return this.isSplit(year) ? origin : 'all';
+  }
+
+  /**
+   * Dense id of a (product, origin, country, year) node; -1 for an unknown product or country. The
+   * pooled origin `all` takes the untrusted slot; an origin that does not match the year's split is
+   * a formulation error.
+   */
+  nodeId(product: string, origin: NodeOrigin, country: string, year: number): number {
     const k = this.productIndex.get(product);
     const c = this.countryIndex.get(country);
     if (k === undefined || c === undefined) return -1;
+    if ((origin === 'all') === this.isSplit(year))
+      throw new Error(`origin '${origin}' of ${product} in ${country}, ${year}: origins are ${this.isSplit(year) ? '' : 'not '}split that year`);
     return ((k * this.yearCount + (year - this.instance.startYear)) * 2 + (origin === 'trusted' ? 0 : 1)) * this.countryIds.length + c;
   }
 
@@ -146,21 +175,22 @@ export class FormulationContext {
     rest = (rest - o) / 2;
     const y = rest % this.yearCount;
     const k = (rest - y) / this.yearCount;
-    return { product: this.productIds[k]!, origin: o === 0 ? 'trusted' : 'untrusted', country: this.countryIds[c]!, year: this.instance.startYear + y };
+    const origin: NodeOrigin = o === 0 ? 'trusted' : this.split[y] === 1 ? 'untrusted' : 'all';
+    return { product: this.productIds[k]!, origin, country: this.countryIds[c]!, year: this.instance.startYear + y };
   }
 
-  balance(product: string, origin: Origin, country: string, year: number): Expression {
+  balance(product: string, origin: NodeOrigin, country: string, year: number): Expression {
     return slot(this.balances, this.nodeId(product, origin, country, year), `${product}|${origin}|${country}|${year}`);
   }
   /** True when some concept has already put a term on the balance of (k, o, c, y). */
-  hasBalance(product: string, origin: Origin, country: string, year: number): boolean {
+  hasBalance(product: string, origin: NodeOrigin, country: string, year: number): boolean {
     const id = this.nodeId(product, origin, country, year);
     return id >= 0 && this.balances[id] !== undefined;
   }
-  use(product: string, origin: Origin, country: string, year: number): Expression {
+  use(product: string, origin: NodeOrigin, country: string, year: number): Expression {
     return slot(this.uses, this.nodeId(product, origin, country, year), `${product}|${origin}|${country}|${year}`);
   }
-  peekUse(product: string, origin: Origin, country: string, year: number): Expression | undefined {
+  peekUse(product: string, origin: NodeOrigin, country: string, year: number): Expression | undefined {
     const id = this.nodeId(product, origin, country, year);
     return id < 0 ? undefined : this.uses[id];
   }
@@ -191,6 +221,9 @@ export class FormulationContext {
     }
   }
 }
+
+const SPLIT: readonly NodeOrigin[] = ['trusted', 'untrusted'];
+const POOLED: readonly NodeOrigin[] = ['all'];
 
 function slot(list: Array<Expression | undefined>, id: number, key: string): Expression {
   if (id < 0) throw new Error(`balance node ${key} names an unknown product or country`);

@@ -17,7 +17,8 @@
  *   2. object:    a second record the subject acts on (the plant a source feeds, a funder pays or a
  *                 scrap stream is recycled at);
  *   3. commodity: the product, process or recycling route;
- *   4. origin:    `trusted` or `untrusted` content;
+ *   4. origin:    `trusted` or `untrusted` content, or `all` (one pooled origin) in years the
+ *                 formulation does not split origins (src/model/origin-split.ts);
  *   5. place:     the country or countries where it happens, `from` before `to`;
  *   6. year:      the year (or build year), always last.
  * Roles a family does not have are skipped. So `ship[product,origin,from,to,year]` (no subject: a
@@ -502,13 +503,14 @@ export type VariableFamily = { [F in FamilyName]: Families[F]['kind'] extends 'v
 export type ConstraintFamily = { [F in FamilyName]: Families[F]['kind'] extends 'constraint' ? F : never }[FamilyName];
 
 /**
- * The values of an `origin` index (the same two as `Origin` in instance.ts; declared here so that
- * names can be parsed without the instance).
+ * The values of an `origin` index (`NodeOrigin` in instance-types.ts: the two origins, and `all`
+ * for the one pooled origin of years without an origin split; declared here so that names can be
+ * parsed without the instance).
  */
-export const ORIGIN_VALUES = ['trusted', 'untrusted'] as const;
+export const ORIGIN_VALUES = ['trusted', 'untrusted', 'all'] as const;
 export type OriginValue = (typeof ORIGIN_VALUES)[number];
 
-/** Years are numbers, origins `trusted` or `untrusted`; every other index is a data id. */
+/** Years are numbers, origins `trusted`, `untrusted` or `all`; every other index is a data id. */
 type ValueOf<Field> = Field extends { readonly role: 'year' } ? number : Field extends { readonly role: 'origin' } ? OriginValue : string;
 type Values<Fields extends readonly unknown[]> = { readonly [K in keyof Fields]: ValueOf<Fields[K]> };
 type TupleOf<Fields extends readonly unknown[]> = Fields extends readonly [...infer Head, infer Last]
@@ -596,7 +598,7 @@ function yearOf(part: string): number {
 /**
  * A name turned back into its family and a typed record of its index fields. Throws a `NameError`
  * for text the model does not write: an unknown family, the wrong number of indices, a year that is
- * not an integer as the model writes it, an origin other than `trusted` / `untrusted`, an empty id or
+ * not an integer as the model writes it, an origin other than `trusted` / `untrusted` / `all`, an empty id or
  * a bracket inside the index.
  */
 export function parseName(text: string): ParsedName {
@@ -622,7 +624,8 @@ export function parseName(text: string): ParsedName {
       if (year < 0) throw new NameError(`'${text}': ${names[i]} '${part}' is not a year`);
       index[names[i]!] = year;
     } else if (kind === 'origin') {
-      if (part !== 'trusted' && part !== 'untrusted') throw new NameError(`'${text}': origin '${part}' is neither ${ORIGIN_VALUES.join(' nor ')}`);
+      if (part !== 'trusted' && part !== 'untrusted' && part !== 'all')
+        throw new NameError(`'${text}': origin '${part}' is none of ${ORIGIN_VALUES.join(', ')}`);
       index[names[i]!] = part;
     } else {
       if (part.length === 0) throw new NameError(`'${text}': ${names[i]} is empty`);

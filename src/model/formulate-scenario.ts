@@ -7,7 +7,7 @@
 import type { Dataset } from '../data/schema.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { LinearModel } from './builder.js';
-import { formulate } from './formulate.js';
+import { formulate, type FormulateOptions } from './formulate.js';
 import { baselineInstance, resolveScenario, variantInstance, type Instance } from './instance.js';
 
 export interface FormulatedScenario {
@@ -18,8 +18,8 @@ export interface FormulatedScenario {
 }
 
 /** Formulates an instance that is already resolved. */
-export function formulateInstance(instance: Instance, started = performance.now()): FormulatedScenario {
-  const model = formulate(instance);
+export function formulateInstance(instance: Instance, started = performance.now(), options: FormulateOptions = {}): FormulatedScenario {
+  const model = formulate(instance, options);
   return { instance, model, buildMs: performance.now() - started };
 }
 
@@ -28,14 +28,18 @@ export function formulateInstance(instance: Instance, started = performance.now(
  * no-new-builds world of existing and committed capacity only, no dependency targets (a
  * penalised baseline would show what the penalties buy, not today's world), integers off.
  */
-export function formulateScenario(scenario: Scenario, dataset: Dataset, noNewBuilds = false): FormulatedScenario {
+export function formulateScenario(scenario: Scenario, dataset: Dataset, noNewBuilds = false, options: FormulateOptions = {}): FormulatedScenario {
   const started = performance.now();
   const instance = resolveScenario(scenario, dataset);
-  return formulateInstance(noNewBuilds ? baselineInstance(instance) : instance, started);
+  return formulateInstance(noNewBuilds ? baselineInstance(instance) : instance, started, options);
 }
 
-/** Formulates `variant`, a changed copy of the scenario `instance` was resolved from, reusing what the change leaves alone (`variantInstance`). */
-export function formulateVariant(instance: Instance, variant: Scenario): FormulatedScenario {
+/**
+ * Formulates `variant`, a changed copy of the scenario `instance` was resolved from, reusing what
+ * the change leaves alone (`variantInstance`). The diagnosis's probes and the whole-point target
+ * costs pass `{ originSplit: ANALYSIS_ORIGIN_SPLIT }` (src/model/origin-split.ts).
+ */
+export function formulateVariant(instance: Instance, variant: Scenario, options: FormulateOptions = {}): FormulatedScenario {
   const started = performance.now();
-  return formulateInstance(variantInstance(instance, variant), started);
+  return formulateInstance(variantInstance(instance, variant), started, options);
 }

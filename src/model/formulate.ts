@@ -23,6 +23,7 @@ import { addStockpiles } from './concepts/stockpile.js';
 import { addRecycling } from './concepts/recycling.js';
 import { addCustomConstraints, customReadsFlows } from './concepts/custom.js';
 import { candidateTradeNetwork, leanTradeNetwork } from './trade-network.js';
+import { originSplitYears, type OriginSplit } from './origin-split.js';
 
 export interface FormulateOptions {
   /**
@@ -41,6 +42,14 @@ export interface FormulateOptions {
    * optimum either way; `false` exists so a test can prove it.
    */
   readonly spendColumns?: boolean;
+  /**
+   * Which years split flows by origin (origin-split.ts): `every-year` (default; plans, baselines,
+   * the calibration: their reports read every year's shares) or `target-years` (only where a
+   * target, a custom `untrusted_use` condition or a stockpile reads the split; the other years
+   * pool origins: the inner solves of analyses, which read costs and target-year shares). Same
+   * optimum without the tie-break either way (test/model/origin-split.test.ts).
+   */
+  readonly originSplit?: OriginSplit;
 }
 
 export function formulate(instance: Instance, options: FormulateOptions = {}): LinearModel {
@@ -49,7 +58,8 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
 
 /** `formulate`, also returning the dependency target rows' terms (to change their limits in place: target-limits.ts). */
 export function formulateWithTargetRows(instance: Instance, options: FormulateOptions = {}): { model: LinearModel; targetRows: readonly TargetRowTerms[] } {
-  const ctx = new FormulationContext(instance, deriveSets(instance));
+  const sets = deriveSets(instance);
+  const ctx = new FormulationContext(instance, sets, originSplitYears(instance, sets, options.originSplit ?? 'every-year'));
   // Columns: decisions and flows.
   addBuilds(ctx);
   addSeparation(ctx);

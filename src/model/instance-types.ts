@@ -22,6 +22,12 @@ import type { ParsedConstraint } from './expressions.js';
 
 export type Origin = 'trusted' | 'untrusted';
 export const ORIGINS: readonly Origin[] = ['trusted', 'untrusted'];
+/**
+ * The origin index of a flow or balance: `trusted` / `untrusted` in years the formulation splits
+ * origins, `all` (one pooled origin) in the other years (src/model/origin-split.ts).
+ */
+export type NodeOrigin = Origin | 'all';
+export const POOLED_ORIGIN = 'all' as const;
 
 /** The pseudo product id closed lanes, lane rules and export controls use for concentrate (feed). */
 export const CONCENTRATE = FEED_PRODUCT;

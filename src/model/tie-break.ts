@@ -9,7 +9,9 @@
  *    (`deliver[c,g,untrusted,y]`) and of untrusted production (`make[p,r,untrusted,y]`) costs
  *    0.01 USD;
  * 2. trusted content stays in the country that made it, then goes to the nearest importer: each
- *    tonne of trusted shipment a → b costs 0.001 · (1 + transport(a,b) / 1,000) USD;
+ *    tonne of trusted shipment a → b costs 0.001 · (1 + transport(a,b) / 1,000) USD — and so does
+ *    each pooled shipment (`ship[k,all,a,b,y]`, years without an origin split: origin-split.ts), so
+ *    the routing the traced shares of those years are read from is fixed by the same rule;
  * 3. between importers at the same distance, the one first in id order: + 1e-6 · rank(b) USD/t,
  *    rank by sorted country id (never by the order of records in the dataset files).
  * So per-country shares are a function of the data, not of the solver's path: the same in every

@@ -5,7 +5,8 @@
  * pass), and many of them cannot carry anything: trusted content shipped to a country whose plants
  * can only make untrusted output, metal shipped in a year before any plant that uses it is online,
  * oxide bought for a country that has nothing to feed it to. Each year is separate (balances carry
- * no stock), so for every product k and year y the nodes are (origin o, country c), with
+ * no stock), so for every product k and year y the nodes are (origin o, country c) — o is `all`
+ * in years without an origin split (origin-split.ts), which takes the untrusted slot — with
  * - supply at a node: a production term (feed, make) in balance[k,o,c,y]; and along candidate
  *   arcs: buy (into untrusted), downgrade (trusted → untrusted, same country), ship (a → b);
  * - use at a node: a consumption term (make input, deliver) in balance[k,o,c,y]; and back along
@@ -22,7 +23,7 @@
  * them and before trade.
  */
 import type { BuyArc, DowngradeArc, FormulationContext, ShipArc, TradeNetwork } from './context.js';
-import type { Origin } from './instance.js';
+import type { NodeOrigin, Origin } from './instance.js';
 
 // The arc types live with the formulation context that holds the chosen network.
 export type { BuyArc, DowngradeArc, ShipArc, TradeNetwork } from './context.js';
@@ -46,7 +47,8 @@ class Nodes {
     this.years = instance.years.length;
     this.count = this.products.size * this.years * 2 * this.countries.size;
   }
-  id(product: string, origin: Origin, country: string, year: number): number {
+  /** The pooled origin `all` shares the untrusted slot (a year has either `all` or the two origins). */
+  id(product: string, origin: NodeOrigin, country: string, year: number): number {
     const k = this.products.get(product);
     const c = this.countries.get(country);
     if (k === undefined || c === undefined) return -1;
@@ -74,9 +76,11 @@ export function candidateTradeNetwork(ctx: FormulationContext): TradeNetwork {
         const consumesItself = sets.consumers.get(product)?.has(to) ?? false;
         for (const origin of origins) {
           for (const year of instance.years) {
+            // Where origins are pooled (origin-split.ts) one `all` arc stands for both.
+            if (!ctx.isSplit(year) && origin === 'trusted') continue;
             if (!instance.laneOpen(from, to, product, year)) continue;
             if (!consumesItself && !ctx.requiredShips.has(`${product}|${from}|${to}|${year}`)) continue;
-            ships.push({ product, origin, from, to, year, costUsdPerT });
+            ships.push({ product, origin: ctx.originOf(origin, year), from, to, year, costUsdPerT });
           }
         }
       }
@@ -97,7 +101,8 @@ export function candidateTradeNetwork(ctx: FormulationContext): TradeNetwork {
   for (const [product, countries] of sets.plantConsumers) {
     const trustedSupply = [...(sets.producers.get(product) ?? [])].some((c) => instance.trusted.has(c));
     if (!trustedSupply) continue;
-    for (const country of countries) for (const year of instance.years) downgrades.push({ product, country, year });
+    // No downgrade where origins are pooled: there is nothing to downgrade into.
+    for (const country of countries) for (const year of instance.years) if (ctx.isSplit(year)) downgrades.push({ product, country, year });
   }
   return { ships, buys, downgrades };
 }
@@ -169,7 +174,7 @@ function numberArcs(network: TradeNetwork, nodes: Nodes): NumberedArcs {
     shipHead: Int32Array.from(ships, (s) => nodes.id(s.product, s.origin, s.to, s.year)),
     downgradeTail: Int32Array.from(downgrades, (d) => nodes.id(d.product, 'trusted', d.country, d.year)),
     downgradeHead: Int32Array.from(downgrades, (d) => nodes.id(d.product, 'untrusted', d.country, d.year)),
-    buyHead: Int32Array.from(buys, (b) => nodes.id(b.product, 'untrusted', b.country, b.year)),
+    buyHead: Int32Array.from(buys, (b) => nodes.id(b.product, 'untrusted', b.country, b.year)), // `all` where pooled: the same slot
     keepShip: new Uint8Array(ships.length).fill(1),
     keepDowngrade: new Uint8Array(downgrades.length).fill(1),
     keepBuy: new Uint8Array(buys.length).fill(1),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { StageSchema } from '../data/schema.js';
+import { ShareMethodSchema } from './share-method.js';
 
 export const BlocKindSchema = z.enum(['trusted', 'target', 'country']);
 
@@ -20,6 +21,9 @@ export const DependencyMetricPointSchema = z.object({
   untrustedT: z.number().describe('Untrusted content consumed, including unserved demand.'),
   unservedT: z.number(),
   untrustedShare: z.number().nullable().describe('untrustedT / consumptionT, in [0, 1]; null when nothing is consumed.'),
+  shareMethod: ShareMethodSchema.optional().describe(
+    "How untrustedShare was found. Absent in reports stored before the field existed: read it as 'optimised'.",
+  ),
   productionT: z.number().describe('Made in the bloc.'),
   importsT: z.number().describe('Shipped into the bloc from outside, plus purchases from the rival.'),
   exportsT: z.number().describe('Shipped from the bloc to countries outside it.'),
@@ -56,6 +60,9 @@ export const DependencySummaryRowSchema = z.object({
   stage: StageSchema,
   year: z.number().int(),
   untrustedShare: z.number().nullable(),
+  shareMethod: ShareMethodSchema.optional().describe(
+    "How untrustedShare was found. Absent in reports stored before the field existed: read it as 'optimised'.",
+  ),
   netImportReliancePct: z.number().nullable(),
   usgsNotation: z.string(),
   hhi: z.number().nullable(),

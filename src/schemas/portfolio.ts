@@ -3,6 +3,7 @@
  * the API's response contract and the source of the OpenAPI document.
  */
 import { z } from 'zod';
+import { ShareMethodSchema } from './share-method.js';
 import { COST_CATEGORIES, COST_CATEGORY_INFO, LATER_COST_CATEGORIES, costBreakdownKey, type CostBreakdownKey } from '../model/cost-categories.js';
 
 export const SolveStatusSchema = z.enum(['optimal', 'infeasible', 'unbounded', 'time_limit', 'error']);
@@ -37,7 +38,13 @@ export const DependencyPointSchema = z.object({
     .number()
     .nullable()
     .describe('Untrusted share in the target-free world with existing and committed capacity only (no new builds, no targets).'),
+  baselineShareMethod: ShareMethodSchema.nullable()
+    .optional()
+    .describe("How baselineShare was found (null without a baseline solve). Absent in portfolios stored before the field existed: read it as 'optimised'."),
   portfolioShare: z.number().nullable(),
+  shareMethod: ShareMethodSchema.optional().describe(
+    "How portfolioShare (and untrustedT) was found. Absent in portfolios stored before the field existed: read it as 'optimised'.",
+  ),
   consumptionT: z.number(),
   untrustedT: z.number(),
   met: z.boolean().nullable(),

@@ -18,7 +18,7 @@ export const TargetPointCostSchema = z.object({
     .number()
     .nullable()
     .describe(
-      'Present-value USD the plan costs more with the limit one whole percentage point lower in every year it applies (a re-solve); null when that is infeasible or the limit is 0.',
+      'Present-value USD the plan costs more with the limit one whole percentage point lower in every year it applies (a re-solve; costs without the origin tie-break); null when that is infeasible or the limit is 0.',
     ),
   tightenedStatus: z.string().nullable().describe('Status of that re-solve (null: not run).'),
   loosenUsd: z.number().nullable().describe('Present-value USD saved with the limit one whole point higher in every year (a re-solve); null at a limit of 1.'),

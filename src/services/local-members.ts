@@ -4,16 +4,25 @@
  * solves). No ids: nothing is stored.
  */
 import type { Dataset } from '../data/schema.js';
-import { planRequest } from '../planner.js';
+import { planRequest, type PlanHooks } from '../planner.js';
 import type { MemberOutcome, SolveMembers } from '../analysis/members.js';
 
-export function localMembers(datasetFor: (id: string) => Dataset, onSolved?: (outcome: MemberOutcome, index: number, total: number) => void): SolveMembers {
+export function localMembers(
+  datasetFor: (id: string) => Dataset,
+  onSolved?: (outcome: MemberOutcome, index: number, total: number) => void,
+  /** Planner hooks for every member (benches: `originSplit`). */
+  hooks: PlanHooks = {},
+): SolveMembers {
   return async (members) => {
     const out: MemberOutcome[] = [];
     for (const [i, member] of members.entries()) {
       let outcome: MemberOutcome;
       try {
-        const { portfolio, report } = await planRequest({ scenario: member.scenario, skipBaseline: true, member: true }, datasetFor(member.scenario.datasetId));
+        const { portfolio, report } = await planRequest(
+          { scenario: member.scenario, skipBaseline: true, member: true },
+          datasetFor(member.scenario.datasetId),
+          hooks,
+        );
         outcome = { label: member.label, scenarioId: null, jobId: null, portfolioId: null, status: 'done', error: null, portfolio, report };
       } catch (error) {
         outcome = {

@@ -112,7 +112,7 @@ function indexValues(family: FamilyName): fc.Arbitrary<Array<string | number>> {
     f.role === 'year'
       ? fc.integer({ min: 1990, max: 2100 })
       : f.role === 'origin'
-        ? fc.constantFrom('trusted', 'untrusted')
+        ? fc.constantFrom('trusted', 'untrusted', 'all')
         : fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/);
   const all = fc.tuple(...fields.map(value));
   const last = fields.at(-1);

@@ -9,13 +9,15 @@
  *   output(p, out_r, y)        += make                         (contracts, t output)
  *
  * Origin tracing: trusted output needs every input trusted; a plant in an untrusted country only
- * makes untrusted output (o = untrusted), so a magnet made in a trusted country from untrusted
+ * makes untrusted output (o = untrusted); in years without an origin split o is `all`
+ * (../origin-split.ts), so a magnet made in a trusted country from untrusted
  * metal is untrusted. Cost: the plant's variable opex per tonne of output, discounted; untrusted
  * output also carries the 0.01 USD/t origin tie-break (../tie-break.ts).
  */
 import type { FormulationContext } from '../context.js';
 import { UNTRUSTED_TIE_BREAK_USD_PER_T } from '../tie-break.js';
 import { feedStageOf } from '../../data/chain.js';
+import { POOLED_ORIGIN, type NodeOrigin } from '../instance-types.js';
 
 export function addConversion(ctx: FormulationContext): void {
   const { instance, builder, sets } = ctx;
@@ -26,8 +28,10 @@ export function addConversion(ctx: FormulationContext): void {
     for (const processId of plant.processes ?? []) {
       const process = instance.processes.get(processId);
       if (!process) continue;
-      for (const origin of sets.origins(plant)) {
+      // Origin-major, as before pooled years existed: the same column order, so the same vertex among equal-cost optima.
+      for (const origin of [...sets.origins(plant), POOLED_ORIGIN] as NodeOrigin[]) {
         for (const y of years) {
+          if (!ctx.plantOrigins(plant, y).includes(origin)) continue;
           const column = builder.addVariable('make', [plant.id, process.id, origin, y]);
           builder.addCost(column, plant.variableOpexUsdPerT * instance.discountFactor(y), 'variableOpex');
           if (origin === 'untrusted') builder.addCost(column, UNTRUSTED_TIE_BREAK_USD_PER_T * instance.discountFactor(y), 'originTieBreak');

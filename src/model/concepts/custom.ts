@@ -28,7 +28,7 @@
  */
 import { Expression } from '../builder.js';
 import type { FormulationContext } from '../context.js';
-import { ORIGINS, ScenarioError, stepValue, type ResolvedCustomConstraint } from '../instance.js';
+import { ScenarioError, stepValue, type ResolvedCustomConstraint } from '../instance.js';
 import type { QuantityCall } from '../expressions.js';
 import { indexRecord, type IndexRecord, type IndexTuple, type VariableFamily } from '../families.js';
 
@@ -115,7 +115,8 @@ export function addCustomConstraints(ctx: FormulationContext): void {
         for (const country of countries)
           for (const product of products)
             for (const y of years) {
-              for (const origin of ORIGINS) {
+              // untrusted_use years are split (origin-split.ts); consumption sums whatever origins the year has.
+              for (const origin of ctx.originsIn(y)) {
                 if (call.kind === 'untrusted_use' && origin !== 'untrusted') continue;
                 const use = ctx.peekUse(product, origin, country, y);
                 if (use) into.addExpression(use, coefficient);

@@ -1,7 +1,7 @@
 /**
  * Demand: each market's need for final products (magnet grades), by year.
  *
- *   deliver[c,g,o,y] ≥ 0, unserved[c,g,y] ≥ 0
+ *   deliver[c,g,o,y] ≥ 0 (o = `all` in years without an origin split: ../origin-split.ts), unserved[c,g,y] ≥ 0
  *   demand[c,g,y]:  Σ_o deliver[c,g,o,y] + unserved[c,g,y] = D_{c,g,y}
  *   balance[g, o, c, y] −= deliver[c,g,o,y];   use[g, o, c, y] += deliver[c,g,o,y]
  *
@@ -18,7 +18,6 @@
 
 import { Expression } from '../builder.js';
 import type { FormulationContext } from '../context.js';
-import { ORIGINS } from '../instance.js';
 import { UNTRUSTED_TIE_BREAK_USD_PER_T } from '../tie-break.js';
 
 export function addDemand(ctx: FormulationContext): void {
@@ -27,7 +26,7 @@ export function addDemand(ctx: FormulationContext): void {
     const [country, product, yearText] = key.split('|') as [string, string, string];
     const y = Number(yearText);
     const row = new Expression();
-    for (const origin of ORIGINS) {
+    for (const origin of ctx.originsIn(y)) {
       const column = builder.addVariable('deliver', [country, product, origin, y]);
       if (origin === 'untrusted') builder.addCost(column, UNTRUSTED_TIE_BREAK_USD_PER_T * instance.discountFactor(y), 'originTieBreak');
       row.add(column, 1);

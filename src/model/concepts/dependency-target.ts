@@ -29,6 +29,7 @@ export function addDependencyTargets(ctx: FormulationContext): void {
       const untrusted = new Expression();
       const total = new Expression();
       for (const country of target.bloc) {
+        // Target years are always split (origin-split.ts).
         for (const origin of ORIGINS) {
           const use = ctx.peekUse(target.product, origin, country, y);
           if (!use) continue;

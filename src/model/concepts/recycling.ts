@@ -76,7 +76,7 @@ export function addRecycling(ctx: FormulationContext): void {
           row.add(column, 1);
           used = true;
           for (const [product, share] of Object.entries(route.yieldsTPerT)) {
-            if (share > 0) ctx.balance(product, origin, plant.country, y).add(column, share);
+            if (share > 0) ctx.balance(product, ctx.originOf(origin, y), plant.country, y).add(column, share);
           }
           const key = `${stream.id}|${y}`;
           let use = streamUse.get(key);

@@ -9,7 +9,8 @@
  *   yield of oxide k = assay_s(k) · recovery_p      (the feed-yield rule, src/model/feed-yield.ts)
  *   output of oxide k = Σ_s feed[s,p,y] · yield_{s,p,k}
  *
- * The output's origin is trusted only when both the source's and the plant's countries are trusted:
+ * The output's origin is trusted only when both the source's and the plant's countries are trusted
+ * (`all` in years without an origin split: ../origin-split.ts):
  * balance[k, o, p.country, y] += yield · feed; output(p, k, y) += yield · feed (contracts read it).
  * feed adds to activity(p,y) (capacity rows) and to sourceUse(s,y) (supply rows).
  *
@@ -56,7 +57,7 @@ export function addSeparation(ctx: FormulationContext): void {
         ctx.activity(plant.id, y).add(column, 1);
         ctx.sourceUse(source.id, y).add(column, 1);
         for (const [product, rate] of yields) {
-          ctx.balance(product, origin, plant.country, y).add(column, rate);
+          ctx.balance(product, ctx.originOf(origin, y), plant.country, y).add(column, rate);
           ctx.output(plant.id, product, y).add(column, rate);
         }
       }

@@ -25,6 +25,8 @@
  * A fill is not consumption (it does not enter use[…]); a draw is supply, and the tonne counts in
  * dependency where it is consumed, by its origin. Fills and draws exist only at balance nodes that
  * some other concept created (something supplies or uses k of origin o in c that year).
+ * In years without an origin split (../origin-split.ts: after the last split year) o is `all`, and
+ * the first such year's stock_balance takes last year's stock of both origins.
  * Stock left at the horizon's end has no salvage value: with no export control the optimum holds
  * none, so turning a stockpile on never changes a plan that has no use for it.
  * Duals: stock_balance — USD (discounted) value of one more tonne in stock at the end of year y;
@@ -33,7 +35,10 @@
  */
 import { Expression } from '../builder.js';
 import type { FormulationContext } from '../context.js';
-import { ORIGINS } from '../instance.js';
+import { ORIGINS, type NodeOrigin } from '../instance.js';
+
+/** Split origins first (the order columns had before pooling), then the pooled one. */
+const ALL_ORIGINS: readonly NodeOrigin[] = [...ORIGINS, 'all'];
 
 export function addStockpiles(ctx: FormulationContext): void {
   const { instance, builder } = ctx;
@@ -42,13 +47,24 @@ export function addStockpiles(ctx: FormulationContext): void {
   for (const pile of instance.stockpiles) {
     const years = instance.years.filter((y) => y >= pile.fromYear);
     const stockByYear = new Map<number, number[]>();
-    for (const origin of ORIGINS) {
-      let previous: number | undefined;
+    // stock columns by origin and year: a pooled year's stock carries last year's of both origins.
+    const stockOf = new Map<string, number>();
+    for (const origin of ALL_ORIGINS) {
       for (const y of years) {
+        if (!ctx.originsIn(y).includes(origin)) continue;
         const stock = builder.addVariable('stock', [pile.holder, pile.product, origin, y]);
+        stockOf.set(`${origin}|${y}`, stock);
         builder.addCost(stock, pile.holdCostUsdPerTYear(y) * instance.discountFactor(y), 'stockHolding');
         const row = new Expression().add(stock, 1);
-        if (previous !== undefined) row.add(previous, -1);
+        if (y > pile.fromYear) {
+          const same = stockOf.get(`${origin}|${y - 1}`);
+          if (same !== undefined) row.add(same, -1);
+          else if (origin === 'all') for (const o of ORIGINS) row.add(stockOf.get(`${o}|${y - 1}`)!, -1);
+          else
+            throw new Error(
+              `stockpile ${pile.holder}: origins split in ${y} but pooled in ${y - 1} (origin-split.ts keeps the split from the first stockpile year)`,
+            );
+        }
         for (const member of pile.members) {
           if (origin === 'trusted' && !instance.trusted.has(member)) continue;
           if (!ctx.hasBalance(pile.product, origin, member, y)) continue;
@@ -76,7 +92,6 @@ export function addStockpiles(ctx: FormulationContext): void {
         const list = stockByYear.get(y) ?? [];
         list.push(stock);
         stockByYear.set(y, list);
-        previous = stock;
       }
     }
     for (const y of years) {

@@ -1,11 +1,13 @@
 /**
  * Trade: shipments between countries, and purchases from the rival supplier.
  *
- *   ship[k,o,a,b,y] ≥ 0   t of product k with origin o from country a to country b ≠ a
+ *   ship[k,o,a,b,y] ≥ 0   t of product k with origin o from country a to country b ≠ a (o = `all`
+ *       in years without an origin split: ../origin-split.ts)
  *       created only where a has a plant that makes k, b consumes k (plants or market), the lane
  *       a → b is open for k, and o = trusted only when a is trusted (no trans-shipment).
  *   balance[k,o,a,y] −= ship;  balance[k,o,b,y] += ship;  cost transport(a,b) · ship, discounted
- *       (a trusted ship also carries the origin tie-break of ../tie-break.ts: home first, nearest next).
+ *       (a trusted or pooled ship also carries the origin tie-break of ../tie-break.ts: home first,
+ *       nearest next; in pooled years it fixes the routing the traced shares are read from).
  *
  *   buy[k,c,y] ≥ 0   t of k bought from the rival supplier and delivered to c (untrusted content),
  *       absent in years an export control stops k, or when the lane rival → c is closed.
@@ -31,7 +33,8 @@ export function addTrade(ctx: FormulationContext): void {
   for (const { product, origin, from, to, year, costUsdPerT } of ctx.tradeNetwork.ships) {
     const column = builder.addVariable('ship', [product, origin, from, to, year]);
     builder.addCost(column, costUsdPerT * instance.discountFactor(year), 'transport');
-    if (origin === 'trusted') builder.addCost(column, trustedShipTieBreak(instance, from, to, costUsdPerT) * instance.discountFactor(year), 'originTieBreak');
+    // Pooled ships carry it too: which of several equally cheap routes the flows take decides the traced shares (origin-tracing.ts).
+    if (origin !== 'untrusted') builder.addCost(column, trustedShipTieBreak(instance, from, to, costUsdPerT) * instance.discountFactor(year), 'originTieBreak');
     // Contracts read the ship columns of their products and countries (contracts.ts).
     const watched = ctx.contractCountries.get(product);
     if (watched?.has(from)) {
@@ -46,6 +49,6 @@ export function addTrade(ctx: FormulationContext): void {
     const d = instance.discountFactor(year);
     builder.addCost(column, priceUsdPerT * d, 'purchases');
     builder.addCost(column, instance.transportUsdPerT(instance.rival, country) * d, 'transport');
-    ctx.balance(product, 'untrusted', country, year).add(column, 1);
+    ctx.balance(product, ctx.originOf('untrusted', year), country, year).add(column, 1);
   }
 }

@@ -4,7 +4,7 @@
  * markets do not need has no outlet and sits idle, although in the world it sells (Lynas and MP sell
  * oxide to buyers outside the modelled countries).
  *
- *   sell[k,o,c,y] ≥ 0   t of product k with content of origin o sold from country c ≠ rival to the
+ *   sell[k,o,c,y] ≥ 0   t of product k with content of origin o (`all` where origins are pooled) sold from country c ≠ rival to the
  *                       rest of the world in year y, for each country that can make k
  *   balance[k,o,c,y] −= sell;   cost −(P_k(y) − transport(c → rival)) · sell, discounted
  *
@@ -44,12 +44,13 @@ export function addWorldMarket(ctx: FormulationContext): void {
     for (const country of [...byCountry.keys()].sort()) {
       const origins = instance.trusted.has(country) ? (['trusted', 'untrusted'] as const) : (['untrusted'] as const);
       for (const year of instance.years) {
+        const yearOrigins = ctx.isSplit(year) ? origins : (['all'] as const);
         if (!byCountry.get(country)!.has(year)) continue;
         const price = instance.worldPriceUsdPerT(product, year);
         if (price === undefined) continue;
         const net = price - instance.transportUsdPerT(country, instance.rival);
         if (net <= 0) continue;
-        for (const origin of origins) {
+        for (const origin of yearOrigins) {
           const column = builder.addVariable('sell', [product, origin, country, year]);
           builder.addCost(column, -net * instance.discountFactor(year), 'worldMarketSales');
           ctx.balance(product, origin, country, year).add(column, -1);
