@@ -149,6 +149,7 @@ export class LpBuilder {
   // Dense scratch for merging a row's terms.
   private scratch = new Float64Array(1024);
   private seen = new Uint8Array(1024);
+  private touched = new Int32Array(256);
 
   constructor(readonly name: string) {
     this.rowStarts.push(0);
@@ -223,26 +224,44 @@ export class LpBuilder {
     const upper = bounds.upper ?? Infinity;
     if (lower > upper)
       throw new Error(`constraint ${formatName(family, indices as ReadonlyArray<string | number>)} has lower bound ${lower} above upper bound ${upper}`);
-    this.ensureScratch();
     const { cols, coefs } = expression;
-    const touched: number[] = [];
-    for (let i = 0; i < cols.length; i++) {
-      const c = cols[i]!;
-      if (!this.seen[c]) {
-        this.seen[c] = 1;
-        touched.push(c);
+    const n = cols.length;
+    // Most rows list each column once, in ascending order: copy them as they are.
+    let ascending = true;
+    for (let i = 1; i < n; i++) {
+      if (cols[i]! <= cols[i - 1]!) {
+        ascending = false;
+        break;
       }
-      this.scratch[c]! += coefs[i]!;
     }
-    touched.sort((a, b) => a - b);
-    for (const c of touched) {
-      const value = this.scratch[c]!;
-      if (value !== 0) {
-        this.matIndex.push(c);
-        this.matValue.push(value);
+    if (ascending) {
+      for (let i = 0; i < n; i++) {
+        this.matIndex.push(cols[i]!);
+        this.matValue.push(coefs[i]!);
       }
-      this.scratch[c] = 0;
-      this.seen[c] = 0;
+    } else {
+      this.ensureScratch();
+      if (this.touched.length < n) this.touched = new Int32Array(Math.max(n, this.touched.length * 2));
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        const c = cols[i]!;
+        if (!this.seen[c]) {
+          this.seen[c] = 1;
+          this.touched[count++] = c;
+        }
+        this.scratch[c]! += coefs[i]!;
+      }
+      const touched = this.touched.subarray(0, count).sort();
+      for (let i = 0; i < count; i++) {
+        const c = touched[i]!;
+        const value = this.scratch[c]!;
+        if (value !== 0) {
+          this.matIndex.push(c);
+          this.matValue.push(value);
+        }
+        this.scratch[c] = 0;
+        this.seen[c] = 0;
+      }
     }
     const index = this.rowLower.push(lower);
     this.rowUpper.push(upper);
@@ -331,10 +350,16 @@ function costParts(column: Int32Array, category: Uint8Array, amount: Float64Arra
   return parts;
 }
 
+/** Family ids by kind, checked once per family name. */
+const CHECKED: Record<'variable' | 'constraint', Map<string, number>> = { variable: new Map(), constraint: new Map() };
+
 function familyId(family: string, kind: 'variable' | 'constraint'): number {
+  const known = CHECKED[kind].get(family);
+  if (known !== undefined) return known;
   const id = FAMILY_ID.get(family);
   const declared = familyOf(family);
   if (id === undefined || !declared) throw new Error(`family '${family}' is not declared in src/model/families.ts`);
   if (declared.kind !== kind) throw new Error(`family '${family}' is a ${declared.kind}, not a ${kind}`);
+  CHECKED[kind].set(family, id);
   return id;
 }

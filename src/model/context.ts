@@ -94,9 +94,12 @@ export class FormulationContext {
   private readonly yearCount: number;
   private readonly balances: Array<Expression | undefined> = [];
   private readonly uses: Array<Expression | undefined> = [];
-  private readonly activities = new Map<string, Expression>();
-  private readonly sourceUses = new Map<string, Expression>();
-  private readonly outputs = new Map<string, Expression>();
+  // activity, output and sourceUse by dense numeric ids (plant or source index, product index, year offset).
+  private readonly plantIndex: Map<string, number>;
+  private readonly sourceIndex: Map<string, number>;
+  private readonly activities: Array<Expression | undefined> = [];
+  private readonly sourceUses: Array<Expression | undefined> = [];
+  private readonly outputs: Array<Expression | undefined> = [];
   /** sell[k,o,c,y] columns: uses of a balance that are sales to the world market (the lean network treats them apart). */
   readonly sellColumns = new Set<number>();
   /** Ship arcs some row other than balances reads (contracts), keyed `product|from|to|year`: never pruned as re-exports. */
@@ -129,6 +132,21 @@ export class FormulationContext {
     this.productIndex = new Map(this.productIds.map((k, i) => [k, i]));
     this.countryIndex = new Map(this.countryIds.map((c, i) => [c, i]));
     this.yearCount = instance.years.length;
+    this.plantIndex = new Map(instance.plants.map((p, i) => [p.id, i]));
+    this.sourceIndex = new Map(instance.sources.map((s, i) => [s.id, i]));
+  }
+
+  /** Dense id of a (plant, year): -1 for an unknown plant (recycling plants and others have no activity row). */
+  private plantYear(plantId: string, year: number): number {
+    const p = this.plantIndex.get(plantId);
+    const y = this.yearOffset(year);
+    return p === undefined || y < 0 ? -1 : p * this.yearCount + y;
+  }
+
+  /** Year − start year, or -1 outside the horizon. */
+  private yearOffset(year: number): number {
+    const y = year - this.instance.startYear;
+    return y >= 0 && y < this.yearCount && Number.isInteger(y) ? y : -1;
   }
 
   /** Dense id of a (product, origin, country, year) node; -1 for an unknown product or country. */
@@ -150,7 +168,7 @@ export class FormulationContext {
   }
 
   balance(product: string, origin: Origin, country: string, year: number): Expression {
-    return slot(this.balances, this.nodeId(product, origin, country, year), `${product}|${origin}|${country}|${year}`);
+    return slot(this.balances, this.nodeId(product, origin, country, year), product, origin, country, year);
   }
   /** True when some concept has already put a term on the balance of (k, o, c, y). */
   hasBalance(product: string, origin: Origin, country: string, year: number): boolean {
@@ -158,30 +176,44 @@ export class FormulationContext {
     return id >= 0 && this.balances[id] !== undefined;
   }
   use(product: string, origin: Origin, country: string, year: number): Expression {
-    return slot(this.uses, this.nodeId(product, origin, country, year), `${product}|${origin}|${country}|${year}`);
+    return slot(this.uses, this.nodeId(product, origin, country, year), product, origin, country, year);
   }
   peekUse(product: string, origin: Origin, country: string, year: number): Expression | undefined {
     const id = this.nodeId(product, origin, country, year);
     return id < 0 ? undefined : this.uses[id];
   }
   activity(plantId: string, year: number): Expression {
-    return getOrCreate(this.activities, `${plantId}|${year}`);
+    return slot(this.activities, this.plantYear(plantId, year), plantId, year);
   }
   peekActivity(plantId: string, year: number): Expression | undefined {
-    return this.activities.get(`${plantId}|${year}`);
+    const id = this.plantYear(plantId, year);
+    return id < 0 ? undefined : this.activities[id];
   }
   /** Tonnes of `product` made by plant p in year y (separation yields, conversion output). */
   output(plantId: string, product: string, year: number): Expression {
-    return getOrCreate(this.outputs, `${plantId}|${product}|${year}`);
+    return slot(this.outputs, this.plantProductYear(plantId, product, year), plantId, year, product);
   }
   peekOutput(plantId: string, product: string, year: number): Expression | undefined {
-    return this.outputs.get(`${plantId}|${product}|${year}`);
+    const id = this.plantProductYear(plantId, product, year);
+    return id < 0 ? undefined : this.outputs[id];
   }
   sourceUse(sourceId: string, year: number): Expression {
-    return getOrCreate(this.sourceUses, `${sourceId}|${year}`);
+    return slot(this.sourceUses, this.sourceYear(sourceId, year), sourceId, year);
   }
   peekSourceUse(sourceId: string, year: number): Expression | undefined {
-    return this.sourceUses.get(`${sourceId}|${year}`);
+    const id = this.sourceYear(sourceId, year);
+    return id < 0 ? undefined : this.sourceUses[id];
+  }
+  private plantProductYear(plantId: string, product: string, year: number): number {
+    const p = this.plantIndex.get(plantId);
+    const k = this.productIndex.get(product);
+    const y = this.yearOffset(year);
+    return p === undefined || k === undefined || y < 0 ? -1 : (p * this.productIds.length + k) * this.yearCount + y;
+  }
+  private sourceYear(sourceId: string, year: number): number {
+    const s = this.sourceIndex.get(sourceId);
+    const y = this.yearOffset(year);
+    return s === undefined || y < 0 ? -1 : s * this.yearCount + y;
   }
   /** Every balance accumulated so far, by node id (decode with `node(id)`), in id order. */
   *allBalances(): Generator<[number, Expression]> {
@@ -192,19 +224,11 @@ export class FormulationContext {
   }
 }
 
-function slot(list: Array<Expression | undefined>, id: number, key: string): Expression {
-  if (id < 0) throw new Error(`balance node ${key} names an unknown product or country`);
+/** The accumulator at `id`, created on first use; the key parts only name an unknown id in the error. */
+function slot(list: Array<Expression | undefined>, id: number, ...key: ReadonlyArray<string | number>): Expression {
+  if (id < 0) throw new Error(`accumulator ${key.join('|')} names an unknown product, country, plant or source`);
   let expression = list[id];
   if (!expression) list[id] = expression = new Expression();
-  return expression;
-}
-
-function getOrCreate(map: Map<string, Expression>, key: string): Expression {
-  let expression = map.get(key);
-  if (!expression) {
-    expression = new Expression();
-    map.set(key, expression);
-  }
   return expression;
 }
 
@@ -218,22 +242,31 @@ export function deriveSets(instance: Instance): Sets {
     if (!set) map.set(product, (set = new Set()));
     set.add(country);
   };
-  const separationOutputs = (plant: Plant) => separationProducts(instance, plant);
+  // Each per-plant set is computed once (concepts ask for them in their inner loops).
+  const memo = <T>(compute: (plant: Plant) => T) => {
+    const kept = new Map<Plant, T>();
+    return (plant: Plant): T => {
+      let value = kept.get(plant);
+      if (value === undefined) kept.set(plant, (value = compute(plant)));
+      return value;
+    };
+  };
+  const separationOutputs = memo((plant: Plant) => separationProducts(instance, plant));
   const existingYears = (plant: Plant) =>
     instance.years.filter((y) => stepValue(plant.existingCapacityTpa, y) > 0 && (plant.retirementYear === undefined || y <= plant.retirementYear));
-  const buildYears = (plant: Plant) => {
+  const buildYears = memo((plant: Plant): readonly number[] => {
     const e = plant.expansion;
     if (!e || instance.noNewBuilds) return [];
     return instance.years.filter((b) => b >= e.earliestStartYear && b + e.leadTimeYears <= instance.endYear);
-  };
-  const activeYears = (plant: Plant) => {
+  });
+  const activeYears = memo((plant: Plant): readonly number[] => {
     const years = new Set(existingYears(plant));
     const e = plant.expansion;
     for (const b of buildYears(plant)) {
       for (let y = b + (e?.leadTimeYears ?? 0); y < b + (e?.leadTimeYears ?? 0) + (e?.lifetimeYears ?? 0) && y <= instance.endYear; y++) years.add(y);
     }
     return instance.years.filter((y) => years.has(y));
-  };
+  });
   const feedStage = feedStageOf(instance.dataset.meta.chain);
   for (const plant of instance.plants) {
     if (!activeYears(plant).length) continue;

@@ -30,13 +30,15 @@ export type { BuyArc, DowngradeArc, ShipArc, TradeNetwork } from './context.js';
 /**
  * Numbers the nodes (product, origin, country, year) so the passes below work on typed arrays: a
  * reference scenario has ~30,000 candidate arcs, and string keys made this pass cost more than
- * the rest of the formulation.
+ * the rest of the formulation. The numbering is the formulation context's (`ctx.nodeId`), so the
+ * balances' ids are used as they are; ids of one (product, origin, country) are `yearStride` apart.
  */
 class Nodes {
   private readonly products: Map<string, number>;
   private readonly countries: Map<string, number>;
   private readonly startYear: number;
   private readonly years: number;
+  readonly yearStride: number;
   readonly count: number;
   constructor(ctx: FormulationContext) {
     const { instance } = ctx;
@@ -44,24 +46,43 @@ class Nodes {
     this.countries = new Map(instance.countries.map((c, i) => [c, i]));
     this.startYear = instance.startYear;
     this.years = instance.years.length;
+    this.yearStride = 2 * this.countries.size;
     this.count = this.products.size * this.years * 2 * this.countries.size;
   }
-  id(product: string, origin: Origin, country: string, year: number): number {
+  /** The id of (product, origin, country) in the first year; -1 for an unknown product or country. */
+  base(product: string, origin: Origin, country: string): number {
     const k = this.products.get(product);
     const c = this.countries.get(country);
     if (k === undefined || c === undefined) return -1;
-    return ((k * this.years + (year - this.startYear)) * 2 + (origin === 'trusted' ? 0 : 1)) * this.countries.size + c;
+    return (k * this.years * 2 + (origin === 'trusted' ? 0 : 1)) * this.countries.size + c;
   }
+  id(product: string, origin: Origin, country: string, year: number): number {
+    const base = this.base(product, origin, country);
+    return base < 0 ? -1 : base + (year - this.startYear) * this.yearStride;
+  }
+}
+
+/** A network with its arcs' nodes numbered (candidateTradeNetwork numbers them as it enumerates). */
+interface NumberedNetwork extends TradeNetwork {
+  readonly numbered?: NumberedArcs;
 }
 
 /** Every arc the formulation's rules allow, before pruning. */
 export function candidateTradeNetwork(ctx: FormulationContext): TradeNetwork {
+  return numberedCandidates(ctx, new Nodes(ctx));
+}
+
+function numberedCandidates(ctx: FormulationContext, nodes: Nodes): NumberedNetwork {
   const { instance, sets } = ctx;
   const ships: ShipArc[] = [];
+  const shipTail = new Ints();
+  const shipHead = new Ints();
+  const required = ctx.requiredShips;
+  const yearOffsets = instance.years.map((y) => (y - instance.startYear) * nodes.yearStride);
   for (const [product, producers] of sets.producers) {
     const consumers = new Set(sets.consumers.get(product) ?? []);
     // A contract may deliver to a country that does not use the product itself (it holds it).
-    for (const key of ctx.requiredShips) {
+    for (const key of required) {
       const [p, from, to] = key.split('|') as [string, string, string];
       if (p === product && producers.has(from)) consumers.add(to);
     }
@@ -73,54 +94,120 @@ export function candidateTradeNetwork(ctx: FormulationContext): TradeNetwork {
         const costUsdPerT = instance.transportUsdPerT(from, to);
         const consumesItself = sets.consumers.get(product)?.has(to) ?? false;
         for (const origin of origins) {
-          for (const year of instance.years) {
+          const tail = nodes.base(product, origin, from);
+          const head = nodes.base(product, origin, to);
+          for (let i = 0; i < instance.years.length; i++) {
+            const year = instance.years[i]!;
             if (!instance.laneOpen(from, to, product, year)) continue;
-            if (!consumesItself && !ctx.requiredShips.has(`${product}|${from}|${to}|${year}`)) continue;
+            if (!consumesItself && !required.has(`${product}|${from}|${to}|${year}`)) continue;
             ships.push({ product, origin, from, to, year, costUsdPerT });
+            shipTail.push(tail < 0 ? -1 : tail + yearOffsets[i]!);
+            shipHead.push(head < 0 ? -1 : head + yearOffsets[i]!);
           }
         }
       }
     }
   }
   const buys: BuyArc[] = [];
+  const buyHead = new Ints();
   for (const [product, consumers] of sets.consumers) {
     for (const country of consumers) {
       if (country === instance.rival) continue;
-      for (const year of instance.years) {
+      const head = nodes.base(product, 'untrusted', country);
+      for (let i = 0; i < instance.years.length; i++) {
+        const year = instance.years[i]!;
         if (!instance.laneOpen(instance.rival, country, product, year)) continue;
         const priceUsdPerT = instance.priceUsdPerT(product, year);
-        if (priceUsdPerT !== undefined) buys.push({ product, country, year, priceUsdPerT });
+        if (priceUsdPerT !== undefined) {
+          buys.push({ product, country, year, priceUsdPerT });
+          buyHead.push(head < 0 ? -1 : head + yearOffsets[i]!);
+        }
       }
     }
   }
   const downgrades: DowngradeArc[] = [];
+  const downgradeTail = new Ints();
+  const downgradeHead = new Ints();
   for (const [product, countries] of sets.plantConsumers) {
     const trustedSupply = [...(sets.producers.get(product) ?? [])].some((c) => instance.trusted.has(c));
     if (!trustedSupply) continue;
-    for (const country of countries) for (const year of instance.years) downgrades.push({ product, country, year });
+    for (const country of countries) {
+      const tail = nodes.base(product, 'trusted', country);
+      const head = nodes.base(product, 'untrusted', country);
+      for (let i = 0; i < instance.years.length; i++) {
+        downgrades.push({ product, country, year: instance.years[i]! });
+        downgradeTail.push(tail < 0 ? -1 : tail + yearOffsets[i]!);
+        downgradeHead.push(head < 0 ? -1 : head + yearOffsets[i]!);
+      }
+    }
   }
-  return { ships, buys, downgrades };
+  const numbered: NumberedArcs = {
+    shipTail: shipTail.done(),
+    shipHead: shipHead.done(),
+    downgradeTail: downgradeTail.done(),
+    downgradeHead: downgradeHead.done(),
+    buyHead: buyHead.done(),
+    keepShip: new Uint8Array(ships.length).fill(1),
+    keepDowngrade: new Uint8Array(downgrades.length).fill(1),
+    keepBuy: new Uint8Array(buys.length).fill(1),
+  };
+  const network: NumberedNetwork = { ships, buys, downgrades };
+  // Not enumerable: the network stays a plain TradeNetwork to anyone who reads or compares it.
+  Object.defineProperty(network, 'numbered', { value: numbered, enumerable: false });
+  return network;
+}
+
+/** A growable list of int32s. */
+class Ints {
+  private data = new Int32Array(1024);
+  private length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+  done(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
 }
 
 /**
  * The candidate network without the arcs that cannot carry flow, and — where shipping direct is
  * never dearer — without re-export arcs (see the header).
  */
-export function leanTradeNetwork(ctx: FormulationContext, candidates: TradeNetwork = candidateTradeNetwork(ctx)): TradeNetwork {
+export function leanTradeNetwork(ctx: FormulationContext, given?: TradeNetwork): TradeNetwork {
   const nodes = new Nodes(ctx);
+  const candidates: NumberedNetwork = given ?? numberedCandidates(ctx, nodes);
   const own = ownTerms(ctx, nodes);
-  const arcs = numberArcs(candidates, nodes);
-  const required = Uint8Array.from(candidates.ships, (s) => (ctx.requiredShips.has(`${s.product}|${s.from}|${s.to}|${s.year}`) ? 1 : 0));
+  // The numbering is the candidates' own, made when they were enumerated; a network from elsewhere is numbered here.
+  const arcs = candidates.numbered ? copyKeeps(candidates.numbered) : numberArcs(candidates, nodes);
+  const required = new Uint8Array(candidates.ships.length);
+  if (ctx.requiredShips.size) {
+    candidates.ships.forEach((s, i) => (required[i] = ctx.requiredShips.has(`${s.product}|${s.from}|${s.to}|${s.year}`) ? 1 : 0));
+  }
   pruneUnreachable(arcs, own, nodes.count, required);
   if (metricTransport(ctx)) {
-    pruneReExports(ctx, candidates, arcs, own, nodes.count);
+    pruneReExports(ctx, candidates, arcs, own, nodes.count, required);
     pruneUnreachable(arcs, own, nodes.count, required);
   }
   return {
-    ships: candidates.ships.filter((_, i) => arcs.keepShip[i]),
-    buys: candidates.buys.filter((_, i) => arcs.keepBuy[i]),
-    downgrades: candidates.downgrades.filter((_, i) => arcs.keepDowngrade[i]),
+    ships: kept(candidates.ships, arcs.keepShip),
+    buys: kept(candidates.buys, arcs.keepBuy),
+    downgrades: kept(candidates.downgrades, arcs.keepDowngrade),
   };
+}
+
+function kept<T>(list: readonly T[], keep: Uint8Array): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < list.length; i++) if (keep[i]) out.push(list[i]!);
+  return out;
+}
+
+function copyKeeps(arcs: NumberedArcs): NumberedArcs {
+  return { ...arcs, keepShip: arcs.keepShip.slice(), keepDowngrade: arcs.keepDowngrade.slice(), keepBuy: arcs.keepBuy.slice() };
 }
 
 interface OwnTerms {
@@ -136,14 +223,15 @@ function ownTerms(ctx: FormulationContext, nodes: Nodes): OwnTerms {
   const produced = new Uint8Array(nodes.count);
   const consumed = new Uint8Array(nodes.count);
   const sold = new Uint8Array(nodes.count);
-  for (const [node, expression] of ctx.allBalances()) {
-    const { product, origin, country, year } = ctx.node(node);
-    const id = nodes.id(product, origin, country, year);
-    if (id < 0) continue;
+  const sell = new Uint8Array(ctx.builder.columnCount);
+  for (const column of ctx.sellColumns) sell[column] = 1;
+  // The context numbers balances as `nodes` does (same products, countries and years, same formula).
+  for (const [id, expression] of ctx.allBalances()) {
+    if (id >= nodes.count) continue;
     const { cols, coefs } = expression;
     for (let i = 0; i < cols.length; i++) {
       if (coefs[i]! > 0) produced[id] = 1;
-      else if (ctx.sellColumns.has(cols[i]!)) sold[id] = 1;
+      else if (sell[cols[i]!]) sold[id] = 1;
       else consumed[id] = 1;
     }
   }
@@ -179,30 +267,33 @@ function numberArcs(network: TradeNetwork, nodes: Nodes): NumberedArcs {
 
 /** Steps 1 and 3: keep arcs whose tail some supply reaches and whose head leads to some use. */
 function pruneUnreachable(arcs: NumberedArcs, own: OwnTerms, count: number, required: Uint8Array): void {
-  const supplied = Uint8Array.from(own.produced);
-  const used = Uint8Array.from(own.consumed, (c, i) => c | own.sold[i]!);
+  const supplied = own.produced.slice();
+  const used = new Uint8Array(count);
+  for (let i = 0; i < count; i++) used[i] = own.consumed[i]! | own.sold[i]!;
+  const { shipTail, shipHead, downgradeTail, downgradeHead, buyHead, keepShip, keepDowngrade, keepBuy } = arcs;
   // A contract's delivery is a use of the buyer's node even when nothing there consumes the product.
-  required.forEach((flag, i) => flag && (used[arcs.shipHead[i]!] = 1));
+  for (let i = 0; i < required.length; i++) if (required[i]) used[shipHead[i]!] = 1;
   // Buys have no tail (the rival always sells): they supply their head.
-  arcs.buyHead.forEach((head, i) => arcs.keepBuy[i] && (supplied[head] = 1));
-  const tails: number[] = [];
-  const heads: number[] = [];
-  arcs.shipTail.forEach((tail, i) => {
-    if (!arcs.keepShip[i]) return;
-    tails.push(tail);
-    heads.push(arcs.shipHead[i]!);
-  });
-  arcs.downgradeTail.forEach((tail, i) => {
-    if (!arcs.keepDowngrade[i]) return;
-    tails.push(tail);
-    heads.push(arcs.downgradeHead[i]!);
-  });
-  propagate(supplied, tails, heads, count);
-  propagate(used, heads, tails, count);
-  const live = (tail: number, head: number) => (supplied[tail] === 1 && used[head] === 1 ? 1 : 0);
-  arcs.keepShip.forEach((keep, i) => keep && (arcs.keepShip[i] = live(arcs.shipTail[i]!, arcs.shipHead[i]!)));
-  arcs.keepDowngrade.forEach((keep, i) => keep && (arcs.keepDowngrade[i] = live(arcs.downgradeTail[i]!, arcs.downgradeHead[i]!)));
-  arcs.keepBuy.forEach((keep, i) => keep && (arcs.keepBuy[i] = used[arcs.buyHead[i]!]!));
+  for (let i = 0; i < buyHead.length; i++) if (keepBuy[i]) supplied[buyHead[i]!] = 1;
+  const tails = new Int32Array(shipTail.length + downgradeTail.length);
+  const heads = new Int32Array(tails.length);
+  let n = 0;
+  for (let i = 0; i < shipTail.length; i++) {
+    if (!keepShip[i]) continue;
+    tails[n] = shipTail[i]!;
+    heads[n++] = shipHead[i]!;
+  }
+  for (let i = 0; i < downgradeTail.length; i++) {
+    if (!keepDowngrade[i]) continue;
+    tails[n] = downgradeTail[i]!;
+    heads[n++] = downgradeHead[i]!;
+  }
+  propagate(supplied, tails.subarray(0, n), heads.subarray(0, n), count);
+  propagate(used, heads.subarray(0, n), tails.subarray(0, n), count);
+  for (let i = 0; i < keepShip.length; i++) if (keepShip[i]) keepShip[i] = supplied[shipTail[i]!] === 1 && used[shipHead[i]!] === 1 ? 1 : 0;
+  for (let i = 0; i < keepDowngrade.length; i++)
+    if (keepDowngrade[i]) keepDowngrade[i] = supplied[downgradeTail[i]!] === 1 && used[downgradeHead[i]!] === 1 ? 1 : 0;
+  for (let i = 0; i < keepBuy.length; i++) if (keepBuy[i]) keepBuy[i] = used[buyHead[i]!]!;
 }
 
 /**
@@ -214,7 +305,7 @@ function pruneUnreachable(arcs: NumberedArcs, own: OwnTerms, count: number, requ
  * itself, at the world price less transport a → rival ≤ transport a → b + transport b → rival.
  * Arcs another row reads (a contract's delivery) are kept whatever this argument says.
  */
-function pruneReExports(ctx: FormulationContext, network: TradeNetwork, arcs: NumberedArcs, own: OwnTerms, count: number): void {
+function pruneReExports(ctx: FormulationContext, network: TradeNetwork, arcs: NumberedArcs, own: OwnTerms, count: number, required: Uint8Array): void {
   const closed = new Map<string, boolean>();
   const closedFor = (product: string) => {
     let value = closed.get(product);
@@ -224,23 +315,22 @@ function pruneReExports(ctx: FormulationContext, network: TradeNetwork, arcs: Nu
   // Downgrades and buys, marked on the node they feed (untrusted) and the node they draw on (trusted).
   const downgradedFrom = new Uint8Array(count);
   const downgradedInto = new Uint8Array(count);
-  arcs.keepDowngrade.forEach((keep, i) => {
-    if (!keep) return;
+  for (let i = 0; i < arcs.keepDowngrade.length; i++) {
+    if (!arcs.keepDowngrade[i]) continue;
     downgradedFrom[arcs.downgradeTail[i]!] = 1;
     downgradedInto[arcs.downgradeHead[i]!] = 1;
-  });
+  }
   const bought = new Uint8Array(count);
-  arcs.keepBuy.forEach((keep, i) => keep && (bought[arcs.buyHead[i]!] = 1));
-  arcs.keepShip.forEach((keep, i) => {
-    const ship = network.ships[i]!;
-    if (!keep || closedFor(ship.product) || ctx.requiredShips.has(`${ship.product}|${ship.from}|${ship.to}|${ship.year}`)) return;
+  for (let i = 0; i < arcs.keepBuy.length; i++) if (arcs.keepBuy[i]) bought[arcs.buyHead[i]!] = 1;
+  for (let i = 0; i < arcs.keepShip.length; i++) {
+    if (!arcs.keepShip[i] || required[i] || closedFor(network.ships[i]!.product)) continue;
     const tail = arcs.shipTail[i]!;
     const head = arcs.shipHead[i]!;
     const makes = own.produced[tail] === 1 || downgradedInto[tail] === 1;
     const onlyBuys = bought[tail] === 1 && bought[head] !== 1;
     const uses = own.consumed[head] === 1 || downgradedFrom[head] === 1;
     if (!((makes || onlyBuys) && uses)) arcs.keepShip[i] = 0;
-  });
+  }
 }
 
 /** True when every transport cost between distinct countries obeys the triangle inequality. */
@@ -266,22 +356,23 @@ function metricTransport(ctx: FormulationContext): boolean {
   return true;
 }
 /** Marks every node reachable from a marked one along the arcs from → to (CSR adjacency). */
-function propagate(reached: Uint8Array, from: readonly number[], to: readonly number[], count: number): void {
+function propagate(reached: Uint8Array, from: Int32Array, to: Int32Array, count: number): void {
   const starts = new Int32Array(count + 1);
-  for (const f of from) starts[f + 1]! += 1;
+  for (let j = 0; j < from.length; j++) starts[from[j]! + 1]! += 1;
   for (let i = 0; i < count; i++) starts[i + 1]! += starts[i]!;
   const fill = starts.slice(0, count);
   const targets = new Int32Array(from.length);
-  from.forEach((f, j) => (targets[fill[f]!++] = to[j]!));
-  const queue: number[] = [];
-  reached.forEach((flag, i) => flag && queue.push(i));
-  while (queue.length) {
-    const n = queue.pop()!;
+  for (let j = 0; j < from.length; j++) targets[fill[from[j]!]!++] = to[j]!;
+  const queue = new Int32Array(count);
+  let top = 0;
+  for (let i = 0; i < count; i++) if (reached[i]) queue[top++] = i;
+  while (top) {
+    const n = queue[--top]!;
     for (let j = starts[n]!; j < starts[n + 1]!; j++) {
       const m = targets[j]!;
       if (reached[m]) continue;
       reached[m] = 1;
-      queue.push(m);
+      queue[top++] = m;
     }
   }
 }
