@@ -40,6 +40,17 @@ export interface TradeNetwork {
   readonly ships: readonly ShipArc[];
   readonly buys: readonly BuyArc[];
   readonly downgrades: readonly DowngradeArc[];
+  /** The arcs' balance node ids (`FormulationContext.nodeId`), aligned with the lists, when the network was numbered. */
+  readonly nodes?: TradeNodes;
+}
+
+/** Node ids of a network's arcs: a ship runs tail → head, a downgrade from the trusted to the untrusted node. */
+export interface TradeNodes {
+  readonly shipTail: Int32Array;
+  readonly shipHead: Int32Array;
+  readonly buyHead: Int32Array;
+  readonly downgradeTail: Int32Array;
+  readonly downgradeHead: Int32Array;
 }
 
 export interface Sets {
@@ -169,6 +180,10 @@ export class FormulationContext {
 
   balance(product: string, origin: Origin, country: string, year: number): Expression {
     return slot(this.balances, this.nodeId(product, origin, country, year), product, origin, country, year);
+  }
+  /** The balance of node `id` (`nodeId`). */
+  balanceAt(id: number): Expression {
+    return slot(this.balances, id, 'node', id);
   }
   /** True when some concept has already put a term on the balance of (k, o, c, y). */
   hasBalance(product: string, origin: Origin, country: string, year: number): boolean {

@@ -21,11 +21,11 @@
  * ones. It reads the balances that separation, conversion and demand have filled, so it runs after
  * them and before trade.
  */
-import type { BuyArc, DowngradeArc, FormulationContext, ShipArc, TradeNetwork } from './context.js';
+import type { BuyArc, DowngradeArc, FormulationContext, ShipArc, TradeNetwork, TradeNodes } from './context.js';
 import type { Origin } from './instance.js';
 
 // The arc types live with the formulation context that holds the chosen network.
-export type { BuyArc, DowngradeArc, ShipArc, TradeNetwork } from './context.js';
+export type { BuyArc, DowngradeArc, ShipArc, TradeNetwork, TradeNodes } from './context.js';
 
 /**
  * Numbers the nodes (product, origin, country, year) so the passes below work on typed arrays: a
@@ -62,14 +62,15 @@ class Nodes {
   }
 }
 
-/** A network with its arcs' nodes numbered (candidateTradeNetwork numbers them as it enumerates). */
-interface NumberedNetwork extends TradeNetwork {
-  readonly numbered?: NumberedArcs;
-}
-
 /** Every arc the formulation's rules allow, before pruning. */
 export function candidateTradeNetwork(ctx: FormulationContext): TradeNetwork {
   return numberedCandidates(ctx, new Nodes(ctx));
+}
+
+/** The candidates with their node ids, and which ships contracts require. */
+interface NumberedNetwork extends TradeNetwork {
+  readonly nodes: TradeNodes;
+  readonly required: Uint8Array;
 }
 
 function numberedCandidates(ctx: FormulationContext, nodes: Nodes): NumberedNetwork {
@@ -77,8 +78,20 @@ function numberedCandidates(ctx: FormulationContext, nodes: Nodes): NumberedNetw
   const ships: ShipArc[] = [];
   const shipTail = new Ints();
   const shipHead = new Ints();
+  const shipRequired = new Ints();
   const required = ctx.requiredShips;
-  const yearOffsets = instance.years.map((y) => (y - instance.startYear) * nodes.yearStride);
+  // Years of the required ships, by product|from|to: one key per pair of countries instead of one per arc.
+  const requiredYears = new Map<string, Set<number>>();
+  for (const key of required) {
+    const cut = key.lastIndexOf('|');
+    const pair = key.slice(0, cut);
+    let years = requiredYears.get(pair);
+    if (!years) requiredYears.set(pair, (years = new Set()));
+    years.add(Number(key.slice(cut + 1)));
+  }
+  const years = instance.years;
+  const yearOffsets = years.map((y) => (y - instance.startYear) * nodes.yearStride);
+  const open = new Uint8Array(years.length);
   for (const [product, producers] of sets.producers) {
     const consumers = new Set(sets.consumers.get(product) ?? []);
     // A contract may deliver to a country that does not use the product itself (it holds it).
@@ -93,16 +106,20 @@ function numberedCandidates(ctx: FormulationContext, nodes: Nodes): NumberedNetw
         if (to === from) continue;
         const costUsdPerT = instance.transportUsdPerT(from, to);
         const consumesItself = sets.consumers.get(product)?.has(to) ?? false;
+        const requiredIn = required.size ? requiredYears.get(`${product}|${from}|${to}`) : undefined;
+        for (let i = 0; i < years.length; i++) open[i] = instance.laneOpen(from, to, product, years[i]!) ? 1 : 0;
         for (const origin of origins) {
           const tail = nodes.base(product, origin, from);
           const head = nodes.base(product, origin, to);
-          for (let i = 0; i < instance.years.length; i++) {
-            const year = instance.years[i]!;
-            if (!instance.laneOpen(from, to, product, year)) continue;
-            if (!consumesItself && !required.has(`${product}|${from}|${to}|${year}`)) continue;
+          for (let i = 0; i < years.length; i++) {
+            const year = years[i]!;
+            if (!open[i]) continue;
+            const isRequired = requiredIn?.has(year) ?? false;
+            if (!consumesItself && !isRequired) continue;
             ships.push({ product, origin, from, to, year, costUsdPerT });
             shipTail.push(tail < 0 ? -1 : tail + yearOffsets[i]!);
             shipHead.push(head < 0 ? -1 : head + yearOffsets[i]!);
+            shipRequired.push(isRequired ? 1 : 0);
           }
         }
       }
@@ -141,20 +158,14 @@ function numberedCandidates(ctx: FormulationContext, nodes: Nodes): NumberedNetw
       }
     }
   }
-  const numbered: NumberedArcs = {
+  const numbered: TradeNodes = {
     shipTail: shipTail.done(),
     shipHead: shipHead.done(),
     downgradeTail: downgradeTail.done(),
     downgradeHead: downgradeHead.done(),
     buyHead: buyHead.done(),
-    keepShip: new Uint8Array(ships.length).fill(1),
-    keepDowngrade: new Uint8Array(downgrades.length).fill(1),
-    keepBuy: new Uint8Array(buys.length).fill(1),
   };
-  const network: NumberedNetwork = { ships, buys, downgrades };
-  // Not enumerable: the network stays a plain TradeNetwork to anyone who reads or compares it.
-  Object.defineProperty(network, 'numbered', { value: numbered, enumerable: false });
-  return network;
+  return { ships, buys, downgrades, nodes: numbered, required: Uint8Array.from(shipRequired.done()) };
 }
 
 /** A growable list of int32s. */
@@ -180,13 +191,16 @@ class Ints {
  */
 export function leanTradeNetwork(ctx: FormulationContext, given?: TradeNetwork): TradeNetwork {
   const nodes = new Nodes(ctx);
-  const candidates: NumberedNetwork = given ?? numberedCandidates(ctx, nodes);
+  const candidates = given ?? numberedCandidates(ctx, nodes);
   const own = ownTerms(ctx, nodes);
   // The numbering is the candidates' own, made when they were enumerated; a network from elsewhere is numbered here.
-  const arcs = candidates.numbered ? copyKeeps(candidates.numbered) : numberArcs(candidates, nodes);
-  const required = new Uint8Array(candidates.ships.length);
-  if (ctx.requiredShips.size) {
-    candidates.ships.forEach((s, i) => (required[i] = ctx.requiredShips.has(`${s.product}|${s.from}|${s.to}|${s.year}`) ? 1 : 0));
+  const arcs = withKeeps(candidates.nodes ?? numberArcs(candidates, nodes), candidates);
+  let required: Uint8Array;
+  if ('required' in candidates && candidates.required instanceof Uint8Array) required = candidates.required;
+  else {
+    required = new Uint8Array(candidates.ships.length);
+    if (ctx.requiredShips.size)
+      candidates.ships.forEach((s, i) => (required[i] = ctx.requiredShips.has(`${s.product}|${s.from}|${s.to}|${s.year}`) ? 1 : 0));
   }
   pruneUnreachable(arcs, own, nodes.count, required);
   if (metricTransport(ctx)) {
@@ -197,6 +211,13 @@ export function leanTradeNetwork(ctx: FormulationContext, given?: TradeNetwork):
     ships: kept(candidates.ships, arcs.keepShip),
     buys: kept(candidates.buys, arcs.keepBuy),
     downgrades: kept(candidates.downgrades, arcs.keepDowngrade),
+    nodes: {
+      shipTail: keptIds(arcs.shipTail, arcs.keepShip),
+      shipHead: keptIds(arcs.shipHead, arcs.keepShip),
+      buyHead: keptIds(arcs.buyHead, arcs.keepBuy),
+      downgradeTail: keptIds(arcs.downgradeTail, arcs.keepDowngrade),
+      downgradeHead: keptIds(arcs.downgradeHead, arcs.keepDowngrade),
+    },
   };
 }
 
@@ -206,8 +227,21 @@ function kept<T>(list: readonly T[], keep: Uint8Array): T[] {
   return out;
 }
 
-function copyKeeps(arcs: NumberedArcs): NumberedArcs {
-  return { ...arcs, keepShip: arcs.keepShip.slice(), keepDowngrade: arcs.keepDowngrade.slice(), keepBuy: arcs.keepBuy.slice() };
+function keptIds(ids: Int32Array, keep: Uint8Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < keep.length; i++) n += keep[i]!;
+  const out = new Int32Array(n);
+  for (let i = 0, j = 0; i < keep.length; i++) if (keep[i]) out[j++] = ids[i]!;
+  return out;
+}
+
+function withKeeps(ids: TradeNodes, network: TradeNetwork): NumberedArcs {
+  return {
+    ...ids,
+    keepShip: new Uint8Array(network.ships.length).fill(1),
+    keepDowngrade: new Uint8Array(network.downgrades.length).fill(1),
+    keepBuy: new Uint8Array(network.buys.length).fill(1),
+  };
 }
 
 interface OwnTerms {
@@ -239,30 +273,21 @@ function ownTerms(ctx: FormulationContext, nodes: Nodes): OwnTerms {
 }
 
 /** Arcs as node numbers (a downgrade runs from the trusted to the untrusted node), with keep flags. */
-interface NumberedArcs {
-  readonly shipTail: Int32Array;
-  readonly shipHead: Int32Array;
-  readonly downgradeTail: Int32Array;
-  readonly downgradeHead: Int32Array;
-  readonly buyHead: Int32Array;
+interface NumberedArcs extends TradeNodes {
   readonly keepShip: Uint8Array;
   readonly keepDowngrade: Uint8Array;
   readonly keepBuy: Uint8Array;
 }
 
-function numberArcs(network: TradeNetwork, nodes: Nodes): NumberedArcs {
+function numberArcs(network: TradeNetwork, nodes: Nodes): TradeNodes {
   const { ships, downgrades, buys } = network;
-  const arcs = {
+  return {
     shipTail: Int32Array.from(ships, (s) => nodes.id(s.product, s.origin, s.from, s.year)),
     shipHead: Int32Array.from(ships, (s) => nodes.id(s.product, s.origin, s.to, s.year)),
     downgradeTail: Int32Array.from(downgrades, (d) => nodes.id(d.product, 'trusted', d.country, d.year)),
     downgradeHead: Int32Array.from(downgrades, (d) => nodes.id(d.product, 'untrusted', d.country, d.year)),
     buyHead: Int32Array.from(buys, (b) => nodes.id(b.product, 'untrusted', b.country, b.year)),
-    keepShip: new Uint8Array(ships.length).fill(1),
-    keepDowngrade: new Uint8Array(downgrades.length).fill(1),
-    keepBuy: new Uint8Array(buys.length).fill(1),
   };
-  return arcs;
 }
 
 /** Steps 1 and 3: keep arcs whose tail some supply reaches and whose head leads to some use. */
