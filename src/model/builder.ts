@@ -291,34 +291,162 @@ export class LpBuilder {
     const partColumn = this.partColumn.slice();
     const partCategory = this.partCategory.slice();
     const partAmount = this.partAmount.slice();
-    let colNames: string[] | undefined;
-    let rowNames: string[] | undefined;
-    let colCostParts: Map<number, Array<[CostCategory, number]>> | undefined;
-    return {
+    const model = assemble({
       name: this.name,
-      get colNames() {
-        colNames ??= names(colFamily, colIndices, 'variable');
-        return colNames;
-      },
+      colFamily,
+      colTuples: colIndices,
+      rowFamily,
+      rowTuples: rowIndices,
+      partColumn,
+      partCategory,
+      partAmount,
       colUpper: this.colUpper.slice(),
       colCost: this.colCost.slice(),
       ...(this.costBackup ? { costVector: this.costBackup } : {}),
       colInteger: this.colInteger.slice(),
-      get colCostParts() {
-        colCostParts ??= costParts(partColumn, partCategory, partAmount);
-        return colCostParts;
-      },
-      get rowNames() {
-        rowNames ??= names(rowFamily, rowIndices, 'constraint');
-        return rowNames;
-      },
       rowLower: this.rowLower.slice(),
       rowUpper: this.rowUpper.slice(),
       rowStarts: this.rowStarts.slice(),
       rowIndices: this.matIndex.slice(),
       rowValues: this.matValue.slice(),
-    };
+    });
+    return model;
   }
+}
+
+/** What a built model is made of, names still as (family, indices): kept per model so a sub-model can be cut from it. */
+interface ModelParts {
+  readonly name: string;
+  readonly colFamily: Uint16Array;
+  readonly colTuples: ReadonlyArray<ReadonlyArray<string | number>>;
+  readonly rowFamily: Uint16Array;
+  readonly rowTuples: ReadonlyArray<ReadonlyArray<string | number>>;
+  readonly partColumn: Int32Array;
+  readonly partCategory: Uint8Array;
+  readonly partAmount: Float64Array;
+  readonly colUpper: Float64Array;
+  readonly colCost: Float64Array;
+  readonly costVector?: Float64Array;
+  readonly colInteger: Uint8Array;
+  readonly rowLower: Float64Array;
+  readonly rowUpper: Float64Array;
+  readonly rowStarts: Int32Array;
+  readonly rowIndices: Int32Array;
+  readonly rowValues: Float64Array;
+}
+
+const partsOf = new WeakMap<LinearModel, ModelParts>();
+
+function assemble(parts: ModelParts): LinearModel {
+  const { colFamily, colTuples, rowFamily, rowTuples, partColumn, partCategory, partAmount } = parts;
+  let colNames: string[] | undefined;
+  let rowNames: string[] | undefined;
+  let colCostParts: Map<number, Array<[CostCategory, number]>> | undefined;
+  const model: LinearModel = {
+    name: parts.name,
+    get colNames() {
+      colNames ??= names(colFamily, colTuples, 'variable');
+      return colNames;
+    },
+    colUpper: parts.colUpper,
+    colCost: parts.colCost,
+    ...(parts.costVector ? { costVector: parts.costVector } : {}),
+    colInteger: parts.colInteger,
+    get colCostParts() {
+      colCostParts ??= costParts(partColumn, partCategory, partAmount);
+      return colCostParts;
+    },
+    get rowNames() {
+      rowNames ??= names(rowFamily, rowTuples, 'constraint');
+      return rowNames;
+    },
+    rowLower: parts.rowLower,
+    rowUpper: parts.rowUpper,
+    rowStarts: parts.rowStarts,
+    rowIndices: parts.rowIndices,
+    rowValues: parts.rowValues,
+  };
+  partsOf.set(model, parts);
+  return model;
+}
+
+/**
+ * A sub-model of a model the builder made: the columns with `keepColumn[j] = 1` and the rows with
+ * `keepRow[i] = 1`, each row with its terms on kept columns only; a row left without terms is
+ * dropped (the builder never adds an empty row). Columns of a family in `dropFamilies` and rows of
+ * one are dropped too. The objective is the model's cost (its `costVector` when a near-optimal
+ * objective replaced it), no column is integer, names and cost parts follow the kept columns.
+ * Returns undefined for a model the builder did not make.
+ */
+export function subModel(
+  model: LinearModel,
+  keepColumn: Uint8Array,
+  keepRow: Uint8Array,
+  dropFamilies: ReadonlySet<string> = new Set(),
+): LinearModel | undefined {
+  const parts = partsOf.get(model);
+  if (!parts) return undefined;
+  const dropped = new Uint8Array(FAMILY_NAMES.length);
+  for (const family of dropFamilies) {
+    const id = FAMILY_ID.get(family);
+    if (id !== undefined) dropped[id] = 1;
+  }
+  const columns = parts.colCost.length;
+  const newIndex = new Int32Array(columns).fill(-1);
+  let kept = 0;
+  for (let j = 0; j < columns; j++) if (keepColumn[j] && !dropped[parts.colFamily[j]!]) newIndex[j] = kept++;
+  const colFamily = new Uint16Array(kept);
+  const colTuples = new Array<ReadonlyArray<string | number>>(kept);
+  const colUpper = new Float64Array(kept);
+  const colCost = new Float64Array(kept);
+  const cost = parts.costVector ?? parts.colCost;
+  for (let j = 0; j < columns; j++) {
+    const k = newIndex[j]!;
+    if (k < 0) continue;
+    colFamily[k] = parts.colFamily[j]!;
+    colTuples[k] = parts.colTuples[j]!;
+    colUpper[k] = parts.colUpper[j]!;
+    colCost[k] = cost[j]!;
+  }
+  const rows = parts.rowLower.length;
+  const rowStarts = new Int32Array(rows + 1);
+  const matIndex = new Int32Array(parts.rowIndices.length);
+  const matValue = new Float64Array(parts.rowValues.length);
+  const rowKept: number[] = [];
+  let nnz = 0;
+  for (let i = 0; i < rows; i++) {
+    if (!keepRow[i] || dropped[parts.rowFamily[i]!]) continue;
+    const start = nnz;
+    for (let k = parts.rowStarts[i]!; k < parts.rowStarts[i + 1]!; k++) {
+      const j = newIndex[parts.rowIndices[k]!]!;
+      if (j < 0) continue;
+      matIndex[nnz] = j;
+      matValue[nnz++] = parts.rowValues[k]!;
+    }
+    if (nnz === start) continue;
+    rowKept.push(i);
+    rowStarts[rowKept.length] = nnz;
+  }
+  const partKept: number[] = [];
+  for (let p = 0; p < parts.partColumn.length; p++) if (newIndex[parts.partColumn[p]!]! >= 0) partKept.push(p);
+  return assemble({
+    name: parts.name,
+    colFamily,
+    colTuples,
+    rowFamily: Uint16Array.from(rowKept, (i) => parts.rowFamily[i]!),
+    rowTuples: rowKept.map((i) => parts.rowTuples[i]!),
+    partColumn: Int32Array.from(partKept, (p) => newIndex[parts.partColumn[p]!]!),
+    partCategory: Uint8Array.from(partKept, (p) => parts.partCategory[p]!),
+    partAmount: Float64Array.from(partKept, (p) => parts.partAmount[p]!),
+    colUpper,
+    colCost,
+    colInteger: new Uint8Array(kept),
+    rowLower: Float64Array.from(rowKept, (i) => parts.rowLower[i]!),
+    rowUpper: Float64Array.from(rowKept, (i) => parts.rowUpper[i]!),
+    rowStarts: rowStarts.slice(0, rowKept.length + 1),
+    rowIndices: matIndex.slice(0, nnz),
+    rowValues: matValue.slice(0, nnz),
+  });
 }
 
 /** Writes out the names of columns or rows, and refuses duplicates (a bug in a concept). */

@@ -96,8 +96,68 @@ export interface BalanceNode {
   readonly year: number;
 }
 
+/**
+ * What the plan's formulation records so its no-new-builds baseline (`baselineInstance`) can be cut
+ * from the same model instead of formulated again (formulate.ts, `formulateWithBaseline`): the
+ * baseline's index sets, and the columns the baseline would not have although their family stays
+ * (a feed or make in a year only new builds are online, a sale of what only new builds make, a
+ * trade arc only they feed, …). Families the baseline has none of (build, fund, dependency, …) are
+ * dropped by family; rows keep their terms on the baseline's columns.
+ */
+export class BaselineTrack {
+  private excluded = new Uint8Array(1024);
+  /** Set when the baseline cannot be cut from this formulation (the caller formulates it separately). */
+  failed: string | undefined;
+  /** Keep flags of the plan's trade network's ships, buys and downgrades in the baseline (trade-network.ts). */
+  ships: Uint8Array | undefined;
+  buys: Uint8Array | undefined;
+  downgrades: Uint8Array | undefined;
+  private readonly activeSets = new Map<Plant, ReadonlySet<number>>();
+
+  constructor(
+    readonly instance: Instance,
+    readonly sets: Sets,
+  ) {}
+
+  /** True when the plant has capacity in `year` without new builds. */
+  active(plant: Plant, year: number): boolean {
+    let years = this.activeSets.get(plant);
+    if (!years) this.activeSets.set(plant, (years = new Set(this.sets.activeYears(plant))));
+    return years.has(year);
+  }
+
+  exclude(column: number): void {
+    if (column >= this.excluded.length) {
+      const grown = new Uint8Array(Math.max(column + 1, this.excluded.length * 2));
+      grown.set(this.excluded);
+      this.excluded = grown;
+    }
+    this.excluded[column] = 1;
+  }
+
+  excludes(column: number): boolean {
+    return column < this.excluded.length && this.excluded[column] === 1;
+  }
+
+  /** True when some column of the baseline has a term in `expression`. */
+  reaches(expression: Expression | undefined): boolean {
+    if (!expression) return false;
+    for (const column of expression.cols) if (!this.excludes(column)) return true;
+    return false;
+  }
+
+  /** Keep flags over `columns` columns: 1 for every column not excluded. */
+  keep(columns: number): Uint8Array {
+    const keep = new Uint8Array(columns).fill(1);
+    for (let j = 0; j < Math.min(columns, this.excluded.length); j++) if (this.excluded[j]) keep[j] = 0;
+    return keep;
+  }
+}
+
 export class FormulationContext {
   readonly builder: LpBuilder;
+  /** Present when the formulation also records its baseline (`formulateWithBaseline`). */
+  baseline: BaselineTrack | undefined;
   private readonly productIndex: Map<string, number>;
   private readonly countryIndex: Map<string, number>;
   private readonly productIds: string[];
@@ -180,6 +240,11 @@ export class FormulationContext {
 
   balance(product: string, origin: Origin, country: string, year: number): Expression {
     return slot(this.balances, this.nodeId(product, origin, country, year), product, origin, country, year);
+  }
+  /** The balance of (k, o, c, y) as it stands, if any concept has put a term on it. */
+  peekBalance(product: string, origin: Origin, country: string, year: number): Expression | undefined {
+    const id = this.nodeId(product, origin, country, year);
+    return id < 0 ? undefined : this.balances[id];
   }
   /** The balance of node `id` (`nodeId`). */
   balanceAt(id: number): Expression {

@@ -195,18 +195,37 @@ export function leanTradeNetwork(ctx: FormulationContext, given?: TradeNetwork):
   const own = ownTerms(ctx, nodes);
   // The numbering is the candidates' own, made when they were enumerated; a network from elsewhere is numbered here.
   const arcs = withKeeps(candidates.nodes ?? numberArcs(candidates, nodes), candidates);
-  let required: Uint8Array;
-  if ('required' in candidates && candidates.required instanceof Uint8Array) required = candidates.required;
-  else {
-    required = new Uint8Array(candidates.ships.length);
-    if (ctx.requiredShips.size)
-      candidates.ships.forEach((s, i) => (required[i] = ctx.requiredShips.has(`${s.product}|${s.from}|${s.to}|${s.year}`) ? 1 : 0));
-  }
-  pruneUnreachable(arcs, own, nodes.count, required);
+  const required = requiredFlags(ctx, candidates);
+  prune(ctx, candidates, arcs, own, nodes.count, required);
+  return keptNetwork(candidates, arcs);
+}
+
+/** The candidates, lean or not, as the formulation creates them; and when it records its baseline, which of them the baseline keeps. */
+export function tradeNetwork(ctx: FormulationContext, lean: boolean): TradeNetwork {
+  const nodes = new Nodes(ctx);
+  const candidates = numberedCandidates(ctx, nodes);
+  const arcs = withKeeps(candidates.nodes, candidates);
+  if (lean) prune(ctx, candidates, arcs, ownTerms(ctx, nodes), nodes.count, candidates.required);
+  if (ctx.baseline) recordBaselineNetwork(ctx, candidates, arcs, nodes);
+  return lean ? keptNetwork(candidates, arcs) : candidates;
+}
+
+function requiredFlags(ctx: FormulationContext, candidates: TradeNetwork): Uint8Array {
+  if ('required' in candidates && candidates.required instanceof Uint8Array) return candidates.required;
+  const required = new Uint8Array(candidates.ships.length);
+  if (ctx.requiredShips.size) candidates.ships.forEach((s, i) => (required[i] = ctx.requiredShips.has(`${s.product}|${s.from}|${s.to}|${s.year}`) ? 1 : 0));
+  return required;
+}
+
+function prune(ctx: FormulationContext, candidates: TradeNetwork, arcs: NumberedArcs, own: OwnTerms, count: number, required: Uint8Array): void {
+  pruneUnreachable(arcs, own, count, required);
   if (metricTransport(ctx)) {
-    pruneReExports(ctx, candidates, arcs, own, nodes.count, required);
-    pruneUnreachable(arcs, own, nodes.count, required);
+    pruneReExports(ctx, candidates, arcs, own, count, required);
+    pruneUnreachable(arcs, own, count, required);
   }
+}
+
+function keptNetwork(candidates: TradeNetwork, arcs: NumberedArcs): TradeNetwork {
   return {
     ships: kept(candidates.ships, arcs.keepShip),
     buys: kept(candidates.buys, arcs.keepBuy),
@@ -219,6 +238,51 @@ export function leanTradeNetwork(ctx: FormulationContext, given?: TradeNetwork):
       downgradeHead: keptIds(arcs.downgradeHead, arcs.keepDowngrade),
     },
   };
+}
+
+/**
+ * The no-new-builds baseline's lean network, found among the plan's candidates: its candidates are
+ * those the baseline's sets allow (fewer producers and consumers without new builds), its own terms
+ * those of its columns, and the same pruning runs on them, always lean (the baseline enforces no
+ * target, so no custom condition forces flow). Recorded as keep flags over the plan's network; if the
+ * baseline keeps an arc the plan dropped, the baseline cannot be cut from the plan (`failed`).
+ */
+function recordBaselineNetwork(ctx: FormulationContext, candidates: NumberedNetwork, planArcs: NumberedArcs, nodes: Nodes): void {
+  const baseline = ctx.baseline!;
+  const { instance, sets } = baseline;
+  const arcs = withKeeps(candidates.nodes, candidates);
+  candidates.ships.forEach((s, i) => {
+    const ok = (sets.producers.get(s.product)?.has(s.from) ?? false) && (candidates.required[i] === 1 || (sets.consumers.get(s.product)?.has(s.to) ?? false));
+    arcs.keepShip[i] = ok ? 1 : 0;
+  });
+  candidates.buys.forEach((b, i) => (arcs.keepBuy[i] = sets.consumers.get(b.product)?.has(b.country) ? 1 : 0));
+  const trustedSupply = new Map<string, boolean>();
+  candidates.downgrades.forEach((d, i) => {
+    let supply = trustedSupply.get(d.product);
+    if (supply === undefined) trustedSupply.set(d.product, (supply = [...(sets.producers.get(d.product) ?? [])].some((c) => instance.trusted.has(c))));
+    arcs.keepDowngrade[i] = supply && sets.plantConsumers.get(d.product)?.has(d.country) ? 1 : 0;
+  });
+  const required = candidates.required.map((r, i) => r & arcs.keepShip[i]!);
+  prune(
+    ctx,
+    candidates,
+    arcs,
+    ownTerms(ctx, nodes, (column) => !baseline.excludes(column)),
+    nodes.count,
+    required,
+  );
+  // Keep flags over the plan's network (its candidates less what the plan pruned).
+  const over = (planKeep: Uint8Array, keep: Uint8Array): Uint8Array => {
+    const out: number[] = [];
+    for (let i = 0; i < planKeep.length; i++) {
+      if (planKeep[i]) out.push(keep[i]!);
+      else if (keep[i]) baseline.failed = 'the baseline keeps a trade arc the plan prunes';
+    }
+    return Uint8Array.from(out);
+  };
+  baseline.ships = over(planArcs.keepShip, arcs.keepShip);
+  baseline.buys = over(planArcs.keepBuy, arcs.keepBuy);
+  baseline.downgrades = over(planArcs.keepDowngrade, arcs.keepDowngrade);
 }
 
 function kept<T>(list: readonly T[], keep: Uint8Array): T[] {
@@ -253,7 +317,7 @@ interface OwnTerms {
   readonly sold: Uint8Array;
 }
 
-function ownTerms(ctx: FormulationContext, nodes: Nodes): OwnTerms {
+function ownTerms(ctx: FormulationContext, nodes: Nodes, counts: (column: number) => boolean = () => true): OwnTerms {
   const produced = new Uint8Array(nodes.count);
   const consumed = new Uint8Array(nodes.count);
   const sold = new Uint8Array(nodes.count);
@@ -264,6 +328,7 @@ function ownTerms(ctx: FormulationContext, nodes: Nodes): OwnTerms {
     if (id >= nodes.count) continue;
     const { cols, coefs } = expression;
     for (let i = 0; i < cols.length; i++) {
+      if (!counts(cols[i]!)) continue;
       if (coefs[i]! > 0) produced[id] = 1;
       else if (sell[cols[i]!]) sold[id] = 1;
       else consumed[id] = 1;

@@ -29,6 +29,7 @@ export function addConversion(ctx: FormulationContext): void {
       for (const origin of sets.origins(plant)) {
         for (const y of years) {
           const column = builder.addVariable('make', [plant.id, process.id, origin, y]);
+          if (ctx.baseline && !ctx.baseline.active(plant, y)) ctx.baseline.exclude(column);
           builder.addCost(column, plant.variableOpexUsdPerT * instance.discountFactor(y), 'variableOpex');
           if (origin === 'untrusted') builder.addCost(column, UNTRUSTED_TIE_BREAK_USD_PER_T * instance.discountFactor(y), 'originTieBreak');
           ctx.activity(plant.id, y).add(column, 1);

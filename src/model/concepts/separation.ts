@@ -58,6 +58,7 @@ export function addSeparation(ctx: FormulationContext): void {
         if (!instance.feedAllowed(source, plant, y)) continue;
         if (fromRival && instance.exportControlled(CONCENTRATE, y)) continue;
         const column = builder.addVariable('feed', [source.id, plant.id, y]);
+        if (ctx.baseline && !ctx.baseline.active(plant, y)) ctx.baseline.exclude(column);
         const d = instance.discountFactor(y);
         feedCost ??= feedCostUsdPerT(source);
         transport ??= instance.transportUsdPerT(source.country, plant.country);

@@ -32,6 +32,7 @@ export function addTrade(ctx: FormulationContext): void {
   for (let i = 0; i < ships.length; i++) {
     const { product, origin, from, to, year, costUsdPerT } = ships[i]!;
     const column = builder.addVariable('ship', [product, origin, from, to, year]);
+    if (ctx.baseline && !ctx.baseline.ships?.[i]) ctx.baseline.exclude(column);
     builder.addCost(column, costUsdPerT * instance.discountFactor(year), 'transport');
     if (origin === 'trusted') builder.addCost(column, trustedShipTieBreak(instance, from, to, costUsdPerT) * instance.discountFactor(year), 'originTieBreak');
     // Contracts read the ship columns of their products and countries (contracts.ts).
@@ -47,6 +48,7 @@ export function addTrade(ctx: FormulationContext): void {
   for (let i = 0; i < buys.length; i++) {
     const { product, country, year, priceUsdPerT } = buys[i]!;
     const column = builder.addVariable('buy', [product, country, year]);
+    if (ctx.baseline && !ctx.baseline.buys?.[i]) ctx.baseline.exclude(column);
     const d = instance.discountFactor(year);
     builder.addCost(column, priceUsdPerT * d, 'purchases');
     builder.addCost(column, instance.transportUsdPerT(instance.rival, country) * d, 'transport');
