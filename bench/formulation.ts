@@ -2,17 +2,21 @@
  * `npm run bench:formulation`: formulation speed per nonzero, side by side in one run, for the
  * reference scenario and generated sizes (issue 13: ≤ 1 µs per nonzero at L).
  *
- *   npm run bench:formulation -- [--sizes REF,L,XL] [--seed 1] [--runs 7] [--out file.json]
+ *   npm run bench:formulation -- [--sizes REF,L,XL] [--seed 1] [--runs 9] [--out file.json]
  *
  * Per size: the scenario is resolved once (not timed here: `npm run bench` times resolve +
- * formulate), then `formulate(instance)` runs once to warm up and `--runs` more times; the
- * median wall time and the median CPU time of the process (`process.cpuUsage`, user + system:
- * the garbage collector's helper threads count too) are reported, divided by the model's
- * nonzeros. Then the same for the plan's no-new-builds baseline: as the planner makes it
- * (`planBaseline`, src/model/formulate-scenario.ts) and as a separate formulation pass
- * (`formulate(baselineInstance(instance))`), so both numbers stay comparable across versions.
- * Sizes run in one process one after the other; on a loaded machine wall time includes waits,
- * CPU time does not.
+ * formulate). Variants, each called twice to warm up, then in `--runs` rounds that call every
+ * variant once in turn (so variants compare under the same load; 5 rounds at XL):
+ * - `plan`: `formulate(instance)`;
+ * - `base/sep`: the no-new-builds baseline as a separate pass, `formulate(baselineInstance(instance))`
+ *   (what the planner did before issue 13); `plan+sep`: the two added;
+ * - `plan+cut` (where this version has `formulateWithBaseline`): the plan formulated with its
+ *   baseline recorded and the baseline cut from it, what the planner does now; rows, columns and
+ *   nonzeros of both models.
+ * Reported: median wall and CPU time (`process.cpuUsage`, user + system, so the garbage
+ * collector's helper threads count too), the least CPU time, and each per nonzero. On a loaded
+ * machine wall time includes waits for a core and CPU time runs slower too (shared caches); the
+ * least CPU time is the closest to an idle machine.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,8 +24,7 @@ import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { generateInstance, type Size } from './generator.js';
 import { parseScenario } from '../src/planner.js';
-import { formulate } from '../src/model/formulate.js';
-import * as formulateScenarioModule from '../src/model/formulate-scenario.js';
+import * as formulateModule from '../src/model/formulate.js';
 import { baselineInstance, resolveScenario, type Instance } from '../src/model/instance.js';
 import { modelStats, type LinearModel } from '../src/model/builder.js';
 import { loadDataset, projectRoot } from '../src/data/load.js';
@@ -31,7 +34,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: 'REF,L,XL' },
     seed: { type: 'string', default: '1' },
-    runs: { type: 'string', default: '7' },
+    runs: { type: 'string', default: '9' },
     out: { type: 'string' },
   },
 });
@@ -64,28 +67,47 @@ interface Timing {
   wallMs: number;
   cpuMs: number;
   minWallMs: number;
+  minCpuMs: number;
 }
 
-/** Warm-up plus `runs` timed calls of `make`; `nnzOf` counts the nonzeros of what it made. */
-function time(make: () => LinearModel, n: number): Timing {
-  let model = make();
-  const walls: number[] = [];
-  const cpus: number[] = [];
+/**
+ * Two warm-up rounds, then `n` rounds that each call every variant once, in turn: variants measured
+ * in the same round see the same machine (other processes' load comes and goes), so their medians
+ * compare like with like.
+ */
+function timeRounds(variants: ReadonlyArray<() => LinearModel>, n: number): Timing[] {
+  const models = variants.map((make) => make());
+  for (const make of variants) make();
+  const walls = variants.map(() => [] as number[]);
+  const cpus = variants.map(() => [] as number[]);
   for (let r = 0; r < n; r++) {
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    model = make();
-    walls.push(performance.now() - started);
-    const used = process.cpuUsage(cpu);
-    cpus.push((used.user + used.system) / 1000);
+    variants.forEach((make, v) => {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      models[v] = make();
+      walls[v]!.push(performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      cpus[v]!.push((used.user + used.system) / 1000);
+    });
   }
-  const stats = modelStats(model);
-  return { rows: stats.rows, cols: stats.columns, nnz: stats.nonzeros, wallMs: median(walls), cpuMs: median(cpus), minWallMs: Math.min(...walls) };
+  return models.map((model, v) => {
+    const stats = modelStats(model);
+    return {
+      rows: stats.rows,
+      cols: stats.columns,
+      nnz: stats.nonzeros,
+      wallMs: median(walls[v]!),
+      cpuMs: median(cpus[v]!),
+      minWallMs: Math.min(...walls[v]!),
+      minCpuMs: Math.min(...cpus[v]!),
+    };
+  });
 }
 
-// The planner's own baseline path, when this version has one (formulate-scenario.ts).
-const planBaseline = (formulateScenarioModule as Record<string, unknown>).planBaseline as
-  | ((instance: Instance) => { plan: LinearModel; baseline: () => LinearModel })
+const { formulate } = formulateModule;
+// The planner's baseline path when this version has one: the plan formulated with its baseline recorded, then cut (formulate.ts).
+const formulateWithBaseline = (formulateModule as Record<string, unknown>).formulateWithBaseline as
+  | ((instance: Instance) => { model: LinearModel; baseline: () => LinearModel | undefined })
   | undefined;
 
 const results: Array<Record<string, unknown>> = [];
@@ -93,42 +115,43 @@ const fmt = (x: number, d = 2) => x.toFixed(d);
 console.log(
   `node ${process.version}, load average ${loadavg()
     .map((l) => l.toFixed(2))
-    .join(' ')}, ${runs} runs after a warm-up, medians`,
+    .join(' ')}, ${runs} runs after two warm-up calls, medians`,
 );
 console.log(
-  ['size', 'model', 'rows', 'cols', 'nnz', 'wall ms', 'cpu ms', 'µs/nnz wall', 'µs/nnz cpu'].map((h, i) => (i < 2 ? h.padEnd(9) : h.padStart(12))).join(''),
+  ['size', 'model', 'rows', 'cols', 'nnz', 'wall ms', 'cpu ms', 'min cpu ms', 'µs/nnz wall', 'µs/nnz cpu', 'µs/nnz min']
+    .map((h, i) => (i < 2 ? h.padEnd(9) : h.padStart(12)))
+    .join(''),
 );
 for (const size of sizes) {
   const instance = load(size);
-  // Large sizes: fewer runs keep the bench short; the median of 3 still drops one outlier.
-  const n = size === 'XL' ? Math.min(runs, 3) : runs;
-  const plan = time(() => formulate(instance), n);
+  // Large sizes: fewer runs keep the bench short; the median of 5 still drops two outliers.
+  const n = size === 'XL' ? Math.min(runs, 5) : runs;
   const base = baselineInstance(instance);
-  const separate = time(() => formulate(base), n);
+  const variants: Array<() => LinearModel> = [() => formulate(instance), () => formulate(base)];
+  if (formulateWithBaseline)
+    variants.push(() => {
+      const cut = formulateWithBaseline(instance).baseline();
+      if (!cut) throw new Error(`${size}: the baseline could not be cut from the plan`);
+      return cut;
+    });
+  const [plan, separate, both] = timeRounds(variants, n) as [Timing, Timing, Timing | undefined];
+  const sum = (a: Timing, b: Timing, ms: (t: Timing) => Timing = (t) => t): Timing => ({
+    rows: a.rows + b.rows,
+    cols: a.cols + b.cols,
+    nnz: a.nnz + b.nnz,
+    wallMs: ms(a).wallMs + ms(b).wallMs,
+    cpuMs: ms(a).cpuMs + ms(b).cpuMs,
+    minWallMs: a.minWallMs + b.minWallMs,
+    minCpuMs: a.minCpuMs + b.minCpuMs,
+  });
   const rows: Array<[string, Timing]> = [
     ['plan', plan],
     ['base/sep', separate],
+    ['plan+sep', sum(plan, separate)],
   ];
-  if (planBaseline) {
-    // Plan + baseline from one pass, as the planner does it now: the plan's formulation and the derived baseline.
-    const both = time(() => {
-      const made = planBaseline(instance);
-      return made.baseline();
-    }, n);
-    rows.push(['plan+base', { ...both, rows: plan.rows + both.rows, cols: plan.cols + both.cols, nnz: plan.nnz + both.nnz }]);
-    rows.push(['base/der', { ...both, wallMs: both.wallMs - plan.wallMs, cpuMs: both.cpuMs - plan.cpuMs }]);
-  } else {
-    rows.push([
-      'plan+base',
-      {
-        rows: plan.rows + separate.rows,
-        cols: plan.cols + separate.cols,
-        nnz: plan.nnz + separate.nnz,
-        wallMs: plan.wallMs + separate.wallMs,
-        cpuMs: plan.cpuMs + separate.cpuMs,
-        minWallMs: plan.minWallMs + separate.minWallMs,
-      },
-    ]);
+  if (both) {
+    // The plan recorded with its baseline and the baseline cut: one pass for both models.
+    rows.push(['plan+cut', { ...both, rows: plan.rows + both.rows, cols: plan.cols + both.cols, nnz: plan.nnz + both.nnz }]);
   }
   for (const [what, t] of rows) {
     console.log(
@@ -140,11 +163,20 @@ for (const size of sizes) {
         String(t.nnz).padStart(12),
         fmt(t.wallMs, 1).padStart(12),
         fmt(t.cpuMs, 1).padStart(12),
+        fmt(t.minCpuMs, 1).padStart(12),
         fmt((t.wallMs * 1000) / t.nnz).padStart(12),
         fmt((t.cpuMs * 1000) / t.nnz).padStart(12),
+        fmt((t.minCpuMs * 1000) / t.nnz).padStart(12),
       ].join(''),
     );
-    results.push({ size, model: what, ...t, usPerNnzWall: (t.wallMs * 1000) / t.nnz, usPerNnzCpu: (t.cpuMs * 1000) / t.nnz });
+    results.push({
+      size,
+      model: what,
+      ...t,
+      usPerNnzWall: (t.wallMs * 1000) / t.nnz,
+      usPerNnzCpu: (t.cpuMs * 1000) / t.nnz,
+      usPerNnzMinCpu: (t.minCpuMs * 1000) / t.nnz,
+    });
   }
 }
 if (values.out) writeFileSync(values.out, `${JSON.stringify({ node: process.version, loadavg: loadavg(), runs, results }, null, 2)}\n`);

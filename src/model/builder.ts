@@ -409,44 +409,66 @@ export function subModel(
     colCost[k] = cost[j]!;
   }
   const rows = parts.rowLower.length;
+  const { rowStarts: starts, rowIndices: indices, rowValues: values, rowFamily: families } = parts;
   const rowStarts = new Int32Array(rows + 1);
-  const matIndex = new Int32Array(parts.rowIndices.length);
-  const matValue = new Float64Array(parts.rowValues.length);
-  const rowKept: number[] = [];
+  const matIndex = new Int32Array(indices.length);
+  const matValue = new Float64Array(values.length);
+  const rowKept = new Int32Array(rows);
+  let keptRows = 0;
   let nnz = 0;
   for (let i = 0; i < rows; i++) {
-    if (!keepRow[i] || dropped[parts.rowFamily[i]!]) continue;
+    if (!keepRow[i] || dropped[families[i]!]) continue;
     const start = nnz;
-    for (let k = parts.rowStarts[i]!; k < parts.rowStarts[i + 1]!; k++) {
-      const j = newIndex[parts.rowIndices[k]!]!;
+    const end = starts[i + 1]!;
+    for (let k = starts[i]!; k < end; k++) {
+      const j = newIndex[indices[k]!]!;
       if (j < 0) continue;
       matIndex[nnz] = j;
-      matValue[nnz++] = parts.rowValues[k]!;
+      matValue[nnz++] = values[k]!;
     }
     if (nnz === start) continue;
-    rowKept.push(i);
-    rowStarts[rowKept.length] = nnz;
+    rowKept[keptRows++] = i;
+    rowStarts[keptRows] = nnz;
   }
-  const partKept: number[] = [];
-  for (let p = 0; p < parts.partColumn.length; p++) if (newIndex[parts.partColumn[p]!]! >= 0) partKept.push(p);
+  const { partColumn, partCategory, partAmount } = parts;
+  let keptParts = 0;
+  for (let p = 0; p < partColumn.length; p++) if (newIndex[partColumn[p]!]! >= 0) keptParts++;
+  const newPartColumn = new Int32Array(keptParts);
+  const newPartCategory = new Uint8Array(keptParts);
+  const newPartAmount = new Float64Array(keptParts);
+  for (let p = 0, q = 0; p < partColumn.length; p++) {
+    const j = newIndex[partColumn[p]!]!;
+    if (j < 0) continue;
+    newPartColumn[q] = j;
+    newPartCategory[q] = partCategory[p]!;
+    newPartAmount[q++] = partAmount[p]!;
+  }
+  const rowList = rowKept.subarray(0, keptRows);
+  const rowTuples = new Array<ReadonlyArray<string | number>>(keptRows);
+  for (let r = 0; r < keptRows; r++) rowTuples[r] = parts.rowTuples[rowList[r]!]!;
   return assemble({
     name: parts.name,
     colFamily,
     colTuples,
-    rowFamily: Uint16Array.from(rowKept, (i) => parts.rowFamily[i]!),
-    rowTuples: rowKept.map((i) => parts.rowTuples[i]!),
-    partColumn: Int32Array.from(partKept, (p) => newIndex[parts.partColumn[p]!]!),
-    partCategory: Uint8Array.from(partKept, (p) => parts.partCategory[p]!),
-    partAmount: Float64Array.from(partKept, (p) => parts.partAmount[p]!),
+    rowFamily: gather(families, rowList, new Uint16Array(keptRows)),
+    rowTuples,
+    partColumn: newPartColumn,
+    partCategory: newPartCategory,
+    partAmount: newPartAmount,
     colUpper,
     colCost,
     colInteger: new Uint8Array(kept),
-    rowLower: Float64Array.from(rowKept, (i) => parts.rowLower[i]!),
-    rowUpper: Float64Array.from(rowKept, (i) => parts.rowUpper[i]!),
-    rowStarts: rowStarts.slice(0, rowKept.length + 1),
+    rowLower: gather(parts.rowLower, rowList, new Float64Array(keptRows)),
+    rowUpper: gather(parts.rowUpper, rowList, new Float64Array(keptRows)),
+    rowStarts: rowStarts.slice(0, keptRows + 1),
     rowIndices: matIndex.slice(0, nnz),
     rowValues: matValue.slice(0, nnz),
   });
+}
+
+function gather<T extends Uint16Array | Float64Array>(from: T, at: Int32Array, to: T): T {
+  for (let r = 0; r < at.length; r++) to[r] = from[at[r]!]!;
+  return to;
 }
 
 /** Writes out the names of columns or rows, and refuses duplicates (a bug in a concept). */

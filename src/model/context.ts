@@ -146,6 +146,16 @@ export class BaselineTrack {
     return false;
   }
 
+  /** The exclusion flags, over at least `columns` columns (1: not in the baseline). */
+  flags(columns: number): Uint8Array {
+    if (this.excluded.length < columns) {
+      const grown = new Uint8Array(columns);
+      grown.set(this.excluded);
+      this.excluded = grown;
+    }
+    return this.excluded;
+  }
+
   /** Keep flags over `columns` columns: 1 for every column not excluded. */
   keep(columns: number): Uint8Array {
     const keep = new Uint8Array(columns).fill(1);

@@ -251,10 +251,19 @@ function recordBaselineNetwork(ctx: FormulationContext, candidates: NumberedNetw
   const baseline = ctx.baseline!;
   const { instance, sets } = baseline;
   const arcs = withKeeps(candidates.nodes, candidates);
-  candidates.ships.forEach((s, i) => {
-    const ok = (sets.producers.get(s.product)?.has(s.from) ?? false) && (candidates.required[i] === 1 || (sets.consumers.get(s.product)?.has(s.to) ?? false));
-    arcs.keepShip[i] = ok ? 1 : 0;
-  });
+  // Ships come in runs of the same product, origin and countries (one per year): look the pair up once a run.
+  let last: ShipArc | undefined;
+  let produces = false;
+  let consumes = false;
+  for (let i = 0; i < candidates.ships.length; i++) {
+    const s = candidates.ships[i]!;
+    if (!last || s.product !== last.product || s.from !== last.from || s.to !== last.to) {
+      produces = sets.producers.get(s.product)?.has(s.from) ?? false;
+      consumes = sets.consumers.get(s.product)?.has(s.to) ?? false;
+      last = s;
+    }
+    arcs.keepShip[i] = produces && (consumes || candidates.required[i] === 1) ? 1 : 0;
+  }
   candidates.buys.forEach((b, i) => (arcs.keepBuy[i] = sets.consumers.get(b.product)?.has(b.country) ? 1 : 0));
   const trustedSupply = new Map<string, boolean>();
   candidates.downgrades.forEach((d, i) => {
@@ -263,22 +272,16 @@ function recordBaselineNetwork(ctx: FormulationContext, candidates: NumberedNetw
     arcs.keepDowngrade[i] = supply && sets.plantConsumers.get(d.product)?.has(d.country) ? 1 : 0;
   });
   const required = candidates.required.map((r, i) => r & arcs.keepShip[i]!);
-  prune(
-    ctx,
-    candidates,
-    arcs,
-    ownTerms(ctx, nodes, (column) => !baseline.excludes(column)),
-    nodes.count,
-    required,
-  );
+  prune(ctx, candidates, arcs, ownTerms(ctx, nodes, baseline.flags(ctx.builder.columnCount)), nodes.count, required);
   // Keep flags over the plan's network (its candidates less what the plan pruned).
   const over = (planKeep: Uint8Array, keep: Uint8Array): Uint8Array => {
-    const out: number[] = [];
+    const out = new Uint8Array(planKeep.length);
+    let n = 0;
     for (let i = 0; i < planKeep.length; i++) {
-      if (planKeep[i]) out.push(keep[i]!);
+      if (planKeep[i]) out[n++] = keep[i]!;
       else if (keep[i]) baseline.failed = 'the baseline keeps a trade arc the plan prunes';
     }
-    return Uint8Array.from(out);
+    return out.subarray(0, n);
   };
   baseline.ships = over(planArcs.keepShip, arcs.keepShip);
   baseline.buys = over(planArcs.keepBuy, arcs.keepBuy);
@@ -317,7 +320,8 @@ interface OwnTerms {
   readonly sold: Uint8Array;
 }
 
-function ownTerms(ctx: FormulationContext, nodes: Nodes, counts: (column: number) => boolean = () => true): OwnTerms {
+/** The nodes' own terms; with `excluded`, only those of columns it does not flag. */
+function ownTerms(ctx: FormulationContext, nodes: Nodes, excluded?: Uint8Array): OwnTerms {
   const produced = new Uint8Array(nodes.count);
   const consumed = new Uint8Array(nodes.count);
   const sold = new Uint8Array(nodes.count);
@@ -328,7 +332,7 @@ function ownTerms(ctx: FormulationContext, nodes: Nodes, counts: (column: number
     if (id >= nodes.count) continue;
     const { cols, coefs } = expression;
     for (let i = 0; i < cols.length; i++) {
-      if (!counts(cols[i]!)) continue;
+      if (excluded && excluded[cols[i]!] === 1) continue;
       if (coefs[i]! > 0) produced[id] = 1;
       else if (sell[cols[i]!]) sold[id] = 1;
       else consumed[id] = 1;
