@@ -98,29 +98,57 @@ export class Expression {
   }
 }
 
-/** A growable typed array. */
-class Growable<T extends Float64Array | Int32Array | Uint8Array | Uint16Array> {
+/**
+ * Growable typed arrays, one class per element type: a single generic class would see four
+ * element kinds at its `push` and run it polymorphic. Small integers (families, categories,
+ * integrality) are kept as int32 and narrowed when the model is built.
+ */
+class Floats {
   length = 0;
-  constructor(
-    public data: T,
-    private readonly make: (n: number) => T,
-  ) {}
+  data: Float64Array;
+  constructor(capacity: number) {
+    this.data = new Float64Array(capacity);
+  }
   push(value: number): number {
     if (this.length === this.data.length) {
-      const next = this.make(Math.max(16, this.data.length * 2));
+      const next = new Float64Array(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length] = value;
     return this.length++;
   }
-  slice(): T {
-    return this.data.slice(0, this.length) as T;
+  slice(): Float64Array {
+    return this.data.slice(0, this.length);
   }
 }
 
-const f64 = (n: number) => new Float64Array(n);
-const i32 = (n: number) => new Int32Array(n);
+class Ints {
+  length = 0;
+  data: Int32Array;
+  constructor(capacity: number) {
+    this.data = new Int32Array(capacity);
+  }
+  push(value: number): number {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length] = value;
+    return this.length++;
+  }
+  slice(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+  /** The values as a narrower array (they fit: families, categories, flags). */
+  narrow<T extends Uint8Array | Uint16Array>(make: (n: number) => T): T {
+    const out = make(this.length);
+    out.set(this.data.subarray(0, this.length));
+    return out;
+  }
+}
+
 const u8 = (n: number) => new Uint8Array(n);
 const u16 = (n: number) => new Uint16Array(n);
 
@@ -129,23 +157,23 @@ const CATEGORY_ID = new Map(COST_CATEGORIES.map((c, i) => [c, i]));
 
 export class LpBuilder {
   // Columns.
-  private readonly colFamily = new Growable(u16(1024), u16);
+  private readonly colFamily = new Ints(1024);
   private readonly colIndices: Array<ReadonlyArray<string | number>> = [];
-  private readonly colUpper = new Growable(f64(1024), f64);
-  private readonly colCost = new Growable(f64(1024), f64);
-  private readonly colInteger = new Growable(u8(1024), u8);
+  private readonly colUpper = new Floats(1024);
+  private readonly colCost = new Floats(1024);
+  private readonly colInteger = new Ints(1024);
   // Cost parts: (column, category, amount), appended in order.
-  private readonly partColumn = new Growable(i32(1024), i32);
-  private readonly partCategory = new Growable(u8(1024), u8);
-  private readonly partAmount = new Growable(f64(1024), f64);
+  private readonly partColumn = new Ints(1024);
+  private readonly partCategory = new Ints(1024);
+  private readonly partAmount = new Floats(1024);
   // Rows, in CSR.
-  private readonly rowFamily = new Growable(u16(1024), u16);
+  private readonly rowFamily = new Ints(1024);
   private readonly rowIndicesOf: Array<ReadonlyArray<string | number>> = [];
-  private readonly rowLower = new Growable(f64(1024), f64);
-  private readonly rowUpper = new Growable(f64(1024), f64);
-  private readonly rowStarts = new Growable(i32(1024), i32);
-  private readonly matIndex = new Growable(i32(4096), i32);
-  private readonly matValue = new Growable(f64(4096), f64);
+  private readonly rowLower = new Floats(1024);
+  private readonly rowUpper = new Floats(1024);
+  private readonly rowStarts = new Ints(1024);
+  private readonly matIndex = new Ints(4096);
+  private readonly matValue = new Floats(4096);
   // Dense scratch for merging a row's terms.
   private scratch = new Float64Array(1024);
   private seen = new Uint8Array(1024);
@@ -284,12 +312,12 @@ export class LpBuilder {
   }
 
   build(): LinearModel {
-    const colFamily = this.colFamily.slice();
+    const colFamily = this.colFamily.narrow(u16);
     const colIndices = this.colIndices;
-    const rowFamily = this.rowFamily.slice();
+    const rowFamily = this.rowFamily.narrow(u16);
     const rowIndices = this.rowIndicesOf;
     const partColumn = this.partColumn.slice();
-    const partCategory = this.partCategory.slice();
+    const partCategory = this.partCategory.narrow(u8);
     const partAmount = this.partAmount.slice();
     const model = assemble({
       name: this.name,
@@ -303,7 +331,7 @@ export class LpBuilder {
       colUpper: this.colUpper.slice(),
       colCost: this.colCost.slice(),
       ...(this.costBackup ? { costVector: this.costBackup } : {}),
-      colInteger: this.colInteger.slice(),
+      colInteger: this.colInteger.narrow(u8),
       rowLower: this.rowLower.slice(),
       rowUpper: this.rowUpper.slice(),
       rowStarts: this.rowStarts.slice(),
