@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadDataset, projectRoot } from '../../src/data/load.js';
 import { formulate, formulateWithBaseline } from '../../src/model/formulate.js';
 import { baselineInstance, resolveScenario, type Instance } from '../../src/model/instance.js';
-import { parseScenario } from '../../src/planner.js';
+import { parseScenario, planScenario } from '../../src/planner.js';
 import { solveModel } from '../../src/solver/index.js';
 import { generateInstance } from '../../bench/generator.js';
 import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
@@ -108,4 +108,19 @@ t.test('recycling with and without existing capacity, and a recycler that only n
     const scenario = parseScenario(tinyScenario({ horizon: { startYear: 2026, endYear: 2028 }, recycling: { enabled: true } }));
     await check(t, `recycling, existing ${existing}`, resolveScenario(scenario, dataset), true);
   }
+});
+
+t.test("the planner's baseline (cut from the plan) has the cost and shares of a separately formulated one", async (t) => {
+  const input = JSON.parse(readFileSync(join(projectRoot(), 'models', 'scenarios', 'small-us-magnets-2030.json'), 'utf8'));
+  const dataset = loadDataset(input.datasetId);
+  const scenario = parseScenario(input);
+  const portfolio = await planScenario(scenario, dataset);
+  const separate = await solveModel(formulate(baselineInstance(resolveScenario(scenario, dataset))), { ...highs, algorithm: scenario.solver.algorithm });
+  t.equal(portfolio.baseline.status, 'optimal');
+  const relative = Math.abs(portfolio.baseline.totalCostUsd! - separate.objective!) / Math.abs(separate.objective!);
+  t.ok(relative <= 1e-9, 'same baseline cost', { planner: portfolio.baseline.totalCostUsd, separate: separate.objective });
+  t.ok(
+    portfolio.dependency.every((d) => d.points.every((p) => p.baselineShare !== null)),
+    'baseline shares are read from the cut model (its names and columns)',
+  );
 });
