@@ -289,8 +289,11 @@ function recordBaselineNetwork(ctx: FormulationContext, candidates: NumberedNetw
 }
 
 function kept<T>(list: readonly T[], keep: Uint8Array): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < list.length; i++) if (keep[i]) out.push(list[i]!);
+  let n = 0;
+  for (let i = 0; i < keep.length; i++) n += keep[i]!;
+  if (n === list.length) return list.slice();
+  const out = new Array<T>(n);
+  for (let i = 0, j = 0; i < list.length; i++) if (keep[i]) out[j++] = list[i]!;
   return out;
 }
 
