@@ -2,7 +2,7 @@
  * `npm run bench:formulation`: formulation speed per nonzero, side by side in one run, for the
  * reference scenario and generated sizes (issue 13: ≤ 1 µs per nonzero at L).
  *
- *   npm run bench:formulation -- [--sizes REF,L,XL] [--seed 1] [--runs 9] [--out file.json]
+ *   npm run bench:formulation -- [--sizes REF,L,XL] [--seed 1] [--runs 9] [--out file.json] [--against /path/to/checkout]
  *
  * Per size: the scenario is resolved once (not timed here: `npm run bench` times resolve +
  * formulate). Variants, each called twice to warm up, then in `--runs` rounds that call every
@@ -13,6 +13,9 @@
  * - `plan+cut` (where this version has `formulateWithBaseline`): the plan formulated with its
  *   baseline recorded and the baseline cut from it, what the planner does now; rows, columns and
  *   nonzeros of both models.
+ * - with `--against <checkout>` (another worktree, e.g. main's): that checkout's `plan`, `base/sep`
+ *   and `plan+sep` too, in the same rounds (rows marked `@`), so before and after compare under the
+ *   same load.
  * Reported: median wall and CPU time (`process.cpuUsage`, user + system, so the garbage
  * collector's helper threads count too), the least CPU time, and each per nonzero. On a loaded
  * machine wall time includes waits for a core and CPU time runs slower too (shared caches); the
@@ -20,6 +23,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { generateInstance, type Size } from './generator.js';
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     runs: { type: 'string', default: '9' },
     out: { type: 'string' },
+    against: { type: 'string' },
   },
 });
 const sizes = values.sizes
@@ -46,14 +51,25 @@ const seed = Number(values.seed);
 const runs = Math.max(1, Number(values.runs));
 const REFERENCE_SCENARIO = 'models/scenarios/quad-magnets-50-by-2030.json';
 
-function load(size: string): Instance {
+function load(size: string, resolve: typeof resolveScenario = resolveScenario): Instance {
   if (size === 'REF') {
     const scenario = parseScenario(JSON.parse(readFileSync(join(projectRoot(), REFERENCE_SCENARIO), 'utf8')) as ScenarioInput);
-    return resolveScenario(scenario, loadDataset('quad-2026'));
+    return resolve(scenario, loadDataset('quad-2026'));
   }
   const generated = generateInstance(size as Size, seed);
-  return resolveScenario(parseScenario(generated.scenario), generated.dataset);
+  return resolve(parseScenario(generated.scenario), generated.dataset);
 }
+
+// Another checkout's formulation, for before/after in one run.
+const against = values.against
+  ? {
+      formulate: ((await import(pathToFileURL(join(values.against, 'src/model/formulate.ts')).href)) as typeof formulateModule).formulate,
+      instance: (await import(pathToFileURL(join(values.against, 'src/model/instance.ts')).href)) as {
+        resolveScenario: typeof resolveScenario;
+        baselineInstance: typeof baselineInstance;
+      },
+    }
+  : undefined;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -134,7 +150,18 @@ for (const size of sizes) {
       if (!cut) throw new Error(`${size}: the baseline could not be cut from the plan`);
       return cut;
     });
-  const [plan, separate, both] = timeRounds(variants, n) as [Timing, Timing, Timing | undefined];
+  const cutAt = formulateWithBaseline ? 2 : -1;
+  if (against) {
+    const other = load(size, against.instance.resolveScenario);
+    const otherBase = against.instance.baselineInstance(other);
+    variants.push(
+      () => against.formulate(other),
+      () => against.formulate(otherBase),
+    );
+  }
+  const timings = timeRounds(variants, n);
+  const [plan, separate] = timings as [Timing, Timing];
+  const both = cutAt > 0 ? timings[cutAt] : undefined;
   const sum = (a: Timing, b: Timing, ms: (t: Timing) => Timing = (t) => t): Timing => ({
     rows: a.rows + b.rows,
     cols: a.cols + b.cols,
@@ -152,6 +179,10 @@ for (const size of sizes) {
   if (both) {
     // The plan recorded with its baseline and the baseline cut: one pass for both models.
     rows.push(['plan+cut', { ...both, rows: plan.rows + both.rows, cols: plan.cols + both.cols, nnz: plan.nnz + both.nnz }]);
+  }
+  if (against) {
+    const [otherPlan, otherSeparate] = timings.slice(-2) as [Timing, Timing];
+    rows.push(['@plan', otherPlan], ['@base/sep', otherSeparate], ['@plan+sep', sum(otherPlan, otherSeparate)]);
   }
   for (const [what, t] of rows) {
     console.log(
