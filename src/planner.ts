@@ -10,7 +10,7 @@ import { loadDataset } from './data/load.js';
 import { formulateWithTargetRows } from './model/formulate.js';
 import { limitTemplate, limitTemplateKey, templateScenario, withTargetLimits, type LimitTemplate } from './model/target-limits.js';
 import { ScenarioError, baselineInstance, resolveScenario, type Instance } from './model/instance.js';
-import { formulateInstance, formulateScenario, type FormulatedScenario } from './model/formulate-scenario.js';
+import { formulateInstance, formulatePlan, formulateScenario, type FormulatedScenario } from './model/formulate-scenario.js';
 import { ANALYSIS_ORIGIN_SPLIT, memberOriginSplit, type OriginSplit } from './model/origin-split.js';
 import { modelStats, type LinearModel } from './model/builder.js';
 import { buildPortfolio } from './analysis/portfolio.js';
@@ -155,10 +155,20 @@ export function baselineKey(scenario: Scenario, options: SolverRunOptions): stri
   return JSON.stringify({ ...rest, solver: { ...solver, timeLimitSeconds: 0, lumpyBuilds: false }, backend: options.backend, algorithm: options.algorithm });
 }
 
-/** Solves (or finds kept) the baseline of a resolved instance; its instance is derived from the solve's, not resolved again. */
+/** True when this thread keeps the baseline of `scenario` solved with `options` (the plan then need not record it). */
+function baselineKept(scenario: Scenario, dataset: Dataset, options: SolverRunOptions): boolean {
+  return baselineCache.get(dataset)?.has(baselineKey(scenario, options)) ?? false;
+}
+
+/**
+ * Solves (or finds kept) the baseline of a resolved instance; its instance is derived from the
+ * solve's, not resolved again, and its model is cut from the plan's formulation when the plan
+ * recorded it (`cut`), or formulated on its own.
+ */
 async function solveBaseline(
   solved: Instance,
   options: SolverRunOptions,
+  cut?: () => LinearModel | undefined,
 ): Promise<{ instance: Instance; model: LinearModel; result: SolveResult; cached: boolean }> {
   const dataset = solved.dataset;
   const key = baselineKey(solved.scenario, options);
@@ -166,7 +176,7 @@ async function solveBaseline(
   // The instance carries the targets (resolved, not enforced) that the baseline shares are read for.
   const instance = baselineInstance(solved);
   if (kept) return { instance, model: kept.model, result: kept.result, cached: true };
-  const base = formulateInstance(instance);
+  const base = { instance, model: cut?.() ?? formulateInstance(instance).model };
   const result = await solveModel(base.model, { ...options, sensitivity: false });
   if (result.status === 'optimal') {
     const entries = baselineCache.get(dataset) ?? new Map<string, { model: LinearModel; result: SolveResult }>();
@@ -259,9 +269,16 @@ async function plan(
   const reuse = options.reuseFormulation ?? memberReport === true;
   // A plan's report shows every year's shares; most analyses read their members' costs and target-year shares.
   const originSplit = options.originSplit ?? (memberReport ? memberOriginSplit(scenario) : 'every-year');
-  const { instance, model, buildMs } = reuse
+  // A plan whose baseline is needed and not kept records it as it formulates (cut from the same arrays;
+  // the baseline splits every year, so only a plan that does too can share its formulation).
+  // (The baseline's key reads the backend and algorithm, which the solve options below take from the scenario.)
+  const recordBaseline = originSplit === 'every-year' && !request.skipBaseline && !baselineKept(scenario, dataset, solveOptionsFor(scenario));
+  const formulated = reuse
     ? formulateFromTemplate(scenario, dataset, originSplit)
-    : formulateScenario(scenario, dataset, false, { originSplit });
+    : recordBaseline
+      ? formulatePlan(scenario, dataset, { baseline: true })
+      : formulateScenario(scenario, dataset, false, { originSplit });
+  const { instance, model, buildMs } = formulated;
   const solveOptions: SolverRunOptions = {
     ...solveOptionsFor(scenario),
     ...options.mipLimits,
@@ -280,7 +297,7 @@ async function plan(
   let baseline: { instance: Instance; model: LinearModel; result: SolveResult } | undefined;
   if (!request.skipBaseline && hasSolution(result)) {
     onPhase('baseline', () => buildPortfolio({ instance, model, result, buildMs, baseline: { model, result: overrun(model) } }));
-    const solved = await solveBaseline(instance, solveOptions);
+    const solved = await solveBaseline(instance, solveOptions, formulated.baseline);
     baseline = { instance: solved.instance, model: solved.model, result: solved.result };
   }
   // Price floors (issue 15): a second-stage model on the solved plan, always on HiGHS (it is small).

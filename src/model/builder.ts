@@ -98,29 +98,57 @@ export class Expression {
   }
 }
 
-/** A growable typed array. */
-class Growable<T extends Float64Array | Int32Array | Uint8Array | Uint16Array> {
+/**
+ * Growable typed arrays, one class per element type: a single generic class would see four
+ * element kinds at its `push` and run it polymorphic. Small integers (families, categories,
+ * integrality) are kept as int32 and narrowed when the model is built.
+ */
+class Floats {
   length = 0;
-  constructor(
-    public data: T,
-    private readonly make: (n: number) => T,
-  ) {}
+  data: Float64Array;
+  constructor(capacity: number) {
+    this.data = new Float64Array(capacity);
+  }
   push(value: number): number {
     if (this.length === this.data.length) {
-      const next = this.make(Math.max(16, this.data.length * 2));
+      const next = new Float64Array(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length] = value;
     return this.length++;
   }
-  slice(): T {
-    return this.data.slice(0, this.length) as T;
+  slice(): Float64Array {
+    return this.data.slice(0, this.length);
   }
 }
 
-const f64 = (n: number) => new Float64Array(n);
-const i32 = (n: number) => new Int32Array(n);
+class Ints {
+  length = 0;
+  data: Int32Array;
+  constructor(capacity: number) {
+    this.data = new Int32Array(capacity);
+  }
+  push(value: number): number {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length] = value;
+    return this.length++;
+  }
+  slice(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+  /** The values as a narrower array (they fit: families, categories, flags). */
+  narrow<T extends Uint8Array | Uint16Array>(make: (n: number) => T): T {
+    const out = make(this.length);
+    out.set(this.data.subarray(0, this.length));
+    return out;
+  }
+}
+
 const u8 = (n: number) => new Uint8Array(n);
 const u16 = (n: number) => new Uint16Array(n);
 
@@ -129,26 +157,27 @@ const CATEGORY_ID = new Map(COST_CATEGORIES.map((c, i) => [c, i]));
 
 export class LpBuilder {
   // Columns.
-  private readonly colFamily = new Growable(u16(1024), u16);
+  private readonly colFamily = new Ints(1024);
   private readonly colIndices: Array<ReadonlyArray<string | number>> = [];
-  private readonly colUpper = new Growable(f64(1024), f64);
-  private readonly colCost = new Growable(f64(1024), f64);
-  private readonly colInteger = new Growable(u8(1024), u8);
+  private readonly colUpper = new Floats(1024);
+  private readonly colCost = new Floats(1024);
+  private readonly colInteger = new Ints(1024);
   // Cost parts: (column, category, amount), appended in order.
-  private readonly partColumn = new Growable(i32(1024), i32);
-  private readonly partCategory = new Growable(u8(1024), u8);
-  private readonly partAmount = new Growable(f64(1024), f64);
+  private readonly partColumn = new Ints(1024);
+  private readonly partCategory = new Ints(1024);
+  private readonly partAmount = new Floats(1024);
   // Rows, in CSR.
-  private readonly rowFamily = new Growable(u16(1024), u16);
+  private readonly rowFamily = new Ints(1024);
   private readonly rowIndicesOf: Array<ReadonlyArray<string | number>> = [];
-  private readonly rowLower = new Growable(f64(1024), f64);
-  private readonly rowUpper = new Growable(f64(1024), f64);
-  private readonly rowStarts = new Growable(i32(1024), i32);
-  private readonly matIndex = new Growable(i32(4096), i32);
-  private readonly matValue = new Growable(f64(4096), f64);
+  private readonly rowLower = new Floats(1024);
+  private readonly rowUpper = new Floats(1024);
+  private readonly rowStarts = new Ints(1024);
+  private readonly matIndex = new Ints(4096);
+  private readonly matValue = new Floats(4096);
   // Dense scratch for merging a row's terms.
   private scratch = new Float64Array(1024);
   private seen = new Uint8Array(1024);
+  private touched = new Int32Array(256);
 
   constructor(readonly name: string) {
     this.rowStarts.push(0);
@@ -223,26 +252,44 @@ export class LpBuilder {
     const upper = bounds.upper ?? Infinity;
     if (lower > upper)
       throw new Error(`constraint ${formatName(family, indices as ReadonlyArray<string | number>)} has lower bound ${lower} above upper bound ${upper}`);
-    this.ensureScratch();
     const { cols, coefs } = expression;
-    const touched: number[] = [];
-    for (let i = 0; i < cols.length; i++) {
-      const c = cols[i]!;
-      if (!this.seen[c]) {
-        this.seen[c] = 1;
-        touched.push(c);
+    const n = cols.length;
+    // Most rows list each column once, in ascending order: copy them as they are.
+    let ascending = true;
+    for (let i = 1; i < n; i++) {
+      if (cols[i]! <= cols[i - 1]!) {
+        ascending = false;
+        break;
       }
-      this.scratch[c]! += coefs[i]!;
     }
-    touched.sort((a, b) => a - b);
-    for (const c of touched) {
-      const value = this.scratch[c]!;
-      if (value !== 0) {
-        this.matIndex.push(c);
-        this.matValue.push(value);
+    if (ascending) {
+      for (let i = 0; i < n; i++) {
+        this.matIndex.push(cols[i]!);
+        this.matValue.push(coefs[i]!);
       }
-      this.scratch[c] = 0;
-      this.seen[c] = 0;
+    } else {
+      this.ensureScratch();
+      if (this.touched.length < n) this.touched = new Int32Array(Math.max(n, this.touched.length * 2));
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        const c = cols[i]!;
+        if (!this.seen[c]) {
+          this.seen[c] = 1;
+          this.touched[count++] = c;
+        }
+        this.scratch[c]! += coefs[i]!;
+      }
+      const touched = this.touched.subarray(0, count).sort();
+      for (let i = 0; i < count; i++) {
+        const c = touched[i]!;
+        const value = this.scratch[c]!;
+        if (value !== 0) {
+          this.matIndex.push(c);
+          this.matValue.push(value);
+        }
+        this.scratch[c] = 0;
+        this.seen[c] = 0;
+      }
     }
     const index = this.rowLower.push(lower);
     this.rowUpper.push(upper);
@@ -265,41 +312,191 @@ export class LpBuilder {
   }
 
   build(): LinearModel {
-    const colFamily = this.colFamily.slice();
+    const colFamily = this.colFamily.narrow(u16);
     const colIndices = this.colIndices;
-    const rowFamily = this.rowFamily.slice();
+    const rowFamily = this.rowFamily.narrow(u16);
     const rowIndices = this.rowIndicesOf;
     const partColumn = this.partColumn.slice();
-    const partCategory = this.partCategory.slice();
+    const partCategory = this.partCategory.narrow(u8);
     const partAmount = this.partAmount.slice();
-    let colNames: string[] | undefined;
-    let rowNames: string[] | undefined;
-    let colCostParts: Map<number, Array<[CostCategory, number]>> | undefined;
-    return {
+    const model = assemble({
       name: this.name,
-      get colNames() {
-        colNames ??= names(colFamily, colIndices, 'variable');
-        return colNames;
-      },
+      colFamily,
+      colTuples: colIndices,
+      rowFamily,
+      rowTuples: rowIndices,
+      partColumn,
+      partCategory,
+      partAmount,
       colUpper: this.colUpper.slice(),
       colCost: this.colCost.slice(),
       ...(this.costBackup ? { costVector: this.costBackup } : {}),
-      colInteger: this.colInteger.slice(),
-      get colCostParts() {
-        colCostParts ??= costParts(partColumn, partCategory, partAmount);
-        return colCostParts;
-      },
-      get rowNames() {
-        rowNames ??= names(rowFamily, rowIndices, 'constraint');
-        return rowNames;
-      },
+      colInteger: this.colInteger.narrow(u8),
       rowLower: this.rowLower.slice(),
       rowUpper: this.rowUpper.slice(),
       rowStarts: this.rowStarts.slice(),
       rowIndices: this.matIndex.slice(),
       rowValues: this.matValue.slice(),
-    };
+    });
+    return model;
   }
+}
+
+/** What a built model is made of, names still as (family, indices): kept per model so a sub-model can be cut from it. */
+interface ModelParts {
+  readonly name: string;
+  readonly colFamily: Uint16Array;
+  readonly colTuples: ReadonlyArray<ReadonlyArray<string | number>>;
+  readonly rowFamily: Uint16Array;
+  readonly rowTuples: ReadonlyArray<ReadonlyArray<string | number>>;
+  readonly partColumn: Int32Array;
+  readonly partCategory: Uint8Array;
+  readonly partAmount: Float64Array;
+  readonly colUpper: Float64Array;
+  readonly colCost: Float64Array;
+  readonly costVector?: Float64Array;
+  readonly colInteger: Uint8Array;
+  readonly rowLower: Float64Array;
+  readonly rowUpper: Float64Array;
+  readonly rowStarts: Int32Array;
+  readonly rowIndices: Int32Array;
+  readonly rowValues: Float64Array;
+}
+
+const partsOf = new WeakMap<LinearModel, ModelParts>();
+
+function assemble(parts: ModelParts): LinearModel {
+  const { colFamily, colTuples, rowFamily, rowTuples, partColumn, partCategory, partAmount } = parts;
+  let colNames: string[] | undefined;
+  let rowNames: string[] | undefined;
+  let colCostParts: Map<number, Array<[CostCategory, number]>> | undefined;
+  const model: LinearModel = {
+    name: parts.name,
+    get colNames() {
+      colNames ??= names(colFamily, colTuples, 'variable');
+      return colNames;
+    },
+    colUpper: parts.colUpper,
+    colCost: parts.colCost,
+    ...(parts.costVector ? { costVector: parts.costVector } : {}),
+    colInteger: parts.colInteger,
+    get colCostParts() {
+      colCostParts ??= costParts(partColumn, partCategory, partAmount);
+      return colCostParts;
+    },
+    get rowNames() {
+      rowNames ??= names(rowFamily, rowTuples, 'constraint');
+      return rowNames;
+    },
+    rowLower: parts.rowLower,
+    rowUpper: parts.rowUpper,
+    rowStarts: parts.rowStarts,
+    rowIndices: parts.rowIndices,
+    rowValues: parts.rowValues,
+  };
+  partsOf.set(model, parts);
+  return model;
+}
+
+/**
+ * A sub-model of a model the builder made: the columns with `keepColumn[j] = 1` and the rows with
+ * `keepRow[i] = 1`, each row with its terms on kept columns only; a row left without terms is
+ * dropped (the builder never adds an empty row). Columns of a family in `dropFamilies` and rows of
+ * one are dropped too. The objective is the model's cost (its `costVector` when a near-optimal
+ * objective replaced it), no column is integer, names and cost parts follow the kept columns.
+ * Returns undefined for a model the builder did not make.
+ */
+export function subModel(
+  model: LinearModel,
+  keepColumn: Uint8Array,
+  keepRow: Uint8Array,
+  dropFamilies: ReadonlySet<string> = new Set(),
+): LinearModel | undefined {
+  const parts = partsOf.get(model);
+  if (!parts) return undefined;
+  const dropped = new Uint8Array(FAMILY_NAMES.length);
+  for (const family of dropFamilies) {
+    const id = FAMILY_ID.get(family);
+    if (id !== undefined) dropped[id] = 1;
+  }
+  const columns = parts.colCost.length;
+  const newIndex = new Int32Array(columns).fill(-1);
+  let kept = 0;
+  for (let j = 0; j < columns; j++) if (keepColumn[j] && !dropped[parts.colFamily[j]!]) newIndex[j] = kept++;
+  const colFamily = new Uint16Array(kept);
+  const colTuples = new Array<ReadonlyArray<string | number>>(kept);
+  const colUpper = new Float64Array(kept);
+  const colCost = new Float64Array(kept);
+  const cost = parts.costVector ?? parts.colCost;
+  for (let j = 0; j < columns; j++) {
+    const k = newIndex[j]!;
+    if (k < 0) continue;
+    colFamily[k] = parts.colFamily[j]!;
+    colTuples[k] = parts.colTuples[j]!;
+    colUpper[k] = parts.colUpper[j]!;
+    colCost[k] = cost[j]!;
+  }
+  const rows = parts.rowLower.length;
+  const { rowStarts: starts, rowIndices: indices, rowValues: values, rowFamily: families } = parts;
+  const rowStarts = new Int32Array(rows + 1);
+  const matIndex = new Int32Array(indices.length);
+  const matValue = new Float64Array(values.length);
+  const rowKept = new Int32Array(rows);
+  let keptRows = 0;
+  let nnz = 0;
+  for (let i = 0; i < rows; i++) {
+    if (!keepRow[i] || dropped[families[i]!]) continue;
+    const start = nnz;
+    const end = starts[i + 1]!;
+    for (let k = starts[i]!; k < end; k++) {
+      const j = newIndex[indices[k]!]!;
+      if (j < 0) continue;
+      matIndex[nnz] = j;
+      matValue[nnz++] = values[k]!;
+    }
+    if (nnz === start) continue;
+    rowKept[keptRows++] = i;
+    rowStarts[keptRows] = nnz;
+  }
+  const { partColumn, partCategory, partAmount } = parts;
+  let keptParts = 0;
+  for (let p = 0; p < partColumn.length; p++) if (newIndex[partColumn[p]!]! >= 0) keptParts++;
+  const newPartColumn = new Int32Array(keptParts);
+  const newPartCategory = new Uint8Array(keptParts);
+  const newPartAmount = new Float64Array(keptParts);
+  for (let p = 0, q = 0; p < partColumn.length; p++) {
+    const j = newIndex[partColumn[p]!]!;
+    if (j < 0) continue;
+    newPartColumn[q] = j;
+    newPartCategory[q] = partCategory[p]!;
+    newPartAmount[q++] = partAmount[p]!;
+  }
+  const rowList = rowKept.subarray(0, keptRows);
+  const rowTuples = new Array<ReadonlyArray<string | number>>(keptRows);
+  for (let r = 0; r < keptRows; r++) rowTuples[r] = parts.rowTuples[rowList[r]!]!;
+  return assemble({
+    name: parts.name,
+    colFamily,
+    colTuples,
+    rowFamily: gather(families, rowList, new Uint16Array(keptRows)),
+    rowTuples,
+    partColumn: newPartColumn,
+    partCategory: newPartCategory,
+    partAmount: newPartAmount,
+    colUpper,
+    colCost,
+    colInteger: new Uint8Array(kept),
+    rowLower: gather(parts.rowLower, rowList, new Float64Array(keptRows)),
+    rowUpper: gather(parts.rowUpper, rowList, new Float64Array(keptRows)),
+    rowStarts: rowStarts.slice(0, keptRows + 1),
+    rowIndices: matIndex.slice(0, nnz),
+    rowValues: matValue.slice(0, nnz),
+  });
+}
+
+function gather<T extends Uint16Array | Float64Array>(from: T, at: Int32Array, to: T): T {
+  for (let r = 0; r < at.length; r++) to[r] = from[at[r]!]!;
+  return to;
 }
 
 /** Writes out the names of columns or rows, and refuses duplicates (a bug in a concept). */
@@ -331,10 +528,16 @@ function costParts(column: Int32Array, category: Uint8Array, amount: Float64Arra
   return parts;
 }
 
+/** Family ids by kind, checked once per family name. */
+const CHECKED: Record<'variable' | 'constraint', Map<string, number>> = { variable: new Map(), constraint: new Map() };
+
 function familyId(family: string, kind: 'variable' | 'constraint'): number {
+  const known = CHECKED[kind].get(family);
+  if (known !== undefined) return known;
   const id = FAMILY_ID.get(family);
   const declared = familyOf(family);
   if (id === undefined || !declared) throw new Error(`family '${family}' is not declared in src/model/families.ts`);
   if (declared.kind !== kind) throw new Error(`family '${family}' is a ${declared.kind}, not a ${kind}`);
+  CHECKED[kind].set(family, id);
   return id;
 }

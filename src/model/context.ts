@@ -40,6 +40,17 @@ export interface TradeNetwork {
   readonly ships: readonly ShipArc[];
   readonly buys: readonly BuyArc[];
   readonly downgrades: readonly DowngradeArc[];
+  /** The arcs' balance node ids (`FormulationContext.nodeId`), aligned with the lists, when the network was numbered. */
+  readonly nodes?: TradeNodes;
+}
+
+/** Node ids of a network's arcs: a ship runs tail → head, a downgrade from the trusted to the untrusted node. */
+export interface TradeNodes {
+  readonly shipTail: Int32Array;
+  readonly shipHead: Int32Array;
+  readonly buyHead: Int32Array;
+  readonly downgradeTail: Int32Array;
+  readonly downgradeHead: Int32Array;
 }
 
 export interface Sets {
@@ -86,8 +97,78 @@ export interface BalanceNode {
   readonly year: number;
 }
 
+/**
+ * What the plan's formulation records so its no-new-builds baseline (`baselineInstance`) can be cut
+ * from the same model instead of formulated again (formulate.ts, `formulateWithBaseline`): the
+ * baseline's index sets, and the columns the baseline would not have although their family stays
+ * (a feed or make in a year only new builds are online, a sale of what only new builds make, a
+ * trade arc only they feed, …). Families the baseline has none of (build, fund, dependency, …) are
+ * dropped by family; rows keep their terms on the baseline's columns.
+ */
+export class BaselineTrack {
+  private excluded = new Uint8Array(1024);
+  /** Set when the baseline cannot be cut from this formulation (the caller formulates it separately). */
+  failed: string | undefined;
+  /** Keep flags of the plan's trade network's ships, buys and downgrades in the baseline (trade-network.ts). */
+  ships: Uint8Array | undefined;
+  buys: Uint8Array | undefined;
+  downgrades: Uint8Array | undefined;
+  private readonly activeSets = new Map<Plant, ReadonlySet<number>>();
+
+  constructor(
+    readonly instance: Instance,
+    readonly sets: Sets,
+  ) {}
+
+  /** True when the plant has capacity in `year` without new builds. */
+  active(plant: Plant, year: number): boolean {
+    let years = this.activeSets.get(plant);
+    if (!years) this.activeSets.set(plant, (years = new Set(this.sets.activeYears(plant))));
+    return years.has(year);
+  }
+
+  exclude(column: number): void {
+    if (column >= this.excluded.length) {
+      const grown = new Uint8Array(Math.max(column + 1, this.excluded.length * 2));
+      grown.set(this.excluded);
+      this.excluded = grown;
+    }
+    this.excluded[column] = 1;
+  }
+
+  excludes(column: number): boolean {
+    return column < this.excluded.length && this.excluded[column] === 1;
+  }
+
+  /** True when some column of the baseline has a term in `expression`. */
+  reaches(expression: Expression | undefined): boolean {
+    if (!expression) return false;
+    for (const column of expression.cols) if (!this.excludes(column)) return true;
+    return false;
+  }
+
+  /** The exclusion flags, over at least `columns` columns (1: not in the baseline). */
+  flags(columns: number): Uint8Array {
+    if (this.excluded.length < columns) {
+      const grown = new Uint8Array(columns);
+      grown.set(this.excluded);
+      this.excluded = grown;
+    }
+    return this.excluded;
+  }
+
+  /** Keep flags over `columns` columns: 1 for every column not excluded. */
+  keep(columns: number): Uint8Array {
+    const keep = new Uint8Array(columns).fill(1);
+    for (let j = 0; j < Math.min(columns, this.excluded.length); j++) if (this.excluded[j]) keep[j] = 0;
+    return keep;
+  }
+}
+
 export class FormulationContext {
   readonly builder: LpBuilder;
+  /** Present when the formulation also records its baseline (`formulateWithBaseline`). */
+  baseline: BaselineTrack | undefined;
   private readonly productIndex: Map<string, number>;
   private readonly countryIndex: Map<string, number>;
   private readonly productIds: string[];
@@ -95,9 +176,12 @@ export class FormulationContext {
   private readonly yearCount: number;
   private readonly balances: Array<Expression | undefined> = [];
   private readonly uses: Array<Expression | undefined> = [];
-  private readonly activities = new Map<string, Expression>();
-  private readonly sourceUses = new Map<string, Expression>();
-  private readonly outputs = new Map<string, Expression>();
+  // activity, output and sourceUse by dense numeric ids (plant or source index, product index, year offset).
+  private readonly plantIndex: Map<string, number>;
+  private readonly sourceIndex: Map<string, number>;
+  private readonly activities: Array<Expression | undefined> = [];
+  private readonly sourceUses: Array<Expression | undefined> = [];
+  private readonly outputs: Array<Expression | undefined> = [];
   /** sell[k,o,c,y] columns: uses of a balance that are sales to the world market (the lean network treats them apart). */
   readonly sellColumns = new Set<number>();
   /** Ship arcs some row other than balances reads (contracts), keyed `product|from|to|year`: never pruned as re-exports. */
@@ -135,6 +219,21 @@ export class FormulationContext {
     this.productIndex = new Map(this.productIds.map((k, i) => [k, i]));
     this.countryIndex = new Map(this.countryIds.map((c, i) => [c, i]));
     this.yearCount = instance.years.length;
+    this.plantIndex = new Map(instance.plants.map((p, i) => [p.id, i]));
+    this.sourceIndex = new Map(instance.sources.map((s, i) => [s.id, i]));
+  }
+
+  /** Dense id of a (plant, year): -1 for an unknown plant (recycling plants and others have no activity row). */
+  private plantYear(plantId: string, year: number): number {
+    const p = this.plantIndex.get(plantId);
+    const y = this.yearOffset(year);
+    return p === undefined || y < 0 ? -1 : p * this.yearCount + y;
+  }
+
+  /** Year − start year, or -1 outside the horizon. */
+  private yearOffset(year: number): number {
+    const y = year - this.instance.startYear;
+    return y >= 0 && y < this.yearCount && Number.isInteger(y) ? y : -1;
   }
 
   /** True when origins are split in `year` (origin-split.ts); otherwise flows there have the one origin `all`. */
@@ -180,7 +279,16 @@ export class FormulationContext {
   }
 
   balance(product: string, origin: NodeOrigin, country: string, year: number): Expression {
-    return slot(this.balances, this.nodeId(product, origin, country, year), `${product}|${origin}|${country}|${year}`);
+    return slot(this.balances, this.nodeId(product, origin, country, year), product, origin, country, year);
+  }
+  /** The balance of (k, o, c, y) as it stands, if any concept has put a term on it. */
+  peekBalance(product: string, origin: NodeOrigin, country: string, year: number): Expression | undefined {
+    const id = this.nodeId(product, origin, country, year);
+    return id < 0 ? undefined : this.balances[id];
+  }
+  /** The balance of node `id` (`nodeId`). */
+  balanceAt(id: number): Expression {
+    return slot(this.balances, id, 'node', id);
   }
   /** True when some concept has already put a term on the balance of (k, o, c, y). */
   hasBalance(product: string, origin: NodeOrigin, country: string, year: number): boolean {
@@ -188,30 +296,44 @@ export class FormulationContext {
     return id >= 0 && this.balances[id] !== undefined;
   }
   use(product: string, origin: NodeOrigin, country: string, year: number): Expression {
-    return slot(this.uses, this.nodeId(product, origin, country, year), `${product}|${origin}|${country}|${year}`);
+    return slot(this.uses, this.nodeId(product, origin, country, year), product, origin, country, year);
   }
   peekUse(product: string, origin: NodeOrigin, country: string, year: number): Expression | undefined {
     const id = this.nodeId(product, origin, country, year);
     return id < 0 ? undefined : this.uses[id];
   }
   activity(plantId: string, year: number): Expression {
-    return getOrCreate(this.activities, `${plantId}|${year}`);
+    return slot(this.activities, this.plantYear(plantId, year), plantId, year);
   }
   peekActivity(plantId: string, year: number): Expression | undefined {
-    return this.activities.get(`${plantId}|${year}`);
+    const id = this.plantYear(plantId, year);
+    return id < 0 ? undefined : this.activities[id];
   }
   /** Tonnes of `product` made by plant p in year y (separation yields, conversion output). */
   output(plantId: string, product: string, year: number): Expression {
-    return getOrCreate(this.outputs, `${plantId}|${product}|${year}`);
+    return slot(this.outputs, this.plantProductYear(plantId, product, year), plantId, year, product);
   }
   peekOutput(plantId: string, product: string, year: number): Expression | undefined {
-    return this.outputs.get(`${plantId}|${product}|${year}`);
+    const id = this.plantProductYear(plantId, product, year);
+    return id < 0 ? undefined : this.outputs[id];
   }
   sourceUse(sourceId: string, year: number): Expression {
-    return getOrCreate(this.sourceUses, `${sourceId}|${year}`);
+    return slot(this.sourceUses, this.sourceYear(sourceId, year), sourceId, year);
   }
   peekSourceUse(sourceId: string, year: number): Expression | undefined {
-    return this.sourceUses.get(`${sourceId}|${year}`);
+    const id = this.sourceYear(sourceId, year);
+    return id < 0 ? undefined : this.sourceUses[id];
+  }
+  private plantProductYear(plantId: string, product: string, year: number): number {
+    const p = this.plantIndex.get(plantId);
+    const k = this.productIndex.get(product);
+    const y = this.yearOffset(year);
+    return p === undefined || k === undefined || y < 0 ? -1 : (p * this.productIds.length + k) * this.yearCount + y;
+  }
+  private sourceYear(sourceId: string, year: number): number {
+    const s = this.sourceIndex.get(sourceId);
+    const y = this.yearOffset(year);
+    return s === undefined || y < 0 ? -1 : s * this.yearCount + y;
   }
   /** Every balance accumulated so far, by node id (decode with `node(id)`), in id order. */
   *allBalances(): Generator<[number, Expression]> {
@@ -225,19 +347,11 @@ export class FormulationContext {
 const SPLIT: readonly NodeOrigin[] = ['trusted', 'untrusted'];
 const POOLED: readonly NodeOrigin[] = ['all'];
 
-function slot(list: Array<Expression | undefined>, id: number, key: string): Expression {
-  if (id < 0) throw new Error(`balance node ${key} names an unknown product or country`);
+/** The accumulator at `id`, created on first use; the key parts only name an unknown id in the error. */
+function slot(list: Array<Expression | undefined>, id: number, ...key: ReadonlyArray<string | number>): Expression {
+  if (id < 0) throw new Error(`accumulator ${key.join('|')} names an unknown product, country, plant or source`);
   let expression = list[id];
   if (!expression) list[id] = expression = new Expression();
-  return expression;
-}
-
-function getOrCreate(map: Map<string, Expression>, key: string): Expression {
-  let expression = map.get(key);
-  if (!expression) {
-    expression = new Expression();
-    map.set(key, expression);
-  }
   return expression;
 }
 
@@ -251,22 +365,31 @@ export function deriveSets(instance: Instance): Sets {
     if (!set) map.set(product, (set = new Set()));
     set.add(country);
   };
-  const separationOutputs = (plant: Plant) => separationProducts(instance, plant);
+  // Each per-plant set is computed once (concepts ask for them in their inner loops).
+  const memo = <T>(compute: (plant: Plant) => T) => {
+    const kept = new Map<Plant, T>();
+    return (plant: Plant): T => {
+      let value = kept.get(plant);
+      if (value === undefined) kept.set(plant, (value = compute(plant)));
+      return value;
+    };
+  };
+  const separationOutputs = memo((plant: Plant) => separationProducts(instance, plant));
   const existingYears = (plant: Plant) =>
     instance.years.filter((y) => stepValue(plant.existingCapacityTpa, y) > 0 && (plant.retirementYear === undefined || y <= plant.retirementYear));
-  const buildYears = (plant: Plant) => {
+  const buildYears = memo((plant: Plant): readonly number[] => {
     const e = plant.expansion;
     if (!e || instance.noNewBuilds) return [];
     return instance.years.filter((b) => b >= e.earliestStartYear && b + e.leadTimeYears <= instance.endYear);
-  };
-  const activeYears = (plant: Plant) => {
+  });
+  const activeYears = memo((plant: Plant): readonly number[] => {
     const years = new Set(existingYears(plant));
     const e = plant.expansion;
     for (const b of buildYears(plant)) {
       for (let y = b + (e?.leadTimeYears ?? 0); y < b + (e?.leadTimeYears ?? 0) + (e?.lifetimeYears ?? 0) && y <= instance.endYear; y++) years.add(y);
     }
     return instance.years.filter((y) => years.has(y));
-  };
+  });
   const feedStage = feedStageOf(instance.dataset.meta.chain);
   for (const plant of instance.plants) {
     if (!activeYears(plant).length) continue;

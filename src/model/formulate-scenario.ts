@@ -7,7 +7,7 @@
 import type { Dataset } from '../data/schema.js';
 import type { Scenario } from '../schemas/scenario.js';
 import type { LinearModel } from './builder.js';
-import { formulate, type FormulateOptions } from './formulate.js';
+import { formulate, formulateWithBaseline, type FormulateOptions } from './formulate.js';
 import { baselineInstance, resolveScenario, variantInstance, type Instance } from './instance.js';
 
 export interface FormulatedScenario {
@@ -15,6 +15,11 @@ export interface FormulatedScenario {
   model: LinearModel;
   /** Milliseconds spent resolving (when this call resolved) and formulating. */
   buildMs: number;
+  /**
+   * With `formulatePlan(…, { baseline: true })`: the no-new-builds baseline cut from this
+   * formulation (undefined when it cannot be cut: formulate `baselineInstance(instance)` then).
+   */
+  baseline?: () => LinearModel | undefined;
 }
 
 /** Formulates an instance that is already resolved. */
@@ -32,6 +37,18 @@ export function formulateScenario(scenario: Scenario, dataset: Dataset, noNewBui
   const started = performance.now();
   const instance = resolveScenario(scenario, dataset);
   return formulateInstance(noNewBuilds ? baselineInstance(instance) : instance, started, options);
+}
+
+/**
+ * Resolves and formulates a plan; with `baseline`, also records its no-new-builds baseline so the
+ * baseline is cut from the same formulation (`formulateWithBaseline`) instead of formulated again.
+ */
+export function formulatePlan(scenario: Scenario, dataset: Dataset, options: { readonly baseline: boolean }): FormulatedScenario {
+  if (!options.baseline) return formulateScenario(scenario, dataset);
+  const started = performance.now();
+  const instance = resolveScenario(scenario, dataset);
+  const { model, baseline } = formulateWithBaseline(instance);
+  return { instance, model, buildMs: performance.now() - started, baseline };
 }
 
 /**

@@ -4,9 +4,9 @@
  * read accumulators that other concepts fill (balances, capacity, supply and targets come last).
  * Pure: no I/O, no solver.
  */
-import type { LinearModel } from './builder.js';
-import { FormulationContext, deriveSets, type TargetRowTerms } from './context.js';
-import type { Instance } from './instance.js';
+import { subModel, type LinearModel } from './builder.js';
+import { BaselineTrack, FormulationContext, deriveSets, type TargetRowTerms } from './context.js';
+import { baselineInstance, type Instance } from './instance.js';
 import { addBuilds, addCapacityLimits } from './concepts/capacity.js';
 import { addSeparation } from './concepts/separation.js';
 import { addConversion } from './concepts/conversion.js';
@@ -22,7 +22,7 @@ import { addContracts, requireContractShips } from './concepts/contracts.js';
 import { addStockpiles } from './concepts/stockpile.js';
 import { addRecycling } from './concepts/recycling.js';
 import { addCustomConstraints, customReadsFlows } from './concepts/custom.js';
-import { candidateTradeNetwork, leanTradeNetwork } from './trade-network.js';
+import { tradeNetwork } from './trade-network.js';
 import { originSplitYears, type OriginSplit } from './origin-split.js';
 
 export interface FormulateOptions {
@@ -56,10 +56,80 @@ export function formulate(instance: Instance, options: FormulateOptions = {}): L
   return formulateWithTargetRows(instance, options).model;
 }
 
+/**
+ * Families the no-new-builds baseline has none of: build decisions and what hangs on them (online
+ * stock, construction spend, public funding), and what it does not enforce (dependency targets,
+ * custom constraints, a near-optimal cost cap).
+ */
+const BASELINE_DROPS: ReadonlySet<string> = new Set([
+  'build',
+  'build_on',
+  'online',
+  'spend',
+  'fund',
+  'shortfall',
+  'recycle_build',
+  'max_size',
+  'fixed_build',
+  'online_stock',
+  'min_build',
+  'max_build',
+  'dependency',
+  'spend_def',
+  'public_share',
+  'cofinancing',
+  'budget_year',
+  'budget_total',
+  'near_optimal_cost',
+  'recycle_max_size',
+  'custom',
+]);
+
+export interface PlanWithBaseline {
+  readonly model: LinearModel;
+  readonly targetRows: readonly TargetRowTerms[];
+  /**
+   * The no-new-builds baseline (`baselineInstance(instance)`) cut from the same formulation: the same
+   * model a separate `formulate(baselineInstance(instance))` makes, up to the order of columns and
+   * rows. Undefined when it cannot be cut (the caller formulates the baseline on its own).
+   */
+  readonly baseline: () => LinearModel | undefined;
+}
+
+/**
+ * Formulates the plan and records what its no-new-builds baseline keeps, so the baseline is cut from
+ * the same arrays (a pass over the matrix) instead of formulated again. The plan's model is the one
+ * `formulate(instance)` makes.
+ */
+export function formulateWithBaseline(instance: Instance): PlanWithBaseline {
+  if (instance.noNewBuilds) {
+    const { model, targetRows } = formulateWithTargetRows(instance);
+    return { model, targetRows, baseline: () => undefined };
+  }
+  const base = baselineInstance(instance);
+  const track = new BaselineTrack(base, deriveSets(base));
+  const { model, targetRows } = formulateWithTargetRows(instance, {}, track);
+  let cut: LinearModel | undefined;
+  return {
+    model,
+    targetRows,
+    baseline: () => {
+      if (track.failed) return undefined;
+      cut ??= subModel(model, track.keep(model.colCost.length), new Uint8Array(model.rowLower.length).fill(1), BASELINE_DROPS);
+      return cut;
+    },
+  };
+}
+
 /** `formulate`, also returning the dependency target rows' terms (to change their limits in place: target-limits.ts). */
-export function formulateWithTargetRows(instance: Instance, options: FormulateOptions = {}): { model: LinearModel; targetRows: readonly TargetRowTerms[] } {
+export function formulateWithTargetRows(
+  instance: Instance,
+  options: FormulateOptions = {},
+  baseline?: BaselineTrack,
+): { model: LinearModel; targetRows: readonly TargetRowTerms[] } {
   const sets = deriveSets(instance);
   const ctx = new FormulationContext(instance, sets, originSplitYears(instance, sets, options.originSplit ?? 'every-year'));
+  ctx.baseline = baseline;
   // Columns: decisions and flows.
   addBuilds(ctx);
   addSeparation(ctx);
@@ -73,9 +143,16 @@ export function formulateWithTargetRows(instance: Instance, options: FormulateOp
   // Which trade arcs can carry flow follows from the production and use added above.
   // A custom condition on flows may force flow on an arc the lean pass drops as dominated.
   const lean = options.leanTrade ?? !(instance.targetsEnforced && customReadsFlows(instance.customConstraints));
-  ctx.tradeNetwork = lean ? leanTradeNetwork(ctx) : candidateTradeNetwork(ctx);
+  ctx.tradeNetwork = tradeNetwork(ctx, lean);
   addTrade(ctx);
+  const downgradesFrom = ctx.builder.columnCount;
   addDowngrades(ctx);
+  if (baseline) {
+    // origin.ts adds one downgrade column per arc, in the network's order.
+    const added = ctx.builder.columnCount - downgradesFrom;
+    if (added !== ctx.tradeNetwork.downgrades.length) baseline.failed = 'downgrade columns do not follow the network';
+    else for (let i = 0; i < added; i++) if (!baseline.downgrades?.[i]) baseline.exclude(downgradesFrom + i);
+  }
   addContracts(ctx);
   // Strategic stockpiles fill from and draw into balances the concepts above created.
   addStockpiles(ctx);

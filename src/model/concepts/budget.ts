@@ -25,16 +25,20 @@ export function addBudgets(ctx: FormulationContext, options: { readonly spendCol
   const { instance, builder } = ctx;
   const theta = instance.capexPublicShare;
   if (theta <= 0) return;
-  const totals = new Map(instance.funders.map((f) => [f.id, new Expression()]));
-  const yearly = new Map<string, Expression>();
+  const totals = instance.funders.map(() => new Expression());
+  // Σ_p fund[f,p,y] by funder index and year offset.
+  const yearly: Array<Expression | undefined> = [];
+  const years = instance.years.length;
+  const funderIndex = new Map(instance.funders.map((f, i) => [f, i]));
   for (const plant of instance.plants) {
     const e = plant.expansion;
     const columns = ctx.buildColumns.get(plant.id);
     if (!e || !columns) continue;
     const eligible = instance.funders.filter((f) => f.eligibleCountries.has(plant.country) && f.eligibleStages.has(plant.stage));
+    const builds = [...columns];
     for (const y of instance.years) {
       const inlineSpend = new Expression();
-      for (const [b, column] of columns) inlineSpend.add(column, e.capexUsdPerTpa * constructionSpendShare(e.leadTimeYears, b, y));
+      for (const [b, column] of builds) inlineSpend.add(column, e.capexUsdPerTpa * constructionSpendShare(e.leadTimeYears, b, y));
       if (inlineSpend.empty) continue;
       let spend = inlineSpend;
       if (options.spendColumns !== false && 2 + eligible.length < eligible.length * inlineSpend.cols.length) {
@@ -50,22 +54,21 @@ export function addBudgets(ctx: FormulationContext, options: { readonly spendCol
         builder.addConstraint('cofinancing', [funder.id, plant.id, y], new Expression().add(fund, 1).addExpression(spend, -funder.maxShareOfCapex), {
           upper: 0,
         });
-        totals.get(funder.id)?.add(fund, 1);
-        const key = `${funder.id}|${y}`;
-        if (!yearly.has(key)) yearly.set(key, new Expression());
-        yearly.get(key)?.add(fund, 1);
+        const f = funderIndex.get(funder)!;
+        totals[f]!.add(fund, 1);
+        const slot = f * years + (y - instance.startYear);
+        (yearly[slot] ??= new Expression()).add(fund, 1);
       }
       builder.addConstraint('public_share', [plant.id, y], publicShare, { lower: 0 });
     }
   }
-  for (const funder of instance.funders) {
+  instance.funders.forEach((funder, f) => {
     if (funder.perYearUsd !== undefined) {
       for (const y of instance.years) {
-        const expression = yearly.get(`${funder.id}|${y}`);
+        const expression = yearly[f * years + (y - instance.startYear)];
         if (expression) builder.addConstraint('budget_year', [funder.id, y], expression, { upper: funder.perYearUsd });
       }
     }
-    const total = totals.get(funder.id);
-    if (total) builder.addConstraint('budget_total', [funder.id], total, { upper: funder.totalUsd });
-  }
+    builder.addConstraint('budget_total', [funder.id], totals[f]!, { upper: funder.totalUsd });
+  });
 }

@@ -33,6 +33,7 @@ export function addConversion(ctx: FormulationContext): void {
         for (const y of years) {
           if (!ctx.plantOrigins(plant, y).includes(origin)) continue;
           const column = builder.addVariable('make', [plant.id, process.id, origin, y]);
+          if (ctx.baseline && !ctx.baseline.active(plant, y)) ctx.baseline.exclude(column);
           builder.addCost(column, plant.variableOpexUsdPerT * instance.discountFactor(y), 'variableOpex');
           if (origin === 'untrusted') builder.addCost(column, UNTRUSTED_TIE_BREAK_USD_PER_T * instance.discountFactor(y), 'originTieBreak');
           ctx.activity(plant.id, y).add(column, 1);

@@ -71,6 +71,8 @@ export function addRecycling(ctx: FormulationContext): void {
         for (const route of plant.routes) {
           if (!route.inputProducts.includes(stream.product)) continue;
           const column = builder.addVariable('recycle', [stream.id, plant.id, route.id, y]);
+          // Without new builds a plant recycles only in years it has existing capacity.
+          if (ctx.baseline && existing <= 0) ctx.baseline.exclude(column);
           const perT = stream.collectionCostUsdPerT + instance.transportUsdPerT(stream.country, plant.country) + route.processingCostUsdPerT;
           builder.addCost(column, perT * instance.discountFactor(y), 'recycling');
           row.add(column, 1);

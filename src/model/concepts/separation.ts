@@ -26,7 +26,7 @@ import type { FormulationContext } from '../context.js';
 import { CONCENTRATE, type Origin } from '../instance.js';
 import { feedCostUsdPerT, feedStageOf } from '../../data/chain.js';
 
-import { feedYields } from '../feed-yield.js';
+import { feedYields, heavyInService } from '../feed-yield.js';
 
 export function addSeparation(ctx: FormulationContext): void {
   const { instance, builder, sets } = ctx;
@@ -43,16 +43,29 @@ export function addSeparation(ctx: FormulationContext): void {
         (feedType?.crackingCostUsdPerT ?? 0) +
         yields.reduce((sum, [k, rate]) => sum + rate * (instance.products.get(k)?.separationCostUsdPerT ?? 0), 0);
       const coProductCredit = feedType?.coProductCreditUsdPerT ?? 0;
+      let feedCost: number | undefined;
+      let transport: number | undefined;
+      // The yields depend on the year only through the heavy circuit being in service: two variants at most.
+      const variants: Array<{ yields: ReturnType<typeof feedYields>; processing: number } | undefined> = [undefined, undefined];
       for (const y of sets.activeYears(plant)) {
-        const yields = feedYields(instance, source, plant, y, outputs);
+        const heavy = heavyInService(plant, y) ? 1 : 0;
+        let variant = variants[heavy];
+        if (!variant) {
+          const yields = feedYields(instance, source, plant, y, outputs);
+          variants[heavy] = variant = { yields, processing: processing(yields) };
+        }
+        const { yields } = variant;
         if (!yields.length) continue;
         if (!instance.feedAllowed(source, plant, y)) continue;
         if (fromRival && instance.exportControlled(CONCENTRATE, y)) continue;
         const column = builder.addVariable('feed', [source.id, plant.id, y]);
+        if (ctx.baseline && !ctx.baseline.active(plant, y)) ctx.baseline.exclude(column);
         const d = instance.discountFactor(y);
-        builder.addCost(column, feedCostUsdPerT(source) * d, 'feedstock');
-        builder.addCost(column, instance.transportUsdPerT(source.country, plant.country) * d, 'transport');
-        builder.addCost(column, processing(yields) * d, 'variableOpex');
+        feedCost ??= feedCostUsdPerT(source);
+        transport ??= instance.transportUsdPerT(source.country, plant.country);
+        builder.addCost(column, feedCost * d, 'feedstock');
+        builder.addCost(column, transport * d, 'transport');
+        builder.addCost(column, variant.processing * d, 'variableOpex');
         builder.addCost(column, -coProductCredit * d, 'coProductCredit');
         ctx.activity(plant.id, y).add(column, 1);
         ctx.sourceUse(source.id, y).add(column, 1);

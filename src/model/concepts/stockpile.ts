@@ -44,6 +44,15 @@ export function addStockpiles(ctx: FormulationContext): void {
   const { instance, builder } = ctx;
   if (!instance.stockpiles.length) return;
   const envelopes = new Map<string, { expression: Expression; usd: number }>();
+  // A holder's envelope is the smallest of its piles' that have fills: the baseline, with fewer fills, could
+  // have another bound, and is then formulated on its own.
+  if (ctx.baseline) {
+    const usd = new Map<string, number>();
+    for (const pile of instance.stockpiles) {
+      if (usd.has(pile.holder) && usd.get(pile.holder) !== pile.envelopeUsd) ctx.baseline.failed = 'stockpile envelopes differ within a holder';
+      usd.set(pile.holder, pile.envelopeUsd);
+    }
+  }
   for (const pile of instance.stockpiles) {
     const years = instance.years.filter((y) => y >= pile.fromYear);
     const stockByYear = new Map<number, number[]>();
@@ -68,10 +77,13 @@ export function addStockpiles(ctx: FormulationContext): void {
         for (const member of pile.members) {
           if (origin === 'trusted' && !instance.trusted.has(member)) continue;
           if (!ctx.hasBalance(pile.product, origin, member, y)) continue;
+          // The no-new-builds baseline has this balance only when one of its own columns is in it.
+          const inBaseline = ctx.baseline?.reaches(ctx.peekBalance(pile.product, origin, member, y)) ?? true;
           const away = member !== pile.location;
           const d = instance.discountFactor(y);
           if (!away || instance.laneOpen(member, pile.location, pile.product, y)) {
             const fill = builder.addVariable('fill', [pile.holder, pile.product, origin, member, y]);
+            if (!inBaseline) ctx.baseline?.exclude(fill);
             if (away) builder.addCost(fill, instance.transportUsdPerT(member, pile.location) * d, 'transport');
             row.add(fill, -1);
             ctx.balance(pile.product, origin, member, y).add(fill, -1);
@@ -83,6 +95,7 @@ export function addStockpiles(ctx: FormulationContext): void {
           }
           if (!away || instance.laneOpen(pile.location, member, pile.product, y)) {
             const draw = builder.addVariable('draw', [pile.holder, pile.product, origin, member, y]);
+            if (!inBaseline) ctx.baseline?.exclude(draw);
             if (away) builder.addCost(draw, instance.transportUsdPerT(pile.location, member) * d, 'transport');
             row.add(draw, 1);
             ctx.balance(pile.product, origin, member, y).add(draw, 1);

@@ -30,8 +30,11 @@ function push(map: Map<string, number[]>, key: string, column: number): void {
 
 export function addTrade(ctx: FormulationContext): void {
   const { instance, builder } = ctx;
-  for (const { product, origin, from, to, year, costUsdPerT } of ctx.tradeNetwork.ships) {
+  const { ships, buys, nodes } = ctx.tradeNetwork;
+  for (let i = 0; i < ships.length; i++) {
+    const { product, origin, from, to, year, costUsdPerT } = ships[i]!;
     const column = builder.addVariable('ship', [product, origin, from, to, year]);
+    if (ctx.baseline && !ctx.baseline.ships?.[i]) ctx.baseline.exclude(column);
     builder.addCost(column, costUsdPerT * instance.discountFactor(year), 'transport');
     // Pooled ships carry it too: which of several equally cheap routes the flows take decides the traced shares (origin-tracing.ts).
     if (origin !== 'untrusted') builder.addCost(column, trustedShipTieBreak(instance, from, to, costUsdPerT) * instance.discountFactor(year), 'originTieBreak');
@@ -41,14 +44,17 @@ export function addTrade(ctx: FormulationContext): void {
       push(ctx.shipColumns, `${product}|${from}|${to}|${year}`, column);
       push(ctx.shipOutColumns, `${product}|${from}|${year}`, column);
     }
-    ctx.balance(product, origin, from, year).add(column, -1);
-    ctx.balance(product, origin, to, year).add(column, 1);
+    // The network's node ids when it has them (trade-network.ts numbers its arcs), or by name.
+    (nodes ? ctx.balanceAt(nodes.shipTail[i]!) : ctx.balance(product, origin, from, year)).add(column, -1);
+    (nodes ? ctx.balanceAt(nodes.shipHead[i]!) : ctx.balance(product, origin, to, year)).add(column, 1);
   }
-  for (const { product, country, year, priceUsdPerT } of ctx.tradeNetwork.buys) {
+  for (let i = 0; i < buys.length; i++) {
+    const { product, country, year, priceUsdPerT } = buys[i]!;
     const column = builder.addVariable('buy', [product, country, year]);
+    if (ctx.baseline && !ctx.baseline.buys?.[i]) ctx.baseline.exclude(column);
     const d = instance.discountFactor(year);
     builder.addCost(column, priceUsdPerT * d, 'purchases');
     builder.addCost(column, instance.transportUsdPerT(instance.rival, country) * d, 'transport');
-    ctx.balance(product, ctx.originOf('untrusted', year), country, year).add(column, 1);
+    (nodes ? ctx.balanceAt(nodes.buyHead[i]!) : ctx.balance(product, ctx.originOf('untrusted', year), country, year)).add(column, 1);
   }
 }

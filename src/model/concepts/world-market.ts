@@ -23,6 +23,7 @@ export function addWorldMarket(ctx: FormulationContext): void {
   const feedStage = feedStageOf(instance.dataset.meta.chain);
   // Where and when each product can be made: product → country → years with an active plant.
   const made = new Map<string, Map<string, Set<number>>>();
+  const baselineYears = new Map<string, Set<number>>();
   for (const plant of instance.plants) {
     if (plant.country === instance.rival) continue;
     const products =
@@ -37,6 +38,13 @@ export function addWorldMarket(ctx: FormulationContext): void {
       const byCountry = made.get(product)!;
       if (!byCountry.has(plant.country)) byCountry.set(plant.country, new Set());
       for (const y of sets.activeYears(plant)) byCountry.get(plant.country)!.add(y);
+      // The no-new-builds baseline sells only in years an existing plant makes the product.
+      if (ctx.baseline) {
+        const key = `${product}|${plant.country}`;
+        let years = baselineYears.get(key);
+        if (!years) baselineYears.set(key, (years = new Set()));
+        for (const y of ctx.baseline.sets.activeYears(plant)) years.add(y);
+      }
     }
   }
   for (const product of [...made.keys()].sort()) {
@@ -52,6 +60,7 @@ export function addWorldMarket(ctx: FormulationContext): void {
         if (net <= 0) continue;
         for (const origin of yearOrigins) {
           const column = builder.addVariable('sell', [product, origin, country, year]);
+          if (ctx.baseline && !baselineYears.get(`${product}|${country}`)?.has(year)) ctx.baseline.exclude(column);
           builder.addCost(column, -net * instance.discountFactor(year), 'worldMarketSales');
           ctx.balance(product, origin, country, year).add(column, -1);
           ctx.sellColumns.add(column);
