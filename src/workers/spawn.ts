@@ -27,17 +27,37 @@ function compiledModule(source: URL): URL | null {
   return statSync(compiledPath).mtimeMs >= statSync(sourcePath).mtimeMs ? compiled : null;
 }
 
+/** Options that preload modules or register loader hooks, with or without `=value`. */
+const LOADER_OPTIONS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
+
+/**
+ * The parent's execArgv without its preloads and loader hooks. A worker inherits its parent's
+ * execArgv unless told otherwise; under a test runner (or `node --import tsx …`) those are the
+ * runner's hooks (tap's process-info and mock imports, a TypeScript loader, from-dist.mjs), and each
+ * worker thread then ran them again in a hooks thread of its own, every module of the worker making
+ * a round trip to it — ~0.3 s of CPU per worker, seconds per test file. A worker needs none of them;
+ * other options (V8 flags, `--enable-source-maps`) are kept.
+ */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const name = arg.split('=', 1)[0]!;
+    if (!LOADER_OPTIONS.has(name)) kept.push(arg);
+    else if (!arg.includes('=')) i++; // `--import x`: skip the value too
+  }
+  return kept;
+}
+
 export function spawnWorker(moduleName: string, callerUrl: string, options: WorkerOptions = {}): Worker {
   const fromSource = callerUrl.endsWith('.ts');
   const target = new URL(`./${moduleName}${fromSource ? '.ts' : '.js'}`, callerUrl);
-  if (!fromSource) return new Worker(target, options);
-  // A worker inherits its parent's execArgv unless told otherwise. Under a test runner those are
-  // the runner's own hooks (tap's process-info and mock imports, a TypeScript loader): each worker
-  // thread then ran them again — seconds of CPU per worker. A worker needs none of them.
+  const execArgv = workerExecArgv();
+  if (!fromSource) return new Worker(target, { execArgv, ...options });
   const compiled = compiledModule(target);
-  if (compiled) return new Worker(compiled, { execArgv: [], ...options });
+  if (compiled) return new Worker(compiled, { execArgv, ...options });
   // From sources only; spawn.ts itself may run from dist/ (under `npm test`), where no .mjs is copied.
   const boot = new URL('src/workers/ts-boot.mjs', projectRoot);
   const data = (options.workerData ?? {}) as Record<string, unknown>;
-  return new Worker(boot, { execArgv: [], ...options, workerData: { ...data, __workerModule: target.href } });
+  return new Worker(boot, { execArgv, ...options, workerData: { ...data, __workerModule: target.href } });
 }

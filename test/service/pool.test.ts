@@ -11,6 +11,7 @@ import { build, counts, expectProblem, waitForJob } from '../helpers/app.js';
 import { tinyScenario } from '../helpers/tiny-dataset.js';
 import { parseScenario, planScenario } from '../../src/planner.js';
 import { tinyDataset } from '../helpers/tiny-dataset.js';
+import { workerExecArgv } from '../../src/workers/spawn.js';
 
 const faultyWorker = { module: './fixtures/faulty-worker', base: import.meta.url };
 
@@ -194,4 +195,21 @@ t.test('a full queue answers 503 with Retry-After; shutdown cancels what it cann
     'the job the waiting request named was cancelled by the shutdown',
   );
   t.match(await jobOf(reopened, queued.json().id), { status: 'cancelled', error: { code: 'shutdown' } });
+});
+
+t.test('worker threads start without the parent’s preloads and loader hooks, keeping its other options', async (t) => {
+  t.strictSame(
+    workerExecArgv([
+      '--import',
+      'tsx',
+      '--import=./src/workers/from-dist.mjs',
+      '--enable-source-maps',
+      '-r',
+      'x.cjs',
+      '--loader=y.mjs',
+      '--max-semi-space-size=64',
+    ]),
+    ['--enable-source-maps', '--max-semi-space-size=64'],
+  );
+  t.strictSame(workerExecArgv([]), []);
 });
