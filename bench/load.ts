@@ -12,7 +12,8 @@
  * 3. Back-pressure probe (not a target): 40 solve clients for a few seconds, beyond that capacity,
  *    to show that overload is answered by 503 with Retry-After and by nothing else. These 503s are
  *    counted separately and are not errors.
- * 4. `/health` while both workers solve: two clients keep solving the reference scenario
+ * 4. `/health` while both workers solve: two clients keep solving the reference scenario (`fresh=true`:
+ *    the same stored scenario and options would otherwise be answered at once from its portfolio)
  *    (quad-magnets-50-by-2030) back to back; four clients poll /health in a loop and only samples
  *    whose own answer says both workers were busy count. This loop is timed by hand rather than
  *    by autocannon because each sample must be filtered on the state in its body.
@@ -217,7 +218,7 @@ async function healthWhileSolving(service: ServiceProcess) {
   let solvesDone = 0;
   const solveLoop = async () => {
     while (!stop) {
-      const response = await post(`${service.url}/solve?wait=120`, { scenario: reference });
+      const response = await post(`${service.url}/solve?wait=120&fresh=true`, { scenario: reference });
       if (response.status !== 200) throw new Error(`reference solve: HTTP ${response.status}`);
       solvesDone++;
     }
@@ -269,9 +270,9 @@ async function solveBatch(dir: string, workers: number, rep: number) {
   const service = await startService({ databasePath: join(dir, `batch-${workers}-${rep}.db`), workers, logFile: join(dir, 'server.log') });
   try {
     // One untimed solve first so the dataset is in every worker and the scenario is stored.
-    await Promise.all(Array.from({ length: workers }, () => post(`${service.url}/solve?wait=120`, { scenario: reference })));
+    await Promise.all(Array.from({ length: workers }, () => post(`${service.url}/solve?wait=120&fresh=true`, { scenario: reference })));
     const started = performance.now();
-    const answers = await Promise.all(Array.from({ length: batch }, () => post(`${service.url}/solve?wait=300`, { scenario: reference })));
+    const answers = await Promise.all(Array.from({ length: batch }, () => post(`${service.url}/solve?wait=300&fresh=true`, { scenario: reference })));
     const seconds = (performance.now() - started) / 1000;
     const bad = answers.filter((a) => a.status !== 200 || a.json.status !== 'optimal');
     if (bad.length) throw new Error(`${bad.length} of the batch's solves did not end optimal`);

@@ -67,6 +67,16 @@ export function blocConsumptionT(use: ReadonlyMap<string, number>, bloc: readonl
 
 export function costBreakdown(model: LinearModel, values: Float64Array): Record<CostCategory, number> {
   const totals = Object.fromEntries(COST_CATEGORIES.map((c) => [c, 0])) as Record<CostCategory, number>;
+  const arrays = model.costPartArrays;
+  if (arrays) {
+    const sums = new Float64Array(COST_CATEGORIES.length);
+    for (let k = 0; k < arrays.column.length; k++) {
+      const value = values[arrays.column[k]!] ?? 0;
+      if (value !== 0) sums[arrays.category[k]!]! += arrays.amount[k]! * value;
+    }
+    COST_CATEGORIES.forEach((c, i) => (totals[c] = sums[i]!));
+    return totals;
+  }
   for (const [column, parts] of model.colCostParts) {
     const value = values[column] ?? 0;
     if (value === 0) continue;

@@ -94,6 +94,7 @@ export function withTargetLimits(template: LimitTemplate, scenario: Scenario): {
     get colCostParts() {
       return base.colCostParts;
     },
+    ...(base.costPartArrays ? { costPartArrays: base.costPartArrays } : {}),
     get rowNames() {
       return base.rowNames;
     },
