@@ -94,6 +94,19 @@ interface LiveModel {
 }
 let live: LiveModel | undefined;
 
+/** An open HiGHS model kept with a copy of the entries a later model of the same structure may change. */
+function liveModel(key: string, handle: LiveModel['handle'], model: LinearModel): LiveModel {
+  return {
+    key,
+    handle,
+    colCost: model.colCost.slice(),
+    colUpper: model.colUpper.slice(),
+    rowLower: model.rowLower.slice(),
+    rowUpper: model.rowUpper.slice(),
+    rowValues: model.rowValues.slice(),
+  };
+}
+
 function dropLive(): void {
   live?.handle.dispose();
   live = undefined;
@@ -247,16 +260,7 @@ export async function probeWithHighs(
     if (mapStatus(highs, handle.getModelStatus()) !== 'optimal') return null;
     const objective = handle.getObjectiveValue();
     const costs = runProbes(highs, handle, model, objective, probes, options.budgetMs);
-    if (reuseBases && basis)
-      keep = reused ?? {
-        key,
-        handle,
-        colCost: model.colCost.slice(),
-        colUpper: model.colUpper.slice(),
-        rowLower: model.rowLower.slice(),
-        rowUpper: model.rowUpper.slice(),
-        rowValues: model.rowValues.slice(),
-      };
+    if (reuseBases && basis) keep = reused ?? liveModel(key, handle, model);
     return costs;
   } catch {
     keep = undefined;
@@ -413,15 +417,7 @@ export async function solveWithHighs(model: LinearModel, options: SolverRunOptio
       try {
         if (Number(handle.info.get('basis_validity')) === 1) {
           rememberBasis(key, handle.getBasis());
-          keep = reused ?? {
-            key,
-            handle,
-            colCost: model.colCost.slice(),
-            colUpper: model.colUpper.slice(),
-            rowLower: model.rowLower.slice(),
-            rowUpper: model.rowUpper.slice(),
-            rowValues: model.rowValues.slice(),
-          };
+          keep = reused ?? liveModel(key, handle, model);
         }
       } catch {
         // no basis to keep

@@ -163,3 +163,31 @@ export const tinyScenario = (extra: Record<string, unknown> = {}) => ({
   horizon: { startYear: 2026, endYear: 2026 },
   ...extra,
 });
+
+/**
+ * The tiny dataset with a magnet expansion and a stockpile holder, and a scenario over `endYear`
+ * that exercises builds, a budget, a target, custom constraints and a stockpile (lumpy builds on
+ * request): one fixture that touches most families.
+ */
+export function featureFixture(lumpyBuilds: boolean, endYear: number): { dataset: Dataset; scenario: Record<string, unknown> } {
+  const cite = { source: [{ title: 'test fixture' }], estimate: false };
+  const dataset = tinyDataset({
+    plants: { magnet: { expansion: { capexUsdPerTpa: 100, maxSizeTpa: 100, minSizeTpa: 10, leadTimeYears: 1, earliestStartYear: 2026, lifetimeYears: 5 } } },
+    add: {
+      stockpiles: [{ id: 'aa_reserve', name: 'AA reserve', members: ['AA'], envelopeUsd: 1e9, holdCostShareOfValuePerYear: 0.01, fromYear: 2026, ...cite }],
+    },
+  });
+  const scenario = tinyScenario({
+    horizon: { startYear: 2026, endYear },
+    capexPublicShare: 0.5,
+    budgets: [{ funder: 'fund_a', totalUsd: 500, perYearUsd: 400 }],
+    targets: [{ id: 'half', bloc: ['AA'], product: 'mag', year: 2027, maxUntrustedShare: 0.5, penaltyUsdPerT: 1000 }],
+    stockpiles: [{ holder: 'aa_reserve', product: 'mag', maxStockT: 100 }],
+    constraints: [
+      { id: 'once', expression: 'builds("AA", "magnet", 2026) <= 50' },
+      { id: 'yearly', expression: 'purchases("AA", "mag") <= 1000' },
+    ],
+    solver: { lumpyBuilds },
+  });
+  return { dataset, scenario };
+}

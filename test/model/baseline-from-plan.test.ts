@@ -15,7 +15,7 @@ import { baselineInstance, resolveScenario, type Instance } from '../../src/mode
 import { parseScenario, planScenario } from '../../src/planner.js';
 import { solveModel } from '../../src/solver/index.js';
 import { generateInstance } from '../../bench/generator.js';
-import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
+import { featureFixture, tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
 import { canonicalModel, modelHash } from '../helpers/model-hash.js';
 
 const highs = { backend: 'highs' as const, timeLimitSeconds: 120, mipRelGap: 1e-9, algorithm: 'simplex' as const };
@@ -57,26 +57,9 @@ t.test('generated S and M', async (t) => {
 
 t.test('builds, budgets, targets, custom constraints, lumpy builds and a stockpile', async (t) => {
   for (const lumpyBuilds of [false, true]) {
-    const dataset = tinyDataset({
-      plants: { magnet: { expansion: { capexUsdPerTpa: 100, maxSizeTpa: 100, minSizeTpa: 10, leadTimeYears: 1, earliestStartYear: 2026, lifetimeYears: 5 } } },
-      add: {
-        stockpiles: [{ id: 'aa_reserve', name: 'AA reserve', members: ['AA'], envelopeUsd: 1e9, holdCostShareOfValuePerYear: 0.01, fromYear: 2026, ...cite }],
-      },
-    });
-    const scenario = parseScenario(
-      tinyScenario({
-        horizon: { startYear: 2026, endYear: 2028 },
-        capexPublicShare: 0.5,
-        budgets: [{ funder: 'fund_a', totalUsd: 500, perYearUsd: 400 }],
-        targets: [{ id: 'half', bloc: ['AA'], product: 'mag', year: 2027, maxUntrustedShare: 0.5, penaltyUsdPerT: 1000 }],
-        stockpiles: [{ holder: 'aa_reserve', product: 'mag', maxStockT: 100 }],
-        constraints: [
-          { id: 'once', expression: 'builds("AA", "magnet", 2026) <= 50' },
-          { id: 'yearly', expression: 'purchases("AA", "mag") <= 1000' },
-        ],
-        solver: { lumpyBuilds },
-      }),
-    );
+    const fixture = featureFixture(lumpyBuilds, 2028);
+    const { dataset } = fixture;
+    const scenario = parseScenario(fixture.scenario);
     await check(t, `tiny, lumpy ${lumpyBuilds}`, resolveScenario(scenario, dataset), true);
   }
 });

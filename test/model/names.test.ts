@@ -24,34 +24,13 @@ import { formulate } from '../../src/model/formulate.js';
 import { resolveScenario } from '../../src/model/instance.js';
 import { parseScenario } from '../../src/planner.js';
 import { loadDataset, projectRoot } from '../../src/data/load.js';
-import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
+import { featureFixture } from '../helpers/tiny-dataset.js';
 import type { LinearModel } from '../../src/model/builder.js';
 
-const cite = { source: [{ title: 'test fixture' }], estimate: false };
-
-/** The tiny dataset with a magnet expansion and a stockpile holder, solved over two years with targets, budgets, custom constraints and a stockpile. */
+/** The feature fixture (test/helpers/tiny-dataset.ts) over two years. */
 function tinyModel(lumpyBuilds: boolean): LinearModel {
-  const dataset = tinyDataset({
-    plants: { magnet: { expansion: { capexUsdPerTpa: 100, maxSizeTpa: 100, minSizeTpa: 10, leadTimeYears: 1, earliestStartYear: 2026, lifetimeYears: 5 } } },
-    add: {
-      stockpiles: [{ id: 'aa_reserve', name: 'AA reserve', members: ['AA'], envelopeUsd: 1e9, holdCostShareOfValuePerYear: 0.01, fromYear: 2026, ...cite }],
-    },
-  });
-  const scenario = parseScenario(
-    tinyScenario({
-      horizon: { startYear: 2026, endYear: 2027 },
-      capexPublicShare: 0.5,
-      budgets: [{ funder: 'fund_a', totalUsd: 500, perYearUsd: 400 }],
-      targets: [{ id: 'half', bloc: ['AA'], product: 'mag', year: 2027, maxUntrustedShare: 0.5, penaltyUsdPerT: 1000 }],
-      stockpiles: [{ holder: 'aa_reserve', product: 'mag', maxStockT: 100 }],
-      constraints: [
-        { id: 'once', expression: 'builds("AA", "magnet", 2026) <= 50' },
-        { id: 'yearly', expression: 'purchases("AA", "mag") <= 1000' },
-      ],
-      solver: { lumpyBuilds },
-    }),
-  );
-  return formulate(resolveScenario(scenario, dataset));
+  const { dataset, scenario } = featureFixture(lumpyBuilds, 2027);
+  return formulate(resolveScenario(parseScenario(scenario), dataset));
 }
 
 function shippedModel(): LinearModel {
