@@ -170,7 +170,6 @@ export const tinyScenario = (extra: Record<string, unknown> = {}) => ({
  * request): one fixture that touches most families.
  */
 export function featureFixture(lumpyBuilds: boolean, endYear: number): { dataset: Dataset; scenario: Record<string, unknown> } {
-  const cite = { source: [{ title: 'test fixture' }], estimate: false };
   const dataset = tinyDataset({
     plants: { magnet: { expansion: { capexUsdPerTpa: 100, maxSizeTpa: 100, minSizeTpa: 10, leadTimeYears: 1, earliestStartYear: 2026, lifetimeYears: 5 } } },
     add: {
@@ -190,4 +189,34 @@ export function featureFixture(lumpyBuilds: boolean, endYear: number): { dataset
     solver: { lumpyBuilds },
   });
   return { dataset, scenario };
+}
+
+/**
+ * The tiny dataset with recycling: no metal capacity in AA (metal is bought from CN); end-of-life
+ * magnets in AA (4 t in 2026) go back to alloy on the short loop at the recycler `rec`: 0.3 t metal
+ * per t scrap, 100 collection + 200 processing per t scrap. `expansion` lets new builds add to it.
+ */
+export function recyclingDataset(existingTpa = 100, expansion?: Record<string, unknown>): Dataset {
+  return tinyDataset({
+    plants: { metal: { existingCapacityTpa: { '2026': 0 } } },
+    add: {
+      scrapStreams: [{ id: 'aa_eol', country: 'AA', kind: 'end_of_life', product: 'mag', tonnesPerYear: { '2026': 4 }, collectionCostUsdPerT: 100, ...cite }],
+      recyclingRoutes: [
+        { id: 'short', name: 'short loop', kind: 'short_loop', inputProducts: ['mag'], yieldsTPerT: { met: 0.3 }, processingCostUsdPerT: 200, ...cite },
+      ],
+      recyclingPlants: [
+        {
+          id: 'rec',
+          name: 'recycler',
+          country: 'AA',
+          status: 'operating',
+          routes: ['short'],
+          existingCapacityTpa: { '2026': existingTpa },
+          fixedOpexUsdPerTpaYear: 0,
+          ...(expansion ? { expansion } : {}),
+          ...cite,
+        },
+      ],
+    },
+  });
 }

@@ -15,11 +15,10 @@ import { baselineInstance, resolveScenario, type Instance } from '../../src/mode
 import { parseScenario, planScenario } from '../../src/planner.js';
 import { solveModel } from '../../src/solver/index.js';
 import { generateInstance } from '../../bench/generator.js';
-import { featureFixture, tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
+import { featureFixture, recyclingDataset, tinyScenario } from '../helpers/tiny-dataset.js';
 import { canonicalModel, modelHash } from '../helpers/model-hash.js';
 
 const highs = { backend: 'highs' as const, timeLimitSeconds: 120, mipRelGap: 1e-9, algorithm: 'simplex' as const };
-const cite = { source: [{ title: 'test fixture' }], estimate: false };
 
 async function check(t: Test, label: string, instance: Instance, solve: boolean) {
   const both = formulateWithBaseline(instance);
@@ -66,27 +65,13 @@ t.test('builds, budgets, targets, custom constraints, lumpy builds and a stockpi
 
 t.test('recycling with and without existing capacity, and a recycler that only new builds bring', async (t) => {
   for (const existing of [100, 0]) {
-    const dataset = tinyDataset({
-      plants: { metal: { existingCapacityTpa: { '2026': 0 } } },
-      add: {
-        scrapStreams: [{ id: 'aa_eol', country: 'AA', kind: 'end_of_life', product: 'mag', tonnesPerYear: { '2026': 4 }, collectionCostUsdPerT: 100, ...cite }],
-        recyclingRoutes: [
-          { id: 'short', name: 'short loop', kind: 'short_loop', inputProducts: ['mag'], yieldsTPerT: { met: 0.3 }, processingCostUsdPerT: 200, ...cite },
-        ],
-        recyclingPlants: [
-          {
-            id: 'rec',
-            name: 'recycler',
-            country: 'AA',
-            status: 'operating',
-            routes: ['short'],
-            existingCapacityTpa: { '2026': existing },
-            fixedOpexUsdPerTpaYear: 0,
-            expansion: { capexUsdPerTpa: 50, maxSizeTpa: 100, minSizeTpa: 0, leadTimeYears: 1, earliestStartYear: 2026, lifetimeYears: 10 },
-            ...cite,
-          },
-        ],
-      },
+    const dataset = recyclingDataset(existing, {
+      capexUsdPerTpa: 50,
+      maxSizeTpa: 100,
+      minSizeTpa: 0,
+      leadTimeYears: 1,
+      earliestStartYear: 2026,
+      lifetimeYears: 10,
     });
     const scenario = parseScenario(tinyScenario({ horizon: { startYear: 2026, endYear: 2028 }, recycling: { enabled: true } }));
     await check(t, `recycling, existing ${existing}`, resolveScenario(scenario, dataset), true);

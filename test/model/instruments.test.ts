@@ -10,7 +10,7 @@ import { parseScenario, planScenario } from '../../src/planner.js';
 import { resolveScenario, ScenarioError } from '../../src/model/instance.js';
 import type { Dataset } from '../../src/data/schema.js';
 import type { Portfolio } from '../../src/schemas/portfolio.js';
-import { tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
+import { recyclingDataset, tinyDataset, tinyScenario } from '../helpers/tiny-dataset.js';
 import { instrumentSections } from '../../src/analysis/report-markdown.js';
 
 const cite = { source: [{ title: 'test fixture' }], estimate: false };
@@ -80,31 +80,6 @@ t.test('a stockpile that is on but useless changes nothing; a cheaper one never 
   const small = await solve(banScenario({ stockpiles: [{ holder: 'aa_reserve', product: 'mag', maxStockT: 4, holdCostUsdPerTYear: 5 }] }), stockpileDataset());
   t.ok(close(small.unservedT, 6), 'a 4 t capacity leaves 6 t of the ban year unserved');
 });
-
-// Recycling: no metal capacity in AA (metal is bought from CN); end-of-life magnets in AA go back to
-// alloy on the short loop: 0.3 t metal per t scrap, 100 collection + 200 processing per t scrap.
-const recyclingDataset = () =>
-  tinyDataset({
-    plants: { metal: { existingCapacityTpa: { '2026': 0 } } },
-    add: {
-      scrapStreams: [{ id: 'aa_eol', country: 'AA', kind: 'end_of_life', product: 'mag', tonnesPerYear: { '2026': 4 }, collectionCostUsdPerT: 100, ...cite }],
-      recyclingRoutes: [
-        { id: 'short', name: 'short loop', kind: 'short_loop', inputProducts: ['mag'], yieldsTPerT: { met: 0.3 }, processingCostUsdPerT: 200, ...cite },
-      ],
-      recyclingPlants: [
-        {
-          id: 'rec',
-          name: 'recycler',
-          country: 'AA',
-          status: 'operating',
-          routes: ['short'],
-          existingCapacityTpa: { '2026': 100 },
-          fixedOpexUsdPerTpaYear: 0,
-          ...cite,
-        },
-      ],
-    },
-  });
 
 t.test('recycled feed displaces a purchase', async (t) => {
   const off = await solve(tinyScenario(), recyclingDataset());
