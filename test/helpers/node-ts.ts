@@ -1,12 +1,15 @@
 /**
- * Node's arguments for a child process a test starts from a TypeScript entry point: tsx, and the
- * hooks that load src/ from its compiled copy in dist/ under `npm test` (src/workers/from-dist.mjs;
- * without PLANNER_FROM_DIST=1 they do nothing), as tap's own test processes get them.
+ * Node's arguments for a child process a test starts from a TypeScript entry point (`src/server.ts`,
+ * a fixture under test/): from the sources, tsx; when the test itself runs compiled (`npm test`
+ * runs dist/suite/, see test/helpers/typescript.mjs), the entry's compiled copy there, with no
+ * loader.
  */
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, relative } from 'node:path';
 import { projectRoot } from '../../src/data/load.js';
 
+const compiled = import.meta.url.endsWith('.js');
+
 export function tsNodeArgs(entry: string): string[] {
-  return ['--import', 'tsx', '--import', pathToFileURL(join(projectRoot(), 'src', 'workers', 'from-dist.mjs')).href, entry];
+  if (!compiled) return ['--import', 'tsx', entry];
+  return [join(projectRoot(), 'dist', 'suite', relative(projectRoot(), entry).replace(/\.ts$/, '.js'))];
 }

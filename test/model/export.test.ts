@@ -14,7 +14,7 @@ import type { LinearModel } from '../../src/model/builder.js';
 import { fromFileName, toFileName, writeLp, writeMps } from '../../src/model/export/index.js';
 import { parseScenario } from '../../src/planner.js';
 import { formulateScenario } from '../../src/model/formulate-scenario.js';
-import { loadDataset } from '../../src/data/load.js';
+import { loadDataset, projectRoot } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/schema.js';
 import { solveModel, type SolverRunOptions } from '../../src/solver/index.js';
 import { readExport } from '../helpers/read-export.js';
@@ -137,7 +137,7 @@ function scenarioModel(scenario: unknown, dataset: Dataset): LinearModel {
   return formulateScenario(parseScenario(scenario), dataset).model;
 }
 
-const small = JSON.parse(readFileSync(new URL('../../models/scenarios/small-us-magnets-2030.json', import.meta.url), 'utf8'));
+const small = JSON.parse(readFileSync(join(projectRoot(), 'models', 'scenarios', 'small-us-magnets-2030.json'), 'utf8'));
 const lumpyDataset = tinyDataset({
   plants: {
     magnet: {

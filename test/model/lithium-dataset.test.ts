@@ -6,7 +6,8 @@
  */
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { loadDataset, parseDataset } from '../../src/data/load.js';
+import { pathToFileURL } from 'node:url';
+import { loadDataset, parseDataset, projectRoot } from '../../src/data/load.js';
 import { DATASET_FILES } from '../../src/data/schema.js';
 import { feedStageOf } from '../../src/data/chain.js';
 import { parseScenario, planScenario } from '../../src/planner.js';
@@ -60,7 +61,7 @@ t.test('the dataset declares its own chain and every record cites a public sourc
 });
 
 t.test('the loader checks records against the dataset vocabulary', async (t) => {
-  const dir = new URL('../../data/reference/lithium-2026/', import.meta.url);
+  const dir = pathToFileURL(`${projectRoot()}/data/reference/lithium-2026/`);
   const raw: Record<string, unknown> = {};
   for (const [field, file] of Object.entries(DATASET_FILES)) {
     try {
@@ -117,7 +118,7 @@ t.test("a scenario names only the dataset's own stages", async (t) => {
 });
 
 t.test('the shipped lithium scenario solves to optimal and reports its dependency', async (t) => {
-  const scenario = parseScenario(JSON.parse(readFileSync(new URL('../../models/scenarios/lithium-quad-cathode-2030.json', import.meta.url), 'utf8')));
+  const scenario = parseScenario(JSON.parse(readFileSync(`${projectRoot()}/models/scenarios/lithium-quad-cathode-2030.json`, 'utf8')));
   t.equal(scenario.datasetId, 'lithium-2026');
   const p = await planScenario(scenario, dataset, { backend: 'highs' });
   t.equal(p.status, 'optimal');

@@ -202,7 +202,7 @@ t.test('worker threads start without the parent’s preloads and loader hooks, k
     workerExecArgv([
       '--import',
       'tsx',
-      '--import=./src/workers/from-dist.mjs',
+      '--import=./test/helpers/typescript.mjs',
       '--enable-source-maps',
       '-r',
       'x.cjs',
