@@ -70,6 +70,12 @@ export async function startQueueWorker(deps: {
   const pollMs = (deps.pollSeconds ?? 1) * 1000;
   const now = () => new Date().toISOString();
   const running = new Map<string, TaskHandle>();
+  /**
+   * Jobs this worker claimed and has not yet settled or handed back: a job is claimed (its row
+   * says running, held by this worker) a few reads before its solve starts, and a shutdown in
+   * between must hand it back too, not leave it to the reaper.
+   */
+  const claimed = new Set<string>();
   /** Finished jobs whose report's extra sections a solver thread is still computing. */
   const finishing = new Set<string>();
   const wakers = new Set<() => void>();
@@ -174,6 +180,8 @@ export async function startQueueWorker(deps: {
       await finish(jobId, { kind: 'failed', error });
       return;
     }
+    // Stopping: no new solve starts; stop() hands the claimed job back.
+    if (stopping) return;
     const handle = pool.submit(
       { jobId, request: requestFromRow(scenario.scenario, row.options, row.parentId !== null), dataset },
       { onPhase: (phase) => void store.jobs.setPhase(jobId, phase).catch(() => {}) },
@@ -221,8 +229,14 @@ export async function startQueueWorker(deps: {
     while (!stopping) {
       try {
         const jobId = await take();
-        if (jobId) await run(jobId);
-        else await idle();
+        if (!jobId) {
+          await idle();
+          continue;
+        }
+        claimed.add(jobId);
+        await run(jobId);
+        // A solve cut short by the shutdown stays claimed for stop() to hand back.
+        if (!stopping) claimed.delete(jobId);
       } catch (error) {
         if (error instanceof StopTaking) break;
         log.error({ err: error, slot: index }, 'worker slot error');
@@ -230,6 +244,25 @@ export async function startQueueWorker(deps: {
       }
     }
   }
+  /**
+   * Hands every claimed, unfinished job back to the queue (or to the dead letters past its retry
+   * limit). Only while this worker still holds it: a job already settled, handed back or taken by
+   * another worker is left alone, so a second pass is harmless.
+   */
+  async function handBack(): Promise<void> {
+    for (const jobId of [...claimed]) {
+      try {
+        const result = await store.withTransaction((tx) =>
+          retryOrDeadLetter(store, boss, tx, jobId, { code: 'worker_lost', message: 'its worker shut down before the solve finished' }, now(), id),
+        );
+        if (result !== 'gone') log.warn({ jobId, result }, 'handed an unfinished solve back to the queue');
+        claimed.delete(jobId);
+      } catch (error) {
+        log.error({ err: error, jobId }, 'could not hand a solve back; the reaper will');
+      }
+    }
+  }
+
   const loops = Array.from({ length: slots }, (_, i) => slot(i));
   log.info({ workerId: id, host: hostname(), pid: process.pid, slots }, 'queue worker started');
 
@@ -245,18 +278,11 @@ export async function startQueueWorker(deps: {
       // Report extras in progress get the same grace; past it the pool marks them failed.
       while ((running.size || finishing.size) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - Date.now()))));
-      for (const jobId of [...running.keys()]) {
-        try {
-          const result = await store.withTransaction((tx) =>
-            retryOrDeadLetter(store, boss, tx, jobId, { code: 'worker_lost', message: 'its worker shut down before the solve finished' }, now(), id),
-          );
-          log.warn({ jobId, result }, 'handed an unfinished solve back to the queue');
-        } catch (error) {
-          log.error({ err: error, jobId }, 'could not hand a solve back; the reaper will');
-        }
-      }
+      await handBack();
       await pool.drain(0, { code: 'shutdown', message: 'the worker shut down' });
       await Promise.allSettled(loops);
+      // A job claimed while the first pass ran: no slot takes another once the loops have ended.
+      await handBack();
       clearInterval(heartbeat);
       while (ticking) await new Promise((r) => setTimeout(r, 20));
       await listener.stop();

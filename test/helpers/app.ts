@@ -15,7 +15,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig, type Config } from '../../src/config.js';
 import type { Dataset } from '../../src/data/schema.js';
-import { datasetsFromMap } from '../../src/services/datasets.js';
+import { datasetsFromMap, type DatasetProvider } from '../../src/services/datasets.js';
 import { SolvePool, type PoolOptions } from '../../src/services/pool.js';
 import { startQueueWorker, type QueueWorker } from '../../src/services/queue-worker.js';
 import { PROBLEM_TYPES, ProblemSchema, problemTypeUri, type ProblemSlug, type ProblemTypeInfo } from '../../src/schemas/api/problem.js';
@@ -77,7 +77,8 @@ export async function postgresFor(dir: string): Promise<{ url: string; schema: s
 /** A queue worker in this process against the app's schema, as `npm run worker` would run it. */
 export async function startTestWorker(
   config: Config,
-  datasets: ReadonlyMap<string, Dataset>,
+  /** The datasets, or a provider (a test that acts when the worker reads one). */
+  datasets: ReadonlyMap<string, Dataset> | DatasetProvider,
   pool: Partial<Omit<PoolOptions, 'log'>> = {},
 ): Promise<{ worker: QueueWorker; stop(): Promise<void> }> {
   const store = await openPostgresStore({ url: config.databaseUrl!, schema: config.databaseSchema, poolSize: config.databasePoolSize });
@@ -85,7 +86,7 @@ export async function startTestWorker(
   const worker = await startQueueWorker({
     store,
     pool: solvePool,
-    datasets: datasetsFromMap(datasets),
+    datasets: datasets instanceof Map ? datasetsFromMap(datasets) : (datasets as DatasetProvider),
     config,
     log: pino({ level: 'silent' }),
     pollSeconds: 0.25,

@@ -185,3 +185,28 @@ t.test('a worker that shuts down mid-solve hands the job back, and another finis
   t.teardown(() => second.stop());
   t.match(await waitForJob(app, job.id, 180_000), { status: 'done', attempts: 2 }, 'finished by the next worker');
 });
+
+t.test('a worker stopped after claiming a job, before its solve starts, hands the job back at once', async (t) => {
+  const app = await build(t, { store: 'postgres' });
+  const config = app.services.config;
+  const dataset = tinyDataset();
+  // The worker reads the job's dataset between claiming the job and starting its solve: the
+  // provider stops the worker right there, the window a shutdown could fall into.
+  let started: Awaited<ReturnType<typeof startTestWorker>> | undefined;
+  let stopping: Promise<void> | undefined;
+  const provider = {
+    ids: () => ['tiny'],
+    get(id: string) {
+      if (started && !stopping) stopping = started.stop();
+      return id === 'tiny' ? dataset : null;
+    },
+  };
+  started = await startTestWorker({ ...config, solverWorkers: 1 }, provider);
+  const job = await submit(app, tinyScenario({ name: 'claimed-then-stopped' }));
+  t.ok(await until(async () => stopping !== undefined), 'the worker claimed the job, then began to stop');
+  await stopping;
+  t.match(await jobOf(app, job.id), { status: 'queued', attempts: 1 }, 'back in the queue, not left running for the reaper');
+  const second = await startTestWorker({ ...config, solverWorkers: 1 }, new Map([['tiny', tinyDataset()]]));
+  t.teardown(() => second.stop());
+  t.match(await waitForJob(app, job.id, 180_000), { status: 'done', attempts: 2 }, 'finished by the next worker');
+});
