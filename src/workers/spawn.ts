@@ -10,7 +10,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 const LOADER_OPTIONS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
 
 /**
- * The parent's execArgv without its preloads and loader hooks. A worker inherits its parent's
+ * The parent's execArgv without its preloads and loader hooks (NODE_OPTIONS likewise: workerEnv). A worker inherits its parent's
  * execArgv unless told otherwise; under a test runner (or `node --import tsx …`) those are the
  * runner's hooks (tap's process-info and mock imports, a TypeScript loader), and each
  * worker thread then ran them again in a hooks thread of its own, every module of the worker making
@@ -28,12 +28,37 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
   return kept;
 }
 
+/** NODE_OPTIONS split as Node splits it: on spaces, except inside double quotes. */
+function splitNodeOptions(options: string): string[] {
+  return (options.match(/(?:[^\s"]+|"[^"]*")+/g) ?? []).map((token) => token.replace(/"/g, ''));
+}
+
+/**
+ * The environment for a worker thread: the parent's, with the preloads and loader hooks left out of
+ * NODE_OPTIONS. A worker runs NODE_OPTIONS' `--import`s again even when given its own execArgv:
+ * under tap that is its process-info hook, which then records every module the worker loads
+ * (~0.4 s of CPU per worker; the suite starts ~100). Null when there is nothing to leave out, so
+ * the worker gets the default (a copy of the parent's environment).
+ */
+export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv | null {
+  const options = env.NODE_OPTIONS;
+  if (!options) return null;
+  const kept = workerExecArgv(splitNodeOptions(options));
+  const before = splitNodeOptions(options);
+  if (kept.length === before.length) return null;
+  const copy = { ...env };
+  if (kept.length) copy.NODE_OPTIONS = kept.map((arg) => (/\s/.test(arg) ? `"${arg}"` : arg)).join(' ');
+  else delete copy.NODE_OPTIONS;
+  return copy;
+}
+
 export function spawnWorker(moduleName: string, callerUrl: string, options: WorkerOptions = {}): Worker {
   const fromSource = callerUrl.endsWith('.ts');
   const target = new URL(`./${moduleName}${fromSource ? '.ts' : '.js'}`, callerUrl);
-  const execArgv = workerExecArgv();
-  if (!fromSource) return new Worker(target, { execArgv, ...options });
+  const env = workerEnv();
+  const base: WorkerOptions = { execArgv: workerExecArgv(), ...(env ? { env } : {}), ...options };
+  if (!fromSource) return new Worker(target, base);
   const boot = new URL('./ts-boot.mjs', import.meta.url);
   const data = (options.workerData ?? {}) as Record<string, unknown>;
-  return new Worker(boot, { execArgv, ...options, workerData: { ...data, __workerModule: target.href } });
+  return new Worker(boot, { ...base, workerData: { ...data, __workerModule: target.href } });
 }

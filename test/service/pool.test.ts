@@ -11,7 +11,10 @@ import { build, counts, expectProblem, waitForJob } from '../helpers/app.js';
 import { tinyScenario } from '../helpers/tiny-dataset.js';
 import { parseScenario, planScenario } from '../../src/planner.js';
 import { tinyDataset } from '../helpers/tiny-dataset.js';
-import { workerExecArgv } from '../../src/workers/spawn.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { workerEnv, workerExecArgv } from '../../src/workers/spawn.js';
 
 const faultyWorker = { module: './fixtures/faulty-worker', base: import.meta.url };
 
@@ -212,4 +215,27 @@ t.test('worker threads start without the parent’s preloads and loader hooks, k
     ['--enable-source-maps', '--max-semi-space-size=64'],
   );
   t.strictSame(workerExecArgv([]), []);
+});
+
+t.test('worker threads get NODE_OPTIONS without its preloads (a worker runs them again even with its own execArgv)', async (t) => {
+  const env = { PATH: '/bin', NODE_OPTIONS: '--import=file:///x/processinfo.mjs --max-old-space-size=4096 -r "/a b/c.cjs" --enable-source-maps' };
+  t.strictSame(workerEnv(env), { PATH: '/bin', NODE_OPTIONS: '--max-old-space-size=4096 --enable-source-maps' });
+  t.strictSame(workerEnv({ PATH: '/bin', NODE_OPTIONS: '--import tsx' }), { PATH: '/bin' }, 'nothing left: no NODE_OPTIONS');
+  t.equal(workerEnv({ NODE_OPTIONS: '--max-old-space-size=4096' }), null, 'nothing to leave out: the default environment');
+  t.equal(workerEnv({}), null);
+  t.equal(env.NODE_OPTIONS.startsWith('--import'), true, 'the parent environment is not changed');
+  // A worker really runs NODE_OPTIONS' preloads unless its environment leaves them out.
+  const dir = t.testdir({
+    'preload.mjs': 'globalThis.preloaded = true;\n',
+    'worker.mjs': "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage(globalThis.preloaded === true);\n",
+  });
+  const preloaded = (options: WorkerOptions) =>
+    new Promise<boolean>((resolve, reject) => {
+      const worker = new Worker(pathToFileURL(join(dir, 'worker.mjs')), { execArgv: [], ...options });
+      worker.once('message', (value: boolean) => resolve(value));
+      worker.once('error', reject);
+    });
+  const withPreload = { ...process.env, NODE_OPTIONS: `--import=${pathToFileURL(join(dir, 'preload.mjs')).href}` };
+  t.equal(await preloaded({ env: withPreload }), true, 'given as it is, the worker runs the preload');
+  t.equal(await preloaded({ env: workerEnv(withPreload)! }), false, 'given workerEnv, it does not');
 });
