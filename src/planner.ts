@@ -15,6 +15,7 @@ import { ANALYSIS_ORIGIN_SPLIT, memberOriginSplit, type OriginSplit } from './mo
 import { modelStats, type LinearModel } from './model/builder.js';
 import { buildPortfolio } from './analysis/portfolio.js';
 import { ScenarioSchema, type Backend, type Scenario } from './schemas/scenario.js';
+import { FORBIDDEN_KEY_MESSAGE, forbiddenKeyPaths } from './schemas/forbidden-keys.js';
 import type { Portfolio } from './schemas/portfolio.js';
 import { highsVersion, probeBudgetMs, probeWithHighs } from './solver/highs.js';
 import { JSLP_VERSION } from './solver/jslp.js';
@@ -29,6 +30,8 @@ import { sizeFloors } from './analysis/floors.js';
 
 /** Validates raw scenario JSON; throws ScenarioError naming every failing field path. */
 export function parseScenario(input: unknown): Scenario {
+  const forbidden = forbiddenKeyPaths(input);
+  if (forbidden.length) throw new ScenarioError(forbidden.map((path) => ({ path, message: FORBIDDEN_KEY_MESSAGE })));
   const parsed = ScenarioSchema.safeParse(input);
   if (!parsed.success) {
     throw new ScenarioError(parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message })));

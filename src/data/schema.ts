@@ -20,7 +20,10 @@ import { z } from 'zod';
 export const IdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_.-]+$/, 'ids may only contain letters, digits, "_", "." and "-"')
-  .max(64);
+  .max(64)
+  // As a key of a plain object (overrides per id, maps built from ids) `__proto__` sets the
+  // prototype instead of adding an entry: the record would vanish without an error.
+  .refine((id) => id !== '__proto__', 'the id "__proto__" is reserved');
 
 export const YearSchema = z.number().int().min(1990).max(2100);
 

@@ -154,7 +154,8 @@ const reports = (issues: ScenarioError['issues'], path: string) =>
 t.test('an override of an id the dataset does not have is named', async (t) => {
   fc.assert(
     fc.property(kindArb, unknownIdArb, (kind, id) => reports(issuesOf({ [kind]: { [id]: { active: true } } }), `overrides.${kind}.${id}`)),
-    { numRuns: NUM_RUNS },
+    // `__proto__` (found by this property once): as a plain object's key it vanished unreported.
+    { numRuns: NUM_RUNS, examples: [['plants', '__proto__']] },
   );
   t.pass('unknown ids are reported for every kind');
 });

@@ -60,6 +60,16 @@ t.test('a malformed scenario names each failing field', async (t) => {
   }
 });
 
+t.test('a scenario object with a __proto__ key (JSON.parse keeps it as an own key) is refused with its path', async (t) => {
+  const input = JSON.parse(
+    JSON.stringify(tinyScenario()).replace(/}$/, ',"overrides":{"plants":{"__proto__":{"active":false}}},"tags":[{"constructor":{"prototype":{}}}]}'),
+  );
+  const error = t.throws(() => parseScenario(input)) as ScenarioError;
+  t.ok(error instanceof ScenarioError);
+  t.same(error.issues.map((i) => i.path).sort(), ['overrides.plants.__proto__', 'tags.0.constructor.prototype']);
+  t.match(error.issues[0]!.message, /"__proto__"/);
+});
+
 t.test('the CLI exits 2 with the failing fields for an invalid scenario', async (t) => {
   const dir = t.testdir({
     'bad.json': JSON.stringify({
