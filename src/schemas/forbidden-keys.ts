@@ -9,8 +9,6 @@
 export const FORBIDDEN_KEY_MESSAGE =
   'the key "__proto__" (or "constructor" holding "prototype") is not allowed: it could change the prototype of the objects the planner builds';
 
-const own = (value: object, key: string) => Object.hasOwn(value, key);
-
 /** Dotted paths (as validation issues name them) of the forbidden keys in `value`, at most `limit`. */
 export function forbiddenKeyPaths(value: unknown, limit = 20): string[] {
   const found: string[] = [];
@@ -18,9 +16,9 @@ export function forbiddenKeyPaths(value: unknown, limit = 20): string[] {
   while (stack.length && found.length < limit) {
     const { value: node, path } = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
-    if (own(node, '__proto__')) found.push([...path, '__proto__'].join('.'));
-    const ctor = own(node, 'constructor') ? (node as { constructor: unknown }).constructor : undefined;
-    if (ctor !== null && typeof ctor === 'object' && own(ctor, 'prototype')) found.push([...path, 'constructor', 'prototype'].join('.'));
+    if (Object.hasOwn(node, '__proto__')) found.push([...path, '__proto__'].join('.'));
+    const ctor = Object.hasOwn(node, 'constructor') ? (node as { constructor: unknown }).constructor : undefined;
+    if (ctor !== null && typeof ctor === 'object' && Object.hasOwn(ctor, 'prototype')) found.push([...path, 'constructor', 'prototype'].join('.'));
     for (const key of Object.keys(node)) if (key !== '__proto__') stack.push({ value: (node as Record<string, unknown>)[key], path: [...path, key] });
   }
   return found;

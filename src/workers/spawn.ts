@@ -43,9 +43,9 @@ function splitNodeOptions(options: string): string[] {
 export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv | null {
   const options = env.NODE_OPTIONS;
   if (!options) return null;
-  const kept = workerExecArgv(splitNodeOptions(options));
-  const before = splitNodeOptions(options);
-  if (kept.length === before.length) return null;
+  const given = splitNodeOptions(options);
+  const kept = workerExecArgv(given);
+  if (kept.length === given.length) return null;
   const copy = { ...env };
   if (kept.length) copy.NODE_OPTIONS = kept.map((arg) => (/\s/.test(arg) ? `"${arg}"` : arg)).join(' ');
   else delete copy.NODE_OPTIONS;
