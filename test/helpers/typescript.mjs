@@ -3,5 +3,5 @@
 // dist/suite/test/**/*.test.js with no loader at all. A test file run from its sources
 // (`npx tap test/service/solve.test.ts`) gets tsx, registered here only when the entry is TypeScript:
 // tsx's start-up and its loader round trip for every module cost ~0.7 s of CPU per process, and the
-// suite starts ~80 test processes and ~20 child processes.
+// suite starts ~80 test processes and about ten child processes.
 if (/\.[cm]?tsx?$/.test(process.argv[1] ?? '')) await import('tsx');
